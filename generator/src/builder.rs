@@ -1,0 +1,157 @@
+//! The build-script API: `topgen::Builder::new().spec_dir("spec").generate_to_out_dir("top_apis.rs")`.
+
+use crate::error::{Errors, SpecError};
+use crate::{LoadedSpec, Options};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Generates bindings from spec files, typically from a crate's `build.rs`.
+#[derive(Clone, Default)]
+pub struct Builder {
+    paths: Vec<PathBuf>,
+    methods: Option<BTreeSet<String>>,
+    categories: Option<BTreeSet<String>>,
+    options: Options,
+}
+
+impl Builder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A spec file or a directory searched recursively for `*.yaml`/`*.yml`.
+    pub fn spec_dir(mut self, path: impl Into<PathBuf>) -> Self {
+        self.paths.push(path.into());
+        self
+    }
+
+    /// Generate only these methods (by TOP name, e.g. `alibaba.kongur.token.getosstoken`).
+    /// Combined with [`Builder::categories`], a spec is kept when either selects it.
+    pub fn methods<I: IntoIterator<Item = S>, S: Into<String>>(mut self, methods: I) -> Self {
+        self.methods
+            .get_or_insert_with(BTreeSet::new)
+            .extend(methods.into_iter().map(Into::into));
+        self
+    }
+
+    /// Generate only the APIs of these categories (the spec's `category_pkg`, e.g. `legalcase`).
+    pub fn categories<I: IntoIterator<Item = S>, S: Into<String>>(mut self, cats: I) -> Self {
+        self.categories
+            .get_or_insert_with(BTreeSet::new)
+            .extend(cats.into_iter().map(Into::into));
+        self
+    }
+
+    /// Path of the runtime crate in the emitted code (default `::topsdk`).
+    pub fn runtime_path(mut self, path: &str) -> Result<Self, Errors> {
+        let parsed: syn::Path = syn::parse_str(path).map_err(|e| {
+            Errors::from(SpecError::Io {
+                path: PathBuf::from("<runtime_path>"),
+                message: format!("`{path}` is not a Rust path: {e}"),
+            })
+        })?;
+        self.options.runtime = quote::quote!(#parsed);
+        Ok(self)
+    }
+
+    /// An extra derive for every emitted struct, e.g. `::schemars::JsonSchema`.
+    pub fn extra_derive(mut self, path: &str) -> Result<Self, Errors> {
+        let parsed: syn::Path = syn::parse_str(path).map_err(|e| {
+            Errors::from(SpecError::Io {
+                path: PathBuf::from("<extra_derive>"),
+                message: format!("`{path}` is not a Rust path: {e}"),
+            })
+        })?;
+        self.options.extra_derives.push(parsed);
+        Ok(self)
+    }
+
+    fn selected(&self, s: &LoadedSpec) -> bool {
+        if self.methods.is_none() && self.categories.is_none() {
+            return true;
+        }
+        let by_method = self
+            .methods
+            .as_ref()
+            .is_some_and(|m| m.contains(&s.spec.method));
+        let by_cat = self.categories.as_ref().is_some_and(|c| {
+            s.spec
+                .category_pkg
+                .as_ref()
+                .is_some_and(|p| c.contains(p))
+        });
+        by_method || by_cat
+    }
+
+    /// The spec files this builder reads (its inputs).
+    pub fn input_files(&self) -> Result<Vec<PathBuf>, Errors> {
+        Ok(crate::spec_files(&self.paths)?)
+    }
+
+    /// Loads, validates, selects and generates; returns the Rust source.
+    pub fn generate_string(&self) -> Result<String, Errors> {
+        let files = self.input_files()?;
+        let specs = crate::load_and_validate(&files)?;
+        let selected: Vec<LoadedSpec> = specs.into_iter().filter(|s| self.selected(s)).collect();
+        if let Some(wanted) = &self.methods {
+            let found: BTreeSet<&str> = selected.iter().map(|s| s.spec.method.as_str()).collect();
+            let missing: Vec<SpecError> = wanted
+                .iter()
+                .filter(|m| !found.contains(m.as_str()))
+                .map(|m| SpecError::Io {
+                    path: self.paths.first().cloned().unwrap_or_default(),
+                    message: format!("method `{m}` was selected but no spec describes it"),
+                })
+                .collect();
+            if !missing.is_empty() {
+                return Err(Errors(missing));
+            }
+        }
+        Ok(crate::codegen::generate(&selected, &self.options))
+    }
+
+    /// Writes the bindings to `$OUT_DIR/<file_name>` and tells cargo to rerun only when an
+    /// input changes. Returns the path written. Call from `build.rs`.
+    pub fn generate_to_out_dir(&self, file_name: &str) -> Result<PathBuf, Errors> {
+        for p in &self.paths {
+            println!("cargo:rerun-if-changed={}", p.display());
+        }
+        for f in self.input_files()? {
+            println!("cargo:rerun-if-changed={}", f.display());
+        }
+        let out_dir = std::env::var_os("OUT_DIR").ok_or_else(|| {
+            Errors::from(SpecError::Io {
+                path: PathBuf::from("OUT_DIR"),
+                message: "OUT_DIR is not set: call generate_to_out_dir from a build script".into(),
+            })
+        })?;
+        let code = self.generate_string()?;
+        let out = Path::new(&out_dir).join(file_name);
+        write_if_changed(&out, &code)?;
+        Ok(out)
+    }
+
+    /// [`Builder::generate_to_out_dir`], and on error print one located error per line and
+    /// exit the build script with status 1 (no panic backtrace).
+    pub fn build(&self, file_name: &str) {
+        if let Err(errors) = self.generate_to_out_dir(file_name) {
+            for e in &errors.0 {
+                eprintln!("error: {e}");
+                println!("cargo:warning={e}");
+            }
+            std::process::exit(1);
+        }
+    }
+}
+
+/// Leaves the file (and its mtime) alone when the content is the same, so rustc does not
+/// recompile for nothing.
+pub fn write_if_changed(path: &Path, content: &str) -> Result<(), SpecError> {
+    if std::fs::read_to_string(path).is_ok_and(|old| old == content) {
+        return Ok(());
+    }
+    std::fs::write(path, content).map_err(|e| SpecError::Io {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}

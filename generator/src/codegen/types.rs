@@ -1,0 +1,162 @@
+//! Rust types of fields, and the object structs of one API.
+
+use super::tree::{Node, Side, TypeDef};
+use super::{Options, doc_attrs, ident};
+use crate::model::{Scalar, TypeRef};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// The Rust type of one scalar value (no Option/Vec).
+pub fn scalar_type(s: Scalar, rt: &TokenStream) -> TokenStream {
+    match s {
+        Scalar::String => quote!(::std::string::String),
+        Scalar::Number => quote!(i64),
+        Scalar::Boolean => quote!(bool),
+        Scalar::Date => quote!(#rt::DateTime),
+        Scalar::Price => quote!(#rt::Price),
+        Scalar::Json => quote!(#rt::Json),
+    }
+}
+
+/// The type of one value of the field: `T`, `Secret<T>`, `Vec<T>`, an object, ...
+pub fn value_type(node: &Node<'_>, rt: &TokenStream) -> TokenStream {
+    let sensitive = node.field.is_sensitive();
+    let wrap = |t: TokenStream| {
+        if sensitive {
+            quote!(#rt::Secret<#t>)
+        } else {
+            t
+        }
+    };
+    match &node.field.ty {
+        TypeRef::Scalar(s) => wrap(scalar_type(*s, rt)),
+        TypeRef::List(s) => {
+            let t = wrap(scalar_type(*s, rt));
+            quote!(::std::vec::Vec<#t>)
+        }
+        TypeRef::File => quote!(#rt::FileUpload),
+        TypeRef::Object(_) => {
+            let t = format_ident!("{}", type_name(node));
+            quote!(#t)
+        }
+        TypeRef::ObjectList(_) => {
+            let t = format_ident!("{}", type_name(node));
+            quote!(::std::vec::Vec<#t>)
+        }
+    }
+}
+
+fn type_name<'n>(node: &'n Node<'_>) -> &'n str {
+    node.type_ident.as_deref().unwrap_or("Object")
+}
+
+/// The declared type of a request field: required values as they are, the rest optional.
+pub fn request_field_type(node: &Node<'_>, rt: &TokenStream) -> TokenStream {
+    let t = value_type(node, rt);
+    if node.field.required {
+        t
+    } else {
+        quote!(::std::option::Option<#t>)
+    }
+}
+
+/// A response struct field: everything optional or a (possibly empty) list, read leniently.
+pub fn response_field(node: &Node<'_>, rt: &TokenStream) -> TokenStream {
+    let name = &node.field.name;
+    let id = ident(&node.ident);
+    let docs = doc_attrs(&node.field.description);
+    let t = value_type(node, rt);
+    let (ty, de_fn) = match &node.field.ty {
+        TypeRef::Scalar(_) => (quote!(::std::option::Option<#t>), "opt"),
+        TypeRef::List(_) => (t, "scalar_list"),
+        TypeRef::ObjectList(_) => (t, "list"),
+        TypeRef::Object(_) | TypeRef::File => (quote!(::std::option::Option<#t>), "object"),
+    };
+    let de = format!("{}::__private::de::{de_fn}", path_text(rt));
+    let skip = if node.field.ty.is_list() {
+        quote!()
+    } else {
+        quote!(skip_serializing_if = "::std::option::Option::is_none",)
+    };
+    quote! {
+        #docs
+        #[serde(rename = #name, default, deserialize_with = #de, #skip)]
+        pub #id: #ty,
+    }
+}
+
+/// A request object field (inside a JSON-encoded object param).
+fn request_object_field(node: &Node<'_>, rt: &TokenStream) -> TokenStream {
+    let name = &node.field.name;
+    let id = ident(&node.ident);
+    let docs = doc_attrs(&node.field.description);
+    let ty = request_field_type(node, rt);
+    let skip = if node.field.required {
+        quote!()
+    } else {
+        quote!(skip_serializing_if = "::std::option::Option::is_none",)
+    };
+    quote! {
+        #docs
+        #[serde(rename = #name, default, #skip)]
+        pub #id: #ty,
+    }
+}
+
+/// The runtime path as text, for serde attributes that take paths as strings.
+pub fn path_text(rt: &TokenStream) -> String {
+    rt.to_string().replace(' ', "")
+}
+
+/// The struct of one object type.
+pub fn object_struct(def: &TypeDef<'_, '_>, opts: &Options) -> TokenStream {
+    let rt = &opts.runtime;
+    let id = ident(&def.ident);
+    let serde_path = format!("{}::__private::serde", path_text(rt));
+    let doc = format!(
+        "`{}` ({}).",
+        def.doc_name,
+        match def.side {
+            Side::Request => "request object, sent as one JSON string",
+            Side::Response => "response object",
+        }
+    );
+    let extra = &opts.extra_derives;
+    match def.side {
+        Side::Response => {
+            let fields = def.fields.iter().map(|n| response_field(n, rt));
+            quote! {
+                #[doc = #doc]
+                #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default, ::std::cmp::PartialEq,
+                    #rt::__private::serde::Deserialize, #rt::__private::serde::Serialize #(, #extra)*)]
+                #[serde(crate = #serde_path)]
+                pub struct #id { #(#fields)* }
+            }
+        }
+        Side::Request => {
+            let fields = def.fields.iter().map(|n| request_object_field(n, rt));
+            quote! {
+                #[doc = #doc]
+                #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default, ::std::cmp::PartialEq,
+                    #rt::__private::serde::Deserialize, #rt::__private::serde::Serialize #(, #extra)*)]
+                #[serde(crate = #serde_path)]
+                pub struct #id { #(#fields)* }
+                impl #rt::params::Param for #id {
+                    const JSON: bool = true;
+                    fn write(&self, out: &mut ::std::string::String) {
+                        #rt::__private::write_json(self, out)
+                    }
+                    fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+                        #rt::__private::parse_json(text)
+                    }
+                    fn parse_list(text: &str) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+                        #rt::__private::parse_json(text)
+                    }
+                    fn write_list(items: &[Self], out: &mut ::std::string::String) {
+                        #rt::__private::write_json(items, out)
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! `topgen`: turns TOP API specs (YAML, see `spec/README.md`) into typed Rust bindings for the
+//! `topsdk` runtime.
+//!
+//! Pipeline: [`loader`] (YAML -> [`model::ApiSpec`], located errors) -> [`validate`] ->
+//! [`codegen`] (`quote!` -> `syn::File` -> prettyplease). [`Builder`] wraps it for build scripts.
+
+pub mod builder;
+pub mod codegen;
+pub mod error;
+pub mod loader;
+pub mod locate;
+pub mod model;
+pub mod naming;
+pub mod validate;
+
+pub use builder::Builder;
+pub use codegen::Options;
+pub use error::{Errors, SpecError};
+pub use loader::LoadedSpec;
+
+use std::path::{Path, PathBuf};
+
+/// Spec files under `paths` (a path may be a file or a directory, searched recursively for
+/// `*.yaml`/`*.yml`), sorted for a deterministic order.
+pub fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, SpecError> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut out)?;
+        } else if p.exists() {
+            out.push(p.clone());
+        } else {
+            return Err(SpecError::Io {
+                path: p.clone(),
+                message: "no such file or directory".into(),
+            });
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), SpecError> {
+    let io = |e: std::io::Error| SpecError::Io {
+        path: dir.to_path_buf(),
+        message: e.to_string(),
+    };
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if is_spec_file(&path) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+pub fn is_spec_file(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
+}
+
+/// Loads and validates every spec file; all errors are returned, not only the first.
+pub fn load_and_validate(files: &[PathBuf]) -> Result<Vec<LoadedSpec>, Errors> {
+    let mut specs = Vec::new();
+    let mut errors = Vec::new();
+    for f in files {
+        match loader::load_file(f) {
+            Ok(s) => {
+                errors.extend(validate::validate(&s));
+                specs.push(s);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    let mut seen: std::collections::BTreeMap<&str, &Path> = Default::default();
+    for s in &specs {
+        if let Some(first) = seen.insert(&s.spec.method, &s.file) {
+            errors.push(SpecError::Duplicate {
+                method: s.spec.method.clone(),
+                first: first.to_path_buf(),
+                second: s.file.clone(),
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(specs)
+    } else {
+        Err(Errors(errors))
+    }
+}
+
+/// Loads, validates and generates: the whole pipeline for a set of spec paths.
+pub fn generate_paths(paths: &[PathBuf], opts: &Options) -> Result<String, Errors> {
+    let files = spec_files(paths)?;
+    let specs = load_and_validate(&files)?;
+    Ok(codegen::generate(&specs, opts))
+}

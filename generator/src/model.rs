@@ -1,0 +1,305 @@
+//! The spec model: what one YAML file under `spec/` says about one TOP API.
+//!
+//! Key-by-key documentation lives in `spec/README.md`; keep the two in step.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// One TOP API method.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiSpec {
+    /// `alibaba.kongur.token.getosstoken`
+    pub method: String,
+    /// The Chinese title shown next to the method name on the doc page.
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// The category as the doc page's breadcrumb names it (e.g. `法务服务API`).
+    #[serde(default)]
+    pub category: String,
+    /// The category's package name in the TOP catalogue (e.g. `legalcase`), used to select bindings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category_pkg: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc_url: Option<String>,
+    #[serde(default)]
+    pub request: Vec<Field>,
+    #[serde(default)]
+    pub response: Vec<Field>,
+    #[serde(default)]
+    pub examples: Examples,
+    /// The error-code table of the doc page (`错误码 错误描述 解决方案`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub error_codes: Vec<ErrorCode>,
+}
+
+/// A request param or a response field, with its sub-fields when it is an object.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    /// The wire name (kept byte for byte; the Rust name is derived from it).
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: TypeRef,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Constraints::is_empty")]
+    pub constraints: Constraints,
+    /// Kept out of `Debug`, logs and CLI output (`***`). Absent: guessed from the name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitive: Option<bool>,
+    /// Element name of one list item on the wire, where it differs from the default
+    /// (snake_case of the item type, `string`/`number`/... for primitives).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_name: Option<String>,
+    /// Sub-fields of an object type (or of the items of an object list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<Field>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+impl Field {
+    /// Whether the field is kept out of `Debug` and logs: the spec's word, else a guess from the name.
+    pub fn is_sensitive(&self) -> bool {
+        self.sensitive
+            .unwrap_or_else(|| crate::naming::looks_sensitive(&self.name))
+    }
+
+    /// The wire element name of one list item (only meaningful for lists).
+    pub fn list_item_name(&self) -> String {
+        if let Some(n) = &self.item_name {
+            return n.clone();
+        }
+        match &self.ty {
+            TypeRef::ObjectList(t) => heck::ToSnakeCase::to_snake_case(t.as_str()),
+            TypeRef::List(s) => s.item_element().to_string(),
+            _ => String::new(),
+        }
+    }
+}
+
+/// Limits from the doc page's `更多限制` column.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Constraints {
+    /// Maximum length in characters (not bytes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_list_size: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_value: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_value: Option<i64>,
+    /// Default value the gateway applies when the param is absent (documentation only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+/// The documented samples.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    /// Request param values, by wire name, as the doc's request sample sets them.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub request: std::collections::BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_xml: Option<String>,
+    /// Non-simplified JSON: outer `<name>_response` wrapper and list wrappers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_json: Option<String>,
+    /// `simplify=true` JSON: no outer wrapper, lists as plain arrays.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_json_simplified: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_xml: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_json: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorCode {
+    pub code: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub solution: String,
+}
+
+/// TOP's scalar types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Scalar {
+    String,
+    Number,
+    Boolean,
+    Date,
+    Price,
+    Json,
+}
+
+impl Scalar {
+    pub fn name(self) -> &'static str {
+        match self {
+            Scalar::String => "String",
+            Scalar::Number => "Number",
+            Scalar::Boolean => "Boolean",
+            Scalar::Date => "Date",
+            Scalar::Price => "Price",
+            Scalar::Json => "Json",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Scalar> {
+        Some(match s {
+            "String" => Scalar::String,
+            "Number" => Scalar::Number,
+            "Boolean" => Scalar::Boolean,
+            "Date" => Scalar::Date,
+            "Price" => Scalar::Price,
+            "Json" => Scalar::Json,
+            _ => return None,
+        })
+    }
+
+    /// TOP's list-item element for a primitive list (`"tags": {"string": [..]}`).
+    pub fn item_element(self) -> &'static str {
+        match self {
+            Scalar::String | Scalar::Json => "string",
+            Scalar::Number => "number",
+            Scalar::Boolean => "boolean",
+            Scalar::Date => "date",
+            Scalar::Price => "price",
+        }
+    }
+}
+
+/// A field's TOP type, parsed from the spec's `type:` text.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TypeRef {
+    Scalar(Scalar),
+    /// `String[]`, `Number[]`, `Field List` ...: comma-joined on the wire.
+    List(Scalar),
+    /// `byte[]`: a file upload, multipart on the wire.
+    File,
+    /// An object type named in the docs (`KongurOssResultDo`).
+    Object(String),
+    /// A list of objects (`OssTokenResultVo[]`).
+    ObjectList(String),
+}
+
+/// Why a `type:` text is not a TOP type.
+#[derive(Debug)]
+pub struct BadType(pub String);
+
+impl fmt::Display for BadType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TypeRef {
+    /// Parses the canonical spelling (`String`, `Number[]`, `Field List`, `byte[]`, `Foo`,
+    /// `Foo[]`); the doc pages' `Foo []` (space before the brackets) is accepted too.
+    pub fn parse(text: &str) -> Result<TypeRef, BadType> {
+        let t = text.trim();
+        if t == "Field List" {
+            return Ok(TypeRef::List(Scalar::String));
+        }
+        let (base, list) = match t.strip_suffix("[]") {
+            Some(b) => (b.trim_end(), true),
+            None => (t, false),
+        };
+        if base.is_empty() {
+            return Err(BadType(format!("empty type `{text}`")));
+        }
+        if base == "byte" {
+            return if list {
+                Ok(TypeRef::File)
+            } else {
+                Err(BadType(
+                    "`byte` is not a TOP type (a file upload is `byte[]`)".into(),
+                ))
+            };
+        }
+        if let Some(s) = Scalar::parse(base) {
+            return Ok(if list {
+                TypeRef::List(s)
+            } else {
+                TypeRef::Scalar(s)
+            });
+        }
+        let valid = base.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && base.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !valid {
+            return Err(BadType(format!(
+                "unknown type `{text}`: expected String, Number, Boolean, Date, Price, Json, \
+                 byte[], Field List, T[] or an object type name (letters, digits, `_`)"
+            )));
+        }
+        if base.chars().next().is_some_and(|c| c.is_ascii_lowercase()) {
+            return Err(BadType(format!(
+                "unknown type `{text}`: object type names start with an uppercase letter; \
+                 the scalar types are String, Number, Boolean, Date, Price, Json"
+            )));
+        }
+        Ok(if list {
+            TypeRef::ObjectList(base.to_string())
+        } else {
+            TypeRef::Object(base.to_string())
+        })
+    }
+
+    /// The object type named, for objects and object lists.
+    pub fn object_name(&self) -> Option<&str> {
+        match self {
+            TypeRef::Object(n) | TypeRef::ObjectList(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    pub fn is_list(&self) -> bool {
+        matches!(self, TypeRef::List(_) | TypeRef::ObjectList(_))
+    }
+}
+
+impl fmt::Display for TypeRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TypeRef::Scalar(s) => f.write_str(s.name()),
+            TypeRef::List(s) => write!(f, "{}[]", s.name()),
+            TypeRef::File => f.write_str("byte[]"),
+            TypeRef::Object(n) => f.write_str(n),
+            TypeRef::ObjectList(n) => write!(f, "{n}[]"),
+        }
+    }
+}
+
+impl Serialize for TypeRef {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for TypeRef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        // Failing here (not in a later pass) lets serde_yaml attach the line and column.
+        TypeRef::parse(&text).map_err(serde::de::Error::custom)
+    }
+}

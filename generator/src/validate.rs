@@ -1,0 +1,159 @@
+//! Checks a loaded spec beyond what its YAML shape enforces. Returns every problem found.
+
+use crate::error::SpecError;
+use crate::loader::LoadedSpec;
+use crate::locate::{PathSeg, key};
+use crate::model::{Field, Scalar, TypeRef};
+use std::collections::BTreeSet;
+
+/// Nesting deeper than this is refused (the deepest real TOP API nests 8 levels).
+pub const MAX_DEPTH: usize = 32;
+
+pub fn validate(loaded: &LoadedSpec) -> Vec<SpecError> {
+    let spec = &loaded.spec;
+    let mut v = Validator {
+        loaded,
+        errors: Vec::new(),
+    };
+    let m = &spec.method;
+    let method_ok = !m.is_empty()
+        && m.split('.').count() >= 2
+        && m.split('.').all(|p| {
+            !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+    if !method_ok {
+        v.err(
+            &[key("method")],
+            format!(
+                "method `{m}` is not a TOP method name (dot-separated parts of letters, digits, `_`)"
+            ),
+        );
+    }
+    v.fields(&spec.request, &mut vec![key("request")], 1, Side::Request);
+    v.fields(&spec.response, &mut vec![key("response")], 1, Side::Response);
+
+    let declared: BTreeSet<&str> = spec.request.iter().map(|f| f.name.as_str()).collect();
+    for name in spec.examples.request.keys() {
+        if !declared.contains(name.as_str()) {
+            v.err(
+                &[key("examples"), key("request"), key(name)],
+                format!("example value for `{name}`, which is not a request param"),
+            );
+        }
+    }
+    for (k, text) in [
+        ("response_json", &spec.examples.response_json),
+        ("response_json_simplified", &spec.examples.response_json_simplified),
+        ("error_json", &spec.examples.error_json),
+    ] {
+        if let Some(t) = text {
+            match serde_json::from_str::<serde_json::Value>(t) {
+                Ok(serde_json::Value::Object(_)) => {}
+                Ok(_) => v.err(&[key("examples"), key(k)], "not a JSON object".to_string()),
+                Err(e) => v.err(&[key("examples"), key(k)], format!("invalid JSON: {e}")),
+            }
+        }
+    }
+    v.errors
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Request,
+    Response,
+}
+
+struct Validator<'a> {
+    loaded: &'a LoadedSpec,
+    errors: Vec<SpecError>,
+}
+
+impl Validator<'_> {
+    fn err(&mut self, path: &[PathSeg], message: String) {
+        self.errors.push(self.loaded.error_at(path, message));
+    }
+
+    fn fields(&mut self, fields: &[Field], path: &mut Vec<PathSeg>, depth: usize, side: Side) {
+        if depth > MAX_DEPTH {
+            self.err(path, format!("nesting deeper than {MAX_DEPTH} levels"));
+            return;
+        }
+        let mut seen = BTreeSet::new();
+        for (i, f) in fields.iter().enumerate() {
+            path.push(PathSeg::Index(i));
+            self.field(f, path, depth, side);
+            if !seen.insert(f.name.as_str()) {
+                path.push(key("name"));
+                self.err(path, format!("field `{}` is declared twice here", f.name));
+                path.pop();
+            }
+            path.pop();
+        }
+    }
+
+    fn field(&mut self, f: &Field, path: &mut Vec<PathSeg>, depth: usize, side: Side) {
+        let at = |path: &Vec<PathSeg>, k: &str| {
+            let mut p = path.clone();
+            p.push(key(k));
+            p
+        };
+        if f.name.trim().is_empty() || f.name.chars().any(char::is_whitespace) {
+            self.err(
+                &at(path, "name"),
+                format!("`{}` is not a wire name (empty or with spaces)", f.name),
+            );
+        }
+        let is_object = f.ty.object_name().is_some();
+        if is_object && f.fields.is_empty() {
+            self.err(
+                &at(path, "fields"),
+                format!("object type `{}` needs `fields:`", f.ty),
+            );
+        }
+        if !is_object && !f.fields.is_empty() {
+            self.err(
+                &at(path, "fields"),
+                format!("`{}` is not an object type and cannot have `fields:`", f.ty),
+            );
+        }
+        if f.item_name.is_some() && !f.ty.is_list() {
+            self.err(
+                &at(path, "item_name"),
+                format!("`item_name` is only for lists, and `{}` is not one", f.ty),
+            );
+        }
+        if f.ty == TypeRef::File && (side == Side::Response || depth > 1) {
+            self.err(
+                &at(path, "type"),
+                "`byte[]` (a file upload) is only valid as a top-level request param".into(),
+            );
+        }
+        let c = &f.constraints;
+        let numeric = matches!(f.ty, TypeRef::Scalar(Scalar::Number));
+        if (c.min_value.is_some() || c.max_value.is_some()) && !numeric {
+            self.err(
+                &at(path, "constraints"),
+                format!("min_value/max_value apply to Number, not `{}`", f.ty),
+            );
+        }
+        if let (Some(lo), Some(hi)) = (c.min_value, c.max_value)
+            && lo > hi
+        {
+            self.err(
+                &at(path, "constraints"),
+                format!("min_value {lo} is greater than max_value {hi}"),
+            );
+        }
+        if c.max_list_size.is_some() && !f.ty.is_list() {
+            self.err(
+                &at(path, "constraints"),
+                format!("max_list_size applies to lists, not `{}`", f.ty),
+            );
+        }
+        if !f.fields.is_empty() {
+            path.push(key("fields"));
+            self.fields(&f.fields, path, depth + 1, side);
+            path.pop();
+        }
+    }
+}

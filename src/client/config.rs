@@ -1,0 +1,282 @@
+//! Client configuration: builder, environment, retry policy. Secrets never reach `Debug`.
+
+use crate::decode::Format;
+use crate::error::Error;
+use crate::sign::SignMethod;
+use crate::time::{Clock, SystemClock};
+use crate::Secret;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// TOP's production gateway (HTTPS).
+pub const DEFAULT_GATEWAY: &str = "https://eco.taobao.com/router/rest";
+/// TOP's plain-HTTP gateway.
+pub const HTTP_GATEWAY: &str = "http://gw.api.taobao.com/router/rest";
+/// TOP's sandbox gateway.
+pub const SANDBOX_GATEWAY: &str = "http://gw.api.tbsandbox.com/router/rest";
+/// Default cap on a response body.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
+/// When and how often to try a call again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, including the first (1 = no retry).
+    pub max_attempts: u32,
+    /// Pause before the first retry; doubles each time, with jitter, up to `max_delay`.
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(5),
+        }
+    }
+}
+
+impl RetryPolicy {
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// Pause before retry number `retry` (1-based): exponential, with jitter in [d/2, d].
+    pub fn delay(&self, retry: u32) -> Duration {
+        let exp = self
+            .base_delay
+            .saturating_mul(1u32.checked_shl(retry.saturating_sub(1)).unwrap_or(u32::MAX));
+        let d = exp.min(self.max_delay);
+        let half = d / 2;
+        half + Duration::from_nanos(fastrand::u64(0..=(d - half).as_nanos().min(u64::MAX as u128) as u64))
+    }
+}
+
+/// Everything a [`crate::Client`] needs.
+#[derive(Clone)]
+pub struct Config {
+    pub gateway_url: String,
+    pub app_key: String,
+    pub(crate) app_secret: Secret<String>,
+    pub sign_method: SignMethod,
+    pub format: Format,
+    pub simplify: bool,
+    pub(crate) session: Option<Secret<String>>,
+    pub target_app_key: Option<String>,
+    pub partner_id: Option<String>,
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    pub retry: RetryPolicy,
+    pub max_response_bytes: usize,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("gateway_url", &self.gateway_url)
+            .field("app_key", &self.app_key)
+            .field("app_secret", &self.app_secret)
+            .field("sign_method", &self.sign_method)
+            .field("format", &self.format)
+            .field("simplify", &self.simplify)
+            .field("session", &self.session)
+            .field("target_app_key", &self.target_app_key)
+            .field("partner_id", &self.partner_id)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`crate::Client`]: `Client::builder(app_key, app_secret).build()?`.
+#[derive(Clone, Debug)]
+pub struct ClientBuilder {
+    config: Config,
+}
+
+impl ClientBuilder {
+    pub fn new(app_key: impl Into<String>, app_secret: impl Into<String>) -> Self {
+        ClientBuilder {
+            config: Config {
+                gateway_url: DEFAULT_GATEWAY.into(),
+                app_key: app_key.into(),
+                app_secret: Secret::new(app_secret.into()),
+                sign_method: SignMethod::default(),
+                format: Format::default(),
+                simplify: false,
+                session: None,
+                target_app_key: None,
+                partner_id: None,
+                connect_timeout: Duration::from_secs(15),
+                request_timeout: Duration::from_secs(30),
+                retry: RetryPolicy::default(),
+                max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+                clock: Arc::new(SystemClock),
+            },
+        }
+    }
+
+    pub fn gateway_url(mut self, url: impl Into<String>) -> Self {
+        self.config.gateway_url = url.into();
+        self
+    }
+    pub fn sign_method(mut self, m: SignMethod) -> Self {
+        self.config.sign_method = m;
+        self
+    }
+    pub fn format(mut self, f: Format) -> Self {
+        self.config.format = f;
+        self
+    }
+    pub fn simplify(mut self, on: bool) -> Self {
+        self.config.simplify = on;
+        self
+    }
+    /// The user's authorization (`session`), for APIs that need one.
+    pub fn session(mut self, session: impl Into<String>) -> Self {
+        self.config.session = Some(Secret::new(session.into()));
+        self
+    }
+    pub fn target_app_key(mut self, key: impl Into<String>) -> Self {
+        self.config.target_app_key = Some(key.into());
+        self
+    }
+    pub fn partner_id(mut self, id: impl Into<String>) -> Self {
+        self.config.partner_id = Some(id.into());
+        self
+    }
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.config.connect_timeout = d;
+        self
+    }
+    pub fn request_timeout(mut self, d: Duration) -> Self {
+        self.config.request_timeout = d;
+        self
+    }
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.config.retry = policy;
+        self
+    }
+    pub fn max_response_bytes(mut self, n: usize) -> Self {
+        self.config.max_response_bytes = n;
+        self
+    }
+    /// Where "now" comes from for timestamps (tests inject a fixed clock).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.config.clock = clock;
+        self
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn build(self) -> Result<crate::Client, Error> {
+        crate::Client::from_config(self.config)
+    }
+
+    /// Reads `TOP_GATEWAY_URL TOP_APP_KEY TOP_APP_SECRET TOP_SESSION TOP_SIGN_METHOD TOP_FORMAT
+    /// TOP_SIMPLIFY TOP_TARGET_APP_KEY TOP_PARTNER_ID`; `TOP_APP_KEY` and `TOP_APP_SECRET` are
+    /// required. An invalid value names its variable.
+    pub fn from_env() -> Result<ClientBuilder, Error> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// [`ClientBuilder::from_env`] over any source of variables.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<ClientBuilder, Error> {
+        let need = |k: &str| {
+            get(k).filter(|v| !v.is_empty()).ok_or_else(|| Error::Config {
+                setting: k.to_string(),
+                message: "is not set".into(),
+            })
+        };
+        let mut b = ClientBuilder::new(need("TOP_APP_KEY")?, need("TOP_APP_SECRET")?);
+        let bad = |k: &str, m: String| Error::Config {
+            setting: k.to_string(),
+            message: m,
+        };
+        if let Some(url) = get("TOP_GATEWAY_URL").filter(|v| !v.is_empty()) {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(bad("TOP_GATEWAY_URL", format!("`{url}` is not an http(s) URL")));
+            }
+            b = b.gateway_url(url);
+        }
+        if let Some(s) = get("TOP_SESSION").filter(|v| !v.is_empty()) {
+            b = b.session(s);
+        }
+        if let Some(m) = get("TOP_SIGN_METHOD").filter(|v| !v.is_empty()) {
+            b = b.sign_method(m.parse().map_err(|e| bad("TOP_SIGN_METHOD", e))?);
+        }
+        if let Some(f) = get("TOP_FORMAT").filter(|v| !v.is_empty()) {
+            b = b.format(f.parse().map_err(|e| bad("TOP_FORMAT", e))?);
+        }
+        if let Some(s) = get("TOP_SIMPLIFY").filter(|v| !v.is_empty()) {
+            let on = match s.to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" => true,
+                "0" | "false" | "no" => false,
+                _ => return Err(bad("TOP_SIMPLIFY", format!("`{s}` is not true or false"))),
+            };
+            b = b.simplify(on);
+        }
+        if let Some(k) = get("TOP_TARGET_APP_KEY").filter(|v| !v.is_empty()) {
+            b = b.target_app_key(k);
+        }
+        if let Some(p) = get("TOP_PARTNER_ID").filter(|v| !v.is_empty()) {
+            b = b.partner_id(p);
+        }
+        Ok(b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn lookup(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let m: HashMap<String, String> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |k| m.get(k).cloned()
+    }
+
+    #[test]
+    fn env_values_and_errors_name_the_variable() {
+        let b = ClientBuilder::from_lookup(lookup(&[
+            ("TOP_APP_KEY", "k"),
+            ("TOP_APP_SECRET", "s3cr3t"),
+            ("TOP_SIGN_METHOD", "md5"),
+            ("TOP_FORMAT", "xml"),
+            ("TOP_SIMPLIFY", "true"),
+            ("TOP_SESSION", "sess-value"),
+        ]))
+        .unwrap();
+        assert_eq!(b.config().sign_method, SignMethod::Md5);
+        assert_eq!(b.config().format, Format::Xml);
+        assert!(b.config().simplify);
+        let dbg = format!("{:?}", b);
+        assert!(!dbg.contains("s3cr3t") && !dbg.contains("sess-value"), "{dbg}");
+
+        let e = ClientBuilder::from_lookup(lookup(&[("TOP_APP_KEY", "k"), ("TOP_APP_SECRET", "s"), ("TOP_SIGN_METHOD", "sha1")]))
+            .unwrap_err();
+        assert!(e.to_string().contains("TOP_SIGN_METHOD"), "{e}");
+        let e = ClientBuilder::from_lookup(lookup(&[("TOP_APP_KEY", "k")])).unwrap_err();
+        assert!(e.to_string().contains("TOP_APP_SECRET"), "{e}");
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let p = RetryPolicy { max_attempts: 5, base_delay: Duration::from_millis(100), max_delay: Duration::from_millis(300) };
+        let d1 = p.delay(1);
+        assert!(d1 >= Duration::from_millis(50) && d1 <= Duration::from_millis(100));
+        let d3 = p.delay(3);
+        assert!(d3 >= Duration::from_millis(150) && d3 <= Duration::from_millis(300));
+        assert!(p.delay(60) <= Duration::from_millis(300));
+    }
+}

@@ -1,0 +1,205 @@
+//! The async client: sign, send, read, decode, retry.
+
+mod config;
+mod prepare;
+
+pub use config::{
+    ClientBuilder, Config, DEFAULT_GATEWAY, DEFAULT_MAX_RESPONSE_BYTES, HTTP_GATEWAY, RetryPolicy,
+    SANDBOX_GATEWAY,
+};
+pub use prepare::{Body, PreparedRequest};
+
+use crate::error::Error;
+use crate::{TopRequest, TopResponse};
+use std::sync::Arc;
+use std::time::Instant;
+use tracing::Instrument;
+
+/// A TOP client. Cheap to clone (shares its connection pool).
+#[derive(Clone, Debug)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    config: Config,
+    http: reqwest::Client,
+}
+
+impl Client {
+    pub fn builder(app_key: impl Into<String>, app_secret: impl Into<String>) -> ClientBuilder {
+        ClientBuilder::new(app_key, app_secret)
+    }
+
+    /// A client configured from the `TOP_*` environment variables (see [`ClientBuilder::from_env`]).
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    pub fn from_config(config: Config) -> Result<Client, Error> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .user_agent(concat!("topsdk-rust/", env!("CARGO_PKG_VERSION")))
+            .gzip(true)
+            .build()
+            .map_err(|e| Error::Config {
+                setting: "http client".into(),
+                message: e.without_url().to_string(),
+            })?;
+        Ok(Client {
+            inner: Arc::new(Inner { config, http }),
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Validates, signs and encodes a request without sending it (one attempt's worth).
+    pub fn prepare<R: TopRequest>(&self, request: &R) -> Result<PreparedRequest, Error> {
+        let mut w = crate::params::ParamWriter::new();
+        request.write_params(&mut w);
+        crate::params::validate(R::schema(), &w)?;
+        Ok(prepare::prepare(&self.inner.config, R::METHOD, &w))
+    }
+
+    /// Calls the API: validated before any I/O, re-signed on each attempt, retried per the
+    /// policy for transport errors, HTTP 5xx/429, `isp.*` sub codes and code 7.
+    pub async fn execute<R: TopRequest>(&self, request: &R) -> Result<R::Response, Error> {
+        let cfg = &self.inner.config;
+        let mut w = crate::params::ParamWriter::new();
+        request.write_params(&mut w);
+        crate::params::validate(R::schema(), &w)?;
+        let max = cfg.retry.max_attempts.max(1);
+        let mut attempt = 1;
+        loop {
+            let span = tracing::info_span!(
+                "top_call",
+                method = R::METHOD,
+                attempt,
+                request_id = tracing::field::Empty,
+                latency_ms = tracing::field::Empty,
+                outcome = tracing::field::Empty,
+            );
+            let started = Instant::now();
+            let prepared = prepare::prepare(cfg, R::METHOD, &w);
+            let result = self
+                .send_once::<R>(prepared)
+                .instrument(span.clone())
+                .await;
+            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            match &result {
+                Ok(resp) => {
+                    if let Some(id) = resp.request_id() {
+                        span.record("request_id", id);
+                    }
+                    span.record("outcome", "ok");
+                }
+                Err(e) => {
+                    if let Some(id) = e.api().and_then(|a| a.request_id.as_deref()) {
+                        span.record("request_id", id);
+                    }
+                    span.record("outcome", outcome_name(e));
+                }
+            }
+            span.in_scope(|| match &result {
+                Ok(_) => tracing::debug!("call succeeded"),
+                Err(e) => tracing::warn!(error = %e, "call failed"),
+            });
+            match result {
+                Err(e) if e.is_retryable() && attempt < max => {
+                    let pause = cfg.retry.delay(attempt);
+                    span.in_scope(|| tracing::info!(pause_ms = pause.as_millis() as u64, "retrying"));
+                    tokio::time::sleep(pause).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn send_once<R: TopRequest>(&self, prepared: PreparedRequest) -> Result<R::Response, Error> {
+        let cfg = &self.inner.config;
+        let mut req = self.inner.http.post(&prepared.url);
+        req = match prepared.body {
+            Body::Form(body) => req
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded;charset=utf-8",
+                )
+                .body(body),
+            Body::Multipart { text, files } => {
+                let mut form = reqwest::multipart::Form::new();
+                for (k, v) in text {
+                    form = form.text(k, v);
+                }
+                for (k, f) in files {
+                    let part = reqwest::multipart::Part::bytes(f.bytes)
+                        .file_name(f.file_name)
+                        .mime_str(&f.mime_type)
+                        .map_err(|e| Error::InvalidRequest {
+                            code: 41,
+                            param: k.to_string(),
+                            message: format!("bad MIME type: {}", e.without_url()),
+                        })?;
+                    form = form.part(k, part);
+                }
+                req.multipart(form)
+            }
+        };
+        let resp = req.send().await.map_err(transport)?;
+        let status = resp.status();
+        let body = read_capped(resp, cfg.max_response_bytes).await?;
+        if !status.is_success() {
+            return Err(Error::Http {
+                status: status.as_u16(),
+                excerpt: crate::decode::redacted_excerpt(&body, R::schema()),
+            });
+        }
+        crate::decode::decode::<R::Response>(&body, cfg.format, cfg.simplify, R::schema())
+    }
+}
+
+fn outcome_name(e: &Error) -> &'static str {
+    match e {
+        Error::Api(_) => "api_error",
+        Error::InvalidRequest { .. } => "invalid_request",
+        Error::Http { .. } => "http_error",
+        Error::Transport { timeout: true, .. } => "timeout",
+        Error::Transport { .. } => "transport_error",
+        Error::Decode { .. } => "decode_error",
+        Error::TooLarge { .. } => "too_large",
+        _ => "error",
+    }
+}
+
+/// reqwest errors without the URL: the query string holds the session.
+fn transport(e: reqwest::Error) -> Error {
+    let timeout = e.is_timeout();
+    let e = e.without_url();
+    let mut message = e.to_string();
+    let mut src = std::error::Error::source(&e);
+    while let Some(s) = src {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        src = s.source();
+    }
+    Error::Transport { message, timeout }
+}
+
+/// Reads the body, refusing (without buffering it) one larger than `cap`.
+async fn read_capped(mut resp: reqwest::Response, cap: usize) -> Result<Vec<u8>, Error> {
+    if resp.content_length().is_some_and(|n| n > cap as u64) {
+        return Err(Error::TooLarge { limit: cap });
+    }
+    let mut body = Vec::with_capacity(resp.content_length().unwrap_or(0).min(cap as u64) as usize);
+    while let Some(chunk) = resp.chunk().await.map_err(transport)? {
+        if body.len() + chunk.len() > cap {
+            return Err(Error::TooLarge { limit: cap });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}

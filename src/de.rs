@@ -1,0 +1,329 @@
+//! Tolerant deserializers used by generated response types (via `__private::de`).
+//!
+//! TOP sends numbers and booleans as strings at times, XML carries only text, empty elements
+//! mean "absent", and lists come wrapped (`{"item": [..]}`), simplified (`[..]`) or, from XML,
+//! as a single item. These functions accept all of them.
+
+use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::fmt;
+use std::marker::PhantomData;
+
+/// A scalar as it arrived.
+#[derive(Clone, Copy, Debug)]
+pub enum Scalar<'a> {
+    Str(&'a str),
+    I64(i64),
+    U64(u64),
+    F64(f64),
+    Bool(bool),
+}
+
+/// A scalar type that accepts the spellings TOP uses for it.
+pub trait Lenient: Sized {
+    /// What the type expects, for error messages (`a Number`).
+    const EXPECTED: &'static str;
+    /// Whether `""` means absent (everything but text).
+    const EMPTY_IS_ABSENT: bool = true;
+    fn from_scalar(s: Scalar<'_>) -> Result<Self, String>;
+    /// Structured values (only `Json` accepts them).
+    fn from_value(v: serde_json::Value) -> Result<Self, String> {
+        let _ = v;
+        Err(format!("expected {}, found an object or list", Self::EXPECTED))
+    }
+}
+
+impl Lenient for String {
+    const EXPECTED: &'static str = "a String";
+    const EMPTY_IS_ABSENT: bool = false;
+    fn from_scalar(s: Scalar<'_>) -> Result<Self, String> {
+        Ok(match s {
+            Scalar::Str(s) => s.to_string(),
+            Scalar::I64(n) => n.to_string(),
+            Scalar::U64(n) => n.to_string(),
+            Scalar::F64(n) => n.to_string(),
+            Scalar::Bool(b) => b.to_string(),
+        })
+    }
+}
+
+impl Lenient for i64 {
+    const EXPECTED: &'static str = "a Number";
+    fn from_scalar(s: Scalar<'_>) -> Result<Self, String> {
+        match s {
+            Scalar::I64(n) => Ok(n),
+            Scalar::U64(n) => i64::try_from(n).map_err(|_| format!("{n} does not fit a Number (i64)")),
+            Scalar::F64(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => Ok(f as i64),
+            Scalar::Str(t) => t.trim().parse().map_err(|_| format!("expected a Number, found `{t}`")),
+            other => Err(format!("expected a Number, found {other:?}")),
+        }
+    }
+}
+
+impl Lenient for bool {
+    const EXPECTED: &'static str = "a Boolean";
+    fn from_scalar(s: Scalar<'_>) -> Result<Self, String> {
+        match s {
+            Scalar::Bool(b) => Ok(b),
+            Scalar::I64(0) | Scalar::U64(0) => Ok(false),
+            Scalar::I64(1) | Scalar::U64(1) => Ok(true),
+            Scalar::Str(t) => match t.trim() {
+                "true" | "True" | "TRUE" | "1" => Ok(true),
+                "false" | "False" | "FALSE" | "0" => Ok(false),
+                _ => Err(format!("expected a Boolean, found `{t}`")),
+            },
+            other => Err(format!("expected a Boolean, found {other:?}")),
+        }
+    }
+}
+
+impl Lenient for crate::DateTime {
+    const EXPECTED: &'static str = "a Date `yyyy-MM-dd HH:mm:ss`";
+    fn from_scalar(s: Scalar<'_>) -> Result<Self, String> {
+        match s {
+            Scalar::Str(t) => crate::DateTime::parse(t).map_err(|e| e.to_string()),
+            // Epoch milliseconds, as some gateways' JSON dates arrive.
+            Scalar::I64(ms) => Ok(crate::DateTime::from_unix(ms.div_euclid(1000))),
+            other => Err(format!("expected a Date, found {other:?}")),
+        }
+    }
+}
+
+impl Lenient for crate::Price {
+    const EXPECTED: &'static str = "a Price";
+    fn from_scalar(s: Scalar<'_>) -> Result<Self, String> {
+        let text = match s {
+            Scalar::Str(t) => t.trim().to_string(),
+            Scalar::I64(n) => n.to_string(),
+            Scalar::U64(n) => n.to_string(),
+            Scalar::F64(f) => f.to_string(),
+            Scalar::Bool(_) => return Err("expected a Price, found a Boolean".into()),
+        };
+        crate::Price::new(text.clone()).ok_or_else(|| format!("expected a Price, found `{text}`"))
+    }
+}
+
+impl Lenient for crate::Json {
+    const EXPECTED: &'static str = "JSON text";
+    const EMPTY_IS_ABSENT: bool = false;
+    fn from_scalar(s: Scalar<'_>) -> Result<Self, String> {
+        String::from_scalar(s).map(crate::Json::new)
+    }
+    fn from_value(v: serde_json::Value) -> Result<Self, String> {
+        Ok(crate::Json::new(v.to_string()))
+    }
+}
+
+impl<T: Lenient> Lenient for crate::Secret<T> {
+    const EXPECTED: &'static str = T::EXPECTED;
+    const EMPTY_IS_ABSENT: bool = T::EMPTY_IS_ABSENT;
+    fn from_scalar(s: Scalar<'_>) -> Result<Self, String> {
+        T::from_scalar(s).map(crate::Secret::new)
+    }
+    fn from_value(v: serde_json::Value) -> Result<Self, String> {
+        T::from_value(v).map(crate::Secret::new)
+    }
+}
+
+/// One value of a type, or absent; how it arrived decides.
+enum Got<T> {
+    Absent,
+    One(T),
+    Many(Vec<T>),
+}
+
+/// How list items and single values are read: leniently (scalars) or by `Deserialize` (objects).
+trait Item: Sized {
+    fn from_scalar<E: de::Error>(s: Scalar<'_>) -> Result<Got<Self>, E>;
+    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+struct Lax<T>(T);
+struct Obj<T>(T);
+
+impl<T: Lenient> Item for Lax<T> {
+    fn from_scalar<E: de::Error>(s: Scalar<'_>) -> Result<Got<Self>, E> {
+        if T::EMPTY_IS_ABSENT && matches!(s, Scalar::Str(t) if t.trim().is_empty()) {
+            return Ok(Got::Absent);
+        }
+        T::from_scalar(s).map(|v| Got::One(Lax(v))).map_err(E::custom)
+    }
+    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let v = serde_json::Value::deserialize_map_access(map)?;
+        T::from_value(v).map(Lax).map_err(de::Error::custom)
+    }
+}
+
+impl<T: DeserializeOwned> Item for Obj<T> {
+    fn from_scalar<E: de::Error>(s: Scalar<'_>) -> Result<Got<Self>, E> {
+        match s {
+            Scalar::Str(t) if t.trim().is_empty() => Ok(Got::Absent),
+            other => Err(E::custom(format!("expected an object, found {other:?}"))),
+        }
+    }
+    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Obj)
+    }
+}
+
+trait MapToValue {
+    fn deserialize_map_access<'de, A: MapAccess<'de>>(map: A) -> Result<serde_json::Value, A::Error>;
+}
+
+impl MapToValue for serde_json::Value {
+    fn deserialize_map_access<'de, A: MapAccess<'de>>(map: A) -> Result<serde_json::Value, A::Error> {
+        serde::Deserialize::deserialize(de::value::MapAccessDeserializer::new(map))
+    }
+}
+
+/// Reads one value, a list of values or nothing.
+struct Seed<I>(PhantomData<I>);
+
+impl<'de, I: Item> DeserializeSeed<'de> for Seed<I> {
+    type Value = Got<I>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Got<I>, D::Error> {
+        d.deserialize_any(GotVisitor::<I>(PhantomData))
+    }
+}
+
+struct GotVisitor<I>(PhantomData<I>);
+
+impl<'de, I: Item> Visitor<'de> for GotVisitor<I> {
+    type Value = Got<I>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a TOP value")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Got<I>, E> {
+        Ok(Got::Absent)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Got<I>, E> {
+        Ok(Got::Absent)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Got<I>, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Got<I>, E> {
+        I::from_scalar(Scalar::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Got<I>, E> {
+        I::from_scalar(Scalar::I64(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Got<I>, E> {
+        I::from_scalar(Scalar::U64(v))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Got<I>, E> {
+        I::from_scalar(Scalar::F64(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Got<I>, E> {
+        I::from_scalar(Scalar::Str(v))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Got<I>, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        loop {
+            // A seq element that is absent (null, "") is skipped.
+            match seq.next_element_seed(Seed::<I>(PhantomData))? {
+                None => break,
+                Some(Got::One(v)) => out.push(v),
+                Some(Got::Many(v)) => out.extend(v),
+                Some(Got::Absent) => {}
+            }
+        }
+        Ok(Got::Many(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Got<I>, A::Error> {
+        I::from_map(map).map(Got::One)
+    }
+}
+
+/// Visitor for a list field: a map here is the list wrapper `{"item_name": one-or-many}`.
+struct ListVisitor<I>(PhantomData<I>);
+
+impl<'de, I: Item> Visitor<'de> for ListVisitor<I> {
+    type Value = Vec<I>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list, a wrapped list or nothing")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Vec<I>, E> {
+        Ok(Vec::new())
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Vec<I>, E> {
+        Ok(Vec::new())
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Vec<I>, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<I>, E> {
+        into_vec(I::from_scalar(Scalar::Str(v))?)
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Vec<I>, E> {
+        into_vec(I::from_scalar(Scalar::Bool(v))?)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Vec<I>, E> {
+        into_vec(I::from_scalar(Scalar::I64(v))?)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Vec<I>, E> {
+        into_vec(I::from_scalar(Scalar::U64(v))?)
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Vec<I>, E> {
+        into_vec(I::from_scalar(Scalar::F64(v))?)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Vec<I>, A::Error> {
+        into_vec(GotVisitor::<I>(PhantomData).visit_seq(seq)?)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<I>, A::Error> {
+        let mut out = Vec::new();
+        while map.next_key::<de::IgnoredAny>()?.is_some() {
+            match map.next_value_seed(Seed::<I>(PhantomData))? {
+                Got::Absent => {}
+                Got::One(v) => out.push(v),
+                Got::Many(v) => out.extend(v),
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn into_vec<I, E>(g: Got<I>) -> Result<Vec<I>, E> {
+    Ok(match g {
+        Got::Absent => Vec::new(),
+        Got::One(v) => vec![v],
+        Got::Many(v) => v,
+    })
+}
+
+/// An optional scalar field.
+pub fn opt<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<Option<T>, D::Error> {
+    match d.deserialize_any(GotVisitor::<Lax<T>>(PhantomData))? {
+        Got::Absent => Ok(None),
+        Got::One(Lax(v)) => Ok(Some(v)),
+        Got::Many(_) => Err(de::Error::custom(format!(
+            "expected {}, found a list",
+            T::EXPECTED
+        ))),
+    }
+}
+
+/// A required scalar (used by `Deserialize` impls of the value types themselves).
+pub fn lenient<'de, T: Lenient, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+    opt::<D, T>(d)?.ok_or_else(|| de::Error::custom(format!("expected {}, found nothing", T::EXPECTED)))
+}
+
+/// An optional object field (`""` and empty elements are absent).
+pub fn object<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
+    match d.deserialize_any(GotVisitor::<Obj<T>>(PhantomData))? {
+        Got::Absent => Ok(None),
+        Got::One(Obj(v)) => Ok(Some(v)),
+        Got::Many(_) => Err(de::Error::custom("expected an object, found a list")),
+    }
+}
+
+/// A list of objects: `[..]`, `{"item": [..]}`, `{"item": {..}}` or nothing.
+pub fn list<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Vec<T>, D::Error> {
+    let v = d.deserialize_any(ListVisitor::<Obj<T>>(PhantomData))?;
+    Ok(v.into_iter().map(|Obj(t)| t).collect())
+}
+
+/// A list of scalars: `[..]`, `{"string": [..]}`, `{"string": ".."}` or nothing.
+pub fn scalar_list<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<Vec<T>, D::Error> {
+    let v = d.deserialize_any(ListVisitor::<Lax<T>>(PhantomData))?;
+    Ok(v.into_iter().map(|Lax(t)| t).collect())
+}

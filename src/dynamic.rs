@@ -1,0 +1,178 @@
+//! Calling an API by name with text params (the CLI), through the generated typed bindings.
+
+use crate::params::Param;
+use crate::schema::{ApiSchema, Field, Kind};
+use crate::{Client, Error, FileUpload, TopRequest};
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// One generated API in the dispatch table (`apis::APIS`).
+pub struct Entry {
+    pub schema: &'static ApiSchema,
+    pub call: for<'a> fn(&'a Client, Args) -> BoxFuture<'a, Result<serde_json::Value, Error>>,
+}
+
+impl std::fmt::Debug for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Entry").field("method", &self.schema.method).finish()
+    }
+}
+
+/// Finds an API by its TOP method name.
+pub fn find<'a>(apis: &'a [Entry], method: &str) -> Option<&'a Entry> {
+    apis.iter().find(|e| e.schema.method == method)
+}
+
+/// Param values as text, by wire name; checked against the API's params.
+#[derive(Clone)]
+pub struct Args {
+    schema: &'static ApiSchema,
+    values: BTreeMap<String, String>,
+}
+
+impl std::fmt::Debug for Args {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Values may be secrets.
+        f.debug_list().entries(self.values.keys()).finish()
+    }
+}
+
+impl Args {
+    /// Rejects names the API does not have.
+    pub fn new(
+        schema: &'static ApiSchema,
+        pairs: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Args, Error> {
+        let mut values = BTreeMap::new();
+        for (k, v) in pairs {
+            if schema.param(&k).is_none() {
+                let known: Vec<&str> = schema.request.iter().map(|f| f.name).collect();
+                return Err(Error::InvalidRequest {
+                    code: 41,
+                    param: k,
+                    message: format!("is not a param of {} (params: {})", schema.method, known.join(", ")),
+                });
+            }
+            values.insert(k, v);
+        }
+        Ok(Args { schema, values })
+    }
+
+    fn bad(&self, name: &str, why: String) -> Error {
+        let ty = self.schema.param(name).map_or("a value", |f| f.ty);
+        Error::InvalidRequest {
+            code: 41,
+            param: name.to_string(),
+            message: format!("expected {ty}: {why}"),
+        }
+    }
+
+    pub fn optional<T: Param>(&self, name: &str) -> Result<Option<T>, Error> {
+        match self.values.get(name) {
+            None => Ok(None),
+            Some(v) => T::parse(v).map(Some).map_err(|e| self.bad(name, e)),
+        }
+    }
+
+    pub fn required<T: Param>(&self, name: &str) -> Result<T, Error> {
+        self.optional(name)?.ok_or_else(|| Error::InvalidRequest {
+            code: 40,
+            param: name.to_string(),
+            message: "is required".into(),
+        })
+    }
+
+    /// A file param: the value is a path (a leading `@` is allowed, as curl writes it).
+    pub fn optional_file(&self, name: &str) -> Result<Option<FileUpload>, Error> {
+        match self.values.get(name) {
+            None => Ok(None),
+            Some(v) => FileUpload::from_path(v.strip_prefix('@').unwrap_or(v))
+                .map(Some)
+                .map_err(|e| self.bad(name, format!("a readable file path ({e})"))),
+        }
+    }
+
+    pub fn required_file(&self, name: &str) -> Result<FileUpload, Error> {
+        self.optional_file(name)?.ok_or_else(|| Error::InvalidRequest {
+            code: 40,
+            param: name.to_string(),
+            message: "is required".into(),
+        })
+    }
+}
+
+/// Builds a typed request from text params.
+pub trait FromArgs: Sized {
+    fn from_args(args: &Args) -> Result<Self, Error>;
+}
+
+/// The dispatch function every table entry points at.
+pub fn call<R: TopRequest + FromArgs + 'static>(
+    client: &Client,
+    args: Args,
+) -> BoxFuture<'_, Result<serde_json::Value, Error>> {
+    Box::pin(async move {
+        let req = R::from_args(&args)?;
+        let resp = client.execute(&req).await?;
+        serde_json::to_value(&resp).map_err(|e| Error::Decode {
+            path: String::new(),
+            message: e.to_string(),
+            excerpt: String::new(),
+        })
+    })
+}
+
+/// Replaces the values of sensitive fields with `"***"` (typed-response JSON, lists as arrays).
+pub fn mask_sensitive(value: &mut serde_json::Value, fields: &[Field]) {
+    let serde_json::Value::Object(map) = value else { return };
+    for f in fields {
+        let Some(v) = map.get_mut(f.name) else { continue };
+        if f.sensitive {
+            mask_all(v);
+        } else if f.kind == Kind::Object {
+            match v {
+                serde_json::Value::Array(items) => items.iter_mut().for_each(|i| mask_sensitive(i, f.fields)),
+                other => mask_sensitive(other, f.fields),
+            }
+        }
+    }
+}
+
+fn mask_all(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Array(items) => items.iter_mut().for_each(mask_all),
+        serde_json::Value::Null => {}
+        other => *other = serde_json::Value::String("***".into()),
+    }
+}
+
+/// A human description of a param's type and rules (CLI `describe`, error messages).
+pub fn describe_field(f: &Field) -> String {
+    let mut s = f.ty.to_string();
+    let c = &f.constraints;
+    let mut rules = Vec::new();
+    if let Some(n) = c.max_length {
+        rules.push(format!("max length {n}"));
+    }
+    if let Some(n) = c.max_list_size {
+        rules.push(format!("max {n} items"));
+    }
+    if let Some(n) = c.min_value {
+        rules.push(format!("min {n}"));
+    }
+    if let Some(n) = c.max_value {
+        rules.push(format!("max {n}"));
+    }
+    if let Some(d) = c.default {
+        rules.push(format!("default {d}"));
+    }
+    if !rules.is_empty() {
+        s.push_str(" (");
+        s.push_str(&rules.join(", "));
+        s.push(')');
+    }
+    s
+}

@@ -1,0 +1,264 @@
+//! TOP's civil time: `yyyy-MM-dd HH:mm:ss` in GMT+8, whatever the local zone.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Seconds east of UTC of TOP's time zone (China Standard Time, no DST).
+const GMT8: i64 = 8 * 3600;
+
+/// A date-time on TOP's wall clock (GMT+8), to the second.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DateTime {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+    pub hour: u8,
+    pub minute: u8,
+    pub second: u8,
+}
+
+/// Why a text is not a TOP date-time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseDateTimeError(pub String);
+
+impl fmt::Display for ParseDateTimeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` is not a date-time `yyyy-MM-dd HH:mm:ss`", self.0)
+    }
+}
+
+impl std::error::Error for ParseDateTimeError {}
+
+impl DateTime {
+    /// The GMT+8 wall-clock time of a Unix timestamp (seconds).
+    pub fn from_unix(secs: i64) -> DateTime {
+        let local = secs + GMT8;
+        let days = local.div_euclid(86_400);
+        let sod = local.rem_euclid(86_400);
+        let (year, month, day) = civil_from_days(days);
+        DateTime {
+            year,
+            month,
+            day,
+            hour: (sod / 3600) as u8,
+            minute: (sod % 3600 / 60) as u8,
+            second: (sod % 60) as u8,
+        }
+    }
+
+    /// The Unix timestamp (seconds) of this GMT+8 wall-clock time.
+    pub fn to_unix(self) -> i64 {
+        let days = days_from_civil(self.year, self.month, self.day);
+        days * 86_400 + i64::from(self.hour) * 3600 + i64::from(self.minute) * 60
+            + i64::from(self.second)
+            - GMT8
+    }
+
+    pub fn from_system_time(t: SystemTime) -> DateTime {
+        let secs = match t.duration_since(UNIX_EPOCH) {
+            Ok(d) => d.as_secs() as i64,
+            Err(e) => -(e.duration().as_secs() as i64),
+        };
+        DateTime::from_unix(secs)
+    }
+
+    pub fn to_system_time(self) -> SystemTime {
+        let s = self.to_unix();
+        if s >= 0 {
+            UNIX_EPOCH + Duration::from_secs(s as u64)
+        } else {
+            UNIX_EPOCH - Duration::from_secs(s.unsigned_abs())
+        }
+    }
+
+    /// Now, on TOP's clock.
+    pub fn now() -> DateTime {
+        DateTime::from_system_time(SystemTime::now())
+    }
+
+    /// Parses `yyyy-MM-dd HH:mm:ss` (a bare `yyyy-MM-dd` means midnight).
+    pub fn parse(text: &str) -> Result<DateTime, ParseDateTimeError> {
+        let bad = || ParseDateTimeError(text.to_string());
+        let b = text.trim().as_bytes();
+        if b.len() != 19 && b.len() != 10 {
+            return Err(bad());
+        }
+        let num = |r: std::ops::Range<usize>| -> Result<u32, ParseDateTimeError> {
+            let s = b.get(r).ok_or_else(bad)?;
+            if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
+                return Err(bad());
+            }
+            Ok(s.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0')))
+        };
+        if b[4] != b'-' || b[7] != b'-' {
+            return Err(bad());
+        }
+        let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        let (hour, minute, second) = if b.len() == 19 {
+            if b[10] != b' ' || b[13] != b':' || b[16] != b':' {
+                return Err(bad());
+            }
+            (num(11..13)?, num(14..16)?, num(17..19)?)
+        } else {
+            (0, 0, 0)
+        };
+        let dt = DateTime {
+            year: year as i32,
+            month: month as u8,
+            day: day as u8,
+            hour: hour as u8,
+            minute: minute as u8,
+            second: second as u8,
+        };
+        let valid = (1..=12).contains(&month)
+            && day >= 1
+            && day <= u32::from(days_in_month(dt.year, dt.month))
+            && hour < 24
+            && minute < 60
+            && second < 60;
+        if valid { Ok(dt) } else { Err(bad()) }
+    }
+
+    /// Writes `yyyy-MM-dd HH:mm:ss` without the formatting machinery (hot path of every call).
+    pub fn write_to(&self, out: &mut String) {
+        let mut buf = [0u8; 19];
+        let y = self.year.clamp(0, 9999) as u32;
+        let put2 = |buf: &mut [u8], at: usize, v: u32| {
+            buf[at] = b'0' + (v / 10 % 10) as u8;
+            buf[at + 1] = b'0' + (v % 10) as u8;
+        };
+        put2(&mut buf, 0, y / 100);
+        put2(&mut buf, 2, y % 100);
+        buf[4] = b'-';
+        put2(&mut buf, 5, u32::from(self.month));
+        buf[7] = b'-';
+        put2(&mut buf, 8, u32::from(self.day));
+        buf[10] = b' ';
+        put2(&mut buf, 11, u32::from(self.hour));
+        buf[13] = b':';
+        put2(&mut buf, 14, u32::from(self.minute));
+        buf[16] = b':';
+        put2(&mut buf, 17, u32::from(self.second));
+        // All bytes written above are ASCII.
+        out.push_str(std::str::from_utf8(&buf).unwrap_or_default());
+    }
+}
+
+impl fmt::Display for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = String::with_capacity(19);
+        self.write_to(&mut s);
+        f.write_str(&s)
+    }
+}
+
+impl std::str::FromStr for DateTime {
+    type Err = ParseDateTimeError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        DateTime::parse(s)
+    }
+}
+
+impl Serialize for DateTime {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for DateTime {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        DateTime::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+fn is_leap(y: i32) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i32, m: u8) -> u8 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(y) => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+// Howard Hinnant's civil-from-days algorithms (public domain).
+fn civil_from_days(z: i64) -> (i32, u8, u8) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
+}
+
+fn days_from_civil(y: i32, m: u8, d: u8) -> i64 {
+    let y = i64::from(if m <= 2 { y - 1 } else { y });
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Source of "now" for timestamps; tests inject a fixed one.
+pub trait Clock: Send + Sync + fmt::Debug {
+    fn now(&self) -> SystemTime;
+}
+
+/// The machine's clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> SystemTime {
+        SystemTime::now()
+    }
+}
+
+/// A clock stopped at one instant.
+#[derive(Debug, Clone, Copy)]
+pub struct FixedClock(pub SystemTime);
+
+impl Clock for FixedClock {
+    fn now(&self) -> SystemTime {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gmt8_from_unix() {
+        // 2016-01-01 04:00:00 UTC is noon in GMT+8.
+        let dt = DateTime::from_unix(1_451_620_800);
+        assert_eq!(dt.to_string(), "2016-01-01 12:00:00");
+        assert_eq!(dt.to_unix(), 1_451_620_800);
+        // Crossing midnight and a leap day.
+        assert_eq!(DateTime::from_unix(951_782_400 - 3600).to_string(), "2000-02-29 07:00:00");
+        assert_eq!(DateTime::from_unix(0).to_string(), "1970-01-01 08:00:00");
+    }
+
+    #[test]
+    fn parse_and_reject() {
+        let dt = DateTime::parse("2026-11-29 12:00:00").unwrap();
+        assert_eq!(dt.to_string(), "2026-11-29 12:00:00");
+        assert_eq!(DateTime::parse("2026-11-29").unwrap().to_string(), "2026-11-29 00:00:00");
+        for bad in ["", "2026-13-01 00:00:00", "2026-02-29 00:00:00", "2026-11-29T12:00:00", "abcd-ef-gh 12:00:00", "1700000000000"] {
+            assert!(DateTime::parse(bad).is_err(), "{bad}");
+        }
+        assert!(DateTime::parse("2024-02-29 23:59:59").is_ok());
+    }
+}
