@@ -184,6 +184,49 @@ fn decode_xml<T: DeserializeOwned>(text: &str, key: &str) -> Decoded<T> {
     Ok(Ok(t))
 }
 
+/// The `<name>_response` key of a method: leading `taobao.` removed, dots to `_`.
+pub fn response_key(method: &str) -> String {
+    let m = method.strip_prefix("taobao.").unwrap_or(method);
+    let mut key = m.replace('.', "_");
+    key.push_str("_response");
+    key
+}
+
+/// An untyped response: the content inside the response key (or the whole simplified body).
+pub fn decode_raw(body: &[u8], format: Format, key: &str) -> Result<serde_json::Value, Error> {
+    let fail = |message: String| Error::Decode {
+        path: String::new(),
+        message,
+        excerpt: crate::error::excerpt(body, 200),
+    };
+    let (root, value) = match format {
+        Format::Json => {
+            let v: serde_json::Value = serde_json::from_slice(body).map_err(|e| fail(e.to_string()))?;
+            match v {
+                serde_json::Value::Object(mut m) if m.len() == 1 => {
+                    let (k, inner) = m.iter_mut().next().map(|(k, v)| (k.clone(), v.take())).unwrap_or_default();
+                    if k == "error_response" || k == key {
+                        (k, inner)
+                    } else {
+                        m.insert(k, inner);
+                        (String::new(), serde_json::Value::Object(m))
+                    }
+                }
+                other => (String::new(), other),
+            }
+        }
+        Format::Xml => {
+            let text = std::str::from_utf8(body).map_err(|e| fail(e.to_string()))?;
+            crate::xml::parse(text).map_err(fail)?
+        }
+    };
+    if root == "error_response" {
+        let b: ErrorBody = serde_json::from_value(value).map_err(|e| fail(e.to_string()))?;
+        return Err(Error::Api(b.into()));
+    }
+    Ok(value)
+}
+
 /// A short excerpt of the body for error messages, with sensitive field values masked.
 pub fn redacted_excerpt(body: &[u8], schema: &ApiSchema) -> String {
     let head = &body[..body.len().min(4096)];

@@ -2,6 +2,7 @@
 //! `write_params` fills.
 
 use crate::{DateTime, FileUpload, Json, Price, Secret};
+use std::borrow::Cow;
 
 /// A value that can be a TOP request param.
 pub trait Param: Sized {
@@ -167,7 +168,7 @@ impl std::fmt::Debug for ParamValue {
 /// Collects the app params of a request, in spec order; unset params are left out.
 #[derive(Debug, Default, Clone)]
 pub struct ParamWriter {
-    pub(crate) params: Vec<(&'static str, ParamValue)>,
+    pub(crate) params: Vec<(Cow<'static, str>, ParamValue)>,
 }
 
 impl ParamWriter {
@@ -179,7 +180,7 @@ impl ParamWriter {
         let mut text = String::new();
         value.write(&mut text);
         self.params.push((
-            name,
+            Cow::Borrowed(name),
             ParamValue::Text {
                 value: text,
                 count: value.count(),
@@ -194,7 +195,7 @@ impl ParamWriter {
     }
 
     pub fn put_file(&mut self, name: &'static str, file: &FileUpload) {
-        self.params.push((name, ParamValue::File(file.clone())));
+        self.params.push((Cow::Borrowed(name), ParamValue::File(file.clone())));
     }
 
     pub fn put_file_opt(&mut self, name: &'static str, file: &Option<FileUpload>) {
@@ -203,23 +204,28 @@ impl ParamWriter {
         }
     }
 
+    /// A param by a name known only at run time (untyped calls).
+    pub fn put_text(&mut self, name: String, value: String) {
+        self.params.push((Cow::Owned(name), ParamValue::Text { value, count: None }));
+    }
+
     /// Text params (signed and sent), in the order written.
-    pub fn text_params(&self) -> impl Iterator<Item = (&'static str, &str)> {
+    pub fn text_params(&self) -> impl Iterator<Item = (&str, &str)> {
         self.params.iter().filter_map(|(k, v)| match v {
-            ParamValue::Text { value, .. } => Some((*k, value.as_str())),
+            ParamValue::Text { value, .. } => Some((k.as_ref(), value.as_str())),
             ParamValue::File(_) => None,
         })
     }
 
-    pub fn files(&self) -> impl Iterator<Item = (&'static str, &FileUpload)> {
+    pub fn files(&self) -> impl Iterator<Item = (&str, &FileUpload)> {
         self.params.iter().filter_map(|(k, v)| match v {
-            ParamValue::File(f) => Some((*k, f)),
+            ParamValue::File(f) => Some((k.as_ref(), f)),
             ParamValue::Text { .. } => None,
         })
     }
 
     pub fn get(&self, name: &str) -> Option<&ParamValue> {
-        self.params.iter().find(|(k, _)| *k == name).map(|(_, v)| v)
+        self.params.iter().find(|(k, _)| k == name).map(|(_, v)| v)
     }
 }
 

@@ -68,42 +68,79 @@ impl Client {
     /// Calls the API: validated before any I/O, re-signed on each attempt, retried per the
     /// policy for transport errors, HTTP 5xx/429, `isp.*` sub codes and code 7.
     pub async fn execute<R: TopRequest>(&self, request: &R) -> Result<R::Response, Error> {
-        let cfg = &self.inner.config;
         let mut w = crate::params::ParamWriter::new();
         request.write_params(&mut w);
-        crate::params::validate(R::schema(), &w)?;
+        let schema = R::schema();
+        crate::params::validate(schema, &w)?;
+        let cfg = &self.inner.config;
+        self.call(
+            R::METHOD,
+            &w,
+            &|body| crate::decode::redacted_excerpt(body, schema),
+            &|body| crate::decode::decode::<R::Response>(body, cfg.format, cfg.simplify, schema),
+            &|r| r.request_id().map(str::to_string),
+        )
+        .await
+    }
+
+    /// Calls any method by name with text params, without typed bindings. Returns the response
+    /// content (inside `<method>_response`) as JSON. Nothing is validated or masked locally.
+    pub async fn execute_raw(
+        &self,
+        method: &str,
+        params: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<serde_json::Value, Error> {
+        let mut w = crate::params::ParamWriter::new();
+        for (k, v) in params {
+            w.put_text(k, v);
+        }
+        let key = crate::decode::response_key(method);
+        let cfg = &self.inner.config;
+        self.call(
+            method,
+            &w,
+            &|body| crate::error::excerpt(body, 200),
+            &|body| crate::decode::decode_raw(body, cfg.format, &key),
+            &|v| v.get("request_id").and_then(|r| r.as_str()).map(str::to_string),
+        )
+        .await
+    }
+
+    async fn call<T>(
+        &self,
+        method: &str,
+        w: &crate::params::ParamWriter,
+        excerpt: &(dyn Fn(&[u8]) -> String + Sync),
+        decode: &(dyn Fn(&[u8]) -> Result<T, Error> + Sync),
+        request_id: &(dyn Fn(&T) -> Option<String> + Sync),
+    ) -> Result<T, Error> {
+        let cfg = &self.inner.config;
         let max = cfg.retry.max_attempts.max(1);
         let mut attempt = 1;
         loop {
             let span = tracing::info_span!(
                 "top_call",
-                method = R::METHOD,
+                method,
                 attempt,
                 request_id = tracing::field::Empty,
                 latency_ms = tracing::field::Empty,
                 outcome = tracing::field::Empty,
             );
             let started = Instant::now();
-            let prepared = prepare::prepare(cfg, R::METHOD, &w);
-            let result = self
-                .send_once::<R>(prepared)
-                .instrument(span.clone())
-                .await;
+            let prepared = prepare::prepare(cfg, method, w);
+            let result = match self.send_once(prepared, excerpt).instrument(span.clone()).await {
+                Ok(body) => decode(&body),
+                Err(e) => Err(e),
+            };
             span.record("latency_ms", started.elapsed().as_millis() as u64);
-            match &result {
-                Ok(resp) => {
-                    if let Some(id) = resp.request_id() {
-                        span.record("request_id", id);
-                    }
-                    span.record("outcome", "ok");
-                }
-                Err(e) => {
-                    if let Some(id) = e.api().and_then(|a| a.request_id.as_deref()) {
-                        span.record("request_id", id);
-                    }
-                    span.record("outcome", outcome_name(e));
-                }
+            let rid = match &result {
+                Ok(r) => request_id(r),
+                Err(e) => e.api().and_then(|a| a.request_id.clone()),
+            };
+            if let Some(id) = &rid {
+                span.record("request_id", id.as_str());
             }
+            span.record("outcome", result.as_ref().map_or_else(outcome_name, |_| "ok"));
             span.in_scope(|| match &result {
                 Ok(_) => tracing::debug!("call succeeded"),
                 Err(e) => tracing::warn!(error = %e, "call failed"),
@@ -120,7 +157,12 @@ impl Client {
         }
     }
 
-    async fn send_once<R: TopRequest>(&self, prepared: PreparedRequest) -> Result<R::Response, Error> {
+    /// One HTTP exchange; returns the body of a 2xx answer.
+    async fn send_once(
+        &self,
+        prepared: PreparedRequest,
+        excerpt: &(dyn Fn(&[u8]) -> String + Sync),
+    ) -> Result<Vec<u8>, Error> {
         let cfg = &self.inner.config;
         let mut req = self.inner.http.post(&prepared.url);
         req = match prepared.body {
@@ -141,7 +183,7 @@ impl Client {
                         .mime_str(&f.mime_type)
                         .map_err(|e| Error::InvalidRequest {
                             code: 41,
-                            param: k.to_string(),
+                            param: k.clone(),
                             message: format!("bad MIME type: {}", e.without_url()),
                         })?;
                     form = form.part(k, part);
@@ -155,10 +197,10 @@ impl Client {
         if !status.is_success() {
             return Err(Error::Http {
                 status: status.as_u16(),
-                excerpt: crate::decode::redacted_excerpt(&body, R::schema()),
+                excerpt: excerpt(&body),
             });
         }
-        crate::decode::decode::<R::Response>(&body, cfg.format, cfg.simplify, R::schema())
+        Ok(body)
     }
 }
 

@@ -20,8 +20,8 @@ pub enum Body {
     Form(String),
     /// `multipart/form-data`: text params, then file params (files are not signed).
     Multipart {
-        text: Vec<(&'static str, String)>,
-        files: Vec<(&'static str, FileUpload)>,
+        text: Vec<(String, String)>,
+        files: Vec<(String, FileUpload)>,
     },
 }
 
@@ -81,8 +81,8 @@ pub(crate) fn prepare(cfg: &Config, method: &str, w: &ParamWriter) -> PreparedRe
 
     let body = if w.files().next().is_some() {
         Body::Multipart {
-            text: w.text_params().map(|(k, v)| (k, v.to_string())).collect(),
-            files: w.files().map(|(k, f)| (k, f.clone())).collect(),
+            text: w.text_params().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            files: w.files().map(|(k, f)| (k.to_string(), f.clone())).collect(),
         }
     } else {
         let mut form = form_urlencoded::Serializer::new(String::with_capacity(128));

@@ -1,0 +1,255 @@
+//! `topsdk`: call TOP APIs from the command line, describe them, or run the mock gateway.
+//!
+//! Exit codes: 0 success; 2 the gateway answered with an error (JSON on stderr); 3 transport,
+//! HTTP or decoding failure; 64 bad usage, bad param value or bad configuration.
+
+use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use topsdk::dynamic::{self, Args};
+use topsdk::mock::MockGateway;
+use topsdk::{Client, ClientBuilder, Error, Format, SignMethod};
+
+#[derive(Parser)]
+#[command(name = "topsdk", version, about = "Call Taobao Open Platform (TOP) APIs, or run a local mock gateway")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Call an API. Config from TOP_* variables; without TOP_APP_KEY, a built-in mock answers.
+    Call {
+        /// TOP method name, e.g. alibaba.kongur.token.getosstoken
+        method: String,
+        /// A request param, NAME=VALUE (repeatable); lists comma-separated, objects as JSON
+        #[arg(long = "param", short = 'p', value_name = "NAME=VALUE")]
+        params: Vec<String>,
+        /// Response format on the wire
+        #[arg(long, value_parser = ["json", "xml"])]
+        format: Option<String>,
+        /// md5, hmac or hmac-sha256
+        #[arg(long, value_parser = ["md5", "hmac", "hmac-sha256"])]
+        sign_method: Option<String>,
+        /// Ask the gateway for simplified JSON
+        #[arg(long)]
+        simplify: bool,
+        /// Print sensitive fields instead of "***"
+        #[arg(long)]
+        reveal_secrets: bool,
+    },
+    /// Run the mock gateway until interrupted.
+    Mock {
+        #[arg(long, default_value = "127.0.0.1:8780")]
+        listen: SocketAddr,
+        #[arg(long)]
+        app_key: String,
+        #[arg(long)]
+        app_secret: String,
+    },
+    /// List the APIs compiled into this binary.
+    List,
+    /// Show an API's params and response fields.
+    Describe { method: String },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("topsdk: cannot start runtime: {e}");
+            return ExitCode::from(3);
+        }
+    };
+    runtime.block_on(run(cli))
+}
+
+async fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::List => {
+            for e in topsdk::apis::APIS {
+                println!("{}\t{}", e.schema.method, e.schema.title);
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Describe { method } => describe(&method),
+        Command::Mock { listen, app_key, app_secret } => {
+            let mock = match MockGateway::start_with(topsdk::apis::APIS, listen, &app_key, &app_secret).await {
+                Ok(m) => m,
+                Err(e) => {
+                    eprintln!("topsdk: cannot listen on {listen}: {e}");
+                    return ExitCode::from(3);
+                }
+            };
+            println!("mock TOP gateway listening on {}", mock.url());
+            let _ = tokio::signal::ctrl_c().await;
+            ExitCode::SUCCESS
+        }
+        Command::Call { method, params, format, sign_method, simplify, reveal_secrets } => {
+            call(CallArgs { method, params, format, sign_method, simplify, reveal_secrets }).await
+        }
+    }
+}
+
+struct CallArgs {
+    method: String,
+    params: Vec<String>,
+    format: Option<String>,
+    sign_method: Option<String>,
+    simplify: bool,
+    reveal_secrets: bool,
+}
+
+fn usage_error(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("topsdk: {msg}");
+    ExitCode::from(64)
+}
+
+async fn call(a: CallArgs) -> ExitCode {
+    let mut pairs = Vec::new();
+    for p in &a.params {
+        match p.split_once('=') {
+            Some((k, v)) if !k.is_empty() => pairs.push((k.to_string(), v.to_string())),
+            _ => return usage_error(format!("--param `{p}` is not NAME=VALUE")),
+        }
+    }
+    // Without credentials, the built-in mock gateway answers (the README's first command).
+    let mut _mock = None;
+    let builder = if std::env::var_os("TOP_APP_KEY").is_none_or(|v| v.is_empty()) {
+        let secret = format!("mock-secret-{}", fastrand_secret());
+        let mock = match MockGateway::start("mock-app-key", &secret).await {
+            Ok(m) => m,
+            Err(e) => {
+                eprintln!("topsdk: cannot start the built-in mock gateway: {e}");
+                return ExitCode::from(3);
+            }
+        };
+        eprintln!("topsdk: TOP_APP_KEY is not set; calling the built-in mock gateway at {}", mock.url());
+        let b = ClientBuilder::new("mock-app-key", secret).gateway_url(mock.url());
+        _mock = Some(mock);
+        b
+    } else {
+        match ClientBuilder::from_env() {
+            Ok(b) => b,
+            Err(e) => return usage_error(e),
+        }
+    };
+    let mut builder = builder;
+    if let Some(f) = &a.format {
+        match f.parse::<Format>() {
+            Ok(f) => builder = builder.format(f),
+            Err(e) => return usage_error(e),
+        }
+    }
+    if let Some(m) = &a.sign_method {
+        match m.parse::<SignMethod>() {
+            Ok(m) => builder = builder.sign_method(m),
+            Err(e) => return usage_error(e),
+        }
+    }
+    if a.simplify {
+        builder = builder.simplify(true);
+    }
+    let client: Client = match builder.build() {
+        Ok(c) => c,
+        Err(e) => return usage_error(e),
+    };
+    let result = match dynamic::find(topsdk::apis::APIS, &a.method) {
+        Some(entry) => {
+            let args = match Args::new(entry.schema, pairs) {
+                Ok(args) => args,
+                Err(e) => return report(e),
+            };
+            (entry.call)(&client, args).await.map(|mut v| {
+                if !a.reveal_secrets {
+                    dynamic::mask_sensitive(&mut v, entry.schema.response);
+                }
+                v
+            })
+        }
+        // Not compiled in: an untyped call, so any method can be tried.
+        None => client.execute_raw(&a.method, pairs).await,
+    };
+    match result {
+        Ok(v) => {
+            match serde_json::to_string_pretty(&v) {
+                Ok(s) => println!("{s}"),
+                Err(e) => {
+                    eprintln!("topsdk: {e}");
+                    return ExitCode::from(3);
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => report(e),
+    }
+}
+
+fn report(e: Error) -> ExitCode {
+    match e {
+        Error::Api(api) => {
+            let v = serde_json::json!({
+                "code": api.code,
+                "msg": api.msg,
+                "sub_code": api.sub_code,
+                "sub_msg": api.sub_msg,
+                "request_id": api.request_id,
+            });
+            eprintln!("{v}");
+            ExitCode::from(2)
+        }
+        e @ (Error::InvalidRequest { .. } | Error::Config { .. }) => usage_error(e),
+        other => {
+            eprintln!("topsdk: {}", other.to_string().replace('\n', " "));
+            ExitCode::from(3)
+        }
+    }
+}
+
+fn fastrand_secret() -> String {
+    std::iter::repeat_with(fastrand::alphanumeric).take(16).collect()
+}
+
+fn describe(method: &str) -> ExitCode {
+    let Some(entry) = dynamic::find(topsdk::apis::APIS, method) else {
+        return usage_error(format!("no API `{method}` in this build (see `topsdk list`)"));
+    };
+    let s = entry.schema;
+    println!("{} ({})", s.method, s.title);
+    if !s.description.is_empty() && s.description != s.title {
+        println!("{}", s.description);
+    }
+    if !s.category.is_empty() {
+        println!("category: {}", s.category);
+    }
+    if !s.doc_url.is_empty() {
+        println!("docs: {}", s.doc_url);
+    }
+    println!("\nrequest params:");
+    if s.request.is_empty() {
+        println!("  (none)");
+    }
+    for f in s.request {
+        println!(
+            "  {:<24} {:<28} {:<8} {}",
+            f.name,
+            dynamic::describe_field(f),
+            if f.required { "required" } else { "optional" },
+            f.description
+        );
+    }
+    println!("\nresponse fields:");
+    print_fields(s.response, 1);
+    ExitCode::SUCCESS
+}
+
+fn print_fields(fields: &[topsdk::schema::Field], depth: usize) {
+    for f in fields {
+        let indent = "  ".repeat(depth);
+        let secret = if f.sensitive { " (sensitive)" } else { "" };
+        println!("{indent}{:<24} {:<24} {}{secret}", f.name, f.ty, f.description);
+        print_fields(f.fields, depth + 1);
+    }
+}

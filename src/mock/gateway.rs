@@ -1,0 +1,167 @@
+//! The gateway contract the mock enforces, as a pure function of the params that arrived.
+
+use crate::dynamic::Entry;
+use crate::schema::{ApiSchema, Kind};
+use crate::{ApiError, DateTime, Format, SignMethod};
+use std::collections::BTreeMap;
+use std::time::SystemTime;
+
+/// Allowed distance between a request's timestamp and the gateway's clock.
+pub const TIMESTAMP_TOLERANCE_SECS: i64 = 600;
+
+/// What arrived: text params from query and body (body wins on a clash), file param names.
+#[derive(Clone, Debug, Default)]
+pub struct Incoming {
+    pub params: BTreeMap<String, String>,
+    pub files: Vec<String>,
+}
+
+/// The checks passed: which API, in which format.
+pub struct Accepted {
+    pub schema: &'static ApiSchema,
+    pub format: Format,
+    pub simplify: bool,
+}
+
+/// The format to answer in (TOP answers XML unless asked for JSON).
+pub fn reply_format(params: &BTreeMap<String, String>) -> Format {
+    match params.get("format").map(String::as_str) {
+        Some("json") => Format::Json,
+        _ => Format::Xml,
+    }
+}
+
+fn err(code: i64, msg: &str, sub_code: Option<String>, sub_msg: Option<String>) -> ApiError {
+    ApiError {
+        code,
+        msg: msg.to_string(),
+        sub_code,
+        sub_msg,
+        request_id: None,
+    }
+}
+
+/// Checks the request as TOP does; the error is TOP's code for the first problem found.
+pub fn check(
+    apis: &[Entry],
+    app_key: &str,
+    app_secret: &str,
+    now: SystemTime,
+    inc: &Incoming,
+) -> Result<Accepted, ApiError> {
+    let p = &inc.params;
+    let get = |k: &str| p.get(k).map(String::as_str).filter(|v| !v.is_empty());
+    let format = match get("format") {
+        None | Some("xml") => Format::Xml,
+        Some("json") => Format::Json,
+        Some(other) => {
+            return Err(err(23, "Invalid Format", None, Some(format!("format `{other}` is not xml or json"))));
+        }
+    };
+    let simplify = get("simplify") == Some("true");
+    let method = get("method").ok_or_else(|| err(21, "Missing Method", None, None))?;
+    let schema = crate::dynamic::find(apis, method)
+        .map(|e| e.schema)
+        .ok_or_else(|| err(22, "Invalid Method", None, Some(format!("no API named {method}"))))?;
+    let key = get("app_key").ok_or_else(|| err(28, "Missing App Key", None, None))?;
+    if key != app_key {
+        return Err(err(29, "Invalid App Key", None, None));
+    }
+    match get("v") {
+        None => return Err(err(32, "Missing Version", None, None)),
+        Some("2.0") => {}
+        Some(_) => return Err(err(33, "Invalid Version", None, None)),
+    }
+    let ts = get("timestamp").ok_or_else(|| err(30, "Missing Timestamp", None, None))?;
+    let sent = parse_timestamp(ts).ok_or_else(|| {
+        err(31, "Invalid Timestamp", None, Some(format!("`{ts}` is neither yyyy-MM-dd HH:mm:ss (GMT+8) nor epoch milliseconds")))
+    })?;
+    let now_secs = DateTime::from_system_time(now).to_unix();
+    if (sent - now_secs).abs() > TIMESTAMP_TOLERANCE_SECS {
+        return Err(err(
+            31,
+            "Invalid Timestamp",
+            None,
+            Some("timestamp is more than 10 minutes from the gateway's clock (GMT+8)".into()),
+        ));
+    }
+    let sign_method: SignMethod = match get("sign_method") {
+        None => SignMethod::Md5,
+        Some(m) => m.parse().map_err(|_| err(25, "Invalid Signature", None, Some(format!("unknown sign_method `{m}`"))))?,
+    };
+    let sign = get("sign").ok_or_else(|| err(24, "Missing Signature", None, None))?;
+    let mut signed: Vec<(&str, &str)> = p
+        .iter()
+        .filter(|(k, _)| k.as_str() != "sign")
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let expected = crate::sign::sign(sign_method, app_secret, &mut signed);
+    if !expected.eq_ignore_ascii_case(sign) {
+        return Err(err(25, "Invalid Signature", None, None));
+    }
+    for f in schema.request {
+        let present = get(f.name).is_some() || inc.files.iter().any(|n| n == f.name);
+        if f.required && !present {
+            return Err(err(
+                40,
+                "Missing Required Arguments",
+                Some(format!("isv.missing-parameter:{}", f.name)),
+                Some(format!("参数{}不能为空", f.name)),
+            ));
+        }
+        let Some(v) = get(f.name) else { continue };
+        if let Some(why) = invalid_value(f, v) {
+            return Err(err(41, "Invalid Arguments", Some(format!("isv.invalid-parameter:{}", f.name)), Some(why)));
+        }
+    }
+    Ok(Accepted { schema, format, simplify })
+}
+
+/// Epoch seconds of a `yyyy-MM-dd HH:mm:ss` (GMT+8) or epoch-milliseconds timestamp.
+fn parse_timestamp(ts: &str) -> Option<i64> {
+    if !ts.is_empty() && ts.bytes().all(|b| b.is_ascii_digit()) {
+        return ts.parse::<i64>().ok().map(|ms| ms / 1000);
+    }
+    DateTime::parse(ts).ok().filter(|_| ts.len() == 19).map(DateTime::to_unix)
+}
+
+/// Why a param's text breaks its documented type or rules.
+fn invalid_value(f: &crate::schema::Field, v: &str) -> Option<String> {
+    let items: Vec<&str> = if f.list && f.kind != Kind::Object { v.split(',').collect() } else { vec![v] };
+    let c = &f.constraints;
+    if let Some(max) = c.max_list_size
+        && f.list
+        && items.len() as u64 > max
+    {
+        return Some(format!("{} has {} items, more than {max}", f.name, items.len()));
+    }
+    if let Some(max) = c.max_length
+        && !f.list
+        && v.chars().count() as u64 > max
+    {
+        return Some(format!("{} is longer than {max} characters", f.name));
+    }
+    for item in items {
+        match f.kind {
+            Kind::Number => {
+                let Ok(n) = item.trim().parse::<i64>() else {
+                    return Some(format!("{} must be a Number", f.name));
+                };
+                if c.min_value.is_some_and(|m| n < m) || c.max_value.is_some_and(|m| n > m) {
+                    return Some(format!("{} is out of range", f.name));
+                }
+            }
+            Kind::Boolean if item != "true" && item != "false" => {
+                return Some(format!("{} must be true or false", f.name));
+            }
+            Kind::Date if DateTime::parse(item).is_err() => {
+                return Some(format!("{} must be yyyy-MM-dd HH:mm:ss", f.name));
+            }
+            Kind::Object | Kind::Json if serde_json::from_str::<serde::de::IgnoredAny>(item).is_err() => {
+                return Some(format!("{} must be JSON", f.name));
+            }
+            _ => {}
+        }
+    }
+    None
+}

@@ -1,0 +1,307 @@
+//! A TOP gateway on loopback, for tests and the CLI's embedded default.
+//!
+//! It checks what TOP checks (app key, method, version, timestamp within 10 minutes of GMT+8,
+//! signature with md5/hmac/hmac-sha256, required params) and answers with each API's
+//! documented sample in the requested format, or with TOP's error codes.
+//!
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! let mock = topsdk::mock::MockGateway::start("test-key", "test-secret").await?;
+//! let client = topsdk::Client::builder("test-key", "test-secret").gateway_url(mock.url()).build();
+//! # Ok(()) }
+//! ```
+
+mod gateway;
+mod render;
+
+pub use gateway::{Incoming, TIMESTAMP_TOLERANCE_SECS, check};
+pub use render::{canonical_sample, error_body};
+
+use crate::dynamic::Entry;
+use crate::{ApiError, Format, Secret};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, StreamBody, combinators::BoxBody};
+use hyper::body::{Frame, Incoming as HyperBody};
+use hyper::{Request, Response, StatusCode};
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+use tokio::net::TcpListener;
+
+/// Largest request body the mock reads.
+const MAX_REQUEST_BYTES: usize = 64 * 1024 * 1024;
+
+/// A reply the mock gives instead of the sample (after the request passed the gateway checks).
+#[derive(Clone, Debug)]
+pub enum Reply {
+    /// The documented sample (the default).
+    Sample,
+    /// An `error_response` in the requested format.
+    Error(ApiError),
+    /// A raw HTTP answer.
+    Raw { status: u16, content_type: String, body: Vec<u8> },
+    /// `then`, after a pause.
+    Slow { delay: Duration, then: Box<Reply> },
+    /// Declares `declared_len` bytes, sends `body`, then drops the connection.
+    Truncated { declared_len: usize, body: Vec<u8> },
+}
+
+/// One request as it arrived.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    pub http_method: String,
+    pub query: Vec<(String, String)>,
+    pub body: Vec<(String, String)>,
+    pub files: Vec<String>,
+    pub content_type: Option<String>,
+    pub user_agent: Option<String>,
+    pub accept_encoding: Option<String>,
+}
+
+struct State {
+    apis: &'static [Entry],
+    app_key: String,
+    app_secret: Secret<String>,
+    once: Mutex<HashMap<String, VecDeque<Reply>>>,
+    always: Mutex<HashMap<String, Reply>>,
+    recorded: Mutex<Vec<Recorded>>,
+}
+
+/// A running mock gateway; stops when dropped.
+pub struct MockGateway {
+    addr: SocketAddr,
+    state: Arc<State>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl std::fmt::Debug for MockGateway {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockGateway").field("addr", &self.addr).finish_non_exhaustive()
+    }
+}
+
+impl MockGateway {
+    /// Starts on an ephemeral port of 127.0.0.1, serving every API compiled into this crate.
+    pub async fn start(app_key: &str, app_secret: &str) -> std::io::Result<MockGateway> {
+        Self::start_with(crate::apis::APIS, "127.0.0.1:0".parse().map_err(std::io::Error::other)?, app_key, app_secret).await
+    }
+
+    /// Starts on `addr`, serving `apis` (e.g. a crate's own generated `APIS` table).
+    pub async fn start_with(
+        apis: &'static [Entry],
+        addr: SocketAddr,
+        app_key: &str,
+        app_secret: &str,
+    ) -> std::io::Result<MockGateway> {
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(State {
+            apis,
+            app_key: app_key.to_string(),
+            app_secret: Secret::new(app_secret.to_string()),
+            once: Mutex::default(),
+            always: Mutex::default(),
+            recorded: Mutex::default(),
+        });
+        let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
+        let st = state.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = &mut stopped => break,
+                    accepted = listener.accept() => {
+                        let Ok((stream, _)) = accepted else { continue };
+                        let st = st.clone();
+                        tokio::spawn(async move {
+                            let service = hyper::service::service_fn(move |req| {
+                                let st = st.clone();
+                                async move { Ok::<_, std::convert::Infallible>(serve(&st, req).await) }
+                            });
+                            // A client that hangs up mid-request is not the mock's problem.
+                            let _ = hyper::server::conn::http1::Builder::new()
+                                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                                .await;
+                        });
+                    }
+                }
+            }
+        });
+        Ok(MockGateway { addr, state, stop: Some(stop) })
+    }
+
+    /// `http://127.0.0.1:PORT/router/rest`
+    pub fn url(&self) -> String {
+        format!("http://{}/router/rest", self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Answer every call of `method` with `reply` (after the gateway checks pass).
+    pub fn set_reply(&self, method: &str, reply: Reply) {
+        lock(&self.state.always).insert(method.to_string(), reply);
+    }
+
+    /// Answer the next call of `method` with `reply`; queued replies are used in order.
+    pub fn push_reply(&self, method: &str, reply: Reply) {
+        lock(&self.state.once).entry(method.to_string()).or_default().push_back(reply);
+    }
+
+    /// Every request received so far.
+    pub fn requests(&self) -> Vec<Recorded> {
+        lock(&self.state.recorded).clone()
+    }
+}
+
+impl Drop for MockGateway {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// A poisoned lock only means a panicking test thread; the data is still usable.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+type Body = BoxBody<Bytes, std::io::Error>;
+
+fn full(status: StatusCode, content_type: &str, body: impl Into<Bytes>) -> Response<Body> {
+    let mut r = Response::new(Full::new(body.into()).map_err(|never| match never {}).boxed());
+    *r.status_mut() = status;
+    if let Ok(v) = content_type.parse() {
+        r.headers_mut().insert(hyper::header::CONTENT_TYPE, v);
+    }
+    r
+}
+
+fn content_type(f: Format) -> &'static str {
+    match f {
+        Format::Json => "application/json;charset=utf-8",
+        Format::Xml => "text/xml;charset=utf-8",
+    }
+}
+
+fn request_id() -> String {
+    let mut s = String::with_capacity(13);
+    for _ in 0..13 {
+        s.push(fastrand::alphanumeric().to_ascii_lowercase());
+    }
+    s
+}
+
+async fn serve(state: &State, req: Request<HyperBody>) -> Response<Body> {
+    let header = |name: hyper::header::HeaderName| {
+        req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+    };
+    let ct = header(hyper::header::CONTENT_TYPE);
+    let user_agent = header(hyper::header::USER_AGENT);
+    let accept_encoding = header(hyper::header::ACCEPT_ENCODING);
+    let http_method = req.method().to_string();
+    let query: Vec<(String, String)> = req
+        .uri()
+        .query()
+        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default();
+    let body_bytes = match http_body_util::Limited::new(req.into_body(), MAX_REQUEST_BYTES).collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(_) => return full(StatusCode::PAYLOAD_TOO_LARGE, "text/plain", "request body too large"),
+    };
+    let (body, files) = match parse_body(ct.as_deref(), body_bytes).await {
+        Ok(v) => v,
+        Err(msg) => return full(StatusCode::BAD_REQUEST, "text/plain", msg),
+    };
+    lock(&state.recorded).push(Recorded {
+        http_method,
+        query: query.clone(),
+        body: body.clone(),
+        files: files.clone(),
+        content_type: ct,
+        user_agent,
+        accept_encoding,
+    });
+    let mut incoming = Incoming { params: query.into_iter().collect(), files };
+    incoming.params.extend(body);
+    let rid = request_id();
+    let format = gateway::reply_format(&incoming.params);
+    let accepted = match check(state.apis, &state.app_key, state.app_secret.expose(), SystemTime::now(), &incoming) {
+        Ok(a) => a,
+        Err(mut e) => {
+            e.request_id = Some(rid);
+            return full(StatusCode::OK, content_type(format), error_body(&e, format));
+        }
+    };
+    let method = accepted.schema.method;
+    let queued = lock(&state.once).get_mut(method).and_then(VecDeque::pop_front);
+    let reply = queued
+        .or_else(|| lock(&state.always).get(method).cloned())
+        .unwrap_or(Reply::Sample);
+    respond(reply, &accepted, rid).await
+}
+
+async fn respond(mut reply: Reply, a: &gateway::Accepted, rid: String) -> Response<Body> {
+    while let Reply::Slow { delay, then } = reply {
+        tokio::time::sleep(delay).await;
+        reply = *then;
+    }
+    match reply {
+        Reply::Sample | Reply::Slow { .. } => {
+            let content = canonical_sample(a.schema);
+            let body = match (a.format, a.simplify) {
+                (Format::Json, true) => render::simplified_json(&content, &rid),
+                (Format::Json, false) => render::wrapped_json(a.schema, &content, &rid),
+                (Format::Xml, _) => render::xml(a.schema, &content, &rid),
+            };
+            full(StatusCode::OK, content_type(a.format), body)
+        }
+        Reply::Error(mut e) => {
+            e.request_id.get_or_insert(rid);
+            full(StatusCode::OK, content_type(a.format), error_body(&e, a.format))
+        }
+        Reply::Raw { status, content_type, body } => {
+            full(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), &content_type, body)
+        }
+        Reply::Truncated { declared_len, body } => {
+            let frames = futures_util::stream::iter(vec![
+                Ok(Frame::data(Bytes::from(body))),
+                Err(std::io::Error::other("connection dropped by the mock")),
+            ]);
+            let mut r = Response::new(BodyExt::boxed(StreamBody::new(frames)));
+            r.headers_mut().insert(hyper::header::CONTENT_LENGTH, declared_len.into());
+            r.headers_mut().insert(
+                hyper::header::CONTENT_TYPE,
+                hyper::header::HeaderValue::from_static(content_type(a.format)),
+            );
+            r
+        }
+    }
+}
+
+/// Text params and file param names of a form or multipart body.
+async fn parse_body(ct: Option<&str>, body: Bytes) -> Result<(Vec<(String, String)>, Vec<String>), String> {
+    let ct = ct.unwrap_or("");
+    if ct.starts_with("multipart/form-data") {
+        let boundary = multer::parse_boundary(ct).map_err(|e| format!("bad multipart: {e}"))?;
+        let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(body) });
+        let mut mp = multer::Multipart::new(stream, boundary);
+        let (mut text, mut files) = (Vec::new(), Vec::new());
+        while let Some(field) = mp.next_field().await.map_err(|e| format!("bad multipart: {e}"))? {
+            let name = field.name().unwrap_or_default().to_string();
+            if field.file_name().is_some() {
+                field.bytes().await.map_err(|e| format!("bad multipart: {e}"))?;
+                files.push(name);
+            } else {
+                text.push((name, field.text().await.map_err(|e| format!("bad multipart: {e}"))?));
+            }
+        }
+        Ok((text, files))
+    } else if body.is_empty() {
+        Ok((Vec::new(), Vec::new()))
+    } else {
+        Ok((form_urlencoded::parse(&body).into_owned().collect(), Vec::new()))
+    }
+}
