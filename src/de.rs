@@ -4,7 +4,9 @@
 //! mean "absent", and lists come wrapped (`{"item": [..]}`), simplified (`[..]`) or, from XML,
 //! as a single item. These functions accept all of them.
 
-use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor,
+};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -28,7 +30,10 @@ pub trait Lenient: Sized {
     /// Structured values (only `Json` accepts them).
     fn from_value(v: serde_json::Value) -> Result<Self, String> {
         let _ = v;
-        Err(format!("expected {}, found an object or list", Self::EXPECTED))
+        Err(format!(
+            "expected {}, found an object or list",
+            Self::EXPECTED
+        ))
     }
 }
 
@@ -51,9 +56,14 @@ impl Lenient for i64 {
     fn from_scalar(s: Scalar<'_>) -> Result<Self, String> {
         match s {
             Scalar::I64(n) => Ok(n),
-            Scalar::U64(n) => i64::try_from(n).map_err(|_| format!("{n} does not fit a Number (i64)")),
+            Scalar::U64(n) => {
+                i64::try_from(n).map_err(|_| format!("{n} does not fit a Number (i64)"))
+            }
             Scalar::F64(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => Ok(f as i64),
-            Scalar::Str(t) => t.trim().parse().map_err(|_| format!("expected a Number, found `{t}`")),
+            Scalar::Str(t) => t
+                .trim()
+                .parse()
+                .map_err(|_| format!("expected a Number, found `{t}`")),
             other => Err(format!("expected a Number, found {other:?}")),
         }
     }
@@ -145,7 +155,9 @@ impl<T: Lenient> Item for Lax<T> {
         if T::EMPTY_IS_ABSENT && matches!(s, Scalar::Str(t) if t.trim().is_empty()) {
             return Ok(Got::Absent);
         }
-        T::from_scalar(s).map(|v| Got::One(Lax(v))).map_err(E::custom)
+        T::from_scalar(s)
+            .map(|v| Got::One(Lax(v)))
+            .map_err(E::custom)
     }
     fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
         let v = serde_json::Value::deserialize_map_access(map)?;
@@ -166,11 +178,15 @@ impl<T: DeserializeOwned> Item for Obj<T> {
 }
 
 trait MapToValue {
-    fn deserialize_map_access<'de, A: MapAccess<'de>>(map: A) -> Result<serde_json::Value, A::Error>;
+    fn deserialize_map_access<'de, A: MapAccess<'de>>(
+        map: A,
+    ) -> Result<serde_json::Value, A::Error>;
 }
 
 impl MapToValue for serde_json::Value {
-    fn deserialize_map_access<'de, A: MapAccess<'de>>(map: A) -> Result<serde_json::Value, A::Error> {
+    fn deserialize_map_access<'de, A: MapAccess<'de>>(
+        map: A,
+    ) -> Result<serde_json::Value, A::Error> {
         serde::Deserialize::deserialize(de::value::MapAccessDeserializer::new(map))
     }
 }
@@ -304,7 +320,8 @@ pub fn opt<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<Option<T>, D::
 
 /// A required scalar (used by `Deserialize` impls of the value types themselves).
 pub fn lenient<'de, T: Lenient, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
-    opt::<D, T>(d)?.ok_or_else(|| de::Error::custom(format!("expected {}, found nothing", T::EXPECTED)))
+    opt::<D, T>(d)?
+        .ok_or_else(|| de::Error::custom(format!("expected {}, found nothing", T::EXPECTED)))
 }
 
 /// An optional object field (`""` and empty elements are absent).

@@ -120,9 +120,12 @@ pub fn decode<T: DeserializeOwned>(
         message,
         excerpt: redacted_excerpt(body, schema),
     };
-    let text = std::str::from_utf8(body).map_err(|e| fail(String::new(), format!("body is not UTF-8: {e}")))?;
+    let text = std::str::from_utf8(body)
+        .map_err(|e| fail(String::new(), format!("body is not UTF-8: {e}")))?;
     match format {
-        Format::Json => decode_json(text, simplified, schema.response_key).map_err(|(p, m)| fail(p, m)),
+        Format::Json => {
+            decode_json(text, simplified, schema.response_key).map_err(|(p, m)| fail(p, m))
+        }
         Format::Xml => decode_xml(text, schema.response_key).map_err(|(p, m)| fail(p, m)),
     }
     .and_then(|o| match o {
@@ -135,20 +138,30 @@ type Decoded<T> = Result<Result<T, ApiError>, (String, String)>;
 
 fn path_error<E: fmt::Display>(e: serde_path_to_error::Error<E>, strip: &str) -> (String, String) {
     let path = e.path().to_string();
-    let path = path.strip_prefix(strip).map(|p| p.trim_start_matches('.')).unwrap_or(&path);
+    let path = path
+        .strip_prefix(strip)
+        .map(|p| p.trim_start_matches('.'))
+        .unwrap_or(&path);
     let path = if path == "." { "" } else { path }.to_string();
     (path, e.into_inner().to_string())
 }
 
 fn decode_json<T: DeserializeOwned>(text: &str, simplified: bool, key: &str) -> Decoded<T> {
     let starts_with_error = || {
-        let t = text.trim_start().strip_prefix('{').unwrap_or("").trim_start();
+        let t = text
+            .trim_start()
+            .strip_prefix('{')
+            .unwrap_or("")
+            .trim_start();
         t.starts_with("\"error_response\"")
     };
     if !simplified || starts_with_error() {
         let mut de = serde_json::Deserializer::from_str(text);
         let mut track = serde_path_to_error::Track::new();
-        let seed = Envelope::<T> { key, _t: PhantomData };
+        let seed = Envelope::<T> {
+            key,
+            _t: PhantomData,
+        };
         let outcome = seed
             .deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
             .and_then(|o| de.end().map(|_| o))
@@ -169,7 +182,8 @@ fn decode_json<T: DeserializeOwned>(text: &str, simplified: bool, key: &str) -> 
 fn decode_xml<T: DeserializeOwned>(text: &str, key: &str) -> Decoded<T> {
     let (root, value) = crate::xml::parse(text).map_err(|m| (String::new(), m))?;
     if root == "error_response" {
-        let b: ErrorBody = serde_path_to_error::deserialize(value).map_err(|e| path_error(e, ""))?;
+        let b: ErrorBody =
+            serde_path_to_error::deserialize(value).map_err(|e| path_error(e, ""))?;
         return Ok(Err(b.into()));
     }
     if root != key {
@@ -179,7 +193,11 @@ fn decode_xml<T: DeserializeOwned>(text: &str, key: &str) -> Decoded<T> {
         ));
     }
     // An empty response element is an empty response, not an error.
-    let value = if value.is_null() { serde_json::Value::Object(Default::default()) } else { value };
+    let value = if value.is_null() {
+        serde_json::Value::Object(Default::default())
+    } else {
+        value
+    };
     let t: T = serde_path_to_error::deserialize(value).map_err(|e| path_error(e, ""))?;
     Ok(Ok(t))
 }
@@ -201,10 +219,15 @@ pub fn decode_raw(body: &[u8], format: Format, key: &str) -> Result<serde_json::
     };
     let (root, value) = match format {
         Format::Json => {
-            let v: serde_json::Value = serde_json::from_slice(body).map_err(|e| fail(e.to_string()))?;
+            let v: serde_json::Value =
+                serde_json::from_slice(body).map_err(|e| fail(e.to_string()))?;
             match v {
                 serde_json::Value::Object(mut m) if m.len() == 1 => {
-                    let (k, inner) = m.iter_mut().next().map(|(k, v)| (k.clone(), v.take())).unwrap_or_default();
+                    let (k, inner) = m
+                        .iter_mut()
+                        .next()
+                        .map(|(k, v)| (k.clone(), v.take()))
+                        .unwrap_or_default();
                     if k == "error_response" || k == key {
                         (k, inner)
                     } else {

@@ -17,7 +17,9 @@ pub struct Entry {
 
 impl std::fmt::Debug for Entry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Entry").field("method", &self.schema.method).finish()
+        f.debug_struct("Entry")
+            .field("method", &self.schema.method)
+            .finish()
     }
 }
 
@@ -53,7 +55,11 @@ impl Args {
                 return Err(Error::InvalidRequest {
                     code: 41,
                     param: k,
-                    message: format!("is not a param of {} (params: {})", schema.method, known.join(", ")),
+                    message: format!(
+                        "is not a param of {} (params: {})",
+                        schema.method,
+                        known.join(", ")
+                    ),
                 });
             }
             values.insert(k, v);
@@ -96,11 +102,12 @@ impl Args {
     }
 
     pub fn required_file(&self, name: &str) -> Result<FileUpload, Error> {
-        self.optional_file(name)?.ok_or_else(|| Error::InvalidRequest {
-            code: 40,
-            param: name.to_string(),
-            message: "is required".into(),
-        })
+        self.optional_file(name)?
+            .ok_or_else(|| Error::InvalidRequest {
+                code: 40,
+                param: name.to_string(),
+                message: "is required".into(),
+            })
     }
 }
 
@@ -127,14 +134,20 @@ pub fn call<R: TopRequest + FromArgs + 'static>(
 
 /// Replaces the values of sensitive fields with `"***"` (typed-response JSON, lists as arrays).
 pub fn mask_sensitive(value: &mut serde_json::Value, fields: &[Field]) {
-    let serde_json::Value::Object(map) = value else { return };
+    let serde_json::Value::Object(map) = value else {
+        return;
+    };
     for f in fields {
-        let Some(v) = map.get_mut(f.name) else { continue };
+        let Some(v) = map.get_mut(f.name) else {
+            continue;
+        };
         if f.sensitive {
             mask_all(v);
         } else if f.kind == Kind::Object {
             match v {
-                serde_json::Value::Array(items) => items.iter_mut().for_each(|i| mask_sensitive(i, f.fields)),
+                serde_json::Value::Array(items) => {
+                    items.iter_mut().for_each(|i| mask_sensitive(i, f.fields))
+                }
                 other => mask_sensitive(other, f.fields),
             }
         }

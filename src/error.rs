@@ -45,7 +45,11 @@ pub struct ApiError {
 impl ApiError {
     /// `isp.*` sub codes are the platform's fault, and rate limiting (7) passes: both retryable.
     pub fn is_retryable(&self) -> bool {
-        self.code == 7 || self.sub_code.as_deref().is_some_and(|s| s.starts_with("isp."))
+        self.code == 7
+            || self
+                .sub_code
+                .as_deref()
+                .is_some_and(|s| s.starts_with("isp."))
     }
 }
 
@@ -69,8 +73,15 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Api(e) => e.fmt(f),
-            Error::InvalidRequest { code, param, message } => {
-                write!(f, "invalid request (code {code}): param `{param}`: {message}")
+            Error::InvalidRequest {
+                code,
+                param,
+                message,
+            } => {
+                write!(
+                    f,
+                    "invalid request (code {code}): param `{param}`: {message}"
+                )
             }
             Error::Http { status, excerpt } => write!(f, "HTTP {status} from gateway: {excerpt}"),
             Error::Transport { message, timeout } => {
@@ -80,11 +91,21 @@ impl fmt::Display for Error {
                     write!(f, "transport error: {message}")
                 }
             }
-            Error::Decode { path, message, excerpt } => {
+            Error::Decode {
+                path,
+                message,
+                excerpt,
+            } => {
                 if path.is_empty() {
-                    write!(f, "cannot decode response: {message}; body starts: {excerpt}")
+                    write!(
+                        f,
+                        "cannot decode response: {message}; body starts: {excerpt}"
+                    )
                 } else {
-                    write!(f, "cannot decode response at `{path}`: {message}; body starts: {excerpt}")
+                    write!(
+                        f,
+                        "cannot decode response at `{path}`: {message}; body starts: {excerpt}"
+                    )
                 }
             }
             Error::TooLarge { limit } => write!(f, "response larger than the {limit}-byte limit"),

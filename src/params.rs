@@ -47,7 +47,9 @@ impl Param for i64 {
         out.push_str(itoa_buf(*self).as_str());
     }
     fn parse(text: &str) -> Result<Self, String> {
-        text.trim().parse().map_err(|_| format!("`{text}` is not a Number (integer)"))
+        text.trim()
+            .parse()
+            .map_err(|_| format!("`{text}` is not a Number (integer)"))
     }
 }
 
@@ -195,7 +197,8 @@ impl ParamWriter {
     }
 
     pub fn put_file(&mut self, name: &'static str, file: &FileUpload) {
-        self.params.push((Cow::Borrowed(name), ParamValue::File(file.clone())));
+        self.params
+            .push((Cow::Borrowed(name), ParamValue::File(file.clone())));
     }
 
     pub fn put_file_opt(&mut self, name: &'static str, file: &Option<FileUpload>) {
@@ -206,7 +209,8 @@ impl ParamWriter {
 
     /// A param by a name known only at run time (untyped calls).
     pub fn put_text(&mut self, name: String, value: String) {
-        self.params.push((Cow::Owned(name), ParamValue::Text { value, count: None }));
+        self.params
+            .push((Cow::Owned(name), ParamValue::Text { value, count: None }));
     }
 
     /// Text params (signed and sent), in the order written.
@@ -245,19 +249,29 @@ pub fn validate(schema: &crate::schema::ApiSchema, w: &ParamWriter) -> Result<()
         if let (Some(max), Some(n)) = (c.max_list_size, count)
             && *n as u64 > max
         {
-            return Err(invalid(41, f.name, format!("has {n} items; at most {max} are allowed")));
+            return Err(invalid(
+                41,
+                f.name,
+                format!("has {n} items; at most {max} are allowed"),
+            ));
         }
         if let Some(max) = c.max_length
             && !f.list
         {
             let n = value.chars().count() as u64;
             if n > max {
-                return Err(invalid(41, f.name, format!("is {n} characters long; at most {max} are allowed")));
+                return Err(invalid(
+                    41,
+                    f.name,
+                    format!("is {n} characters long; at most {max} are allowed"),
+                ));
             }
         }
         if c.min_value.is_some() || c.max_value.is_some() {
             for item in value.split(',') {
-                let Ok(n) = item.trim().parse::<i64>() else { continue };
+                let Ok(n) = item.trim().parse::<i64>() else {
+                    continue;
+                };
                 if let Some(min) = c.min_value
                     && n < min
                 {
@@ -299,8 +313,13 @@ mod tests {
         s.push('|');
         vec!["a".to_string(), "b".to_string()].write(&mut s);
         s.push('|');
-        DateTime::parse("2026-11-29 12:00:00").unwrap().write(&mut s);
-        assert_eq!(s, "-42|-9223372036854775808|true|1001,1002|a,b|2026-11-29 12:00:00");
+        DateTime::parse("2026-11-29 12:00:00")
+            .unwrap()
+            .write(&mut s);
+        assert_eq!(
+            s,
+            "-42|-9223372036854775808|true|1001,1002|a,b|2026-11-29 12:00:00"
+        );
         assert_eq!(Vec::<i64>::parse("1, 2,3").unwrap(), vec![1, 2, 3]);
         assert!(i64::parse("x").unwrap_err().contains("Number"));
     }

@@ -42,7 +42,9 @@ impl FromStr for SignMethod {
             "md5" => Ok(SignMethod::Md5),
             "hmac" | "hmac-md5" => Ok(SignMethod::Hmac),
             "hmac-sha256" | "hmac_sha256" => Ok(SignMethod::HmacSha256),
-            _ => Err(format!("`{s}` is not a sign method (md5, hmac, hmac-sha256)")),
+            _ => Err(format!(
+                "`{s}` is not a sign method (md5, hmac, hmac-sha256)"
+            )),
         }
     }
 }
@@ -151,7 +153,10 @@ mod tests {
             ("v", "2.0"),
         ];
         p.reverse();
-        assert_eq!(sign(SignMethod::Md5, "helloworld", &mut p), "66987CB115214E59E6EC978214934FB8");
+        assert_eq!(
+            sign(SignMethod::Md5, "helloworld", &mut p),
+            "66987CB115214E59E6EC978214934FB8"
+        );
     }
 
     fn seed_params<'a>(entrust_id: &'a str, method: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -174,20 +179,43 @@ mod tests {
         let cases = [
             ("E-77", SignMethod::Md5, "1442A439958F4C6E5025092E9DD23AA2"),
             ("E-77", SignMethod::Hmac, "EFB74FEE7FBA21B6DF34D5E9937ACB09"),
-            ("E-77", SignMethod::HmacSha256, "CA9D3E280B2C4D280AB9F53625CBCD6FCCF6BE9C765EA6365198BE83E33411E9"),
-            ("委托-7", SignMethod::Md5, "9246DC2D5E8CB82CCE612F96681C4DC6"),
-            ("委托-7", SignMethod::Hmac, "DA17AF237D74917A5521B8EC6E401FFA"),
-            ("委托-7", SignMethod::HmacSha256, "F0F7D7C41BB2044ADEE30F71C39A3D3D9398A3A8FA88700129AAA21C65E65B78"),
+            (
+                "E-77",
+                SignMethod::HmacSha256,
+                "CA9D3E280B2C4D280AB9F53625CBCD6FCCF6BE9C765EA6365198BE83E33411E9",
+            ),
+            (
+                "委托-7",
+                SignMethod::Md5,
+                "9246DC2D5E8CB82CCE612F96681C4DC6",
+            ),
+            (
+                "委托-7",
+                SignMethod::Hmac,
+                "DA17AF237D74917A5521B8EC6E401FFA",
+            ),
+            (
+                "委托-7",
+                SignMethod::HmacSha256,
+                "F0F7D7C41BB2044ADEE30F71C39A3D3D9398A3A8FA88700129AAA21C65E65B78",
+            ),
         ];
         for (entrust, m, want) in cases {
             let mut p = seed_params(entrust, m.as_str());
-            assert_eq!(sign(m, "test_secret_123", &mut p), want, "{m} entrust_id={entrust}");
+            assert_eq!(
+                sign(m, "test_secret_123", &mut p),
+                want,
+                "{m} entrust_id={entrust}"
+            );
         }
     }
 
     #[test]
     fn parse_sign_method() {
-        assert_eq!("HMAC-SHA256".parse::<SignMethod>().unwrap(), SignMethod::HmacSha256);
+        assert_eq!(
+            "HMAC-SHA256".parse::<SignMethod>().unwrap(),
+            SignMethod::HmacSha256
+        );
         assert!("sha1".parse::<SignMethod>().unwrap_err().contains("sha1"));
     }
 }

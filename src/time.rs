@@ -50,7 +50,9 @@ impl DateTime {
     /// The Unix timestamp (seconds) of this GMT+8 wall-clock time.
     pub fn to_unix(self) -> i64 {
         let days = days_from_civil(self.year, self.month, self.day);
-        days * 86_400 + i64::from(self.hour) * 3600 + i64::from(self.minute) * 60
+        days * 86_400
+            + i64::from(self.hour) * 3600
+            + i64::from(self.minute) * 60
             + i64::from(self.second)
             - GMT8
     }
@@ -247,7 +249,10 @@ mod tests {
         assert_eq!(dt.to_string(), "2016-01-01 12:00:00");
         assert_eq!(dt.to_unix(), 1_451_620_800);
         // Crossing midnight and a leap day.
-        assert_eq!(DateTime::from_unix(951_782_400 - 3600).to_string(), "2000-02-29 07:00:00");
+        assert_eq!(
+            DateTime::from_unix(951_782_400 - 3600).to_string(),
+            "2000-02-29 07:00:00"
+        );
         assert_eq!(DateTime::from_unix(0).to_string(), "1970-01-01 08:00:00");
     }
 
@@ -255,8 +260,18 @@ mod tests {
     fn parse_and_reject() {
         let dt = DateTime::parse("2026-11-29 12:00:00").unwrap();
         assert_eq!(dt.to_string(), "2026-11-29 12:00:00");
-        assert_eq!(DateTime::parse("2026-11-29").unwrap().to_string(), "2026-11-29 00:00:00");
-        for bad in ["", "2026-13-01 00:00:00", "2026-02-29 00:00:00", "2026-11-29T12:00:00", "abcd-ef-gh 12:00:00", "1700000000000"] {
+        assert_eq!(
+            DateTime::parse("2026-11-29").unwrap().to_string(),
+            "2026-11-29 00:00:00"
+        );
+        for bad in [
+            "",
+            "2026-13-01 00:00:00",
+            "2026-02-29 00:00:00",
+            "2026-11-29T12:00:00",
+            "abcd-ef-gh 12:00:00",
+            "1700000000000",
+        ] {
             assert!(DateTime::parse(bad).is_err(), "{bad}");
         }
         assert!(DateTime::parse("2024-02-29 23:59:59").is_ok());

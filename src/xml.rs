@@ -41,9 +41,7 @@ pub fn parse(xml: &str) -> Result<(String, Value), String> {
             }
             Event::Text(t) => {
                 if let Some((_, _, text)) = stack.last_mut() {
-                    let s = t
-                        .unescape()
-                        .map_err(|e| format!("invalid XML text: {e}"))?;
+                    let s = t.unescape().map_err(|e| format!("invalid XML text: {e}"))?;
                     text.push_str(&s);
                 }
             }

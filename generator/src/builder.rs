@@ -74,12 +74,10 @@ impl Builder {
             .methods
             .as_ref()
             .is_some_and(|m| m.contains(&s.spec.method));
-        let by_cat = self.categories.as_ref().is_some_and(|c| {
-            s.spec
-                .category_pkg
-                .as_ref()
-                .is_some_and(|p| c.contains(p))
-        });
+        let by_cat = self
+            .categories
+            .as_ref()
+            .is_some_and(|c| s.spec.category_pkg.as_ref().is_some_and(|p| c.contains(p)));
         by_method || by_cat
     }
 

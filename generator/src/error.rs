@@ -31,7 +31,14 @@ impl fmt::Display for SpecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SpecError::Spec(l) => {
-                write!(f, "{}:{}:{}: {}", l.file.display(), l.line, l.column, l.message)?;
+                write!(
+                    f,
+                    "{}:{}:{}: {}",
+                    l.file.display(),
+                    l.line,
+                    l.column,
+                    l.message
+                )?;
                 if !l.yaml_path.is_empty() {
                     write!(f, " (at `{}`)", l.yaml_path)?;
                 }

@@ -50,8 +50,7 @@ pub fn load_file(path: &Path) -> Result<LoadedSpec, SpecError> {
             bytes.len()
         )));
     }
-    let text = String::from_utf8(bytes)
-        .map_err(|e| at_start(format!("spec is not UTF-8: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| at_start(format!("spec is not UTF-8: {e}")))?;
     load_str(path, text)
 }
 
@@ -67,14 +66,29 @@ pub fn load_str(path: &Path, text: String) -> Result<LoadedSpec, SpecError> {
         Err(err) => {
             let yaml_path = err.path().to_string();
             let inner = err.into_inner();
-            let (line, column) = match inner.location() {
-                Some(loc) => (loc.line(), loc.column()),
-                // Some serde errors carry no position (e.g. a missing key): find the map.
-                None => locate(&text, &crate::locate::parse_path(&yaml_path)),
+            let segs = crate::locate::parse_path(&yaml_path);
+            // The exact node when the path leads to it (serde_yaml points at the enclosing
+            // map for errors raised inside a value); else serde_yaml's position; else the
+            // deepest node found.
+            // Data errors: serde_yaml points at the enclosing map, before the node found by
+            // path. Syntax errors: it points past it, where parsing failed. The later wins.
+            let (line, column) = match (crate::locate::locate_exact(&text, &segs), inner.location())
+            {
+                (Some(pos), Some(loc)) if !segs.is_empty() => pos.max((loc.line(), loc.column())),
+                (Some(pos), None) if !segs.is_empty() => pos,
+                (_, Some(loc)) => (loc.line(), loc.column()),
+                _ => locate(&text, &segs),
             };
             let mut message = inner.to_string();
             if let Some(cut) = message.find(" at line ") {
                 message.truncate(cut);
+            }
+            // serde_yaml may prefix the path; it is printed separately.
+            if let Some((prefix, rest)) = message.split_once(": ")
+                && !prefix.is_empty()
+                && yaml_path.starts_with(prefix)
+            {
+                message = rest.to_string();
             }
             Err(SpecError::Spec(Located {
                 file: path.to_path_buf(),

@@ -92,7 +92,20 @@ fn scan(text: &str) -> Vec<Option<Line<'_>>> {
 }
 
 /// 1-based (line, column) of `path`; the deepest node found when the rest cannot be followed.
+/// A key with its value on the same line points at the value.
 pub fn locate(text: &str, path: &[PathSeg]) -> (usize, usize) {
+    locate_inner(text, path).0
+}
+
+/// Like [`locate`], and whether the whole path was found.
+pub fn locate_exact(text: &str, path: &[PathSeg]) -> Option<(usize, usize)> {
+    match locate_inner(text, path) {
+        (pos, true) => Some(pos),
+        _ => None,
+    }
+}
+
+fn locate_inner(text: &str, path: &[PathSeg]) -> ((usize, usize), bool) {
     let lines = scan(text);
     // The block being searched: lines [start, end) whose nodes sit at column `col`.
     let (mut start, mut end) = (0usize, lines.len());
@@ -103,15 +116,25 @@ pub fn locate(text: &str, path: &[PathSeg]) -> (usize, usize) {
         .map(|l| l.dashes.first().copied().unwrap_or(l.content_col))
         .unwrap_or(0);
     let mut found = (1, 1);
+    let mut complete = true;
     for seg in path {
         let hit = match seg {
             PathSeg::Key(k) => find_key(&lines, start, end, col, k),
             PathSeg::Index(i) => find_item(&lines, start, end, *i),
         };
         let Some((line, node_col, child_col)) = hit else {
+            complete = false;
             break;
         };
         found = (line + 1, node_col + 1);
+        if let (PathSeg::Key(k), Some(l)) = (seg, &lines[line]) {
+            // Point at an inline value: `key: value` -> the value's column.
+            let after = &l.content[l.content.find(':').map_or(k.len(), |i| i + 1)..];
+            let value = after.trim_start();
+            if !value.is_empty() && !value.starts_with('#') {
+                found.1 = l.content_col + (l.content.len() - value.len()) + 1;
+            }
+        }
         start = line;
         end = block_end(&lines, line, node_col);
         col = child_col.unwrap_or(node_col + 2);
@@ -119,7 +142,7 @@ pub fn locate(text: &str, path: &[PathSeg]) -> (usize, usize) {
             start = line + 1;
         }
     }
-    found
+    (found, complete)
 }
 
 /// Returns (line, column of the key, column of its nested block if on the following lines).
@@ -137,8 +160,10 @@ fn find_key(
         }
         let c = l.content;
         let matches = c.strip_prefix(key).is_some_and(|r| r.starts_with(':'))
-            || c.strip_prefix(&format!("\"{key}\"")).is_some_and(|r| r.starts_with(':'))
-            || c.strip_prefix(&format!("'{key}'")).is_some_and(|r| r.starts_with(':'));
+            || c.strip_prefix(&format!("\"{key}\""))
+                .is_some_and(|r| r.starts_with(':'))
+            || c.strip_prefix(&format!("'{key}'"))
+                .is_some_and(|r| r.starts_with(':'));
         if matches {
             let child = lines[i + 1..end.min(lines.len())]
                 .iter()
@@ -161,8 +186,9 @@ fn find_item(
 ) -> Option<(usize, usize, Option<usize>)> {
     let mut dash_col = None;
     let mut n = 0;
-    for i in start..end.min(lines.len()) {
-        let Some(l) = &lines[i] else { continue };
+    let end = end.min(lines.len());
+    for (i, l) in lines.iter().enumerate().take(end).skip(start) {
+        let Some(l) = l else { continue };
         let Some(&d) = l.dashes.first() else { continue };
         let dc = *dash_col.get_or_insert(d);
         if d != dc {
@@ -204,10 +230,12 @@ mod tests {
     fn locates_nested_keys_and_items() {
         let p = parse_path("request[1].fields[0].type");
         assert_eq!(render(&p), "request[1].fields[0].type");
-        assert_eq!(locate(DOC, &p), (9, 9));
-        assert_eq!(locate(DOC, &parse_path("request[0].name")), (3, 5));
-        assert_eq!(locate(DOC, &parse_path("response")), (10, 1));
+        assert_eq!(locate(DOC, &p), (9, 15));
+        assert_eq!(locate(DOC, &parse_path("request[0].name")), (3, 11));
+        assert_eq!(locate(DOC, &parse_path("response")), (10, 11));
+        assert_eq!(locate(DOC, &parse_path("request[1].fields")), (7, 5));
         // Unknown tail: deepest node found.
         assert_eq!(locate(DOC, &parse_path("request[1].nothing")), (5, 3));
+        assert_eq!(locate_exact(DOC, &parse_path("request[1].nothing")), None);
     }
 }

@@ -29,9 +29,29 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 /// Methods a generated `Request` has, or gets from `Clone`/`Debug`/`Default`/`PartialEq`/
 /// `TopRequest`; and verbs users expect a client to have. A setter never takes one of these.
 pub const RESERVED_METHODS: &[&str] = &[
-    "new", "default", "build", "send", "execute", "params", "write_params", "validate", "schema",
-    "method", "clone", "clone_from", "fmt", "eq", "ne", "into", "from", "try_into", "try_from",
-    "to_owned", "borrow", "type_id", "response",
+    "new",
+    "default",
+    "build",
+    "send",
+    "execute",
+    "params",
+    "write_params",
+    "validate",
+    "schema",
+    "method",
+    "clone",
+    "clone_from",
+    "fmt",
+    "eq",
+    "ne",
+    "into",
+    "from",
+    "try_into",
+    "try_from",
+    "to_owned",
+    "borrow",
+    "type_id",
+    "response",
 ];
 
 /// Names a generated API module defines itself.
@@ -204,13 +224,23 @@ mod tests {
 
     #[test]
     fn setters_avoid_reserved_methods() {
-        let fields: Vec<String> = ["new", "send", "build", "default", "params", "name", "set_new"]
-            .iter()
-            .map(|s| field_ident(s))
-            .collect();
+        let fields: Vec<String> = [
+            "new", "send", "build", "default", "params", "name", "set_new",
+        ]
+        .iter()
+        .map(|s| field_ident(s))
+        .collect();
         assert_eq!(
             setter_names(&fields),
-            ["set_new_2", "set_send", "set_build", "set_default", "set_params", "name", "set_new"]
+            [
+                "set_new_2",
+                "set_send",
+                "set_build",
+                "set_default",
+                "set_params",
+                "name",
+                "set_new"
+            ]
         );
     }
 
@@ -238,7 +268,10 @@ mod tests {
             module_ident("alibaba.kongur.token.getosstoken"),
             "alibaba_kongur_token_getosstoken"
         );
-        assert_eq!(response_key("taobao.item.seller.get"), "item_seller_get_response");
+        assert_eq!(
+            response_key("taobao.item.seller.get"),
+            "item_seller_get_response"
+        );
         assert_eq!(
             response_key("alibaba.kongur.token.getosstoken"),
             "alibaba_kongur_token_getosstoken_response"
@@ -247,7 +280,12 @@ mod tests {
 
     #[test]
     fn sensitive_guess() {
-        for s in ["secret_access_key", "oss_token", "sessionKey", "user_password"] {
+        for s in [
+            "secret_access_key",
+            "oss_token",
+            "sessionKey",
+            "user_password",
+        ] {
             assert!(looks_sensitive(s), "{s}");
         }
         for s in ["access_key_id", "entrust_id", "success"] {

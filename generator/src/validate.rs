@@ -18,9 +18,8 @@ pub fn validate(loaded: &LoadedSpec) -> Vec<SpecError> {
     let m = &spec.method;
     let method_ok = !m.is_empty()
         && m.split('.').count() >= 2
-        && m.split('.').all(|p| {
-            !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        });
+        && m.split('.')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
     if !method_ok {
         v.err(
             &[key("method")],
@@ -30,7 +29,12 @@ pub fn validate(loaded: &LoadedSpec) -> Vec<SpecError> {
         );
     }
     v.fields(&spec.request, &mut vec![key("request")], 1, Side::Request);
-    v.fields(&spec.response, &mut vec![key("response")], 1, Side::Response);
+    v.fields(
+        &spec.response,
+        &mut vec![key("response")],
+        1,
+        Side::Response,
+    );
 
     let declared: BTreeSet<&str> = spec.request.iter().map(|f| f.name.as_str()).collect();
     for name in spec.examples.request.keys() {
@@ -43,7 +47,10 @@ pub fn validate(loaded: &LoadedSpec) -> Vec<SpecError> {
     }
     for (k, text) in [
         ("response_json", &spec.examples.response_json),
-        ("response_json_simplified", &spec.examples.response_json_simplified),
+        (
+            "response_json_simplified",
+            &spec.examples.response_json_simplified,
+        ),
         ("error_json", &spec.examples.error_json),
     ] {
         if let Some(t) = text {

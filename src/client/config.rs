@@ -1,10 +1,10 @@
 //! Client configuration: builder, environment, retry policy. Secrets never reach `Debug`.
 
+use crate::Secret;
 use crate::decode::Format;
 use crate::error::Error;
 use crate::sign::SignMethod;
 use crate::time::{Clock, SystemClock};
-use crate::Secret;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -47,12 +47,15 @@ impl RetryPolicy {
 
     /// Pause before retry number `retry` (1-based): exponential, with jitter in [d/2, d].
     pub fn delay(&self, retry: u32) -> Duration {
-        let exp = self
-            .base_delay
-            .saturating_mul(1u32.checked_shl(retry.saturating_sub(1)).unwrap_or(u32::MAX));
+        let exp = self.base_delay.saturating_mul(
+            1u32.checked_shl(retry.saturating_sub(1))
+                .unwrap_or(u32::MAX),
+        );
         let d = exp.min(self.max_delay);
         let half = d / 2;
-        half + Duration::from_nanos(fastrand::u64(0..=(d - half).as_nanos().min(u64::MAX as u128) as u64))
+        half + Duration::from_nanos(fastrand::u64(
+            0..=(d - half).as_nanos().min(u64::MAX as u128) as u64,
+        ))
     }
 }
 
@@ -192,10 +195,12 @@ impl ClientBuilder {
     /// [`ClientBuilder::from_env`] over any source of variables.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<ClientBuilder, Error> {
         let need = |k: &str| {
-            get(k).filter(|v| !v.is_empty()).ok_or_else(|| Error::Config {
-                setting: k.to_string(),
-                message: "is not set".into(),
-            })
+            get(k)
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| Error::Config {
+                    setting: k.to_string(),
+                    message: "is not set".into(),
+                })
         };
         let mut b = ClientBuilder::new(need("TOP_APP_KEY")?, need("TOP_APP_SECRET")?);
         let bad = |k: &str, m: String| Error::Config {
@@ -204,7 +209,10 @@ impl ClientBuilder {
         };
         if let Some(url) = get("TOP_GATEWAY_URL").filter(|v| !v.is_empty()) {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
-                return Err(bad("TOP_GATEWAY_URL", format!("`{url}` is not an http(s) URL")));
+                return Err(bad(
+                    "TOP_GATEWAY_URL",
+                    format!("`{url}` is not an http(s) URL"),
+                ));
             }
             b = b.gateway_url(url);
         }
@@ -241,8 +249,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn lookup(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let m: HashMap<String, String> =
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let m: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |k| m.get(k).cloned()
     }
 
@@ -261,10 +271,17 @@ mod tests {
         assert_eq!(b.config().format, Format::Xml);
         assert!(b.config().simplify);
         let dbg = format!("{:?}", b);
-        assert!(!dbg.contains("s3cr3t") && !dbg.contains("sess-value"), "{dbg}");
+        assert!(
+            !dbg.contains("s3cr3t") && !dbg.contains("sess-value"),
+            "{dbg}"
+        );
 
-        let e = ClientBuilder::from_lookup(lookup(&[("TOP_APP_KEY", "k"), ("TOP_APP_SECRET", "s"), ("TOP_SIGN_METHOD", "sha1")]))
-            .unwrap_err();
+        let e = ClientBuilder::from_lookup(lookup(&[
+            ("TOP_APP_KEY", "k"),
+            ("TOP_APP_SECRET", "s"),
+            ("TOP_SIGN_METHOD", "sha1"),
+        ]))
+        .unwrap_err();
         assert!(e.to_string().contains("TOP_SIGN_METHOD"), "{e}");
         let e = ClientBuilder::from_lookup(lookup(&[("TOP_APP_KEY", "k")])).unwrap_err();
         assert!(e.to_string().contains("TOP_APP_SECRET"), "{e}");
@@ -272,7 +289,11 @@ mod tests {
 
     #[test]
     fn backoff_grows_and_is_capped() {
-        let p = RetryPolicy { max_attempts: 5, base_delay: Duration::from_millis(100), max_delay: Duration::from_millis(300) };
+        let p = RetryPolicy {
+            max_attempts: 5,
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_millis(300),
+        };
         let d1 = p.delay(1);
         assert!(d1 >= Duration::from_millis(50) && d1 <= Duration::from_millis(100));
         let d3 = p.delay(3);

@@ -101,7 +101,11 @@ impl Client {
             &w,
             &|body| crate::error::excerpt(body, 200),
             &|body| crate::decode::decode_raw(body, cfg.format, &key),
-            &|v| v.get("request_id").and_then(|r| r.as_str()).map(str::to_string),
+            &|v| {
+                v.get("request_id")
+                    .and_then(|r| r.as_str())
+                    .map(str::to_string)
+            },
         )
         .await
     }
@@ -128,7 +132,11 @@ impl Client {
             );
             let started = Instant::now();
             let prepared = prepare::prepare(cfg, method, w);
-            let result = match self.send_once(prepared, excerpt).instrument(span.clone()).await {
+            let result = match self
+                .send_once(prepared, excerpt)
+                .instrument(span.clone())
+                .await
+            {
                 Ok(body) => decode(&body),
                 Err(e) => Err(e),
             };
@@ -140,7 +148,10 @@ impl Client {
             if let Some(id) = &rid {
                 span.record("request_id", id.as_str());
             }
-            span.record("outcome", result.as_ref().map_or_else(outcome_name, |_| "ok"));
+            span.record(
+                "outcome",
+                result.as_ref().map_or_else(outcome_name, |_| "ok"),
+            );
             span.in_scope(|| match &result {
                 Ok(_) => tracing::debug!("call succeeded"),
                 Err(e) => tracing::warn!(error = %e, "call failed"),
@@ -148,7 +159,9 @@ impl Client {
             match result {
                 Err(e) if e.is_retryable() && attempt < max => {
                     let pause = cfg.retry.delay(attempt);
-                    span.in_scope(|| tracing::info!(pause_ms = pause.as_millis() as u64, "retrying"));
+                    span.in_scope(|| {
+                        tracing::info!(pause_ms = pause.as_millis() as u64, "retrying")
+                    });
                     tokio::time::sleep(pause).await;
                     attempt += 1;
                 }

@@ -35,7 +35,11 @@ impl std::fmt::Debug for PreparedRequest {
                 &match &self.body {
                     Body::Form(b) => format!("form, {} bytes", b.len()),
                     Body::Multipart { text, files } => {
-                        format!("multipart, {} text params, {} files", text.len(), files.len())
+                        format!(
+                            "multipart, {} text params, {} files",
+                            text.len(),
+                            files.len()
+                        )
                     }
                 },
             )
@@ -76,12 +80,19 @@ pub(crate) fn prepare(cfg: &Config, method: &str, w: &ParamWriter) -> PreparedRe
     query.extend_pairs(system.iter().copied());
     query.append_pair("sign", &sign);
     let query = query.finish();
-    let sep = if cfg.gateway_url.contains('?') { '&' } else { '?' };
+    let sep = if cfg.gateway_url.contains('?') {
+        '&'
+    } else {
+        '?'
+    };
     let url = format!("{}{sep}{query}", cfg.gateway_url);
 
     let body = if w.files().next().is_some() {
         Body::Multipart {
-            text: w.text_params().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            text: w
+                .text_params()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             files: w.files().map(|(k, f)| (k.to_string(), f.clone())).collect(),
         }
     } else {

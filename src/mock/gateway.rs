@@ -55,14 +55,26 @@ pub fn check(
         None | Some("xml") => Format::Xml,
         Some("json") => Format::Json,
         Some(other) => {
-            return Err(err(23, "Invalid Format", None, Some(format!("format `{other}` is not xml or json"))));
+            return Err(err(
+                23,
+                "Invalid Format",
+                None,
+                Some(format!("format `{other}` is not xml or json")),
+            ));
         }
     };
     let simplify = get("simplify") == Some("true");
     let method = get("method").ok_or_else(|| err(21, "Missing Method", None, None))?;
     let schema = crate::dynamic::find(apis, method)
         .map(|e| e.schema)
-        .ok_or_else(|| err(22, "Invalid Method", None, Some(format!("no API named {method}"))))?;
+        .ok_or_else(|| {
+            err(
+                22,
+                "Invalid Method",
+                None,
+                Some(format!("no API named {method}")),
+            )
+        })?;
     let key = get("app_key").ok_or_else(|| err(28, "Missing App Key", None, None))?;
     if key != app_key {
         return Err(err(29, "Invalid App Key", None, None));
@@ -74,7 +86,14 @@ pub fn check(
     }
     let ts = get("timestamp").ok_or_else(|| err(30, "Missing Timestamp", None, None))?;
     let sent = parse_timestamp(ts).ok_or_else(|| {
-        err(31, "Invalid Timestamp", None, Some(format!("`{ts}` is neither yyyy-MM-dd HH:mm:ss (GMT+8) nor epoch milliseconds")))
+        err(
+            31,
+            "Invalid Timestamp",
+            None,
+            Some(format!(
+                "`{ts}` is neither yyyy-MM-dd HH:mm:ss (GMT+8) nor epoch milliseconds"
+            )),
+        )
     })?;
     let now_secs = DateTime::from_system_time(now).to_unix();
     if (sent - now_secs).abs() > TIMESTAMP_TOLERANCE_SECS {
@@ -87,7 +106,14 @@ pub fn check(
     }
     let sign_method: SignMethod = match get("sign_method") {
         None => SignMethod::Md5,
-        Some(m) => m.parse().map_err(|_| err(25, "Invalid Signature", None, Some(format!("unknown sign_method `{m}`"))))?,
+        Some(m) => m.parse().map_err(|_| {
+            err(
+                25,
+                "Invalid Signature",
+                None,
+                Some(format!("unknown sign_method `{m}`")),
+            )
+        })?,
     };
     let sign = get("sign").ok_or_else(|| err(24, "Missing Signature", None, None))?;
     let mut signed: Vec<(&str, &str)> = p
@@ -111,10 +137,19 @@ pub fn check(
         }
         let Some(v) = get(f.name) else { continue };
         if let Some(why) = invalid_value(f, v) {
-            return Err(err(41, "Invalid Arguments", Some(format!("isv.invalid-parameter:{}", f.name)), Some(why)));
+            return Err(err(
+                41,
+                "Invalid Arguments",
+                Some(format!("isv.invalid-parameter:{}", f.name)),
+                Some(why),
+            ));
         }
     }
-    Ok(Accepted { schema, format, simplify })
+    Ok(Accepted {
+        schema,
+        format,
+        simplify,
+    })
 }
 
 /// Epoch seconds of a `yyyy-MM-dd HH:mm:ss` (GMT+8) or epoch-milliseconds timestamp.
@@ -122,18 +157,29 @@ fn parse_timestamp(ts: &str) -> Option<i64> {
     if !ts.is_empty() && ts.bytes().all(|b| b.is_ascii_digit()) {
         return ts.parse::<i64>().ok().map(|ms| ms / 1000);
     }
-    DateTime::parse(ts).ok().filter(|_| ts.len() == 19).map(DateTime::to_unix)
+    DateTime::parse(ts)
+        .ok()
+        .filter(|_| ts.len() == 19)
+        .map(DateTime::to_unix)
 }
 
 /// Why a param's text breaks its documented type or rules.
 fn invalid_value(f: &crate::schema::Field, v: &str) -> Option<String> {
-    let items: Vec<&str> = if f.list && f.kind != Kind::Object { v.split(',').collect() } else { vec![v] };
+    let items: Vec<&str> = if f.list && f.kind != Kind::Object {
+        v.split(',').collect()
+    } else {
+        vec![v]
+    };
     let c = &f.constraints;
     if let Some(max) = c.max_list_size
         && f.list
         && items.len() as u64 > max
     {
-        return Some(format!("{} has {} items, more than {max}", f.name, items.len()));
+        return Some(format!(
+            "{} has {} items, more than {max}",
+            f.name,
+            items.len()
+        ));
     }
     if let Some(max) = c.max_length
         && !f.list
@@ -157,7 +203,9 @@ fn invalid_value(f: &crate::schema::Field, v: &str) -> Option<String> {
             Kind::Date if DateTime::parse(item).is_err() => {
                 return Some(format!("{} must be yyyy-MM-dd HH:mm:ss", f.name));
             }
-            Kind::Object | Kind::Json if serde_json::from_str::<serde::de::IgnoredAny>(item).is_err() => {
+            Kind::Object | Kind::Json
+                if serde_json::from_str::<serde::de::IgnoredAny>(item).is_err() =>
+            {
                 return Some(format!("{} must be JSON", f.name));
             }
             _ => {}

@@ -40,7 +40,11 @@ pub enum Reply {
     /// An `error_response` in the requested format.
     Error(ApiError),
     /// A raw HTTP answer.
-    Raw { status: u16, content_type: String, body: Vec<u8> },
+    Raw {
+        status: u16,
+        content_type: String,
+        body: Vec<u8>,
+    },
     /// `then`, after a pause.
     Slow { delay: Duration, then: Box<Reply> },
     /// Declares `declared_len` bytes, sends `body`, then drops the connection.
@@ -77,14 +81,22 @@ pub struct MockGateway {
 
 impl std::fmt::Debug for MockGateway {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MockGateway").field("addr", &self.addr).finish_non_exhaustive()
+        f.debug_struct("MockGateway")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
     }
 }
 
 impl MockGateway {
     /// Starts on an ephemeral port of 127.0.0.1, serving every API compiled into this crate.
     pub async fn start(app_key: &str, app_secret: &str) -> std::io::Result<MockGateway> {
-        Self::start_with(crate::apis::APIS, "127.0.0.1:0".parse().map_err(std::io::Error::other)?, app_key, app_secret).await
+        Self::start_with(
+            crate::apis::APIS,
+            "127.0.0.1:0".parse().map_err(std::io::Error::other)?,
+            app_key,
+            app_secret,
+        )
+        .await
     }
 
     /// Starts on `addr`, serving `apis` (e.g. a crate's own generated `APIS` table).
@@ -127,7 +139,11 @@ impl MockGateway {
                 }
             }
         });
-        Ok(MockGateway { addr, state, stop: Some(stop) })
+        Ok(MockGateway {
+            addr,
+            state,
+            stop: Some(stop),
+        })
     }
 
     /// `http://127.0.0.1:PORT/router/rest`
@@ -146,7 +162,10 @@ impl MockGateway {
 
     /// Answer the next call of `method` with `reply`; queued replies are used in order.
     pub fn push_reply(&self, method: &str, reply: Reply) {
-        lock(&self.state.once).entry(method.to_string()).or_default().push_back(reply);
+        lock(&self.state.once)
+            .entry(method.to_string())
+            .or_default()
+            .push_back(reply);
     }
 
     /// Every request received so far.
@@ -171,7 +190,11 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 type Body = BoxBody<Bytes, std::io::Error>;
 
 fn full(status: StatusCode, content_type: &str, body: impl Into<Bytes>) -> Response<Body> {
-    let mut r = Response::new(Full::new(body.into()).map_err(|never| match never {}).boxed());
+    let mut r = Response::new(
+        Full::new(body.into())
+            .map_err(|never| match never {})
+            .boxed(),
+    );
     *r.status_mut() = status;
     if let Ok(v) = content_type.parse() {
         r.headers_mut().insert(hyper::header::CONTENT_TYPE, v);
@@ -196,7 +219,10 @@ fn request_id() -> String {
 
 async fn serve(state: &State, req: Request<HyperBody>) -> Response<Body> {
     let header = |name: hyper::header::HeaderName| {
-        req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
     };
     let ct = header(hyper::header::CONTENT_TYPE);
     let user_agent = header(hyper::header::USER_AGENT);
@@ -207,9 +233,18 @@ async fn serve(state: &State, req: Request<HyperBody>) -> Response<Body> {
         .query()
         .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
         .unwrap_or_default();
-    let body_bytes = match http_body_util::Limited::new(req.into_body(), MAX_REQUEST_BYTES).collect().await {
+    let body_bytes = match http_body_util::Limited::new(req.into_body(), MAX_REQUEST_BYTES)
+        .collect()
+        .await
+    {
         Ok(b) => b.to_bytes(),
-        Err(_) => return full(StatusCode::PAYLOAD_TOO_LARGE, "text/plain", "request body too large"),
+        Err(_) => {
+            return full(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "text/plain",
+                "request body too large",
+            );
+        }
     };
     let (body, files) = match parse_body(ct.as_deref(), body_bytes).await {
         Ok(v) => v,
@@ -224,11 +259,20 @@ async fn serve(state: &State, req: Request<HyperBody>) -> Response<Body> {
         user_agent,
         accept_encoding,
     });
-    let mut incoming = Incoming { params: query.into_iter().collect(), files };
+    let mut incoming = Incoming {
+        params: query.into_iter().collect(),
+        files,
+    };
     incoming.params.extend(body);
     let rid = request_id();
     let format = gateway::reply_format(&incoming.params);
-    let accepted = match check(state.apis, &state.app_key, state.app_secret.expose(), SystemTime::now(), &incoming) {
+    let accepted = match check(
+        state.apis,
+        &state.app_key,
+        state.app_secret.expose(),
+        SystemTime::now(),
+        &incoming,
+    ) {
         Ok(a) => a,
         Err(mut e) => {
             e.request_id = Some(rid);
@@ -236,7 +280,9 @@ async fn serve(state: &State, req: Request<HyperBody>) -> Response<Body> {
         }
     };
     let method = accepted.schema.method;
-    let queued = lock(&state.once).get_mut(method).and_then(VecDeque::pop_front);
+    let queued = lock(&state.once)
+        .get_mut(method)
+        .and_then(VecDeque::pop_front);
     let reply = queued
         .or_else(|| lock(&state.always).get(method).cloned())
         .unwrap_or(Reply::Sample);
@@ -260,18 +306,29 @@ async fn respond(mut reply: Reply, a: &gateway::Accepted, rid: String) -> Respon
         }
         Reply::Error(mut e) => {
             e.request_id.get_or_insert(rid);
-            full(StatusCode::OK, content_type(a.format), error_body(&e, a.format))
+            full(
+                StatusCode::OK,
+                content_type(a.format),
+                error_body(&e, a.format),
+            )
         }
-        Reply::Raw { status, content_type, body } => {
-            full(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), &content_type, body)
-        }
+        Reply::Raw {
+            status,
+            content_type,
+            body,
+        } => full(
+            StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            &content_type,
+            body,
+        ),
         Reply::Truncated { declared_len, body } => {
             let frames = futures_util::stream::iter(vec![
                 Ok(Frame::data(Bytes::from(body))),
                 Err(std::io::Error::other("connection dropped by the mock")),
             ]);
             let mut r = Response::new(BodyExt::boxed(StreamBody::new(frames)));
-            r.headers_mut().insert(hyper::header::CONTENT_LENGTH, declared_len.into());
+            r.headers_mut()
+                .insert(hyper::header::CONTENT_LENGTH, declared_len.into());
             r.headers_mut().insert(
                 hyper::header::CONTENT_TYPE,
                 hyper::header::HeaderValue::from_static(content_type(a.format)),
@@ -282,26 +339,45 @@ async fn respond(mut reply: Reply, a: &gateway::Accepted, rid: String) -> Respon
 }
 
 /// Text params and file param names of a form or multipart body.
-async fn parse_body(ct: Option<&str>, body: Bytes) -> Result<(Vec<(String, String)>, Vec<String>), String> {
+async fn parse_body(
+    ct: Option<&str>,
+    body: Bytes,
+) -> Result<(Vec<(String, String)>, Vec<String>), String> {
     let ct = ct.unwrap_or("");
     if ct.starts_with("multipart/form-data") {
         let boundary = multer::parse_boundary(ct).map_err(|e| format!("bad multipart: {e}"))?;
         let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(body) });
         let mut mp = multer::Multipart::new(stream, boundary);
         let (mut text, mut files) = (Vec::new(), Vec::new());
-        while let Some(field) = mp.next_field().await.map_err(|e| format!("bad multipart: {e}"))? {
+        while let Some(field) = mp
+            .next_field()
+            .await
+            .map_err(|e| format!("bad multipart: {e}"))?
+        {
             let name = field.name().unwrap_or_default().to_string();
             if field.file_name().is_some() {
-                field.bytes().await.map_err(|e| format!("bad multipart: {e}"))?;
+                field
+                    .bytes()
+                    .await
+                    .map_err(|e| format!("bad multipart: {e}"))?;
                 files.push(name);
             } else {
-                text.push((name, field.text().await.map_err(|e| format!("bad multipart: {e}"))?));
+                text.push((
+                    name,
+                    field
+                        .text()
+                        .await
+                        .map_err(|e| format!("bad multipart: {e}"))?,
+                ));
             }
         }
         Ok((text, files))
     } else if body.is_empty() {
         Ok((Vec::new(), Vec::new()))
     } else {
-        Ok((form_urlencoded::parse(&body).into_owned().collect(), Vec::new()))
+        Ok((
+            form_urlencoded::parse(&body).into_owned().collect(),
+            Vec::new(),
+        ))
     }
 }

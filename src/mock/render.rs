@@ -99,10 +99,17 @@ fn synthesize(fields: &[Field]) -> Value {
                 Kind::Json => "{}",
                 _ => "",
             });
-            let item = if f.list { text.split(',').next().unwrap_or(text) } else { text };
+            let item = if f.list {
+                text.split(',').next().unwrap_or(text)
+            } else {
+                text
+            };
             normalize_item(Value::String(item.to_string()), f)
         };
-        map.insert(f.name.to_string(), if f.list { Value::Array(vec![one]) } else { one });
+        map.insert(
+            f.name.to_string(),
+            if f.list { Value::Array(vec![one]) } else { one },
+        );
     }
     Value::Object(map)
 }
@@ -128,7 +135,9 @@ pub fn wrapped_json(schema: &ApiSchema, content: &Value, request_id: &str) -> St
 }
 
 fn wrap_object(v: &Value, fields: &[Field]) -> Value {
-    let Value::Object(map) = v else { return v.clone() };
+    let Value::Object(map) = v else {
+        return v.clone();
+    };
     let mut out = Map::new();
     for (k, val) in map {
         let wrapped = match fields.iter().find(|f| f.name == k) {
@@ -150,11 +159,19 @@ fn wrap_object(v: &Value, fields: &[Field]) -> Value {
 }
 
 fn wrap_item(v: &Value, f: &Field) -> Value {
-    if f.kind == Kind::Object { wrap_object(v, f.fields) } else { v.clone() }
+    if f.kind == Kind::Object {
+        wrap_object(v, f.fields)
+    } else {
+        v.clone()
+    }
 }
 
 fn item_name(f: &Field) -> &str {
-    if f.item_name.is_empty() { "item" } else { f.item_name }
+    if f.item_name.is_empty() {
+        "item"
+    } else {
+        f.item_name
+    }
 }
 
 /// XML: `<key>..</key>` with lists as `<field><item>..</item></field>`.
@@ -237,7 +254,8 @@ pub fn error_body(err: &crate::ApiError, format: crate::Format) -> String {
             Value::Object(outer).to_string()
         }
         crate::Format::Xml => {
-            let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\" ?><error_response>");
+            let mut out =
+                String::from("<?xml version=\"1.0\" encoding=\"utf-8\" ?><error_response>");
             element("code", &err.code.to_string(), &mut out);
             element("msg", &err.msg, &mut out);
             if let Some(s) = &err.sub_code {

@@ -94,9 +94,8 @@ pub fn generate(specs: &[LoadedSpec], opts: &Options) -> String {
     });
     let impl_fns = mods.iter().map(|m| {
         quote! {
-            fn #m(&self, request: #m::Request)
-                -> impl ::std::future::Future<Output = ::std::result::Result<#m::Response, #rt::Error>> + ::std::marker::Send {
-                async move { self.execute(&request).await }
+            async fn #m(&self, request: #m::Request) -> ::std::result::Result<#m::Response, #rt::Error> {
+                self.execute(&request).await
             }
         }
     });
@@ -159,7 +158,10 @@ fn api_module(loaded: &LoadedSpec, opts: &Options) -> TokenStream {
     let response_doc = format!(" Response of `{}`.", spec.method);
     let request_id_impl = match spec.response.iter().find(|f| f.name == "request_id") {
         None => quote!(self.request_id.as_deref()),
-        Some(f) if f.ty == crate::model::TypeRef::Scalar(crate::model::Scalar::String) && !f.is_sensitive() => {
+        Some(f)
+            if f.ty == crate::model::TypeRef::Scalar(crate::model::Scalar::String)
+                && !f.is_sensitive() =>
+        {
             quote!(self.request_id.as_deref())
         }
         Some(_) => quote!(::std::option::Option::None),

@@ -27,7 +27,11 @@ fn arg(node: &Node<'_>, rt: &TokenStream) -> (TokenStream, TokenStream) {
         TypeRef::List(crate::model::Scalar::String) => {
             let item = secret(quote!(::std::convert::Into::into(item)));
             (
-                quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<::std::string::String>>),
+                quote!(
+                    impl ::std::iter::IntoIterator<
+                        Item = impl ::std::convert::Into<::std::string::String>,
+                    >
+                ),
                 quote!(#v.into_iter().map(|item| #item).collect()),
             )
         }
@@ -121,7 +125,10 @@ pub fn request(spec: &ApiSpec, tree: &Tree<'_>, opts: &Options) -> TokenStream {
             .iter()
             .map(|n| format!("`{}`", n.field.name))
             .collect();
-        format!(" Creates the request with its required params ({}).", names.join(", "))
+        format!(
+            " Creates the request with its required params ({}).",
+            names.join(", ")
+        )
     };
     // Clippy's limit is 7 arguments; a long constructor is what the spec asks for.
     let allow_many = if required.len() > 7 {

@@ -46,7 +46,10 @@ impl<'a> Tree<'a> {
     pub fn types(&self) -> Vec<TypeDef<'_, 'a>> {
         let mut out = Vec::new();
         let mut seen = BTreeSet::new();
-        for (side, nodes) in [(Side::Request, &self.request), (Side::Response, &self.response)] {
+        for (side, nodes) in [
+            (Side::Request, &self.request),
+            (Side::Response, &self.response),
+        ] {
             collect(nodes, side, &mut seen, &mut out);
         }
         out

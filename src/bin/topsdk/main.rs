@@ -11,7 +11,11 @@ use topsdk::mock::MockGateway;
 use topsdk::{Client, ClientBuilder, Error, Format, SignMethod};
 
 #[derive(Parser)]
-#[command(name = "topsdk", version, about = "Call Taobao Open Platform (TOP) APIs, or run a local mock gateway")]
+#[command(
+    name = "topsdk",
+    version,
+    about = "Call Taobao Open Platform (TOP) APIs, or run a local mock gateway"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -56,7 +60,11 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("topsdk: cannot start runtime: {e}");
@@ -75,20 +83,42 @@ async fn run(cli: Cli) -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Describe { method } => describe(&method),
-        Command::Mock { listen, app_key, app_secret } => {
-            let mock = match MockGateway::start_with(topsdk::apis::APIS, listen, &app_key, &app_secret).await {
-                Ok(m) => m,
-                Err(e) => {
-                    eprintln!("topsdk: cannot listen on {listen}: {e}");
-                    return ExitCode::from(3);
-                }
-            };
+        Command::Mock {
+            listen,
+            app_key,
+            app_secret,
+        } => {
+            let mock =
+                match MockGateway::start_with(topsdk::apis::APIS, listen, &app_key, &app_secret)
+                    .await
+                {
+                    Ok(m) => m,
+                    Err(e) => {
+                        eprintln!("topsdk: cannot listen on {listen}: {e}");
+                        return ExitCode::from(3);
+                    }
+                };
             println!("mock TOP gateway listening on {}", mock.url());
             let _ = tokio::signal::ctrl_c().await;
             ExitCode::SUCCESS
         }
-        Command::Call { method, params, format, sign_method, simplify, reveal_secrets } => {
-            call(CallArgs { method, params, format, sign_method, simplify, reveal_secrets }).await
+        Command::Call {
+            method,
+            params,
+            format,
+            sign_method,
+            simplify,
+            reveal_secrets,
+        } => {
+            call(CallArgs {
+                method,
+                params,
+                format,
+                sign_method,
+                simplify,
+                reveal_secrets,
+            })
+            .await
         }
     }
 }
@@ -126,7 +156,10 @@ async fn call(a: CallArgs) -> ExitCode {
                 return ExitCode::from(3);
             }
         };
-        eprintln!("topsdk: TOP_APP_KEY is not set; calling the built-in mock gateway at {}", mock.url());
+        eprintln!(
+            "topsdk: TOP_APP_KEY is not set; calling the built-in mock gateway at {}",
+            mock.url()
+        );
         let b = ClientBuilder::new("mock-app-key", secret).gateway_url(mock.url());
         _mock = Some(mock);
         b
@@ -209,12 +242,16 @@ fn report(e: Error) -> ExitCode {
 }
 
 fn fastrand_secret() -> String {
-    std::iter::repeat_with(fastrand::alphanumeric).take(16).collect()
+    std::iter::repeat_with(fastrand::alphanumeric)
+        .take(16)
+        .collect()
 }
 
 fn describe(method: &str) -> ExitCode {
     let Some(entry) = dynamic::find(topsdk::apis::APIS, method) else {
-        return usage_error(format!("no API `{method}` in this build (see `topsdk list`)"));
+        return usage_error(format!(
+            "no API `{method}` in this build (see `topsdk list`)"
+        ));
     };
     let s = entry.schema;
     println!("{} ({})", s.method, s.title);
@@ -249,7 +286,10 @@ fn print_fields(fields: &[topsdk::schema::Field], depth: usize) {
     for f in fields {
         let indent = "  ".repeat(depth);
         let secret = if f.sensitive { " (sensitive)" } else { "" };
-        println!("{indent}{:<24} {:<24} {}{secret}", f.name, f.ty, f.description);
+        println!(
+            "{indent}{:<24} {:<24} {}{secret}",
+            f.name, f.ty, f.description
+        );
         print_fields(f.fields, depth + 1);
     }
 }

@@ -1,0 +1,159 @@
+//! The `topgen` binary: `check` and `generate` on the real spec dir and on broken copies.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn topgen() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_topgen"))
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn seed_text() -> String {
+    std::fs::read_to_string(repo().join("spec/kongur/alibaba.kongur.token.getosstoken.yaml"))
+        .unwrap()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("topgen-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs `topgen check` on `text`; returns (exit code, stderr).
+fn check_text(name: &str, text: &str) -> (i32, String) {
+    let file = scratch(name).join("broken.yaml");
+    std::fs::write(&file, text).unwrap();
+    let out = topgen().arg("check").arg(&file).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "topgen panicked: {stderr}");
+    (
+        out.status.code().unwrap_or(-1),
+        stderr.replace(&file.display().to_string(), "FILE"),
+    )
+}
+
+#[test]
+fn check_accepts_the_spec_dir() {
+    let out = topgen()
+        .arg("check")
+        .arg(repo().join("spec"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn wrong_type_name_is_located() {
+    let text = seed_text().replacen("type: OssTokenResultVo[]", "type: oss token[]", 1);
+    let (code, err) = check_text("type", &text);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with("FILE:32:15: unknown type `oss token[]`"),
+        "{err}"
+    );
+    assert!(err.contains("(at `response[0].fields[1].type`)"), "{err}");
+}
+
+#[test]
+fn missing_name_is_located() {
+    let text = seed_text().replacen(
+        "  - name: suit_ids\n    type: String",
+        "  - type: String",
+        1,
+    );
+    let (code, err) = check_text("name", &text);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.starts_with("FILE:14:"), "{err}");
+    assert!(
+        err.contains("missing field `name`") && err.contains("(at `request[1]`)"),
+        "{err}"
+    );
+    let text = seed_text().replacen("  - name: suit_ids\n", "  - nmae: suit_ids\n", 1);
+    let (code, err) = check_text("typo", &text);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.starts_with("FILE:14:11: unknown field `nmae`"), "{err}");
+}
+
+#[test]
+fn bad_indentation_is_located() {
+    let text = seed_text().replacen(
+        "    type: String\n    example: xxxxx\n    description: suitIds",
+        "    type: String\n   example: xxxxx\n    description: suitIds",
+        1,
+    );
+    let (code, err) = check_text("indent", &text);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.starts_with("FILE:16:"), "{err}");
+}
+
+#[test]
+fn semantic_errors_are_all_reported_with_locations() {
+    let text = seed_text()
+        .replacen("  - name: entrust_id\n", "  - name: suit_ids\n", 1)
+        .replacen(
+            "method: alibaba.kongur.token.getosstoken",
+            "method: not a method",
+            1,
+        );
+    let (code, err) = check_text("semantic", &text);
+    assert_eq!(code, 1, "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 3, "{err}");
+    assert!(
+        lines[0].starts_with("FILE:4:9: method `not a method`"),
+        "{err}"
+    );
+    assert!(
+        lines[1].starts_with("FILE:18:11: field `suit_ids` is declared twice"),
+        "{err}"
+    );
+    assert!(
+        lines[2].starts_with("FILE:101:17: example value for `entrust_id`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn generate_writes_what_is_committed() {
+    let out = scratch("gen").join("out.rs");
+    let status = topgen()
+        .args(["generate"])
+        .arg(repo().join("spec"))
+        .arg("--out")
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let fresh = std::fs::read_to_string(&out).unwrap();
+    let committed = std::fs::read_to_string(repo().join("generated/top_apis.rs")).unwrap();
+    assert!(
+        fresh == committed,
+        "generated/top_apis.rs differs from `topgen generate spec`"
+    );
+}
+
+#[test]
+fn not_yaml_at_all_is_an_error_not_a_panic() {
+    for (i, text) in [
+        "",
+        "\u{0}\u{1}",
+        "[1, 2",
+        "method: [",
+        "- a\n- b",
+        "method: a.b\nrequest: 5",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let (code, err) = check_text(&format!("junk{i}"), text);
+        assert_eq!(code, 1, "{text:?}: {err}");
+        assert!(err.starts_with("FILE:"), "{err}");
+    }
+}

@@ -1,0 +1,14 @@
+//! `generated/` holds the generator's output for review; it must match what build.rs compiles.
+
+#[test]
+fn generated_dir_matches_build_output() {
+    let built = include_str!(concat!(env!("OUT_DIR"), "/top_apis.rs"));
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/generated/top_apis.rs");
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == built,
+        "generated/top_apis.rs is stale (or missing): it differs from what build.rs generated.\n\
+         Refresh it with:\n    cargo run -q -p topgen -- generate spec --out generated/top_apis.rs\n\
+         and review the diff."
+    );
+}

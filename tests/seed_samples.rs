@@ -1,0 +1,162 @@
+//! The seed API's documented samples, parsed into the generated types.
+
+use topsdk::apis::alibaba_kongur_token_getosstoken as api;
+use topsdk::decode::decode;
+use topsdk::dynamic::{Args, FromArgs};
+use topsdk::params::ParamWriter;
+use topsdk::{Error, Format, TopRequest};
+
+fn sample(text: Option<&'static str>) -> &'static [u8] {
+    text.expect("the seed spec documents this sample")
+        .as_bytes()
+}
+
+fn parse(format: Format, simplified: bool, body: &[u8]) -> Result<api::Response, Error> {
+    decode::<api::Response>(body, format, simplified, &api::SCHEMA)
+}
+
+#[test]
+fn xml_json_and_simplified_json_give_equal_values() {
+    let ex = &api::SCHEMA.examples;
+    let xml = parse(Format::Xml, false, sample(ex.response_xml)).unwrap();
+    let json = parse(Format::Json, false, sample(ex.response_json)).unwrap();
+    let simplified = parse(Format::Json, true, sample(ex.response_json_simplified)).unwrap();
+    assert_eq!(xml, json);
+    assert_eq!(json, simplified);
+    // A simplified body read by a client that did not ask for it still decodes.
+    assert_eq!(
+        parse(Format::Json, false, sample(ex.response_json_simplified)).unwrap(),
+        xml
+    );
+
+    let result = xml
+        .kongur_oss_result_do
+        .as_ref()
+        .expect("kongur_oss_result_do");
+    assert_eq!(result.datas.len(), 1);
+    assert_eq!(result.errors.len(), 1);
+    assert_eq!(result.success, Some(false));
+    assert_eq!(result.datas[0].oss_dir_map.as_deref(), Some("{}"));
+    insta::assert_json_snapshot!("seed_response", xml);
+}
+
+#[test]
+fn error_sample_is_an_api_error_in_both_formats() {
+    let ex = &api::SCHEMA.examples;
+    let from_xml = parse(Format::Xml, false, sample(ex.error_xml)).unwrap_err();
+    let from_json = parse(Format::Json, false, sample(ex.error_json)).unwrap_err();
+    let from_json_simplified = parse(Format::Json, true, sample(ex.error_json)).unwrap_err();
+    let (Error::Api(a), Error::Api(b), Error::Api(c)) = (from_xml, from_json, from_json_simplified)
+    else {
+        panic!("error samples must decode to Error::Api");
+    };
+    assert_eq!(a, b);
+    assert_eq!(b, c);
+    assert_eq!(a.code, 50);
+    assert_eq!(a.sub_code.as_deref(), Some("isv.invalid-parameter"));
+    assert_eq!(a.sub_msg.as_deref(), Some("非法参数"));
+    assert!(!a.is_retryable(), "isv.* is the caller's fault");
+    insta::assert_debug_snapshot!("seed_error", a);
+}
+
+#[test]
+fn request_from_documented_example_values() {
+    let ex = &api::SCHEMA.examples;
+    let args = Args::new(
+        &api::SCHEMA,
+        ex.request
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string())),
+    )
+    .unwrap();
+    let dynamic = api::Request::from_args(&args).unwrap();
+    let typed = api::Request::new()
+        .kongur_app_key("xxxxx")
+        .suit_ids("xxxxx")
+        .entrust_id("xxxxx");
+    assert_eq!(dynamic, typed);
+    let mut w = ParamWriter::new();
+    typed.write_params(&mut w);
+    let params: Vec<(String, String)> = w
+        .text_params()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    insta::assert_debug_snapshot!("seed_request_params", params);
+}
+
+#[test]
+fn unset_params_are_left_out() {
+    let mut w = ParamWriter::new();
+    api::Request::new()
+        .suit_ids("1001,1002")
+        .write_params(&mut w);
+    let names: Vec<&str> = w.text_params().map(|(k, _)| k).collect();
+    assert_eq!(names, ["suit_ids"]);
+}
+
+#[test]
+fn secrets_stay_out_of_debug() {
+    let xml = api::SCHEMA
+        .examples
+        .response_xml
+        .unwrap()
+        .replacen(
+            "<secret_access_key>xxxxx<",
+            "<secret_access_key>SAK-d1st1nct1ve-42<",
+            1,
+        )
+        .replacen("<oss_token>xxxxx<", "<oss_token>OSS-T0KEN-d1st1nct1ve<", 1);
+    let resp = parse(Format::Xml, false, xml.as_bytes()).unwrap();
+    let token = &resp.kongur_oss_result_do.as_ref().unwrap().datas[0];
+    assert_eq!(
+        token.secret_access_key.as_ref().unwrap().expose(),
+        "SAK-d1st1nct1ve-42"
+    );
+    assert_eq!(
+        token.oss_token.as_ref().unwrap().expose(),
+        "OSS-T0KEN-d1st1nct1ve"
+    );
+    for shown in [
+        format!("{resp:?}"),
+        format!("{resp:#?}"),
+        format!("{token:?}"),
+    ] {
+        assert!(!shown.contains("SAK-d1st1nct1ve-42"), "{shown}");
+        assert!(!shown.contains("OSS-T0KEN-d1st1nct1ve"), "{shown}");
+        assert!(shown.contains("***"));
+    }
+}
+
+#[test]
+fn decode_errors_carry_the_field_path_and_mask_secrets() {
+    let body = r#"{"alibaba_kongur_token_getosstoken_response":{"kongur_oss_result_do":{"datas":{"oss_token_result_vo":[{"secret_access_key":"SAK-LEAK-CHECK","success":"maybe"}]}}}}"#;
+    let err = parse(Format::Json, false, body.as_bytes()).unwrap_err();
+    let Error::Decode {
+        path,
+        message,
+        excerpt,
+    } = &err
+    else {
+        panic!("expected a decode error, got {err:?}");
+    };
+    assert_eq!(
+        path,
+        "kongur_oss_result_do.datas.oss_token_result_vo[0].success"
+    );
+    assert!(message.contains("Boolean"), "{message}");
+    assert!(!excerpt.contains("SAK-LEAK-CHECK"), "{excerpt}");
+    assert!(!format!("{err} {err:?}").contains("SAK-LEAK-CHECK"));
+}
+
+#[test]
+fn tolerant_scalars_and_empty_elements() {
+    let body = "<alibaba_kongur_token_getosstoken_response><kongur_oss_result_do><success>true</success><datas></datas><errors/></kongur_oss_result_do><request_id>abc</request_id></alibaba_kongur_token_getosstoken_response>";
+    let resp = parse(Format::Xml, false, body.as_bytes()).unwrap();
+    let r = resp.kongur_oss_result_do.as_ref().unwrap();
+    assert_eq!(r.success, Some(true));
+    assert!(r.datas.is_empty() && r.errors.is_empty());
+    assert_eq!(resp.request_id.as_deref(), Some("abc"));
+    let json = r#"{"kongur_oss_result_do":{"success":"false","datas":[]},"request_id":"r1"}"#;
+    let resp = parse(Format::Json, true, json.as_bytes()).unwrap();
+    assert_eq!(resp.kongur_oss_result_do.unwrap().success, Some(false));
+}
