@@ -213,3 +213,78 @@ fn invalid_value(f: &crate::schema::Field, v: &str) -> Option<String> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    const SECRET: &str = "s3";
+
+    /// A valid request for the seed API at `now`, signed with `m`.
+    fn valid(now: SystemTime, m: SignMethod) -> Incoming {
+        let mut params = BTreeMap::new();
+        for (k, v) in [
+            ("method", "alibaba.kongur.token.getosstoken".to_string()),
+            ("app_key", "k".to_string()),
+            ("v", "2.0".to_string()),
+            ("format", "json".to_string()),
+            ("sign_method", m.as_str().to_string()),
+            ("timestamp", DateTime::from_system_time(now).to_string()),
+            ("suit_ids", "1,2".to_string()),
+        ] {
+            params.insert(k.to_string(), v);
+        }
+        resign(Incoming { params, files: vec![] }, m)
+    }
+
+    fn resign(mut inc: Incoming, m: SignMethod) -> Incoming {
+        inc.params.remove("sign");
+        let mut pairs: Vec<(&str, &str)> = inc.params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let sign = crate::sign::sign(m, SECRET, &mut pairs);
+        inc.params.insert("sign".into(), sign);
+        inc
+    }
+
+    fn code(inc: &Incoming, now: SystemTime) -> Option<i64> {
+        check(crate::apis::APIS, "k", SECRET, now, inc).err().map(|e| e.code)
+    }
+
+    #[test]
+    fn each_gateway_error_code() {
+        let now = SystemTime::now();
+        for m in SignMethod::ALL {
+            assert_eq!(code(&valid(now, m), now), None, "{m}");
+        }
+        let m = SignMethod::Md5;
+        let edit = |k: &str, v: Option<&str>, resign_it: bool| {
+            let mut inc = valid(now, m);
+            match v {
+                Some(v) => inc.params.insert(k.to_string(), v.to_string()),
+                None => inc.params.remove(k),
+            };
+            if resign_it { resign(inc, m) } else { inc }
+        };
+        assert_eq!(code(&edit("method", None, true), now), Some(21));
+        assert_eq!(code(&edit("method", Some("no.such.api"), true), now), Some(22));
+        assert_eq!(code(&edit("format", Some("yaml"), true), now), Some(23));
+        assert_eq!(code(&edit("sign", None, false), now), Some(24));
+        assert_eq!(code(&edit("suit_ids", Some("9"), false), now), Some(25));
+        assert_eq!(code(&edit("app_key", None, true), now), Some(28));
+        assert_eq!(code(&edit("app_key", Some("other"), true), now), Some(29));
+        assert_eq!(code(&edit("timestamp", None, true), now), Some(30));
+        assert_eq!(code(&edit("timestamp", Some("yesterday"), true), now), Some(31));
+        assert_eq!(code(&edit("v", None, true), now), Some(32));
+        assert_eq!(code(&edit("v", Some("1.0"), true), now), Some(33));
+        // Stale by more than 10 minutes either way; epoch milliseconds accepted.
+        assert_eq!(code(&valid(now, m), now + Duration::from_secs(601)), Some(31));
+        assert_eq!(code(&valid(now, m), now - Duration::from_secs(601)), Some(31));
+        assert_eq!(code(&valid(now, m), now + Duration::from_secs(540)), None);
+        let ms = now.duration_since(std::time::UNIX_EPOCH).unwrap().as_millis().to_string();
+        assert_eq!(code(&edit("timestamp", Some(&ms), true), now), None);
+        // Garbage never panics.
+        for junk in ["", "\u{0}", "9999999999999999999999", "2026-02-30 00:00:00"] {
+            assert!(code(&edit("timestamp", Some(junk), true), now).is_some(), "{junk:?}");
+        }
+    }
+}

@@ -70,6 +70,8 @@ struct State {
     once: Mutex<HashMap<String, VecDeque<Reply>>>,
     always: Mutex<HashMap<String, Reply>>,
     recorded: Mutex<Vec<Recorded>>,
+    /// Seconds added to the gateway's clock (to test clients against a skewed gateway).
+    clock_offset_secs: std::sync::atomic::AtomicI64,
 }
 
 /// A running mock gateway; stops when dropped.
@@ -115,6 +117,7 @@ impl MockGateway {
             once: Mutex::default(),
             always: Mutex::default(),
             recorded: Mutex::default(),
+            clock_offset_secs: Default::default(),
         });
         let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
         let st = state.clone();
@@ -166,6 +169,12 @@ impl MockGateway {
             .entry(method.to_string())
             .or_default()
             .push_back(reply);
+    }
+
+    /// Moves the gateway's clock by `secs` (negative: back), e.g. to see code 31 for stale
+    /// timestamps.
+    pub fn set_clock_offset_secs(&self, secs: i64) {
+        self.state.clock_offset_secs.store(secs, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Every request received so far.
@@ -266,11 +275,17 @@ async fn serve(state: &State, req: Request<HyperBody>) -> Response<Body> {
     incoming.params.extend(body);
     let rid = request_id();
     let format = gateway::reply_format(&incoming.params);
+    let offset = state.clock_offset_secs.load(std::sync::atomic::Ordering::Relaxed);
+    let now = if offset >= 0 {
+        SystemTime::now() + Duration::from_secs(offset.unsigned_abs())
+    } else {
+        SystemTime::now() - Duration::from_secs(offset.unsigned_abs())
+    };
     let accepted = match check(
         state.apis,
         &state.app_key,
         state.app_secret.expose(),
-        SystemTime::now(),
+        now,
         &incoming,
     ) {
         Ok(a) => a,

@@ -51,6 +51,9 @@ enum Command {
         app_key: String,
         #[arg(long)]
         app_secret: String,
+        /// Seconds to move the gateway's clock (e.g. 3600 makes every client timestamp stale)
+        #[arg(long, default_value_t = 0, allow_hyphen_values = true)]
+        clock_offset_secs: i64,
     },
     /// List the APIs compiled into this binary.
     List,
@@ -87,6 +90,7 @@ async fn run(cli: Cli) -> ExitCode {
             listen,
             app_key,
             app_secret,
+            clock_offset_secs,
         } => {
             let mock =
                 match MockGateway::start_with(topsdk::apis::APIS, listen, &app_key, &app_secret)
@@ -98,6 +102,7 @@ async fn run(cli: Cli) -> ExitCode {
                         return ExitCode::from(3);
                     }
                 };
+            mock.set_clock_offset_secs(clock_offset_secs);
             println!("mock TOP gateway listening on {}", mock.url());
             let _ = tokio::signal::ctrl_c().await;
             ExitCode::SUCCESS
