@@ -168,6 +168,19 @@ pub fn module_ident(method: &str) -> String {
     escape_keyword(sanitize(&method.replace('.', "_").to_ascii_lowercase()))
 }
 
+/// Module idents for methods in order; two methods that map to one name (`a.b-c`, `a.b_c`) are
+/// numbered like fields.
+pub fn module_idents<'a>(methods: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut used: BTreeSet<String> = RESERVED_MODULES.iter().map(|s| s.to_string()).collect();
+    methods
+        .into_iter()
+        .map(|m| unique(module_ident(m), &mut used, "_"))
+        .collect()
+}
+
+/// Names the generated file defines at its top level besides the API modules.
+const RESERVED_MODULES: &[&str] = &["Apis", "APIS"];
+
 /// The `<name>_response` key of a success body: leading `taobao.` removed, dots to `_`.
 pub fn response_key(method: &str) -> String {
     let m = method.strip_prefix("taobao.").unwrap_or(method);

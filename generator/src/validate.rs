@@ -19,12 +19,12 @@ pub fn validate(loaded: &LoadedSpec) -> Vec<SpecError> {
     let method_ok = !m.is_empty()
         && m.split('.').count() >= 2
         && m.split('.')
-            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'));
     if !method_ok {
         v.err(
             &[key("method")],
             format!(
-                "method `{m}` is not a TOP method name (dot-separated parts of letters, digits, `_`)"
+                "method `{m}` is not a TOP method name (dot-separated parts of letters, digits, `_`, `-`)"
             ),
         );
     }

@@ -79,11 +79,11 @@ pub fn generate(specs: &[LoadedSpec], opts: &Options) -> String {
     sorted.sort_by(|a, b| a.spec.method.cmp(&b.spec.method));
     let rt = &opts.runtime;
     let abi = ABI;
-    let modules = sorted.iter().map(|s| api_module(s, opts));
-    let mods: Vec<syn::Ident> = sorted
+    let mods: Vec<syn::Ident> = naming::module_idents(sorted.iter().map(|s| s.spec.method.as_str()))
         .iter()
-        .map(|s| ident(&naming::module_ident(&s.spec.method)))
+        .map(|m| ident(m))
         .collect();
+    let modules = sorted.iter().zip(&mods).map(|(s, m)| api_module(s, m, opts));
     let trait_fns = sorted.iter().zip(&mods).map(|(s, m)| {
         let doc = format!(" `{}`: {}", s.spec.method, doc_text(&s.spec.title));
         quote! {
@@ -131,10 +131,9 @@ fn format_tokens(tokens: TokenStream) -> String {
     )
 }
 
-fn api_module(loaded: &LoadedSpec, opts: &Options) -> TokenStream {
+fn api_module(loaded: &LoadedSpec, m: &syn::Ident, opts: &Options) -> TokenStream {
     let spec = &loaded.spec;
     let rt = &opts.runtime;
-    let m = ident(&naming::module_ident(&spec.method));
     let tree = Tree::build(spec);
     let docs = raw_doc_attrs(&module_doc(loaded));
     let request = request::request(spec, &tree, opts);

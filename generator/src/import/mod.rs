@@ -1,0 +1,91 @@
+//! Importers: TOP documentation in the forms users have it -> specs.
+//!
+//! - doc metadata JSON (the catalogue's format), [`metadata`];
+//!
+//! `import_file` picks the importer by content.
+
+pub mod metadata;
+
+use crate::error::SpecError;
+use crate::model::ApiSpec;
+use std::path::{Path, PathBuf};
+
+/// A spec made by an importer, and what it had to guess or change.
+#[derive(Debug)]
+pub struct Imported {
+    pub spec: ApiSpec,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Default)]
+pub(crate) struct Warnings(pub Vec<String>);
+
+impl Warnings {
+    pub(crate) fn push(&mut self, at: &str, msg: String) {
+        self.0.push(format!("{at}: {msg}"));
+    }
+}
+
+/// Imports one file of any supported format.
+pub fn import_file(path: &Path) -> Result<Imported, SpecError> {
+    let bytes = std::fs::read(path).map_err(|e| SpecError::Io {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let text = String::from_utf8_lossy(&bytes);
+    import_text(path, &text)
+}
+
+/// Imports text of any supported format; `path` locates errors (and the metadata category).
+pub fn import_text(path: &Path, text: &str) -> Result<Imported, SpecError> {
+    metadata::import(path, text, &metadata::category_of(path))
+}
+
+/// Files under `paths` an importer reads: `*.json` (not `catelog.json`) and `*.txt`, sorted.
+pub fn input_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, SpecError> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            collect(p, &mut out)?;
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), SpecError> {
+    let io = |e: std::io::Error| SpecError::Io {
+        path: dir.to_path_buf(),
+        message: e.to_string(),
+    };
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        if path.is_dir() {
+            collect(&path, out)?;
+        } else {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            if (name.ends_with(".json") && name != "catelog.json") || name.ends_with(".txt") {
+                out.push(path);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Where an imported spec goes under `out`: `<category_pkg>/<method>.yaml`.
+pub fn spec_path(out: &Path, spec: &ApiSpec) -> PathBuf {
+    let pkg = spec.category_pkg.as_deref().filter(|p| !p.is_empty()).unwrap_or("uncategorized");
+    out.join(pkg).join(format!("{}.yaml", spec.method))
+}
+
+/// The spec as YAML, with a header saying where it came from.
+pub fn to_yaml(spec: &ApiSpec, source: &Path) -> Result<String, SpecError> {
+    let body = serde_yaml::to_string(spec).map_err(|e| SpecError::Io {
+        path: source.to_path_buf(),
+        message: format!("cannot write YAML: {e}"),
+    })?;
+    let name = source.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok(format!("# Imported by topgen from {name}. Edit freely; `topgen import` overwrites.\n{body}"))
+}
