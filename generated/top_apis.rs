@@ -89,7 +89,7 @@ pub mod alibaba_kongur_token_getosstoken {
         type Response = Response;
         const METHOD: &'static str = "alibaba.kongur.token.getosstoken";
         fn schema() -> &'static ::topsdk::schema::ApiSchema {
-            &SCHEMA
+            SCHEMA.get()
         }
         fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
             w.put_opt("kongur_app_key", &self.kongur_app_key);
@@ -117,22 +117,13 @@ pub mod alibaba_kongur_token_getosstoken {
         ::topsdk::__private::serde::Deserialize,
         ::topsdk::__private::serde::Serialize
     )]
-    #[serde(crate = "::topsdk::__private::serde")]
+    #[serde(crate = "::topsdk::__private::serde", default)]
     pub struct Response {
         /// kongurOssResultDo
-        #[serde(
-            rename = "kongur_oss_result_do",
-            default,
-            deserialize_with = "::topsdk::__private::de::object",
-            skip_serializing_if = "::std::option::Option::is_none",
-        )]
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
         pub kongur_oss_result_do: ::std::option::Option<KongurOssResultDo>,
         /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
-        #[serde(
-            default,
-            deserialize_with = "::topsdk::__private::de::opt",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     impl ::topsdk::TopResponse for Response {
@@ -149,29 +140,16 @@ pub mod alibaba_kongur_token_getosstoken {
         ::topsdk::__private::serde::Deserialize,
         ::topsdk::__private::serde::Serialize
     )]
-    #[serde(crate = "::topsdk::__private::serde")]
+    #[serde(crate = "::topsdk::__private::serde", default)]
     pub struct KongurOssResultDo {
         /// 是否成功
-        #[serde(
-            rename = "success",
-            default,
-            deserialize_with = "::topsdk::__private::de::opt",
-            skip_serializing_if = "::std::option::Option::is_none",
-        )]
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
         pub success: ::std::option::Option<bool>,
         /// 返回数据
-        #[serde(
-            rename = "datas",
-            default,
-            deserialize_with = "::topsdk::__private::de::list",
-        )]
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
         pub datas: ::std::vec::Vec<OssTokenResultVo>,
         /// 错误信息列表
-        #[serde(
-            rename = "errors",
-            default,
-            deserialize_with = "::topsdk::__private::de::list",
-        )]
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
         pub errors: ::std::vec::Vec<ResultDataDo>,
     }
     ///`OssTokenResultVo` (response object).
@@ -183,81 +161,36 @@ pub mod alibaba_kongur_token_getosstoken {
         ::topsdk::__private::serde::Deserialize,
         ::topsdk::__private::serde::Serialize
     )]
-    #[serde(crate = "::topsdk::__private::serde")]
+    #[serde(crate = "::topsdk::__private::serde", default)]
     pub struct OssTokenResultVo {
         /// ossToken
-        #[serde(
-            rename = "oss_token",
-            default,
-            deserialize_with = "::topsdk::__private::de::opt",
-            skip_serializing_if = "::std::option::Option::is_none",
-        )]
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
         pub oss_token: ::std::option::Option<::topsdk::Secret<::std::string::String>>,
         /// accessKeyId
-        #[serde(
-            rename = "access_key_id",
-            default,
-            deserialize_with = "::topsdk::__private::de::opt",
-            skip_serializing_if = "::std::option::Option::is_none",
-        )]
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
         pub access_key_id: ::std::option::Option<::std::string::String>,
         /// secretAccessKey
-        #[serde(
-            rename = "secret_access_key",
-            default,
-            deserialize_with = "::topsdk::__private::de::opt",
-            skip_serializing_if = "::std::option::Option::is_none",
-        )]
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
         pub secret_access_key: ::std::option::Option<
             ::topsdk::Secret<::std::string::String>,
         >,
         /// ossDirMap
-        #[serde(
-            rename = "oss_dir_map",
-            default,
-            deserialize_with = "::topsdk::__private::de::opt",
-            skip_serializing_if = "::std::option::Option::is_none",
-        )]
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
         pub oss_dir_map: ::std::option::Option<::std::string::String>,
         /// entrustOssFolder
-        #[serde(
-            rename = "entrust_oss_folder",
-            default,
-            deserialize_with = "::topsdk::__private::de::opt",
-            skip_serializing_if = "::std::option::Option::is_none",
-        )]
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
         pub entrust_oss_folder: ::std::option::Option<::std::string::String>,
         /// lawyerOssFolder
-        #[serde(
-            rename = "lawyer_oss_folder",
-            default,
-            deserialize_with = "::topsdk::__private::de::opt",
-            skip_serializing_if = "::std::option::Option::is_none",
-        )]
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
         pub lawyer_oss_folder: ::std::option::Option<::std::string::String>,
         /// firmOssFolder
-        #[serde(
-            rename = "firm_oss_folder",
-            default,
-            deserialize_with = "::topsdk::__private::de::opt",
-            skip_serializing_if = "::std::option::Option::is_none",
-        )]
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
         pub firm_oss_folder: ::std::option::Option<::std::string::String>,
         /// success
-        #[serde(
-            rename = "success",
-            default,
-            deserialize_with = "::topsdk::__private::de::opt",
-            skip_serializing_if = "::std::option::Option::is_none",
-        )]
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
         pub success: ::std::option::Option<bool>,
         /// errorCode
-        #[serde(
-            rename = "error_code",
-            default,
-            deserialize_with = "::topsdk::__private::de::opt",
-            skip_serializing_if = "::std::option::Option::is_none",
-        )]
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
         pub error_code: ::std::option::Option<::std::string::String>,
     }
     ///`ResultDataDo` (response object).
@@ -269,487 +202,28 @@ pub mod alibaba_kongur_token_getosstoken {
         ::topsdk::__private::serde::Deserialize,
         ::topsdk::__private::serde::Serialize
     )]
-    #[serde(crate = "::topsdk::__private::serde")]
+    #[serde(crate = "::topsdk::__private::serde", default)]
     pub struct ResultDataDo {
         /// 业务id
-        #[serde(
-            rename = "business_id",
-            default,
-            deserialize_with = "::topsdk::__private::de::opt",
-            skip_serializing_if = "::std::option::Option::is_none",
-        )]
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
         pub business_id: ::std::option::Option<::std::string::String>,
         /// 业务类型
-        #[serde(
-            rename = "biz_type",
-            default,
-            deserialize_with = "::topsdk::__private::de::opt",
-            skip_serializing_if = "::std::option::Option::is_none",
-        )]
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
         pub biz_type: ::std::option::Option<::std::string::String>,
         /// 变量英文名
-        #[serde(
-            rename = "field_name_en",
-            default,
-            deserialize_with = "::topsdk::__private::de::opt",
-            skip_serializing_if = "::std::option::Option::is_none",
-        )]
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
         pub field_name_en: ::std::option::Option<::std::string::String>,
         /// 错误码
-        #[serde(
-            rename = "return_error_code",
-            default,
-            deserialize_with = "::topsdk::__private::de::opt",
-            skip_serializing_if = "::std::option::Option::is_none",
-        )]
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
         pub return_error_code: ::std::option::Option<::std::string::String>,
         /// 错误信息
-        #[serde(
-            rename = "error_msg",
-            default,
-            deserialize_with = "::topsdk::__private::de::opt",
-            skip_serializing_if = "::std::option::Option::is_none",
-        )]
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
         pub error_msg: ::std::option::Option<::std::string::String>,
     }
     /// What the documentation says about this API, for validation, the mock and the CLI.
-    pub static SCHEMA: ::topsdk::schema::ApiSchema = ::topsdk::schema::ApiSchema {
-        method: "alibaba.kongur.token.getosstoken",
-        title: "根据案件列表、委托id获取 上传附件的临时token",
-        description: "根据案件列表、委托id获取 上传附件的临时token",
-        category: "法务服务API",
-        category_pkg: "kongur",
-        doc_url: "",
-        response_key: "alibaba_kongur_token_getosstoken_response",
-        request: &[
-            ::topsdk::schema::Field {
-                name: "kongur_app_key",
-                ty: "String",
-                kind: ::topsdk::schema::Kind::String,
-                list: false,
-                required: false,
-                sensitive: false,
-                item_name: "",
-                description: "kongurAppKey",
-                example: ::std::option::Option::Some("xxxxx"),
-                constraints: ::topsdk::schema::Constraints {
-                    max_length: ::std::option::Option::None,
-                    max_list_size: ::std::option::Option::None,
-                    min_value: ::std::option::Option::None,
-                    max_value: ::std::option::Option::None,
-                    default: ::std::option::Option::None,
-                },
-                fields: &[],
-            },
-            ::topsdk::schema::Field {
-                name: "suit_ids",
-                ty: "String",
-                kind: ::topsdk::schema::Kind::String,
-                list: false,
-                required: false,
-                sensitive: false,
-                item_name: "",
-                description: "suitIds",
-                example: ::std::option::Option::Some("xxxxx"),
-                constraints: ::topsdk::schema::Constraints {
-                    max_length: ::std::option::Option::None,
-                    max_list_size: ::std::option::Option::None,
-                    min_value: ::std::option::Option::None,
-                    max_value: ::std::option::Option::None,
-                    default: ::std::option::Option::None,
-                },
-                fields: &[],
-            },
-            ::topsdk::schema::Field {
-                name: "entrust_id",
-                ty: "String",
-                kind: ::topsdk::schema::Kind::String,
-                list: false,
-                required: false,
-                sensitive: false,
-                item_name: "",
-                description: "entrustId",
-                example: ::std::option::Option::Some("xxxxx"),
-                constraints: ::topsdk::schema::Constraints {
-                    max_length: ::std::option::Option::None,
-                    max_list_size: ::std::option::Option::None,
-                    min_value: ::std::option::Option::None,
-                    max_value: ::std::option::Option::None,
-                    default: ::std::option::Option::None,
-                },
-                fields: &[],
-            },
-        ],
-        response: &[
-            ::topsdk::schema::Field {
-                name: "kongur_oss_result_do",
-                ty: "KongurOssResultDo",
-                kind: ::topsdk::schema::Kind::Object,
-                list: false,
-                required: false,
-                sensitive: false,
-                item_name: "",
-                description: "kongurOssResultDo",
-                example: ::std::option::Option::None,
-                constraints: ::topsdk::schema::Constraints {
-                    max_length: ::std::option::Option::None,
-                    max_list_size: ::std::option::Option::None,
-                    min_value: ::std::option::Option::None,
-                    max_value: ::std::option::Option::None,
-                    default: ::std::option::Option::None,
-                },
-                fields: &[
-                    ::topsdk::schema::Field {
-                        name: "success",
-                        ty: "Boolean",
-                        kind: ::topsdk::schema::Kind::Boolean,
-                        list: false,
-                        required: false,
-                        sensitive: false,
-                        item_name: "",
-                        description: "是否成功",
-                        example: ::std::option::Option::Some("false"),
-                        constraints: ::topsdk::schema::Constraints {
-                            max_length: ::std::option::Option::None,
-                            max_list_size: ::std::option::Option::None,
-                            min_value: ::std::option::Option::None,
-                            max_value: ::std::option::Option::None,
-                            default: ::std::option::Option::None,
-                        },
-                        fields: &[],
-                    },
-                    ::topsdk::schema::Field {
-                        name: "datas",
-                        ty: "OssTokenResultVo[]",
-                        kind: ::topsdk::schema::Kind::Object,
-                        list: true,
-                        required: false,
-                        sensitive: false,
-                        item_name: "oss_token_result_vo",
-                        description: "返回数据",
-                        example: ::std::option::Option::None,
-                        constraints: ::topsdk::schema::Constraints {
-                            max_length: ::std::option::Option::None,
-                            max_list_size: ::std::option::Option::None,
-                            min_value: ::std::option::Option::None,
-                            max_value: ::std::option::Option::None,
-                            default: ::std::option::Option::None,
-                        },
-                        fields: &[
-                            ::topsdk::schema::Field {
-                                name: "oss_token",
-                                ty: "String",
-                                kind: ::topsdk::schema::Kind::String,
-                                list: false,
-                                required: false,
-                                sensitive: true,
-                                item_name: "",
-                                description: "ossToken",
-                                example: ::std::option::Option::Some("xxxxx"),
-                                constraints: ::topsdk::schema::Constraints {
-                                    max_length: ::std::option::Option::None,
-                                    max_list_size: ::std::option::Option::None,
-                                    min_value: ::std::option::Option::None,
-                                    max_value: ::std::option::Option::None,
-                                    default: ::std::option::Option::None,
-                                },
-                                fields: &[],
-                            },
-                            ::topsdk::schema::Field {
-                                name: "access_key_id",
-                                ty: "String",
-                                kind: ::topsdk::schema::Kind::String,
-                                list: false,
-                                required: false,
-                                sensitive: false,
-                                item_name: "",
-                                description: "accessKeyId",
-                                example: ::std::option::Option::Some("xxxxx"),
-                                constraints: ::topsdk::schema::Constraints {
-                                    max_length: ::std::option::Option::None,
-                                    max_list_size: ::std::option::Option::None,
-                                    min_value: ::std::option::Option::None,
-                                    max_value: ::std::option::Option::None,
-                                    default: ::std::option::Option::None,
-                                },
-                                fields: &[],
-                            },
-                            ::topsdk::schema::Field {
-                                name: "secret_access_key",
-                                ty: "String",
-                                kind: ::topsdk::schema::Kind::String,
-                                list: false,
-                                required: false,
-                                sensitive: true,
-                                item_name: "",
-                                description: "secretAccessKey",
-                                example: ::std::option::Option::Some("xxxxx"),
-                                constraints: ::topsdk::schema::Constraints {
-                                    max_length: ::std::option::Option::None,
-                                    max_list_size: ::std::option::Option::None,
-                                    min_value: ::std::option::Option::None,
-                                    max_value: ::std::option::Option::None,
-                                    default: ::std::option::Option::None,
-                                },
-                                fields: &[],
-                            },
-                            ::topsdk::schema::Field {
-                                name: "oss_dir_map",
-                                ty: "String",
-                                kind: ::topsdk::schema::Kind::String,
-                                list: false,
-                                required: false,
-                                sensitive: false,
-                                item_name: "",
-                                description: "ossDirMap",
-                                example: ::std::option::Option::Some("{}"),
-                                constraints: ::topsdk::schema::Constraints {
-                                    max_length: ::std::option::Option::None,
-                                    max_list_size: ::std::option::Option::None,
-                                    min_value: ::std::option::Option::None,
-                                    max_value: ::std::option::Option::None,
-                                    default: ::std::option::Option::None,
-                                },
-                                fields: &[],
-                            },
-                            ::topsdk::schema::Field {
-                                name: "entrust_oss_folder",
-                                ty: "String",
-                                kind: ::topsdk::schema::Kind::String,
-                                list: false,
-                                required: false,
-                                sensitive: false,
-                                item_name: "",
-                                description: "entrustOssFolder",
-                                example: ::std::option::Option::Some("xxxxx"),
-                                constraints: ::topsdk::schema::Constraints {
-                                    max_length: ::std::option::Option::None,
-                                    max_list_size: ::std::option::Option::None,
-                                    min_value: ::std::option::Option::None,
-                                    max_value: ::std::option::Option::None,
-                                    default: ::std::option::Option::None,
-                                },
-                                fields: &[],
-                            },
-                            ::topsdk::schema::Field {
-                                name: "lawyer_oss_folder",
-                                ty: "String",
-                                kind: ::topsdk::schema::Kind::String,
-                                list: false,
-                                required: false,
-                                sensitive: false,
-                                item_name: "",
-                                description: "lawyerOssFolder",
-                                example: ::std::option::Option::Some("xxxxx"),
-                                constraints: ::topsdk::schema::Constraints {
-                                    max_length: ::std::option::Option::None,
-                                    max_list_size: ::std::option::Option::None,
-                                    min_value: ::std::option::Option::None,
-                                    max_value: ::std::option::Option::None,
-                                    default: ::std::option::Option::None,
-                                },
-                                fields: &[],
-                            },
-                            ::topsdk::schema::Field {
-                                name: "firm_oss_folder",
-                                ty: "String",
-                                kind: ::topsdk::schema::Kind::String,
-                                list: false,
-                                required: false,
-                                sensitive: false,
-                                item_name: "",
-                                description: "firmOssFolder",
-                                example: ::std::option::Option::Some("xxxxx"),
-                                constraints: ::topsdk::schema::Constraints {
-                                    max_length: ::std::option::Option::None,
-                                    max_list_size: ::std::option::Option::None,
-                                    min_value: ::std::option::Option::None,
-                                    max_value: ::std::option::Option::None,
-                                    default: ::std::option::Option::None,
-                                },
-                                fields: &[],
-                            },
-                            ::topsdk::schema::Field {
-                                name: "success",
-                                ty: "Boolean",
-                                kind: ::topsdk::schema::Kind::Boolean,
-                                list: false,
-                                required: false,
-                                sensitive: false,
-                                item_name: "",
-                                description: "success",
-                                example: ::std::option::Option::Some("false"),
-                                constraints: ::topsdk::schema::Constraints {
-                                    max_length: ::std::option::Option::None,
-                                    max_list_size: ::std::option::Option::None,
-                                    min_value: ::std::option::Option::None,
-                                    max_value: ::std::option::Option::None,
-                                    default: ::std::option::Option::None,
-                                },
-                                fields: &[],
-                            },
-                            ::topsdk::schema::Field {
-                                name: "error_code",
-                                ty: "String",
-                                kind: ::topsdk::schema::Kind::String,
-                                list: false,
-                                required: false,
-                                sensitive: false,
-                                item_name: "",
-                                description: "errorCode",
-                                example: ::std::option::Option::Some("xxxxx"),
-                                constraints: ::topsdk::schema::Constraints {
-                                    max_length: ::std::option::Option::None,
-                                    max_list_size: ::std::option::Option::None,
-                                    min_value: ::std::option::Option::None,
-                                    max_value: ::std::option::Option::None,
-                                    default: ::std::option::Option::None,
-                                },
-                                fields: &[],
-                            },
-                        ],
-                    },
-                    ::topsdk::schema::Field {
-                        name: "errors",
-                        ty: "ResultDataDo[]",
-                        kind: ::topsdk::schema::Kind::Object,
-                        list: true,
-                        required: false,
-                        sensitive: false,
-                        item_name: "result_data_do",
-                        description: "错误信息列表",
-                        example: ::std::option::Option::None,
-                        constraints: ::topsdk::schema::Constraints {
-                            max_length: ::std::option::Option::None,
-                            max_list_size: ::std::option::Option::None,
-                            min_value: ::std::option::Option::None,
-                            max_value: ::std::option::Option::None,
-                            default: ::std::option::Option::None,
-                        },
-                        fields: &[
-                            ::topsdk::schema::Field {
-                                name: "business_id",
-                                ty: "String",
-                                kind: ::topsdk::schema::Kind::String,
-                                list: false,
-                                required: false,
-                                sensitive: false,
-                                item_name: "",
-                                description: "业务id",
-                                example: ::std::option::Option::Some("xxxxx"),
-                                constraints: ::topsdk::schema::Constraints {
-                                    max_length: ::std::option::Option::None,
-                                    max_list_size: ::std::option::Option::None,
-                                    min_value: ::std::option::Option::None,
-                                    max_value: ::std::option::Option::None,
-                                    default: ::std::option::Option::None,
-                                },
-                                fields: &[],
-                            },
-                            ::topsdk::schema::Field {
-                                name: "biz_type",
-                                ty: "String",
-                                kind: ::topsdk::schema::Kind::String,
-                                list: false,
-                                required: false,
-                                sensitive: false,
-                                item_name: "",
-                                description: "业务类型",
-                                example: ::std::option::Option::Some("xxxxx"),
-                                constraints: ::topsdk::schema::Constraints {
-                                    max_length: ::std::option::Option::None,
-                                    max_list_size: ::std::option::Option::None,
-                                    min_value: ::std::option::Option::None,
-                                    max_value: ::std::option::Option::None,
-                                    default: ::std::option::Option::None,
-                                },
-                                fields: &[],
-                            },
-                            ::topsdk::schema::Field {
-                                name: "field_name_en",
-                                ty: "String",
-                                kind: ::topsdk::schema::Kind::String,
-                                list: false,
-                                required: false,
-                                sensitive: false,
-                                item_name: "",
-                                description: "变量英文名",
-                                example: ::std::option::Option::Some("xxxxx"),
-                                constraints: ::topsdk::schema::Constraints {
-                                    max_length: ::std::option::Option::None,
-                                    max_list_size: ::std::option::Option::None,
-                                    min_value: ::std::option::Option::None,
-                                    max_value: ::std::option::Option::None,
-                                    default: ::std::option::Option::None,
-                                },
-                                fields: &[],
-                            },
-                            ::topsdk::schema::Field {
-                                name: "return_error_code",
-                                ty: "String",
-                                kind: ::topsdk::schema::Kind::String,
-                                list: false,
-                                required: false,
-                                sensitive: false,
-                                item_name: "",
-                                description: "错误码",
-                                example: ::std::option::Option::Some("xxxxx"),
-                                constraints: ::topsdk::schema::Constraints {
-                                    max_length: ::std::option::Option::None,
-                                    max_list_size: ::std::option::Option::None,
-                                    min_value: ::std::option::Option::None,
-                                    max_value: ::std::option::Option::None,
-                                    default: ::std::option::Option::None,
-                                },
-                                fields: &[],
-                            },
-                            ::topsdk::schema::Field {
-                                name: "error_msg",
-                                ty: "String",
-                                kind: ::topsdk::schema::Kind::String,
-                                list: false,
-                                required: false,
-                                sensitive: false,
-                                item_name: "",
-                                description: "错误信息",
-                                example: ::std::option::Option::Some("xxxxx"),
-                                constraints: ::topsdk::schema::Constraints {
-                                    max_length: ::std::option::Option::None,
-                                    max_list_size: ::std::option::Option::None,
-                                    min_value: ::std::option::Option::None,
-                                    max_value: ::std::option::Option::None,
-                                    default: ::std::option::Option::None,
-                                },
-                                fields: &[],
-                            },
-                        ],
-                    },
-                ],
-            },
-        ],
-        examples: ::topsdk::schema::Examples {
-            request: &[
-                ("entrust_id", "xxxxx"),
-                ("kongur_app_key", "xxxxx"),
-                ("suit_ids", "xxxxx"),
-            ],
-            response_xml: ::std::option::Option::Some(
-                "<alibaba_kongur_token_getosstoken_response>\n    <kongur_oss_result_do>\n        <success>false</success>\n        <datas>\n            <oss_token_result_vo>\n                <oss_token>xxxxx</oss_token>\n                <access_key_id>xxxxx</access_key_id>\n                <secret_access_key>xxxxx</secret_access_key>\n                <oss_dir_map>{}</oss_dir_map>\n                <entrust_oss_folder>xxxxx</entrust_oss_folder>\n                <lawyer_oss_folder>xxxxx</lawyer_oss_folder>\n                <firm_oss_folder>xxxxx</firm_oss_folder>\n                <success>false</success>\n                <error_code>xxxxx</error_code>\n            </oss_token_result_vo>\n        </datas>\n        <errors>\n            <result_data_do>\n                <business_id>xxxxx</business_id>\n                <biz_type>xxxxx</biz_type>\n                <field_name_en>xxxxx</field_name_en>\n                <return_error_code>xxxxx</return_error_code>\n                <error_msg>xxxxx</error_msg>\n            </result_data_do>\n        </errors>\n    </kongur_oss_result_do>\n</alibaba_kongur_token_getosstoken_response>\n",
-            ),
-            response_json: ::std::option::Option::Some(
-                "{\n  \"alibaba_kongur_token_getosstoken_response\": {\n    \"kongur_oss_result_do\": {\n      \"success\": false,\n      \"datas\": {\n        \"oss_token_result_vo\": [\n          {\n            \"oss_token\": \"xxxxx\",\n            \"access_key_id\": \"xxxxx\",\n            \"secret_access_key\": \"xxxxx\",\n            \"oss_dir_map\": \"{}\",\n            \"entrust_oss_folder\": \"xxxxx\",\n            \"lawyer_oss_folder\": \"xxxxx\",\n            \"firm_oss_folder\": \"xxxxx\",\n            \"success\": false,\n            \"error_code\": \"xxxxx\"\n          }\n        ]\n      },\n      \"errors\": {\n        \"result_data_do\": [\n          {\n            \"business_id\": \"xxxxx\",\n            \"biz_type\": \"xxxxx\",\n            \"field_name_en\": \"xxxxx\",\n            \"return_error_code\": \"xxxxx\",\n            \"error_msg\": \"xxxxx\"\n          }\n        ]\n      }\n    }\n  }\n}\n",
-            ),
-            response_json_simplified: ::std::option::Option::Some(
-                "{\n  \"kongur_oss_result_do\": {\n    \"success\": false,\n    \"datas\": [\n      {\n        \"oss_token\": \"xxxxx\",\n        \"access_key_id\": \"xxxxx\",\n        \"secret_access_key\": \"xxxxx\",\n        \"oss_dir_map\": \"{}\",\n        \"entrust_oss_folder\": \"xxxxx\",\n        \"lawyer_oss_folder\": \"xxxxx\",\n        \"firm_oss_folder\": \"xxxxx\",\n        \"success\": false,\n        \"error_code\": \"xxxxx\"\n      }\n    ],\n    \"errors\": [\n      {\n        \"business_id\": \"xxxxx\",\n        \"biz_type\": \"xxxxx\",\n        \"field_name_en\": \"xxxxx\",\n        \"return_error_code\": \"xxxxx\",\n        \"error_msg\": \"xxxxx\"\n      }\n    ]\n  }\n}\n",
-            ),
-            error_xml: ::std::option::Option::Some(
-                "<error_response>\n    <code>50</code>\n    <msg>Remote service error</msg>\n    <sub_code>isv.invalid-parameter</sub_code>\n    <sub_msg>非法参数</sub_msg>\n</error_response>\n",
-            ),
-            error_json: ::std::option::Option::Some(
-                "{\n  \"error_response\": {\n    \"code\": 50,\n    \"msg\": \"Remote service error\",\n    \"sub_code\": \"isv.invalid-parameter\",\n    \"sub_msg\": \"非法参数\"\n  }\n}\n",
-            ),
-        },
-    };
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.kongur.token.getosstoken\",\"title\":\"根据案件列表、委托id获取 上传附件的临时token\",\"description\":\"根据案件列表、委托id获取 上传附件的临时token\",\"category\":\"法务服务API\",\"category_pkg\":\"kongur\",\"response_key\":\"alibaba_kongur_token_getosstoken_response\",\"request\":[{\"name\":\"kongur_app_key\",\"ty\":\"String\",\"description\":\"kongurAppKey\",\"example\":\"xxxxx\"},{\"name\":\"suit_ids\",\"ty\":\"String\",\"description\":\"suitIds\",\"example\":\"xxxxx\"},{\"name\":\"entrust_id\",\"ty\":\"String\",\"description\":\"entrustId\",\"example\":\"xxxxx\"}],\"response\":[{\"name\":\"kongur_oss_result_do\",\"ty\":\"KongurOssResultDo\",\"kind\":\"Object\",\"description\":\"kongurOssResultDo\",\"fields\":[{\"name\":\"success\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"是否成功\",\"example\":\"false\"},{\"name\":\"datas\",\"ty\":\"OssTokenResultVo[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"oss_token_result_vo\",\"description\":\"返回数据\",\"fields\":[{\"name\":\"oss_token\",\"ty\":\"String\",\"sensitive\":true,\"description\":\"ossToken\",\"example\":\"xxxxx\"},{\"name\":\"access_key_id\",\"ty\":\"String\",\"description\":\"accessKeyId\",\"example\":\"xxxxx\"},{\"name\":\"secret_access_key\",\"ty\":\"String\",\"sensitive\":true,\"description\":\"secretAccessKey\",\"example\":\"xxxxx\"},{\"name\":\"oss_dir_map\",\"ty\":\"String\",\"description\":\"ossDirMap\",\"example\":\"{}\"},{\"name\":\"entrust_oss_folder\",\"ty\":\"String\",\"description\":\"entrustOssFolder\",\"example\":\"xxxxx\"},{\"name\":\"lawyer_oss_folder\",\"ty\":\"String\",\"description\":\"lawyerOssFolder\",\"example\":\"xxxxx\"},{\"name\":\"firm_oss_folder\",\"ty\":\"String\",\"description\":\"firmOssFolder\",\"example\":\"xxxxx\"},{\"name\":\"success\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"success\",\"example\":\"false\"},{\"name\":\"error_code\",\"ty\":\"String\",\"description\":\"errorCode\",\"example\":\"xxxxx\"}]},{\"name\":\"errors\",\"ty\":\"ResultDataDo[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"result_data_do\",\"description\":\"错误信息列表\",\"fields\":[{\"name\":\"business_id\",\"ty\":\"String\",\"description\":\"业务id\",\"example\":\"xxxxx\"},{\"name\":\"biz_type\",\"ty\":\"String\",\"description\":\"业务类型\",\"example\":\"xxxxx\"},{\"name\":\"field_name_en\",\"ty\":\"String\",\"description\":\"变量英文名\",\"example\":\"xxxxx\"},{\"name\":\"return_error_code\",\"ty\":\"String\",\"description\":\"错误码\",\"example\":\"xxxxx\"},{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"错误信息\",\"example\":\"xxxxx\"}]}]}],\"examples\":{\"request\":[[\"entrust_id\",\"xxxxx\"],[\"kongur_app_key\",\"xxxxx\"],[\"suit_ids\",\"xxxxx\"]],\"response_xml\":\"<alibaba_kongur_token_getosstoken_response>\\n    <kongur_oss_result_do>\\n        <success>false</success>\\n        <datas>\\n            <oss_token_result_vo>\\n                <oss_token>xxxxx</oss_token>\\n                <access_key_id>xxxxx</access_key_id>\\n                <secret_access_key>xxxxx</secret_access_key>\\n                <oss_dir_map>{}</oss_dir_map>\\n                <entrust_oss_folder>xxxxx</entrust_oss_folder>\\n                <lawyer_oss_folder>xxxxx</lawyer_oss_folder>\\n                <firm_oss_folder>xxxxx</firm_oss_folder>\\n                <success>false</success>\\n                <error_code>xxxxx</error_code>\\n            </oss_token_result_vo>\\n        </datas>\\n        <errors>\\n            <result_data_do>\\n                <business_id>xxxxx</business_id>\\n                <biz_type>xxxxx</biz_type>\\n                <field_name_en>xxxxx</field_name_en>\\n                <return_error_code>xxxxx</return_error_code>\\n                <error_msg>xxxxx</error_msg>\\n            </result_data_do>\\n        </errors>\\n    </kongur_oss_result_do>\\n</alibaba_kongur_token_getosstoken_response>\\n\",\"response_json\":\"{\\n  \\\"alibaba_kongur_token_getosstoken_response\\\": {\\n    \\\"kongur_oss_result_do\\\": {\\n      \\\"success\\\": false,\\n      \\\"datas\\\": {\\n        \\\"oss_token_result_vo\\\": [\\n          {\\n            \\\"oss_token\\\": \\\"xxxxx\\\",\\n            \\\"access_key_id\\\": \\\"xxxxx\\\",\\n            \\\"secret_access_key\\\": \\\"xxxxx\\\",\\n            \\\"oss_dir_map\\\": \\\"{}\\\",\\n            \\\"entrust_oss_folder\\\": \\\"xxxxx\\\",\\n            \\\"lawyer_oss_folder\\\": \\\"xxxxx\\\",\\n            \\\"firm_oss_folder\\\": \\\"xxxxx\\\",\\n            \\\"success\\\": false,\\n            \\\"error_code\\\": \\\"xxxxx\\\"\\n          }\\n        ]\\n      },\\n      \\\"errors\\\": {\\n        \\\"result_data_do\\\": [\\n          {\\n            \\\"business_id\\\": \\\"xxxxx\\\",\\n            \\\"biz_type\\\": \\\"xxxxx\\\",\\n            \\\"field_name_en\\\": \\\"xxxxx\\\",\\n            \\\"return_error_code\\\": \\\"xxxxx\\\",\\n            \\\"error_msg\\\": \\\"xxxxx\\\"\\n          }\\n        ]\\n      }\\n    }\\n  }\\n}\\n\",\"response_json_simplified\":\"{\\n  \\\"kongur_oss_result_do\\\": {\\n    \\\"success\\\": false,\\n    \\\"datas\\\": [\\n      {\\n        \\\"oss_token\\\": \\\"xxxxx\\\",\\n        \\\"access_key_id\\\": \\\"xxxxx\\\",\\n        \\\"secret_access_key\\\": \\\"xxxxx\\\",\\n        \\\"oss_dir_map\\\": \\\"{}\\\",\\n        \\\"entrust_oss_folder\\\": \\\"xxxxx\\\",\\n        \\\"lawyer_oss_folder\\\": \\\"xxxxx\\\",\\n        \\\"firm_oss_folder\\\": \\\"xxxxx\\\",\\n        \\\"success\\\": false,\\n        \\\"error_code\\\": \\\"xxxxx\\\"\\n      }\\n    ],\\n    \\\"errors\\\": [\\n      {\\n        \\\"business_id\\\": \\\"xxxxx\\\",\\n        \\\"biz_type\\\": \\\"xxxxx\\\",\\n        \\\"field_name_en\\\": \\\"xxxxx\\\",\\n        \\\"return_error_code\\\": \\\"xxxxx\\\",\\n        \\\"error_msg\\\": \\\"xxxxx\\\"\\n      }\\n    ]\\n  }\\n}\\n\",\"error_xml\":\"<error_response>\\n    <code>50</code>\\n    <msg>Remote service error</msg>\\n    <sub_code>isv.invalid-parameter</sub_code>\\n    <sub_msg>非法参数</sub_msg>\\n</error_response>\\n\",\"error_json\":\"{\\n  \\\"error_response\\\": {\\n    \\\"code\\\": 50,\\n    \\\"msg\\\": \\\"Remote service error\\\",\\n    \\\"sub_code\\\": \\\"isv.invalid-parameter\\\",\\n    \\\"sub_msg\\\": \\\"非法参数\\\"\\n  }\\n}\\n\"}}",
+    );
 }
 /// One method per API on the runtime's `Client`: `client.<method_with_underscores>(request)`.
 pub trait Apis {

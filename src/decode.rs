@@ -124,9 +124,9 @@ pub fn decode<T: DeserializeOwned>(
         .map_err(|e| fail(String::new(), format!("body is not UTF-8: {e}")))?;
     match format {
         Format::Json => {
-            decode_json(text, simplified, schema.response_key).map_err(|(p, m)| fail(p, m))
+            decode_json(text, simplified, &schema.response_key).map_err(|(p, m)| fail(p, m))
         }
-        Format::Xml => decode_xml(text, schema.response_key).map_err(|(p, m)| fail(p, m)),
+        Format::Xml => decode_xml(text, &schema.response_key).map_err(|(p, m)| fail(p, m)),
     }
     .and_then(|o| match o {
         Ok(t) => Ok(t),
@@ -255,7 +255,7 @@ pub fn redacted_excerpt(body: &[u8], schema: &ApiSchema) -> String {
     let head = &body[..body.len().min(4096)];
     let mut text = String::from_utf8_lossy(head).into_owned();
     let mut names = Vec::new();
-    sensitive_names(schema.response, &mut names);
+    sensitive_names(&schema.response, &mut names);
     for name in names {
         text = mask_json_values(&text, name);
         text = mask_xml_values(&text, name);
@@ -263,12 +263,12 @@ pub fn redacted_excerpt(body: &[u8], schema: &ApiSchema) -> String {
     crate::error::excerpt(text.as_bytes(), 200)
 }
 
-fn sensitive_names(fields: &'static [Field], out: &mut Vec<&'static str>) {
+fn sensitive_names<'a>(fields: &'a [Field], out: &mut Vec<&'a str>) {
     for f in fields {
         if f.sensitive {
-            out.push(f.name);
+            out.push(&f.name);
         }
-        sensitive_names(f.fields, out);
+        sensitive_names(&f.fields, out);
     }
 }
 

@@ -1,7 +1,7 @@
 //! Calling an API by name with text params (the CLI), through the generated typed bindings.
 
 use crate::params::Param;
-use crate::schema::{ApiSchema, Field, Kind};
+use crate::schema::{ApiSchema, Field, Kind, LazySchema};
 use crate::{Client, Error, FileUpload, TopRequest};
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -11,21 +11,27 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// One generated API in the dispatch table (`apis::APIS`).
 pub struct Entry {
-    pub schema: &'static ApiSchema,
+    pub schema: &'static LazySchema,
     pub call: for<'a> fn(&'a Client, Args) -> BoxFuture<'a, Result<serde_json::Value, Error>>,
+}
+
+impl Entry {
+    pub fn schema(&self) -> &'static ApiSchema {
+        self.schema.get()
+    }
 }
 
 impl std::fmt::Debug for Entry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Entry")
-            .field("method", &self.schema.method)
+            .field("method", &self.schema().method)
             .finish()
     }
 }
 
 /// Finds an API by its TOP method name.
 pub fn find<'a>(apis: &'a [Entry], method: &str) -> Option<&'a Entry> {
-    apis.iter().find(|e| e.schema.method == method)
+    apis.iter().find(|e| e.schema().method == method)
 }
 
 /// Param values as text, by wire name; checked against the API's params.
@@ -51,7 +57,7 @@ impl Args {
         let mut values = BTreeMap::new();
         for (k, v) in pairs {
             if schema.param(&k).is_none() {
-                let known: Vec<&str> = schema.request.iter().map(|f| f.name).collect();
+                let known: Vec<&str> = schema.request.iter().map(|f| f.name.as_str()).collect();
                 return Err(Error::InvalidRequest {
                     code: 41,
                     param: k,
@@ -68,7 +74,7 @@ impl Args {
     }
 
     fn bad(&self, name: &str, why: String) -> Error {
-        let ty = self.schema.param(name).map_or("a value", |f| f.ty);
+        let ty = self.schema.param(name).map_or("a value", |f| f.ty.as_str());
         Error::InvalidRequest {
             code: 41,
             param: name.to_string(),
@@ -124,12 +130,26 @@ pub fn call<R: TopRequest + FromArgs + 'static>(
     Box::pin(async move {
         let req = R::from_args(&args)?;
         let resp = client.execute(&req).await?;
-        serde_json::to_value(&resp).map_err(|e| Error::Decode {
+        let mut value = serde_json::to_value(&resp).map_err(|e| Error::Decode {
             path: String::new(),
             message: e.to_string(),
             excerpt: String::new(),
-        })
+        })?;
+        drop_nulls(&mut value);
+        Ok(value)
     })
+}
+
+/// Removes absent (null) fields, recursively: what was not sent is not shown.
+pub fn drop_nulls(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(drop_nulls);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(drop_nulls),
+        _ => {}
+    }
 }
 
 /// Replaces the values of sensitive fields with `"***"` (typed-response JSON, lists as arrays).
@@ -138,7 +158,7 @@ pub fn mask_sensitive(value: &mut serde_json::Value, fields: &[Field]) {
         return;
     };
     for f in fields {
-        let Some(v) = map.get_mut(f.name) else {
+        let Some(v) = map.get_mut(&f.name) else {
             continue;
         };
         if f.sensitive {
@@ -146,9 +166,9 @@ pub fn mask_sensitive(value: &mut serde_json::Value, fields: &[Field]) {
         } else if f.kind == Kind::Object {
             match v {
                 serde_json::Value::Array(items) => {
-                    items.iter_mut().for_each(|i| mask_sensitive(i, f.fields))
+                    items.iter_mut().for_each(|i| mask_sensitive(i, &f.fields))
                 }
-                other => mask_sensitive(other, f.fields),
+                other => mask_sensitive(other, &f.fields),
             }
         }
     }
@@ -164,7 +184,7 @@ fn mask_all(v: &mut serde_json::Value) {
 
 /// A human description of a param's type and rules (CLI `describe`, error messages).
 pub fn describe_field(f: &Field) -> String {
-    let mut s = f.ty.to_string();
+    let mut s = f.ty.clone();
     let c = &f.constraints;
     let mut rules = Vec::new();
     if let Some(n) = c.max_length {
@@ -179,7 +199,7 @@ pub fn describe_field(f: &Field) -> String {
     if let Some(n) = c.max_value {
         rules.push(format!("max {n}"));
     }
-    if let Some(d) = c.default {
+    if let Some(d) = &c.default {
         rules.push(format!("default {d}"));
     }
     if !rules.is_empty() {

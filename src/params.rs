@@ -235,10 +235,10 @@ impl ParamWriter {
 
 /// Checks written params against the spec's rules before any I/O.
 pub fn validate(schema: &crate::schema::ApiSchema, w: &ParamWriter) -> Result<(), crate::Error> {
-    for f in schema.request {
-        let Some(value) = w.get(f.name) else {
+    for f in &schema.request {
+        let Some(value) = w.get(&f.name) else {
             if f.required {
-                return Err(invalid(40, f.name, "is required".into()));
+                return Err(invalid(40, &f.name, "is required".into()));
             }
             continue;
         };
@@ -251,7 +251,7 @@ pub fn validate(schema: &crate::schema::ApiSchema, w: &ParamWriter) -> Result<()
         {
             return Err(invalid(
                 41,
-                f.name,
+                &f.name,
                 format!("has {n} items; at most {max} are allowed"),
             ));
         }
@@ -262,7 +262,7 @@ pub fn validate(schema: &crate::schema::ApiSchema, w: &ParamWriter) -> Result<()
             if n > max {
                 return Err(invalid(
                     41,
-                    f.name,
+                    &f.name,
                     format!("is {n} characters long; at most {max} are allowed"),
                 ));
             }
@@ -275,12 +275,20 @@ pub fn validate(schema: &crate::schema::ApiSchema, w: &ParamWriter) -> Result<()
                 if let Some(min) = c.min_value
                     && n < min
                 {
-                    return Err(invalid(41, f.name, format!("is {n}; the minimum is {min}")));
+                    return Err(invalid(
+                        41,
+                        &f.name,
+                        format!("is {n}; the minimum is {min}"),
+                    ));
                 }
                 if let Some(max) = c.max_value
                     && n > max
                 {
-                    return Err(invalid(41, f.name, format!("is {n}; the maximum is {max}")));
+                    return Err(invalid(
+                        41,
+                        &f.name,
+                        format!("is {n}; the maximum is {max}"),
+                    ));
                 }
             }
         }

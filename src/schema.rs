@@ -1,45 +1,52 @@
-//! The static description of each compiled API, emitted by topgen as `SCHEMA`.
-//! Read by request validation, the mock gateway and the CLI.
+//! The description of each compiled API, which topgen emits as compact JSON data (`SCHEMA`)
+//! and the runtime parses once, on first use. Read by request validation, the mock gateway
+//! and the CLI. Data rather than code keeps generated code small and quick to compile.
+
+use serde::Deserialize;
+use std::sync::OnceLock;
 
 /// One API method.
-#[derive(Debug)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct ApiSchema {
-    pub method: &'static str,
-    pub title: &'static str,
-    pub description: &'static str,
-    pub category: &'static str,
+    pub method: String,
+    pub title: String,
+    pub description: String,
+    pub category: String,
     /// Catalogue package of the category (`legalcase`); empty when unknown.
-    pub category_pkg: &'static str,
+    pub category_pkg: String,
     /// Empty when the spec gives none.
-    pub doc_url: &'static str,
+    pub doc_url: String,
     /// `<method>_response` key of a success body.
-    pub response_key: &'static str,
-    pub request: &'static [Field],
-    pub response: &'static [Field],
+    pub response_key: String,
+    pub request: Vec<Field>,
+    pub response: Vec<Field>,
     pub examples: Examples,
 }
 
 /// A request param or response field.
-#[derive(Debug)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct Field {
-    pub name: &'static str,
+    pub name: String,
     /// The type as documented (`OssTokenResultVo[]`).
-    pub ty: &'static str,
+    pub ty: String,
     pub kind: Kind,
     pub list: bool,
     pub required: bool,
     pub sensitive: bool,
     /// Wire element name of one list item (`oss_token_result_vo`); empty for non-lists.
-    pub item_name: &'static str,
-    pub description: &'static str,
-    pub example: Option<&'static str>,
+    pub item_name: String,
+    pub description: String,
+    pub example: Option<String>,
     pub constraints: Constraints,
-    pub fields: &'static [Field],
+    pub fields: Vec<Field>,
 }
 
 /// TOP's kinds of value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
 pub enum Kind {
+    #[default]
     String,
     Number,
     Boolean,
@@ -50,34 +57,63 @@ pub enum Kind {
     Object,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct Constraints {
     pub max_length: Option<u64>,
     pub max_list_size: Option<u64>,
     pub min_value: Option<i64>,
     pub max_value: Option<i64>,
-    pub default: Option<&'static str>,
+    pub default: Option<String>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct Examples {
-    pub request: &'static [(&'static str, &'static str)],
-    pub response_xml: Option<&'static str>,
-    pub response_json: Option<&'static str>,
-    pub response_json_simplified: Option<&'static str>,
-    pub error_xml: Option<&'static str>,
-    pub error_json: Option<&'static str>,
+    pub request: Vec<(String, String)>,
+    pub response_xml: Option<String>,
+    pub response_json: Option<String>,
+    pub response_json_simplified: Option<String>,
+    pub error_xml: Option<String>,
+    pub error_json: Option<String>,
 }
 
 impl ApiSchema {
-    pub fn param(&self, name: &str) -> Option<&'static Field> {
+    pub fn param(&self, name: &str) -> Option<&Field> {
         self.request.iter().find(|f| f.name == name)
     }
 }
 
-impl Field {
-    /// `String`, `Number[]`, `byte[]`, `OssTokenResultVo[]` as the docs write it.
-    pub fn type_text(&self) -> &'static str {
-        self.ty
+/// A schema as emitted: JSON text, parsed on first use.
+pub struct LazySchema {
+    json: &'static str,
+    cell: OnceLock<ApiSchema>,
+}
+
+impl LazySchema {
+    pub const fn new(json: &'static str) -> LazySchema {
+        LazySchema {
+            json,
+            cell: OnceLock::new(),
+        }
+    }
+
+    pub fn get(&'static self) -> &'static ApiSchema {
+        self.cell
+            .get_or_init(|| match serde_json::from_str(self.json) {
+                Ok(s) => s,
+                // Only a topgen/topsdk version mismatch gets here (check_abi guards against it);
+                // an empty schema then disables validation instead of crashing the caller.
+                Err(e) => {
+                    tracing::error!(error = %e, "generated API schema does not parse");
+                    ApiSchema::default()
+                }
+            })
+    }
+}
+
+impl std::fmt::Debug for LazySchema {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LazySchema").finish_non_exhaustive()
     }
 }

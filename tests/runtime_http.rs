@@ -37,8 +37,8 @@ impl topsdk::time::Clock for StepClock {
 }
 
 fn documented() -> api::Response {
-    let xml = api::SCHEMA.examples.response_xml.unwrap();
-    topsdk::decode::decode(xml.as_bytes(), Format::Xml, false, &api::SCHEMA).unwrap()
+    let xml = api::SCHEMA.get().examples.response_xml.as_deref().unwrap();
+    topsdk::decode::decode(xml.as_bytes(), Format::Xml, false, api::SCHEMA.get()).unwrap()
 }
 
 fn seed_request() -> api::Request {
@@ -159,7 +159,7 @@ async fn api_error_is_typed_and_not_retried() {
         sub_msg: Some("非法参数".into()),
         request_id: None,
     };
-    mock.set_reply(api::SCHEMA.method, Reply::Error(documented.clone()));
+    mock.set_reply(&api::SCHEMA.get().method, Reply::Error(documented.clone()));
     for format in [Format::Json, Format::Xml] {
         let err = client(&mock)
             .format(format)
@@ -189,9 +189,9 @@ async fn isp_errors_and_rate_limits_are_retried() {
         sub_code: Some("isp.remote-service-timeout".into()),
         ..Default::default()
     };
-    mock.push_reply(api::SCHEMA.method, Reply::Error(isp));
+    mock.push_reply(&api::SCHEMA.get().method, Reply::Error(isp));
     mock.push_reply(
-        api::SCHEMA.method,
+        &api::SCHEMA.get().method,
         Reply::Error(ApiError {
             code: 7,
             msg: "App Call Limited".into(),
@@ -225,7 +225,7 @@ async fn isp_errors_and_rate_limits_are_retried() {
 async fn http_503_is_retried_then_reported() {
     let mock = MockGateway::start(KEY, SECRET).await.unwrap();
     mock.set_reply(
-        api::SCHEMA.method,
+        &api::SCHEMA.get().method,
         Reply::Raw {
             status: 503,
             content_type: "text/plain".into(),
@@ -249,7 +249,7 @@ async fn http_503_is_retried_then_reported() {
 async fn slow_response_times_out() {
     let mock = MockGateway::start(KEY, SECRET).await.unwrap();
     mock.set_reply(
-        api::SCHEMA.method,
+        &api::SCHEMA.get().method,
         Reply::Slow {
             delay: Duration::from_secs(3),
             then: Box::new(Reply::Sample),
@@ -274,7 +274,7 @@ async fn slow_response_times_out() {
 async fn truncated_body_is_a_transport_error() {
     let mock = MockGateway::start(KEY, SECRET).await.unwrap();
     mock.set_reply(
-        api::SCHEMA.method,
+        &api::SCHEMA.get().method,
         Reply::Truncated {
             declared_len: 500,
             body: br#"{"alibaba_kongur_token_getosstoken_response":{"kongur"#.to_vec(),
@@ -301,7 +301,7 @@ async fn oversized_body_is_refused() {
         "x".repeat(4096)
     );
     mock.set_reply(
-        api::SCHEMA.method,
+        &api::SCHEMA.get().method,
         Reply::Raw {
             status: 200,
             content_type: "application/json".into(),

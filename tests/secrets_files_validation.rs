@@ -7,86 +7,19 @@ use std::time::Duration;
 use topsdk::dynamic::{Args, Entry, FromArgs};
 use topsdk::mock::{MockGateway, Reply};
 use topsdk::params::ParamWriter;
-use topsdk::schema::{ApiSchema, Constraints, Examples, Field, Kind};
+use topsdk::schema::{ApiSchema, LazySchema};
 use topsdk::{Client, Error, FileUpload, Format, RetryPolicy, TopRequest, TopResponse};
 
-const fn field(
-    name: &'static str,
-    ty: &'static str,
-    kind: Kind,
-    required: bool,
-    constraints: Constraints,
-) -> Field {
-    Field {
-        name,
-        ty,
-        kind,
-        list: false,
-        required,
-        sensitive: false,
-        item_name: "",
-        description: "",
-        example: None,
-        constraints,
-        fields: &[],
-    }
-}
-
-const NO_RULES: Constraints = Constraints {
-    max_length: None,
-    max_list_size: None,
-    min_value: None,
-    max_value: None,
-    default: None,
-};
-
-static UPLOAD: ApiSchema = ApiSchema {
-    method: "topsdk.test.image.upload",
-    title: "test upload",
-    description: "",
-    category: "test",
-    category_pkg: "test",
-    doc_url: "",
-    response_key: "topsdk_test_image_upload_response",
-    request: &[
-        field(
-            "title",
-            "String",
-            Kind::String,
-            true,
-            Constraints {
-                max_length: Some(5),
-                ..NO_RULES
-            },
-        ),
-        field("image", "byte[]", Kind::File, false, NO_RULES),
-        field(
-            "count",
-            "Number",
-            Kind::Number,
-            false,
-            Constraints {
-                min_value: Some(1),
-                max_value: Some(10),
-                ..NO_RULES
-            },
-        ),
-    ],
-    response: &[Field {
-        sensitive: true,
-        ..field("upload_token", "String", Kind::String, false, NO_RULES)
-    }],
-    examples: Examples {
-        request: &[],
-        response_xml: None,
-        response_json: Some(
-            r#"{"topsdk_test_image_upload_response":{"upload_token":"UPL-T0KEN-SECRET"}}"#,
-        ),
-        response_json_simplified: None,
-        error_xml: None,
-        error_json: None,
-    },
-};
+static UPLOAD: LazySchema = LazySchema::new(
+    r#"{"method":"topsdk.test.image.upload","title":"test upload","category_pkg":"test",
+        "response_key":"topsdk_test_image_upload_response",
+        "request":[
+          {"name":"title","ty":"String","required":true,"constraints":{"max_length":5}},
+          {"name":"image","ty":"byte[]","kind":"File"},
+          {"name":"count","ty":"Number","kind":"Number","constraints":{"min_value":1,"max_value":10}}],
+        "response":[{"name":"upload_token","ty":"String","sensitive":true}],
+        "examples":{"response_json":"{\"topsdk_test_image_upload_response\":{\"upload_token\":\"UPL-T0KEN-SECRET\"}}"}}"#,
+);
 
 #[derive(Debug, Clone)]
 struct Upload {
@@ -113,7 +46,7 @@ impl TopRequest for Upload {
     type Response = UploadResponse;
     const METHOD: &'static str = "topsdk.test.image.upload";
     fn schema() -> &'static ApiSchema {
-        &UPLOAD
+        UPLOAD.get()
     }
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("title", &self.title);
@@ -294,7 +227,7 @@ fn secrets_never_reach_logs_debug_or_errors() {
             Reply::Truncated { declared_len: 100, body: b"{".to_vec() },
         ];
         for reply in replies {
-            m.set_reply(UPLOAD.method, reply);
+            m.set_reply(&UPLOAD.get().method, reply);
             let e = c.execute(&req).await.unwrap_err();
             shown.push(format!("{e} {e:?} {e:#?}"));
         }

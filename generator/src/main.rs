@@ -121,5 +121,9 @@ fn import(paths: &[PathBuf], out: &std::path::Path, quiet: bool) -> ExitCode {
         }
     }
     eprintln!("{imported} imported, {warned} warnings, {failed} failed");
-    if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

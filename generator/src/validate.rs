@@ -18,8 +18,11 @@ pub fn validate(loaded: &LoadedSpec) -> Vec<SpecError> {
     let m = &spec.method;
     let method_ok = !m.is_empty()
         && m.split('.').count() >= 2
-        && m.split('.')
-            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'));
+        && m.split('.').all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        });
     if !method_ok {
         v.err(
             &[key("method")],

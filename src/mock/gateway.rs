@@ -66,7 +66,7 @@ pub fn check(
     let simplify = get("simplify") == Some("true");
     let method = get("method").ok_or_else(|| err(21, "Missing Method", None, None))?;
     let schema = crate::dynamic::find(apis, method)
-        .map(|e| e.schema)
+        .map(|e| e.schema())
         .ok_or_else(|| {
             err(
                 22,
@@ -125,8 +125,8 @@ pub fn check(
     if !expected.eq_ignore_ascii_case(sign) {
         return Err(err(25, "Invalid Signature", None, None));
     }
-    for f in schema.request {
-        let present = get(f.name).is_some() || inc.files.iter().any(|n| n == f.name);
+    for f in &schema.request {
+        let present = get(&f.name).is_some() || inc.files.contains(&f.name);
         if f.required && !present {
             return Err(err(
                 40,
@@ -135,7 +135,7 @@ pub fn check(
                 Some(format!("参数{}不能为空", f.name)),
             ));
         }
-        let Some(v) = get(f.name) else { continue };
+        let Some(v) = get(&f.name) else { continue };
         if let Some(why) = invalid_value(f, v) {
             return Err(err(
                 41,
@@ -235,19 +235,31 @@ mod tests {
         ] {
             params.insert(k.to_string(), v);
         }
-        resign(Incoming { params, files: vec![] }, m)
+        resign(
+            Incoming {
+                params,
+                files: vec![],
+            },
+            m,
+        )
     }
 
     fn resign(mut inc: Incoming, m: SignMethod) -> Incoming {
         inc.params.remove("sign");
-        let mut pairs: Vec<(&str, &str)> = inc.params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let mut pairs: Vec<(&str, &str)> = inc
+            .params
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         let sign = crate::sign::sign(m, SECRET, &mut pairs);
         inc.params.insert("sign".into(), sign);
         inc
     }
 
     fn code(inc: &Incoming, now: SystemTime) -> Option<i64> {
-        check(crate::apis::APIS, "k", SECRET, now, inc).err().map(|e| e.code)
+        check(crate::apis::APIS, "k", SECRET, now, inc)
+            .err()
+            .map(|e| e.code)
     }
 
     #[test]
@@ -266,25 +278,44 @@ mod tests {
             if resign_it { resign(inc, m) } else { inc }
         };
         assert_eq!(code(&edit("method", None, true), now), Some(21));
-        assert_eq!(code(&edit("method", Some("no.such.api"), true), now), Some(22));
+        assert_eq!(
+            code(&edit("method", Some("no.such.api"), true), now),
+            Some(22)
+        );
         assert_eq!(code(&edit("format", Some("yaml"), true), now), Some(23));
         assert_eq!(code(&edit("sign", None, false), now), Some(24));
         assert_eq!(code(&edit("suit_ids", Some("9"), false), now), Some(25));
         assert_eq!(code(&edit("app_key", None, true), now), Some(28));
         assert_eq!(code(&edit("app_key", Some("other"), true), now), Some(29));
         assert_eq!(code(&edit("timestamp", None, true), now), Some(30));
-        assert_eq!(code(&edit("timestamp", Some("yesterday"), true), now), Some(31));
+        assert_eq!(
+            code(&edit("timestamp", Some("yesterday"), true), now),
+            Some(31)
+        );
         assert_eq!(code(&edit("v", None, true), now), Some(32));
         assert_eq!(code(&edit("v", Some("1.0"), true), now), Some(33));
         // Stale by more than 10 minutes either way; epoch milliseconds accepted.
-        assert_eq!(code(&valid(now, m), now + Duration::from_secs(601)), Some(31));
-        assert_eq!(code(&valid(now, m), now - Duration::from_secs(601)), Some(31));
+        assert_eq!(
+            code(&valid(now, m), now + Duration::from_secs(601)),
+            Some(31)
+        );
+        assert_eq!(
+            code(&valid(now, m), now - Duration::from_secs(601)),
+            Some(31)
+        );
         assert_eq!(code(&valid(now, m), now + Duration::from_secs(540)), None);
-        let ms = now.duration_since(std::time::UNIX_EPOCH).unwrap().as_millis().to_string();
+        let ms = now
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis()
+            .to_string();
         assert_eq!(code(&edit("timestamp", Some(&ms), true), now), None);
         // Garbage never panics.
         for junk in ["", "\u{0}", "9999999999999999999999", "2026-02-30 00:00:00"] {
-            assert!(code(&edit("timestamp", Some(junk), true), now).is_some(), "{junk:?}");
+            assert!(
+                code(&edit("timestamp", Some(junk), true), now).is_some(),
+                "{junk:?}"
+            );
         }
     }
 }

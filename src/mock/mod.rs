@@ -174,7 +174,9 @@ impl MockGateway {
     /// Moves the gateway's clock by `secs` (negative: back), e.g. to see code 31 for stale
     /// timestamps.
     pub fn set_clock_offset_secs(&self, secs: i64) {
-        self.state.clock_offset_secs.store(secs, std::sync::atomic::Ordering::Relaxed);
+        self.state
+            .clock_offset_secs
+            .store(secs, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Every request received so far.
@@ -275,7 +277,9 @@ async fn serve(state: &State, req: Request<HyperBody>) -> Response<Body> {
     incoming.params.extend(body);
     let rid = request_id();
     let format = gateway::reply_format(&incoming.params);
-    let offset = state.clock_offset_secs.load(std::sync::atomic::Ordering::Relaxed);
+    let offset = state
+        .clock_offset_secs
+        .load(std::sync::atomic::Ordering::Relaxed);
     let now = if offset >= 0 {
         SystemTime::now() + Duration::from_secs(offset.unsigned_abs())
     } else {
@@ -294,12 +298,12 @@ async fn serve(state: &State, req: Request<HyperBody>) -> Response<Body> {
             return full(StatusCode::OK, content_type(format), error_body(&e, format));
         }
     };
-    let method = accepted.schema.method;
+    let method = &accepted.schema.method;
     let queued = lock(&state.once)
-        .get_mut(method)
+        .get_mut(method.as_str())
         .and_then(VecDeque::pop_front);
     let reply = queued
-        .or_else(|| lock(&state.always).get(method).cloned())
+        .or_else(|| lock(&state.always).get(method.as_str()).cloned())
         .unwrap_or(Reply::Sample);
     respond(reply, &accepted, rid).await
 }

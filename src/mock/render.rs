@@ -8,28 +8,28 @@ use serde_json::{Map, Value};
 /// when the spec documents none), in canonical form.
 pub fn canonical_sample(schema: &ApiSchema) -> Value {
     let ex = &schema.examples;
-    if let Some(text) = ex.response_json
+    if let Some(text) = ex.response_json.as_deref()
         && let Ok(v) = serde_json::from_str::<Value>(text)
     {
         let inner = match v {
-            Value::Object(mut m) if m.contains_key(schema.response_key) => {
-                m.remove(schema.response_key).unwrap_or(Value::Null)
+            Value::Object(mut m) if m.contains_key(&schema.response_key) => {
+                m.remove(&schema.response_key).unwrap_or(Value::Null)
             }
             other => other,
         };
-        return normalize_object(inner, schema.response);
+        return normalize_object(inner, &schema.response);
     }
-    if let Some(text) = ex.response_json_simplified
+    if let Some(text) = ex.response_json_simplified.as_deref()
         && let Ok(v) = serde_json::from_str::<Value>(text)
     {
-        return normalize_object(v, schema.response);
+        return normalize_object(v, &schema.response);
     }
-    if let Some(text) = ex.response_xml
+    if let Some(text) = ex.response_xml.as_deref()
         && let Ok((_, v)) = crate::xml::parse(text)
     {
-        return normalize_object(v, schema.response);
+        return normalize_object(v, &schema.response);
     }
-    synthesize(schema.response)
+    synthesize(&schema.response)
 }
 
 /// Typed scalars and plain arrays, following the schema; fields it does not know are kept.
@@ -38,8 +38,8 @@ fn normalize_object(v: Value, fields: &[Field]) -> Value {
         return Value::Object(Map::new());
     };
     for f in fields {
-        if let Some(val) = map.remove(f.name) {
-            map.insert(f.name.to_string(), normalize(val, f));
+        if let Some(val) = map.remove(&f.name) {
+            map.insert(f.name.clone(), normalize(val, f));
         }
     }
     Value::Object(map)
@@ -65,7 +65,7 @@ fn normalize(v: Value, f: &Field) -> Value {
 
 fn normalize_item(v: Value, f: &Field) -> Value {
     match f.kind {
-        Kind::Object => normalize_object(v, f.fields),
+        Kind::Object => normalize_object(v, &f.fields),
         Kind::Number => match &v {
             Value::String(s) => s.trim().parse::<i64>().map(Value::from).unwrap_or(v),
             _ => v,
@@ -88,9 +88,12 @@ fn synthesize(fields: &[Field]) -> Value {
     let mut map = Map::new();
     for f in fields {
         let one = if f.kind == Kind::Object {
-            synthesize(f.fields)
+            synthesize(&f.fields)
         } else {
-            let example = f.example.filter(|e| !e.is_empty() && *e != "null");
+            let example = f
+                .example
+                .as_deref()
+                .filter(|e| !e.is_empty() && *e != "null");
             let text = example.unwrap_or(match f.kind {
                 Kind::Number => "0",
                 Kind::Boolean => "false",
@@ -125,12 +128,12 @@ pub fn simplified_json(content: &Value, request_id: &str) -> String {
 
 /// Non-simplified JSON: `{"<key>": {..}}` with lists wrapped by item name.
 pub fn wrapped_json(schema: &ApiSchema, content: &Value, request_id: &str) -> String {
-    let mut inner = wrap_object(content, schema.response);
+    let mut inner = wrap_object(content, &schema.response);
     if let Value::Object(m) = &mut inner {
         m.insert("request_id".into(), Value::String(request_id.into()));
     }
     let mut outer = Map::new();
-    outer.insert(schema.response_key.to_string(), inner);
+    outer.insert(schema.response_key.clone(), inner);
     Value::Object(outer).to_string()
 }
 
@@ -140,7 +143,7 @@ fn wrap_object(v: &Value, fields: &[Field]) -> Value {
     };
     let mut out = Map::new();
     for (k, val) in map {
-        let wrapped = match fields.iter().find(|f| f.name == k) {
+        let wrapped = match fields.iter().find(|f| &f.name == k) {
             Some(f) if f.list => {
                 let items: Vec<Value> = match val {
                     Value::Array(a) => a.iter().map(|i| wrap_item(i, f)).collect(),
@@ -160,7 +163,7 @@ fn wrap_object(v: &Value, fields: &[Field]) -> Value {
 
 fn wrap_item(v: &Value, f: &Field) -> Value {
     if f.kind == Kind::Object {
-        wrap_object(v, f.fields)
+        wrap_object(v, &f.fields)
     } else {
         v.clone()
     }
@@ -170,7 +173,7 @@ fn item_name(f: &Field) -> &str {
     if f.item_name.is_empty() {
         "item"
     } else {
-        f.item_name
+        &f.item_name
     }
 }
 
@@ -178,12 +181,12 @@ fn item_name(f: &Field) -> &str {
 pub fn xml(schema: &ApiSchema, content: &Value, request_id: &str) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\" ?>");
     out.push('<');
-    out.push_str(schema.response_key);
+    out.push_str(&schema.response_key);
     out.push('>');
-    xml_object(content, schema.response, &mut out);
+    xml_object(content, &schema.response, &mut out);
     element("request_id", request_id, &mut out);
     out.push_str("</");
-    out.push_str(schema.response_key);
+    out.push_str(&schema.response_key);
     out.push('>');
     out
 }
@@ -191,7 +194,7 @@ pub fn xml(schema: &ApiSchema, content: &Value, request_id: &str) -> String {
 fn xml_object(v: &Value, fields: &[Field], out: &mut String) {
     let Value::Object(map) = v else { return };
     for (k, val) in map {
-        match fields.iter().find(|f| f.name == k) {
+        match fields.iter().find(|f| &f.name == k) {
             Some(f) if f.list => {
                 out.push_str(&format!("<{k}>"));
                 let items: Vec<&Value> = match val {
@@ -199,11 +202,11 @@ fn xml_object(v: &Value, fields: &[Field], out: &mut String) {
                     other => vec![other],
                 };
                 for i in items {
-                    xml_value(item_name(f), i, f.fields, out);
+                    xml_value(item_name(f), i, &f.fields, out);
                 }
                 out.push_str(&format!("</{k}>"));
             }
-            Some(f) => xml_value(k, val, f.fields, out),
+            Some(f) => xml_value(k, val, &f.fields, out),
             None => xml_value(k, val, &[], out),
         }
     }

@@ -44,13 +44,6 @@ pub(crate) fn ident(text: &str) -> syn::Ident {
     }
 }
 
-pub(crate) fn opt_str(v: Option<&str>) -> TokenStream {
-    match v {
-        Some(s) => quote!(::std::option::Option::Some(#s)),
-        None => quote!(::std::option::Option::None),
-    }
-}
-
 /// Doc text made safe for rustdoc: lines trimmed (indentation would make a doctest), fences
 /// neutralised.
 pub(crate) fn doc_text(text: &str) -> String {
@@ -79,11 +72,15 @@ pub fn generate(specs: &[LoadedSpec], opts: &Options) -> String {
     sorted.sort_by(|a, b| a.spec.method.cmp(&b.spec.method));
     let rt = &opts.runtime;
     let abi = ABI;
-    let mods: Vec<syn::Ident> = naming::module_idents(sorted.iter().map(|s| s.spec.method.as_str()))
+    let mods: Vec<syn::Ident> =
+        naming::module_idents(sorted.iter().map(|s| s.spec.method.as_str()))
+            .iter()
+            .map(|m| ident(m))
+            .collect();
+    let modules = sorted
         .iter()
-        .map(|m| ident(m))
-        .collect();
-    let modules = sorted.iter().zip(&mods).map(|(s, m)| api_module(s, m, opts));
+        .zip(&mods)
+        .map(|(s, m)| api_module(s, m, opts));
     let trait_fns = sorted.iter().zip(&mods).map(|(s, m)| {
         let doc = format!(" `{}`: {}", s.spec.method, doc_text(&s.spec.title));
         quote! {
@@ -145,7 +142,7 @@ fn api_module(loaded: &LoadedSpec, m: &syn::Ident, opts: &Options) -> TokenStrea
         let de = format!("{}::__private::de::opt", types::path_text(rt));
         quote! {
             /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
-            #[serde(default, deserialize_with = #de, skip_serializing_if = "::std::option::Option::is_none")]
+            #[serde(deserialize_with = #de)]
             pub request_id: ::std::option::Option<::std::string::String>,
         }
     };
@@ -153,7 +150,7 @@ fn api_module(loaded: &LoadedSpec, m: &syn::Ident, opts: &Options) -> TokenStrea
     let extra = &opts.extra_derives;
     let objects = tree.types();
     let object_structs = objects.iter().map(|d| types::object_struct(d, opts));
-    let schema = schema::api_schema(spec, rt);
+    let schema_json = schema::api_schema_json(spec);
     let response_doc = format!(" Response of `{}`.", spec.method);
     let request_id_impl = match spec.response.iter().find(|f| f.name == "request_id") {
         None => quote!(self.request_id.as_deref()),
@@ -172,7 +169,7 @@ fn api_module(loaded: &LoadedSpec, m: &syn::Ident, opts: &Options) -> TokenStrea
             #[doc = #response_doc]
             #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default, ::std::cmp::PartialEq,
                 #rt::__private::serde::Deserialize, #rt::__private::serde::Serialize #(, #extra)*)]
-            #[serde(crate = #serde_path)]
+            #[serde(crate = #serde_path, default)]
             pub struct Response {
                 #(#response_fields)*
                 #request_id
@@ -184,7 +181,7 @@ fn api_module(loaded: &LoadedSpec, m: &syn::Ident, opts: &Options) -> TokenStrea
             }
             #(#object_structs)*
             /// What the documentation says about this API, for validation, the mock and the CLI.
-            pub static SCHEMA: #rt::schema::ApiSchema = #schema;
+            pub static SCHEMA: #rt::schema::LazySchema = #rt::schema::LazySchema::new(#schema_json);
         }
     }
 }

@@ -162,7 +162,7 @@ pub fn request(spec: &ApiSpec, tree: &Tree<'_>, opts: &Options) -> TokenStream {
             type Response = Response;
             const METHOD: &'static str = #method;
             fn schema() -> &'static #rt::schema::ApiSchema {
-                &SCHEMA
+                SCHEMA.get()
             }
             fn write_params(&self, #w: &mut #rt::params::ParamWriter) {
                 #(#writes)*

@@ -1,111 +1,123 @@
-//! The static description of an API (`SCHEMA`) that the runtime, mock and CLI read.
+//! The description of an API (`SCHEMA`) that the runtime, mock and CLI read, emitted as
+//! compact JSON text: data compiles far faster than the equivalent nested statics.
+//! Keys mirror `topsdk::schema`; default values are left out.
 
-use super::opt_str;
 use crate::model::{ApiSpec, Field, Scalar, TypeRef};
 use crate::naming;
-use proc_macro2::TokenStream;
-use quote::quote;
+use serde_json::{Map, Value};
 
-pub fn api_schema(spec: &ApiSpec, rt: &TokenStream) -> TokenStream {
-    let method = &spec.method;
-    let title = &spec.title;
-    let description = &spec.description;
-    let category = &spec.category;
-    let category_pkg = spec.category_pkg.as_deref().unwrap_or_default();
-    let doc_url = spec.doc_url.as_deref().unwrap_or_default();
-    let response_key = naming::response_key(method);
-    let request = fields(&spec.request, rt);
-    let response = fields(&spec.response, rt);
+pub fn api_schema_json(spec: &ApiSpec) -> String {
+    let mut m = Map::new();
+    put_str(&mut m, "method", &spec.method);
+    put_str(&mut m, "title", &spec.title);
+    put_str(&mut m, "description", &spec.description);
+    put_str(&mut m, "category", &spec.category);
+    put_str(
+        &mut m,
+        "category_pkg",
+        spec.category_pkg.as_deref().unwrap_or_default(),
+    );
+    put_str(
+        &mut m,
+        "doc_url",
+        spec.doc_url.as_deref().unwrap_or_default(),
+    );
+    put_str(&mut m, "response_key", &naming::response_key(&spec.method));
+    put_fields(&mut m, "request", &spec.request);
+    put_fields(&mut m, "response", &spec.response);
     let ex = &spec.examples;
-    let req_examples = ex.request.iter().map(|(k, v)| quote!((#k, #v)));
-    let response_xml = opt_str(ex.response_xml.as_deref());
-    let response_json = opt_str(ex.response_json.as_deref());
-    let simplified = opt_str(ex.response_json_simplified.as_deref());
-    let error_xml = opt_str(ex.error_xml.as_deref());
-    let error_json = opt_str(ex.error_json.as_deref());
-    quote! {
-        #rt::schema::ApiSchema {
-            method: #method,
-            title: #title,
-            description: #description,
-            category: #category,
-            category_pkg: #category_pkg,
-            doc_url: #doc_url,
-            response_key: #response_key,
-            request: #request,
-            response: #response,
-            examples: #rt::schema::Examples {
-                request: &[#(#req_examples),*],
-                response_xml: #response_xml,
-                response_json: #response_json,
-                response_json_simplified: #simplified,
-                error_xml: #error_xml,
-                error_json: #error_json,
-            },
+    let mut e = Map::new();
+    if !ex.request.is_empty() {
+        let pairs = ex
+            .request
+            .iter()
+            .map(|(k, v)| Value::Array(vec![Value::from(k.as_str()), Value::from(v.as_str())]));
+        e.insert("request".into(), Value::Array(pairs.collect()));
+    }
+    for (k, v) in [
+        ("response_xml", &ex.response_xml),
+        ("response_json", &ex.response_json),
+        ("response_json_simplified", &ex.response_json_simplified),
+        ("error_xml", &ex.error_xml),
+        ("error_json", &ex.error_json),
+    ] {
+        if let Some(text) = v {
+            e.insert(k.into(), Value::from(text.as_str()));
         }
+    }
+    if !e.is_empty() {
+        m.insert("examples".into(), Value::Object(e));
+    }
+    Value::Object(m).to_string()
+}
+
+fn put_str(m: &mut Map<String, Value>, key: &str, v: &str) {
+    if !v.is_empty() {
+        m.insert(key.into(), Value::from(v));
     }
 }
 
-fn fields(fields: &[Field], rt: &TokenStream) -> TokenStream {
-    let items = fields.iter().map(|f| field(f, rt));
-    quote!(&[#(#items),*])
+fn put_fields(m: &mut Map<String, Value>, key: &str, fields: &[Field]) {
+    if !fields.is_empty() {
+        m.insert(key.into(), Value::Array(fields.iter().map(field).collect()));
+    }
 }
 
-fn field(f: &Field, rt: &TokenStream) -> TokenStream {
-    let name = &f.name;
-    let ty = f.ty.to_string();
+fn field(f: &Field) -> Value {
+    let mut m = Map::new();
+    m.insert("name".into(), Value::from(f.name.as_str()));
+    m.insert("ty".into(), Value::from(f.ty.to_string()));
     let kind = match &f.ty {
         TypeRef::Scalar(s) | TypeRef::List(s) => match s {
-            Scalar::String => quote!(String),
-            Scalar::Number => quote!(Number),
-            Scalar::Boolean => quote!(Boolean),
-            Scalar::Date => quote!(Date),
-            Scalar::Price => quote!(Price),
-            Scalar::Json => quote!(Json),
+            Scalar::String => "String",
+            Scalar::Number => "Number",
+            Scalar::Boolean => "Boolean",
+            Scalar::Date => "Date",
+            Scalar::Price => "Price",
+            Scalar::Json => "Json",
         },
-        TypeRef::File => quote!(File),
-        TypeRef::Object(_) | TypeRef::ObjectList(_) => quote!(Object),
+        TypeRef::File => "File",
+        TypeRef::Object(_) | TypeRef::ObjectList(_) => "Object",
     };
-    let list = f.ty.is_list();
-    let required = f.required;
-    let sensitive = f.is_sensitive();
-    let item_name = f.list_item_name();
-    let description = &f.description;
-    let example = opt_str(f.example.as_deref());
-    let c = &f.constraints;
-    let opt_u = |v: Option<u64>| match v {
-        Some(n) => quote!(::std::option::Option::Some(#n)),
-        None => quote!(::std::option::Option::None),
-    };
-    let opt_i = |v: Option<i64>| match v {
-        Some(n) => quote!(::std::option::Option::Some(#n)),
-        None => quote!(::std::option::Option::None),
-    };
-    let max_length = opt_u(c.max_length);
-    let max_list_size = opt_u(c.max_list_size);
-    let min_value = opt_i(c.min_value);
-    let max_value = opt_i(c.max_value);
-    let default = opt_str(c.default.as_deref());
-    let children = fields(&f.fields, rt);
-    quote! {
-        #rt::schema::Field {
-            name: #name,
-            ty: #ty,
-            kind: #rt::schema::Kind::#kind,
-            list: #list,
-            required: #required,
-            sensitive: #sensitive,
-            item_name: #item_name,
-            description: #description,
-            example: #example,
-            constraints: #rt::schema::Constraints {
-                max_length: #max_length,
-                max_list_size: #max_list_size,
-                min_value: #min_value,
-                max_value: #max_value,
-                default: #default,
-            },
-            fields: #children,
+    if kind != "String" {
+        m.insert("kind".into(), Value::from(kind));
+    }
+    for (k, on) in [
+        ("list", f.ty.is_list()),
+        ("required", f.required),
+        ("sensitive", f.is_sensitive()),
+    ] {
+        if on {
+            m.insert(k.into(), Value::Bool(true));
         }
     }
+    if f.ty.is_list() {
+        m.insert("item_name".into(), Value::from(f.list_item_name()));
+    }
+    put_str(&mut m, "description", &f.description);
+    if let Some(e) = &f.example {
+        m.insert("example".into(), Value::from(e.as_str()));
+    }
+    let c = &f.constraints;
+    let mut cm = Map::new();
+    if let Some(n) = c.max_length {
+        cm.insert("max_length".into(), Value::from(n));
+    }
+    if let Some(n) = c.max_list_size {
+        cm.insert("max_list_size".into(), Value::from(n));
+    }
+    if let Some(n) = c.min_value {
+        cm.insert("min_value".into(), Value::from(n));
+    }
+    if let Some(n) = c.max_value {
+        cm.insert("max_value".into(), Value::from(n));
+    }
+    if let Some(d) = &c.default {
+        cm.insert("default".into(), Value::from(d.as_str()));
+    }
+    if !cm.is_empty() {
+        m.insert("constraints".into(), Value::Object(cm));
+    }
+    put_fields(&mut m, "fields", &f.fields);
+    Value::Object(m)
 }

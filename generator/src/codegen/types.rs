@@ -62,7 +62,6 @@ pub fn request_field_type(node: &Node<'_>, rt: &TokenStream) -> TokenStream {
 
 /// A response struct field: everything optional or a (possibly empty) list, read leniently.
 pub fn response_field(node: &Node<'_>, rt: &TokenStream) -> TokenStream {
-    let name = &node.field.name;
     let id = ident(&node.ident);
     let docs = doc_attrs(&node.field.description);
     let t = value_type(node, rt);
@@ -73,32 +72,42 @@ pub fn response_field(node: &Node<'_>, rt: &TokenStream) -> TokenStream {
         TypeRef::Object(_) | TypeRef::File => (quote!(::std::option::Option<#t>), "object"),
     };
     let de = format!("{}::__private::de::{de_fn}", path_text(rt));
-    let skip = if node.field.ty.is_list() {
-        quote!()
-    } else {
-        quote!(skip_serializing_if = "::std::option::Option::is_none",)
-    };
+    let rename = rename_attr(node);
     quote! {
         #docs
-        #[serde(rename = #name, default, deserialize_with = #de, #skip)]
+        #[serde(#rename deserialize_with = #de)]
         pub #id: #ty,
+    }
+}
+
+/// `rename = "wire",` when serde would not derive the wire name from the identifier.
+pub fn rename_attr(node: &Node<'_>) -> TokenStream {
+    let name = &node.field.name;
+    if node.ident.trim_start_matches("r#") == name {
+        quote!()
+    } else {
+        quote!(rename = #name,)
     }
 }
 
 /// A request object field (inside a JSON-encoded object param).
 fn request_object_field(node: &Node<'_>, rt: &TokenStream) -> TokenStream {
-    let name = &node.field.name;
     let id = ident(&node.ident);
     let docs = doc_attrs(&node.field.description);
     let ty = request_field_type(node, rt);
+    let rename = rename_attr(node);
+    // Unset optional fields are left out of the JSON sent.
     let skip = if node.field.required {
         quote!()
     } else {
-        quote!(skip_serializing_if = "::std::option::Option::is_none",)
+        quote!(skip_serializing_if = "::std::option::Option::is_none")
     };
+    if rename.is_empty() && skip.is_empty() {
+        return quote!(#docs pub #id: #ty,);
+    }
     quote! {
         #docs
-        #[serde(rename = #name, default, #skip)]
+        #[serde(#rename #skip)]
         pub #id: #ty,
     }
 }
@@ -129,7 +138,7 @@ pub fn object_struct(def: &TypeDef<'_, '_>, opts: &Options) -> TokenStream {
                 #[doc = #doc]
                 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default, ::std::cmp::PartialEq,
                     #rt::__private::serde::Deserialize, #rt::__private::serde::Serialize #(, #extra)*)]
-                #[serde(crate = #serde_path)]
+                #[serde(crate = #serde_path, default)]
                 pub struct #id { #(#fields)* }
             }
         }
@@ -139,7 +148,7 @@ pub fn object_struct(def: &TypeDef<'_, '_>, opts: &Options) -> TokenStream {
                 #[doc = #doc]
                 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default, ::std::cmp::PartialEq,
                     #rt::__private::serde::Deserialize, #rt::__private::serde::Serialize #(, #extra)*)]
-                #[serde(crate = #serde_path)]
+                #[serde(crate = #serde_path, default)]
                 pub struct #id { #(#fields)* }
                 impl #rt::params::Param for #id {
                     const JSON: bool = true;

@@ -96,7 +96,9 @@ pub fn import(file: &Path, text: &str, category: &Category) -> Result<Imported, 
     let method = meta.name.unwrap_or_default().trim().to_string();
     let method_ok = method.split('.').count() >= 2
         && method.split('.').all(|p| {
-            !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         });
     if !method_ok {
         return Err(SpecError::Spec(Located {
@@ -108,10 +110,24 @@ pub fn import(file: &Path, text: &str, category: &Category) -> Result<Imported, 
         }));
     }
     let mut w = Warnings::default();
-    let request = params(meta.request.unwrap_or_default(), "requestParams", Side::Request, 1, &mut w);
-    let response = params(meta.response.unwrap_or_default(), "responseParams", Side::Response, 1, &mut w);
+    let request = params(
+        meta.request.unwrap_or_default(),
+        "requestParams",
+        Side::Request,
+        1,
+        &mut w,
+    );
+    let response = params(
+        meta.response.unwrap_or_default(),
+        "responseParams",
+        Side::Response,
+        1,
+        &mut w,
+    );
     let doc_url = meta.id.and_then(|id| match id {
-        serde_json::Value::Number(n) => Some(format!("https://open.taobao.com/api.htm?docId={n}&docType=2")),
+        serde_json::Value::Number(n) => Some(format!(
+            "https://open.taobao.com/api.htm?docId={n}&docType=2"
+        )),
         _ => None,
     });
     let spec = ApiSpec {
@@ -156,7 +172,10 @@ fn params(list: Vec<Param>, path: &str, side: Side, depth: usize, w: &mut Warnin
             name
         };
         if !seen.insert(name.clone()) {
-            w.push(&at, format!("`{name}` is documented twice at this level; the later one is left out"));
+            w.push(
+                &at,
+                format!("`{name}` is documented twice at this level; the later one is left out"),
+            );
             continue;
         }
         out.push(field(p, name, &at, side, depth, w));
@@ -173,12 +192,25 @@ fn field(p: Param, name: String, at: &str, side: Side, depth: usize, w: &mut War
         Some(_) => params(subs, &format!("{at}.subParams"), side, depth + 1, w),
         None => {
             if !subs.is_empty() {
-                w.push(at, format!("`{name}` is `{ty}` but documents sub-params; they are left out"));
+                w.push(
+                    at,
+                    format!("`{name}` is `{ty}` but documents sub-params; they are left out"),
+                );
             }
             Vec::new()
         }
     };
-    let constraints = constraints(&p.max_length, &p.max_list_size, &p.min_value, &p.max_value, &p.default_value, &ty, &name, at, w);
+    let constraints = constraints(
+        &p.max_length,
+        &p.max_list_size,
+        &p.min_value,
+        &p.max_value,
+        &p.default_value,
+        &ty,
+        &name,
+        at,
+        w,
+    );
     let sensitive = crate::naming::looks_sensitive(&name).then_some(true);
     Field {
         name,
@@ -194,7 +226,15 @@ fn field(p: Param, name: String, at: &str, side: Side, depth: usize, w: &mut War
 }
 
 /// Every TOP type spelling in the catalogue, mapped deliberately.
-fn map_type(raw: &str, has_subs: bool, side: Side, depth: usize, name: &str, at: &str, w: &mut Warnings) -> TypeRef {
+fn map_type(
+    raw: &str,
+    has_subs: bool,
+    side: Side,
+    depth: usize,
+    name: &str,
+    at: &str,
+    w: &mut Warnings,
+) -> TypeRef {
     let t = raw.trim();
     let compact: String = t.split_whitespace().collect();
     let file_ok = side == Side::Request && depth == 1;
@@ -206,13 +246,26 @@ fn map_type(raw: &str, has_subs: bool, side: Side, depth: usize, name: &str, at:
         "" => return string(w, "no type documented".into()),
         "byte[]" | "byte" if file_ok => {
             if compact == "byte" {
-                w.push(at, format!("`{name}`: type `byte` read as a file upload (`byte[]`)"));
+                w.push(
+                    at,
+                    format!("`{name}`: type `byte` read as a file upload (`byte[]`)"),
+                );
             }
             return TypeRef::File;
         }
-        "byte[]" | "byte" => return string(w, format!("`{t}` (binary) outside top-level request params; carried as text")),
+        "byte[]" | "byte" => {
+            return string(
+                w,
+                format!("`{t}` (binary) outside top-level request params; carried as text"),
+            );
+        }
         "byte[][]" => {
-            w.push(at, format!("`{name}`: `byte[][]` (several files) has no wire form here; mapped to String[]"));
+            w.push(
+                at,
+                format!(
+                    "`{name}`: `byte[][]` (several files) has no wire form here; mapped to String[]"
+                ),
+            );
             return TypeRef::List(Scalar::String);
         }
         "null[]" => {
@@ -223,7 +276,12 @@ fn map_type(raw: &str, has_subs: bool, side: Side, depth: usize, name: &str, at:
     }
     match TypeRef::parse(&compact) {
         Ok(TypeRef::Object(n)) if !has_subs || depth >= MAX_DEPTH => {
-            w.push(at, format!("`{name}`: object type `{n}` has no documented fields; kept as raw JSON (Json)"));
+            w.push(
+                at,
+                format!(
+                    "`{name}`: object type `{n}` has no documented fields; kept as raw JSON (Json)"
+                ),
+            );
             TypeRef::Scalar(Scalar::Json)
         }
         Ok(TypeRef::ObjectList(n)) if !has_subs || depth >= MAX_DEPTH => {
@@ -262,17 +320,26 @@ fn constraints(
         if ty.is_list() {
             c.max_list_size = Some(n);
         } else {
-            w.push(at, format!("`{name}`: maxListSize {n} on a non-list `{ty}` is left out"));
+            w.push(
+                at,
+                format!("`{name}`: maxListSize {n} on a non-list `{ty}` is left out"),
+            );
         }
     }
     let (lo, hi) = (int(min_value), int(max_value));
     if lo.is_some() || hi.is_some() {
         if *ty != TypeRef::Scalar(Scalar::Number) {
-            w.push(at, format!("`{name}`: minValue/maxValue on `{ty}` (not Number) are left out"));
+            w.push(
+                at,
+                format!("`{name}`: minValue/maxValue on `{ty}` (not Number) are left out"),
+            );
         } else if let (Some(l), Some(h)) = (lo, hi)
             && l > h
         {
-            w.push(at, format!("`{name}`: minValue {l} > maxValue {h}; both left out"));
+            w.push(
+                at,
+                format!("`{name}`: minValue {l} > maxValue {h}; both left out"),
+            );
         } else {
             c.min_value = lo;
             c.max_value = hi;

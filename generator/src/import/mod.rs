@@ -65,7 +65,10 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), SpecError> {
         if path.is_dir() {
             collect(&path, out)?;
         } else {
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
             if (name.ends_with(".json") && name != "catelog.json") || name.ends_with(".txt") {
                 out.push(path);
             }
@@ -76,7 +79,11 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), SpecError> {
 
 /// Where an imported spec goes under `out`: `<category_pkg>/<method>.yaml`.
 pub fn spec_path(out: &Path, spec: &ApiSpec) -> PathBuf {
-    let pkg = spec.category_pkg.as_deref().filter(|p| !p.is_empty()).unwrap_or("uncategorized");
+    let pkg = spec
+        .category_pkg
+        .as_deref()
+        .filter(|p| !p.is_empty())
+        .unwrap_or("uncategorized");
     out.join(pkg).join(format!("{}.yaml", spec.method))
 }
 
@@ -86,6 +93,11 @@ pub fn to_yaml(spec: &ApiSpec, source: &Path) -> Result<String, SpecError> {
         path: source.to_path_buf(),
         message: format!("cannot write YAML: {e}"),
     })?;
-    let name = source.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    Ok(format!("# Imported by topgen from {name}. Edit freely; `topgen import` overwrites.\n{body}"))
+    let name = source
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(format!(
+        "# Imported by topgen from {name}. Edit freely; `topgen import` overwrites.\n{body}"
+    ))
 }

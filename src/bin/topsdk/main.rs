@@ -81,7 +81,7 @@ async fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::List => {
             for e in topsdk::apis::APIS {
-                println!("{}\t{}", e.schema.method, e.schema.title);
+                println!("{}\t{}", e.schema().method, e.schema().title);
             }
             ExitCode::SUCCESS
         }
@@ -196,13 +196,13 @@ async fn call(a: CallArgs) -> ExitCode {
     };
     let result = match dynamic::find(topsdk::apis::APIS, &a.method) {
         Some(entry) => {
-            let args = match Args::new(entry.schema, pairs) {
+            let args = match Args::new(entry.schema(), pairs) {
                 Ok(args) => args,
                 Err(e) => return report(e),
             };
             (entry.call)(&client, args).await.map(|mut v| {
                 if !a.reveal_secrets {
-                    dynamic::mask_sensitive(&mut v, entry.schema.response);
+                    dynamic::mask_sensitive(&mut v, &entry.schema().response);
                 }
                 v
             })
@@ -258,7 +258,7 @@ fn describe(method: &str) -> ExitCode {
             "no API `{method}` in this build (see `topsdk list`)"
         ));
     };
-    let s = entry.schema;
+    let s = entry.schema();
     println!("{} ({})", s.method, s.title);
     if !s.description.is_empty() && s.description != s.title {
         println!("{}", s.description);
@@ -273,7 +273,7 @@ fn describe(method: &str) -> ExitCode {
     if s.request.is_empty() {
         println!("  (none)");
     }
-    for f in s.request {
+    for f in &s.request {
         println!(
             "  {:<24} {:<28} {:<8} {}",
             f.name,
@@ -283,7 +283,7 @@ fn describe(method: &str) -> ExitCode {
         );
     }
     println!("\nresponse fields:");
-    print_fields(s.response, 1);
+    print_fields(&s.response, 1);
     ExitCode::SUCCESS
 }
 
@@ -295,6 +295,6 @@ fn print_fields(fields: &[topsdk::schema::Field], depth: usize) {
             "{indent}{:<24} {:<24} {}{secret}",
             f.name, f.ty, f.description
         );
-        print_fields(f.fields, depth + 1);
+        print_fields(&f.fields, depth + 1);
     }
 }
