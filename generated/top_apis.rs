@@ -225,6 +225,8064 @@ pub mod alibaba_kongur_token_getosstoken {
         "{\"method\":\"alibaba.kongur.token.getosstoken\",\"title\":\"根据案件列表、委托id获取 上传附件的临时token\",\"description\":\"根据案件列表、委托id获取 上传附件的临时token\",\"category\":\"法务服务API\",\"category_pkg\":\"kongur\",\"response_key\":\"alibaba_kongur_token_getosstoken_response\",\"request\":[{\"name\":\"kongur_app_key\",\"ty\":\"String\",\"description\":\"kongurAppKey\",\"example\":\"xxxxx\"},{\"name\":\"suit_ids\",\"ty\":\"String\",\"description\":\"suitIds\",\"example\":\"xxxxx\"},{\"name\":\"entrust_id\",\"ty\":\"String\",\"description\":\"entrustId\",\"example\":\"xxxxx\"}],\"response\":[{\"name\":\"kongur_oss_result_do\",\"ty\":\"KongurOssResultDo\",\"kind\":\"Object\",\"description\":\"kongurOssResultDo\",\"fields\":[{\"name\":\"success\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"是否成功\",\"example\":\"false\"},{\"name\":\"datas\",\"ty\":\"OssTokenResultVo[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"oss_token_result_vo\",\"description\":\"返回数据\",\"fields\":[{\"name\":\"oss_token\",\"ty\":\"String\",\"sensitive\":true,\"description\":\"ossToken\",\"example\":\"xxxxx\"},{\"name\":\"access_key_id\",\"ty\":\"String\",\"description\":\"accessKeyId\",\"example\":\"xxxxx\"},{\"name\":\"secret_access_key\",\"ty\":\"String\",\"sensitive\":true,\"description\":\"secretAccessKey\",\"example\":\"xxxxx\"},{\"name\":\"oss_dir_map\",\"ty\":\"String\",\"description\":\"ossDirMap\",\"example\":\"{}\"},{\"name\":\"entrust_oss_folder\",\"ty\":\"String\",\"description\":\"entrustOssFolder\",\"example\":\"xxxxx\"},{\"name\":\"lawyer_oss_folder\",\"ty\":\"String\",\"description\":\"lawyerOssFolder\",\"example\":\"xxxxx\"},{\"name\":\"firm_oss_folder\",\"ty\":\"String\",\"description\":\"firmOssFolder\",\"example\":\"xxxxx\"},{\"name\":\"success\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"success\",\"example\":\"false\"},{\"name\":\"error_code\",\"ty\":\"String\",\"description\":\"errorCode\",\"example\":\"xxxxx\"}]},{\"name\":\"errors\",\"ty\":\"ResultDataDo[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"result_data_do\",\"description\":\"错误信息列表\",\"fields\":[{\"name\":\"business_id\",\"ty\":\"String\",\"description\":\"业务id\",\"example\":\"xxxxx\"},{\"name\":\"biz_type\",\"ty\":\"String\",\"description\":\"业务类型\",\"example\":\"xxxxx\"},{\"name\":\"field_name_en\",\"ty\":\"String\",\"description\":\"变量英文名\",\"example\":\"xxxxx\"},{\"name\":\"return_error_code\",\"ty\":\"String\",\"description\":\"错误码\",\"example\":\"xxxxx\"},{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"错误信息\",\"example\":\"xxxxx\"}]}]}],\"examples\":{\"request\":[[\"entrust_id\",\"xxxxx\"],[\"kongur_app_key\",\"xxxxx\"],[\"suit_ids\",\"xxxxx\"]],\"response_xml\":\"<alibaba_kongur_token_getosstoken_response>\\n    <kongur_oss_result_do>\\n        <success>false</success>\\n        <datas>\\n            <oss_token_result_vo>\\n                <oss_token>xxxxx</oss_token>\\n                <access_key_id>xxxxx</access_key_id>\\n                <secret_access_key>xxxxx</secret_access_key>\\n                <oss_dir_map>{}</oss_dir_map>\\n                <entrust_oss_folder>xxxxx</entrust_oss_folder>\\n                <lawyer_oss_folder>xxxxx</lawyer_oss_folder>\\n                <firm_oss_folder>xxxxx</firm_oss_folder>\\n                <success>false</success>\\n                <error_code>xxxxx</error_code>\\n            </oss_token_result_vo>\\n        </datas>\\n        <errors>\\n            <result_data_do>\\n                <business_id>xxxxx</business_id>\\n                <biz_type>xxxxx</biz_type>\\n                <field_name_en>xxxxx</field_name_en>\\n                <return_error_code>xxxxx</return_error_code>\\n                <error_msg>xxxxx</error_msg>\\n            </result_data_do>\\n        </errors>\\n    </kongur_oss_result_do>\\n</alibaba_kongur_token_getosstoken_response>\\n\",\"response_json\":\"{\\n  \\\"alibaba_kongur_token_getosstoken_response\\\": {\\n    \\\"kongur_oss_result_do\\\": {\\n      \\\"success\\\": false,\\n      \\\"datas\\\": {\\n        \\\"oss_token_result_vo\\\": [\\n          {\\n            \\\"oss_token\\\": \\\"xxxxx\\\",\\n            \\\"access_key_id\\\": \\\"xxxxx\\\",\\n            \\\"secret_access_key\\\": \\\"xxxxx\\\",\\n            \\\"oss_dir_map\\\": \\\"{}\\\",\\n            \\\"entrust_oss_folder\\\": \\\"xxxxx\\\",\\n            \\\"lawyer_oss_folder\\\": \\\"xxxxx\\\",\\n            \\\"firm_oss_folder\\\": \\\"xxxxx\\\",\\n            \\\"success\\\": false,\\n            \\\"error_code\\\": \\\"xxxxx\\\"\\n          }\\n        ]\\n      },\\n      \\\"errors\\\": {\\n        \\\"result_data_do\\\": [\\n          {\\n            \\\"business_id\\\": \\\"xxxxx\\\",\\n            \\\"biz_type\\\": \\\"xxxxx\\\",\\n            \\\"field_name_en\\\": \\\"xxxxx\\\",\\n            \\\"return_error_code\\\": \\\"xxxxx\\\",\\n            \\\"error_msg\\\": \\\"xxxxx\\\"\\n          }\\n        ]\\n      }\\n    }\\n  }\\n}\\n\",\"response_json_simplified\":\"{\\n  \\\"kongur_oss_result_do\\\": {\\n    \\\"success\\\": false,\\n    \\\"datas\\\": [\\n      {\\n        \\\"oss_token\\\": \\\"xxxxx\\\",\\n        \\\"access_key_id\\\": \\\"xxxxx\\\",\\n        \\\"secret_access_key\\\": \\\"xxxxx\\\",\\n        \\\"oss_dir_map\\\": \\\"{}\\\",\\n        \\\"entrust_oss_folder\\\": \\\"xxxxx\\\",\\n        \\\"lawyer_oss_folder\\\": \\\"xxxxx\\\",\\n        \\\"firm_oss_folder\\\": \\\"xxxxx\\\",\\n        \\\"success\\\": false,\\n        \\\"error_code\\\": \\\"xxxxx\\\"\\n      }\\n    ],\\n    \\\"errors\\\": [\\n      {\\n        \\\"business_id\\\": \\\"xxxxx\\\",\\n        \\\"biz_type\\\": \\\"xxxxx\\\",\\n        \\\"field_name_en\\\": \\\"xxxxx\\\",\\n        \\\"return_error_code\\\": \\\"xxxxx\\\",\\n        \\\"error_msg\\\": \\\"xxxxx\\\"\\n      }\\n    ]\\n  }\\n}\\n\",\"error_xml\":\"<error_response>\\n    <code>50</code>\\n    <msg>Remote service error</msg>\\n    <sub_code>isv.invalid-parameter</sub_code>\\n    <sub_msg>非法参数</sub_msg>\\n</error_response>\\n\",\"error_json\":\"{\\n  \\\"error_response\\\": {\\n    \\\"code\\\": 50,\\n    \\\"msg\\\": \\\"Remote service error\\\",\\n    \\\"sub_code\\\": \\\"isv.invalid-parameter\\\",\\n    \\\"sub_msg\\\": \\\"非法参数\\\"\\n  }\\n}\\n\"}}",
     );
 }
+/// `alibaba.legal.case.common.enumdata`: 获取通用枚举值接口
+///
+/// Category: 法务诉讼对外API
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=53340&docType=2>
+pub mod alibaba_legal_case_common_enumdata {
+    /// Request of `alibaba.legal.case.common.enumdata`: 获取通用枚举值接口
+    #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+    pub struct Request {
+        /// bu
+        pub key: ::std::string::String,
+        /// 语言
+        pub lang: ::std::option::Option<::std::string::String>,
+    }
+    impl Request {
+        /// Creates the request with its required params (`key`).
+        pub fn new(key: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                key: key.into(),
+                lang: ::std::option::Option::None,
+            }
+        }
+        /// 语言
+        pub fn lang(
+            mut self,
+            lang: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.lang = ::std::option::Option::Some(lang.into());
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.case.common.enumdata";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put("key", &self.key);
+            w.put_opt("lang", &self.lang);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                key: args.required("key")?,
+                lang: args.optional("lang")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.case.common.enumdata`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// alinkappserver系统返回的通用结果类
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub result: ::std::option::Option<ServiceResult>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`ServiceResult` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct ServiceResult {
+        /// success
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub success: ::std::option::Option<bool>,
+        /// errorcode
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 内容
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub contents: ::std::vec::Vec<Content>,
+        /// errormasg
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+    }
+    ///`Content` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Content {
+        /// code值
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub value: ::std::option::Option<::std::string::String>,
+        /// 文本值
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub text: ::std::option::Option<::std::string::String>,
+        /// 二级值集
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub children: ::std::vec::Vec<Children>,
+    }
+    ///`Children` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Children {
+        /// 文本值
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub text: ::std::option::Option<::std::string::String>,
+        /// code值
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub value: ::std::option::Option<::std::string::String>,
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.case.common.enumdata\",\"title\":\"获取通用枚举值接口\",\"description\":\"获取通用枚举值接口\",\"category\":\"法务诉讼对外API\",\"category_pkg\":\"legalcase\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=53340&docType=2\",\"response_key\":\"alibaba_legal_case_common_enumdata_response\",\"request\":[{\"name\":\"key\",\"ty\":\"String\",\"required\":true,\"description\":\"bu\"},{\"name\":\"lang\",\"ty\":\"String\",\"description\":\"语言\"}],\"response\":[{\"name\":\"result\",\"ty\":\"ServiceResult\",\"kind\":\"Object\",\"description\":\"alinkappserver系统返回的通用结果类\",\"fields\":[{\"name\":\"success\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"success\"},{\"name\":\"error_code\",\"ty\":\"String\",\"description\":\"errorcode\"},{\"name\":\"contents\",\"ty\":\"Content[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"content\",\"description\":\"内容\",\"fields\":[{\"name\":\"value\",\"ty\":\"String\",\"description\":\"code值\"},{\"name\":\"text\",\"ty\":\"String\",\"description\":\"文本值\"},{\"name\":\"children\",\"ty\":\"Children[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"children\",\"description\":\"二级值集\",\"fields\":[{\"name\":\"text\",\"ty\":\"String\",\"description\":\"文本值\"},{\"name\":\"value\",\"ty\":\"String\",\"description\":\"code值\"}]}]},{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"errormasg\"}]}]}",
+    );
+}
+/// `alibaba.legal.case.common.notice`: 消息通知
+///
+/// 同步通知给诉讼系统
+///
+/// Category: 法务诉讼对外API
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=53331&docType=2>
+pub mod alibaba_legal_case_common_notice {
+    /// Request of `alibaba.legal.case.common.notice`: 消息通知
+    #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+    pub struct Request {
+        /// 案件id
+        pub case_id: i64,
+        /// 委托id
+        pub entrust_id: i64,
+        /// adminicular_evidence（补充证据）risk_early_warning（风险预警）
+        pub r#type: ::std::string::String,
+        /// 消息模型
+        pub notice_model: NoticeModel,
+    }
+    impl Request {
+        /// Creates the request with its required params (`case_id`, `entrust_id`, `type`, `notice_model`).
+        pub fn new(
+            case_id: i64,
+            entrust_id: i64,
+            r#type: impl ::std::convert::Into<::std::string::String>,
+            notice_model: NoticeModel,
+        ) -> Self {
+            Self {
+                case_id: case_id,
+                entrust_id: entrust_id,
+                r#type: r#type.into(),
+                notice_model: notice_model,
+            }
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.case.common.notice";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put("case_id", &self.case_id);
+            w.put("entrust_id", &self.entrust_id);
+            w.put("type", &self.r#type);
+            w.put("notice_model", &self.notice_model);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                case_id: args.required("case_id")?,
+                entrust_id: args.required("entrust_id")?,
+                r#type: args.required("type")?,
+                notice_model: args.required("notice_model")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.case.common.notice`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// success
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub is_success: ::std::option::Option<bool>,
+        /// error
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub errcode: ::std::option::Option<::std::string::String>,
+        /// content
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub content: ::std::option::Option<::topsdk::Json>,
+        /// msg
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub errmsg: ::std::option::Option<::std::string::String>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`NoticeModel` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct NoticeModel {
+        /// 创建人
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub creator: ::std::option::Option<::std::string::String>,
+        /// 附件
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attachment: ::std::option::Option<::std::vec::Vec<FileModel>>,
+        /// 消息唯一id
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub notice_id: ::std::option::Option<::std::string::String>,
+        /// 内容
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub content: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::params::Param for NoticeModel {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    ///`FileModel` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct FileModel {
+        /// name
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// key
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub key: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::params::Param for FileModel {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.case.common.notice\",\"title\":\"消息通知\",\"description\":\"同步通知给诉讼系统\",\"category\":\"法务诉讼对外API\",\"category_pkg\":\"legalcase\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=53331&docType=2\",\"response_key\":\"alibaba_legal_case_common_notice_response\",\"request\":[{\"name\":\"case_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"required\":true,\"description\":\"案件id\"},{\"name\":\"entrust_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"required\":true,\"description\":\"委托id\"},{\"name\":\"type\",\"ty\":\"String\",\"required\":true,\"description\":\"adminicular_evidence（补充证据）risk_early_warning（风险预警）\"},{\"name\":\"notice_model\",\"ty\":\"NoticeModel\",\"kind\":\"Object\",\"required\":true,\"description\":\"消息模型\",\"fields\":[{\"name\":\"creator\",\"ty\":\"String\",\"description\":\"创建人\"},{\"name\":\"attachment\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"附件\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"name\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"key\"}]},{\"name\":\"notice_id\",\"ty\":\"String\",\"description\":\"消息唯一id\"},{\"name\":\"content\",\"ty\":\"String\",\"description\":\"内容\"}]}],\"response\":[{\"name\":\"is_success\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"success\"},{\"name\":\"errcode\",\"ty\":\"String\",\"description\":\"error\"},{\"name\":\"content\",\"ty\":\"Json\",\"kind\":\"Json\",\"description\":\"content\"},{\"name\":\"errmsg\",\"ty\":\"String\",\"description\":\"msg\"}]}",
+    );
+}
+/// `alibaba.legal.case.court.time.update`: 开庭时间变更
+///
+/// 修改案件的开庭时间
+///
+/// Category: 法务诉讼对外API
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=53333&docType=2>
+pub mod alibaba_legal_case_court_time_update {
+    /// Request of `alibaba.legal.case.court.time.update`: 开庭时间变更
+    #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+    pub struct Request {
+        /// 案件id
+        pub case_id: i64,
+        /// 委托id
+        pub entrust_id: i64,
+        /// 开庭时间
+        pub court_time: ::topsdk::DateTime,
+    }
+    impl Request {
+        /// Creates the request with its required params (`case_id`, `entrust_id`, `court_time`).
+        pub fn new(
+            case_id: i64,
+            entrust_id: i64,
+            court_time: ::topsdk::DateTime,
+        ) -> Self {
+            Self {
+                case_id: case_id,
+                entrust_id: entrust_id,
+                court_time: court_time,
+            }
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.case.court.time.update";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put("case_id", &self.case_id);
+            w.put("entrust_id", &self.entrust_id);
+            w.put("court_time", &self.court_time);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                case_id: args.required("case_id")?,
+                entrust_id: args.required("entrust_id")?,
+                court_time: args.required("court_time")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.case.court.time.update`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// alinkappserver系统返回的通用结果类
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub result: ::std::option::Option<ServiceResult>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`ServiceResult` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct ServiceResult {
+        /// success
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub success: ::std::option::Option<bool>,
+        /// error
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// content
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub content: ::std::option::Option<::topsdk::Json>,
+        /// msg
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.case.court.time.update\",\"title\":\"开庭时间变更\",\"description\":\"修改案件的开庭时间\",\"category\":\"法务诉讼对外API\",\"category_pkg\":\"legalcase\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=53333&docType=2\",\"response_key\":\"alibaba_legal_case_court_time_update_response\",\"request\":[{\"name\":\"case_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"required\":true,\"description\":\"案件id\"},{\"name\":\"entrust_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"required\":true,\"description\":\"委托id\"},{\"name\":\"court_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"required\":true,\"description\":\"开庭时间\"}],\"response\":[{\"name\":\"result\",\"ty\":\"ServiceResult\",\"kind\":\"Object\",\"description\":\"alinkappserver系统返回的通用结果类\",\"fields\":[{\"name\":\"success\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"success\"},{\"name\":\"error_code\",\"ty\":\"String\",\"description\":\"error\"},{\"name\":\"content\",\"ty\":\"Json\",\"kind\":\"Json\",\"description\":\"content\"},{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"msg\"}]}]}",
+    );
+}
+/// `alibaba.legal.case.entrust.callback`: 委托回调接口
+///
+/// Category: 法务诉讼对外API
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=53332&docType=2>
+pub mod alibaba_legal_case_entrust_callback {
+    /// Request of `alibaba.legal.case.entrust.callback`: 委托回调接口
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::cmp::PartialEq,
+        ::std::default::Default
+    )]
+    pub struct Request {
+        /// 委托id
+        pub entrust_id: ::std::option::Option<i64>,
+        /// 案件id
+        pub case_id: ::std::option::Option<i64>,
+    }
+    impl Request {
+        /// Creates the request; every param is optional.
+        pub fn new() -> Self {
+            Self {
+                entrust_id: ::std::option::Option::None,
+                case_id: ::std::option::Option::None,
+            }
+        }
+        /// 委托id
+        pub fn entrust_id(mut self, entrust_id: i64) -> Self {
+            self.entrust_id = ::std::option::Option::Some(entrust_id);
+            self
+        }
+        /// 案件id
+        pub fn case_id(mut self, case_id: i64) -> Self {
+            self.case_id = ::std::option::Option::Some(case_id);
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.case.entrust.callback";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put_opt("entrust_id", &self.entrust_id);
+            w.put_opt("case_id", &self.case_id);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                entrust_id: args.optional("entrust_id")?,
+                case_id: args.optional("case_id")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.case.entrust.callback`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// void
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub content: ::std::option::Option<::topsdk::Json>,
+        /// error_code
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub e_code: ::std::option::Option<::std::string::String>,
+        /// error_msg
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub e_msg: ::std::option::Option<::std::string::String>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.case.entrust.callback\",\"title\":\"委托回调接口\",\"description\":\"委托回调接口\",\"category\":\"法务诉讼对外API\",\"category_pkg\":\"legalcase\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=53332&docType=2\",\"response_key\":\"alibaba_legal_case_entrust_callback_response\",\"request\":[{\"name\":\"entrust_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"委托id\"},{\"name\":\"case_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"案件id\"}],\"response\":[{\"name\":\"content\",\"ty\":\"Json\",\"kind\":\"Json\",\"description\":\"void\"},{\"name\":\"e_code\",\"ty\":\"String\",\"description\":\"error_code\"},{\"name\":\"e_msg\",\"ty\":\"String\",\"description\":\"error_msg\"}]}",
+    );
+}
+/// `alibaba.legal.case.entrust.get`: 委托
+///
+/// 获取委托案件的基本信息
+///
+/// Category: 法务诉讼对外API
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=53326&docType=2>
+pub mod alibaba_legal_case_entrust_get {
+    /// Request of `alibaba.legal.case.entrust.get`: 委托
+    #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+    pub struct Request {
+        /// 委托id
+        pub entrust_id: i64,
+    }
+    impl Request {
+        /// Creates the request with its required params (`entrust_id`).
+        pub fn new(entrust_id: i64) -> Self {
+            Self { entrust_id: entrust_id }
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.case.entrust.get";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put("entrust_id", &self.entrust_id);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                entrust_id: args.required("entrust_id")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.case.entrust.get`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// alinkappserver系统返回的通用结果类
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub result: ::std::option::Option<ServiceResult>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`ServiceResult` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct ServiceResult {
+        /// content
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub content: ::std::option::Option<EntrustModel>,
+        /// error
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// error
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+    }
+    ///`EntrustModel` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct EntrustModel {
+        /// 附件
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub attachment_list: ::std::vec::Vec<FileModel>,
+        /// 案件ids
+        #[serde(deserialize_with = "::topsdk::__private::de::scalar_list")]
+        pub case_ids: ::std::vec::Vec<i64>,
+        /// 调解截止时间
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub deadline: ::std::option::Option<::topsdk::DateTime>,
+        /// 备注
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub description: ::std::option::Option<::std::string::String>,
+        /// 委托编号
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub entrust_code: ::std::option::Option<::std::string::String>,
+        /// 委托方名称
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub entrust_party: ::std::option::Option<::std::string::String>,
+        /// 委托人
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub entrust_people: ::std::option::Option<::std::string::String>,
+        /// 委托时间
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub entrust_time: ::std::option::Option<::topsdk::DateTime>,
+        /// 委托项
+        #[serde(deserialize_with = "::topsdk::__private::de::scalar_list")]
+        pub entrust_types: ::std::vec::Vec<::std::string::String>,
+        /// lvms委托编号
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub lvms_entrust_code: ::std::option::Option<::std::string::String>,
+        /// 主要负责律师
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub main_lawyer: ::std::option::Option<::std::string::String>,
+        /// 策略和建议
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub suggest: ::std::option::Option<::std::string::String>,
+        /// 供应商编号
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub supplier_code: ::std::option::Option<::std::string::String>,
+        /// 供应商名称
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub supplier_name: ::std::option::Option<::std::string::String>,
+    }
+    ///`FileModel` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct FileModel {
+        /// 文件key
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub key: ::std::option::Option<::std::string::String>,
+        /// 文件名
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.case.entrust.get\",\"title\":\"委托\",\"description\":\"获取委托案件的基本信息\",\"category\":\"法务诉讼对外API\",\"category_pkg\":\"legalcase\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=53326&docType=2\",\"response_key\":\"alibaba_legal_case_entrust_get_response\",\"request\":[{\"name\":\"entrust_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"required\":true,\"description\":\"委托id\"}],\"response\":[{\"name\":\"result\",\"ty\":\"ServiceResult\",\"kind\":\"Object\",\"description\":\"alinkappserver系统返回的通用结果类\",\"fields\":[{\"name\":\"content\",\"ty\":\"EntrustModel\",\"kind\":\"Object\",\"description\":\"content\",\"fields\":[{\"name\":\"attachment_list\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"附件\",\"fields\":[{\"name\":\"key\",\"ty\":\"String\",\"description\":\"文件key\"},{\"name\":\"name\",\"ty\":\"String\",\"description\":\"文件名\"}]},{\"name\":\"case_ids\",\"ty\":\"Number[]\",\"kind\":\"Number\",\"list\":true,\"item_name\":\"number\",\"description\":\"案件ids\"},{\"name\":\"deadline\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"调解截止时间\"},{\"name\":\"description\",\"ty\":\"String\",\"description\":\"备注\"},{\"name\":\"entrust_code\",\"ty\":\"String\",\"description\":\"委托编号\"},{\"name\":\"entrust_party\",\"ty\":\"String\",\"description\":\"委托方名称\"},{\"name\":\"entrust_people\",\"ty\":\"String\",\"description\":\"委托人\"},{\"name\":\"entrust_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"委托时间\"},{\"name\":\"entrust_types\",\"ty\":\"String[]\",\"list\":true,\"item_name\":\"string\",\"description\":\"委托项\"},{\"name\":\"lvms_entrust_code\",\"ty\":\"String\",\"description\":\"lvms委托编号\"},{\"name\":\"main_lawyer\",\"ty\":\"String\",\"description\":\"主要负责律师\"},{\"name\":\"suggest\",\"ty\":\"String\",\"description\":\"策略和建议\"},{\"name\":\"supplier_code\",\"ty\":\"String\",\"description\":\"供应商编号\"},{\"name\":\"supplier_name\",\"ty\":\"String\",\"description\":\"供应商名称\"}]},{\"name\":\"error_code\",\"ty\":\"String\",\"description\":\"error\"},{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"error\"}]}]}",
+    );
+}
+/// `alibaba.legal.case.mediate.record.save`: 新增调解结果
+///
+/// 增加调解沟通记录
+///
+/// Category: 法务诉讼对外API
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=53334&docType=2>
+pub mod alibaba_legal_case_mediate_record_save {
+    /// Request of `alibaba.legal.case.mediate.record.save`: 新增调解结果
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::cmp::PartialEq,
+        ::std::default::Default
+    )]
+    pub struct Request {
+        /// 案件id
+        pub case_id: ::std::option::Option<i64>,
+        /// 委托id
+        pub entrust_id: ::std::option::Option<i64>,
+        /// 记录
+        pub record: ::std::option::Option<MediateCommunicationModel>,
+    }
+    impl Request {
+        /// Creates the request; every param is optional.
+        pub fn new() -> Self {
+            Self {
+                case_id: ::std::option::Option::None,
+                entrust_id: ::std::option::Option::None,
+                record: ::std::option::Option::None,
+            }
+        }
+        /// 案件id
+        pub fn case_id(mut self, case_id: i64) -> Self {
+            self.case_id = ::std::option::Option::Some(case_id);
+            self
+        }
+        /// 委托id
+        pub fn entrust_id(mut self, entrust_id: i64) -> Self {
+            self.entrust_id = ::std::option::Option::Some(entrust_id);
+            self
+        }
+        /// 记录
+        pub fn record(mut self, record: MediateCommunicationModel) -> Self {
+            self.record = ::std::option::Option::Some(record);
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.case.mediate.record.save";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put_opt("case_id", &self.case_id);
+            w.put_opt("entrust_id", &self.entrust_id);
+            w.put_opt("record", &self.record);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                case_id: args.optional("case_id")?,
+                entrust_id: args.optional("entrust_id")?,
+                record: args.optional("record")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.case.mediate.record.save`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// alinkappserver系统返回的通用结果类
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub result: ::std::option::Option<ServiceResult>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`MediateCommunicationModel` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct MediateCommunicationModel {
+        /// 附件
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attachment_list: ::std::option::Option<::std::vec::Vec<FileModel>>,
+        /// 沟通记录
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub communicate_record: ::std::option::Option<::std::string::String>,
+        /// 联系电话
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contact_number: ::std::option::Option<::std::string::String>,
+        /// 调解联系人
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contact_people: ::std::option::Option<::std::string::String>,
+        /// 调解联系时间
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contact_time: ::std::option::Option<::topsdk::DateTime>,
+        /// id新增不用
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<i64>,
+        /// 调解金额
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mediate_amount: ::std::option::Option<::topsdk::Json>,
+        /// 调解阶段
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phase: ::std::option::Option<::std::string::String>,
+        /// 备注
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub remark: ::std::option::Option<::std::string::String>,
+        /// 结果
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub result: ::std::option::Option<::std::string::String>,
+        /// 结果原因
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub result_reason: ::std::option::Option<::std::string::String>,
+        /// 卖家是否要求积极应诉
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub seller_ask_respondent: ::std::option::Option<bool>,
+        /// 解决方案
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub solution: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::params::Param for MediateCommunicationModel {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    ///`FileModel` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct FileModel {
+        /// key
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub key: ::std::option::Option<::std::string::String>,
+        /// 名称
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::params::Param for FileModel {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    ///`ServiceResult` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct ServiceResult {
+        /// 调解记录id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub content: ::std::option::Option<i64>,
+        /// error
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// msg
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.case.mediate.record.save\",\"title\":\"新增调解结果\",\"description\":\"增加调解沟通记录\",\"category\":\"法务诉讼对外API\",\"category_pkg\":\"legalcase\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=53334&docType=2\",\"response_key\":\"alibaba_legal_case_mediate_record_save_response\",\"request\":[{\"name\":\"case_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"案件id\"},{\"name\":\"entrust_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"委托id\"},{\"name\":\"record\",\"ty\":\"MediateCommunicationModel\",\"kind\":\"Object\",\"description\":\"记录\",\"fields\":[{\"name\":\"attachment_list\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"附件\",\"fields\":[{\"name\":\"key\",\"ty\":\"String\",\"description\":\"key\"},{\"name\":\"name\",\"ty\":\"String\",\"description\":\"名称\"}]},{\"name\":\"communicate_record\",\"ty\":\"String\",\"description\":\"沟通记录\"},{\"name\":\"contact_number\",\"ty\":\"String\",\"description\":\"联系电话\"},{\"name\":\"contact_people\",\"ty\":\"String\",\"description\":\"调解联系人\"},{\"name\":\"contact_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"调解联系时间\"},{\"name\":\"id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"id新增不用\"},{\"name\":\"mediate_amount\",\"ty\":\"Json\",\"kind\":\"Json\",\"description\":\"调解金额\"},{\"name\":\"phase\",\"ty\":\"String\",\"description\":\"调解阶段\"},{\"name\":\"remark\",\"ty\":\"String\",\"description\":\"备注\"},{\"name\":\"result\",\"ty\":\"String\",\"description\":\"结果\"},{\"name\":\"result_reason\",\"ty\":\"String\",\"description\":\"结果原因\"},{\"name\":\"seller_ask_respondent\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"卖家是否要求积极应诉\"},{\"name\":\"solution\",\"ty\":\"String\",\"description\":\"解决方案\"}]}],\"response\":[{\"name\":\"result\",\"ty\":\"ServiceResult\",\"kind\":\"Object\",\"description\":\"alinkappserver系统返回的通用结果类\",\"fields\":[{\"name\":\"content\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"调解记录id\"},{\"name\":\"error_code\",\"ty\":\"String\",\"description\":\"error\"},{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"msg\"}]}]}",
+    );
+}
+/// `alibaba.legal.case.querystandpoint.save`: 法宝侧主动查询反馈
+///
+/// 法宝侧主动查询反馈口径,此接口只用来反馈主动查询的口径,之前推送的口径反馈不适合
+///
+/// Category: 法务诉讼对外API
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=57793&docType=2>
+pub mod alibaba_legal_case_querystandpoint_save {
+    /// Request of `alibaba.legal.case.querystandpoint.save`: 法宝侧主动查询反馈
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::cmp::PartialEq,
+        ::std::default::Default
+    )]
+    pub struct Request {
+        /// 反馈列表
+        pub feedback_request_models: ::std::option::Option<
+            ::std::vec::Vec<FeedbackRequestModel>,
+        >,
+    }
+    impl Request {
+        /// Creates the request; every param is optional.
+        pub fn new() -> Self {
+            Self {
+                feedback_request_models: ::std::option::Option::None,
+            }
+        }
+        /// 反馈列表
+        pub fn feedback_request_models(
+            mut self,
+            feedback_request_models: ::std::vec::Vec<FeedbackRequestModel>,
+        ) -> Self {
+            self.feedback_request_models = ::std::option::Option::Some(
+                feedback_request_models,
+            );
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.case.querystandpoint.save";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put_opt("feedback_request_models", &self.feedback_request_models);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                feedback_request_models: args.optional("feedback_request_models")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.case.querystandpoint.save`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// 是否反馈传成功
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub content: ::std::option::Option<bool>,
+        /// 错误编码
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_num: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`FeedbackRequestModel` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct FeedbackRequestModel {
+        /// 是否采纳,主动查询反馈必须为true
+        pub accept_flag: bool,
+        /// 答辩口径描述
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub defense_caliber: ::std::option::Option<::std::string::String>,
+        /// 委托id
+        pub entrust_id: i64,
+        /// 类型,法宝主动查询为fabao_query
+        pub feed_back_type: ::std::string::String,
+        /// 采纳理由
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reason: ::std::option::Option<::std::string::String>,
+        /// 口径id
+        pub standpoint_id: i64,
+        /// 提交人
+        pub submit_people: ::std::string::String,
+        /// 案件id
+        pub suit_id: i64,
+    }
+    impl ::topsdk::params::Param for FeedbackRequestModel {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.case.querystandpoint.save\",\"title\":\"法宝侧主动查询反馈\",\"description\":\"法宝侧主动查询反馈口径,此接口只用来反馈主动查询的口径,之前推送的口径反馈不适合\",\"category\":\"法务诉讼对外API\",\"category_pkg\":\"legalcase\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=57793&docType=2\",\"response_key\":\"alibaba_legal_case_querystandpoint_save_response\",\"request\":[{\"name\":\"feedback_request_models\",\"ty\":\"FeedbackRequestModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"feedback_request_model\",\"description\":\"反馈列表\",\"constraints\":{\"max_list_size\":999},\"fields\":[{\"name\":\"accept_flag\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"required\":true,\"description\":\"是否采纳,主动查询反馈必须为true\"},{\"name\":\"defense_caliber\",\"ty\":\"String\",\"description\":\"答辩口径描述\"},{\"name\":\"entrust_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"required\":true,\"description\":\"委托id\"},{\"name\":\"feed_back_type\",\"ty\":\"String\",\"required\":true,\"description\":\"类型,法宝主动查询为fabao_query\"},{\"name\":\"reason\",\"ty\":\"String\",\"description\":\"采纳理由\"},{\"name\":\"standpoint_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"required\":true,\"description\":\"口径id\"},{\"name\":\"submit_people\",\"ty\":\"String\",\"required\":true,\"description\":\"提交人\"},{\"name\":\"suit_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"required\":true,\"description\":\"案件id\"}]}],\"response\":[{\"name\":\"content\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"是否反馈传成功\"},{\"name\":\"error_num\",\"ty\":\"String\",\"description\":\"错误编码\"},{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"错误信息\"}]}",
+    );
+}
+/// `alibaba.legal.case.standpoint.feedback`: 新增或更新 反馈口径(采纳口径/不采纳口径)
+///
+/// Category: 法务诉讼对外API
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=55575&docType=2>
+pub mod alibaba_legal_case_standpoint_feedback {
+    /// Request of `alibaba.legal.case.standpoint.feedback`: 新增或更新 反馈口径(采纳口径/不采纳口径)
+    #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+    pub struct Request {
+        /// 反馈对象
+        pub feedback_request_model: FeedbackRequestModel,
+    }
+    impl Request {
+        /// Creates the request with its required params (`feedback_request_model`).
+        pub fn new(feedback_request_model: FeedbackRequestModel) -> Self {
+            Self {
+                feedback_request_model: feedback_request_model,
+            }
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.case.standpoint.feedback";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put("feedback_request_model", &self.feedback_request_model);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                feedback_request_model: args.required("feedback_request_model")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.case.standpoint.feedback`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// success
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub is_success: ::std::option::Option<bool>,
+        /// 错误编码
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub errcode: ::std::option::Option<::std::string::String>,
+        /// 成功失败 true/false
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub content: ::std::option::Option<bool>,
+        /// 错误信息描述
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub errmsg: ::std::option::Option<::std::string::String>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`FeedbackRequestModel` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct FeedbackRequestModel {
+        /// 实际答辩口径
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub defense_caliber: ::std::option::Option<::std::string::String>,
+        /// 不采纳理由
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reason: ::std::option::Option<::std::string::String>,
+        /// 是否采纳标志 true 为采纳 , false 为不采纳
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub accept_flag: ::std::option::Option<bool>,
+        /// 案件id
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub suit_id: ::std::option::Option<i64>,
+        /// 委托id
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub entrust_id: ::std::option::Option<i64>,
+        /// 观点id
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub standpoint_id: ::std::option::Option<i64>,
+        /// 观点版本
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version: ::std::option::Option<i64>,
+        /// 提交人
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub submit_people: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::params::Param for FeedbackRequestModel {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.case.standpoint.feedback\",\"title\":\"新增或更新 反馈口径(采纳口径/不采纳口径)\",\"description\":\"新增或更新 反馈口径(采纳口径/不采纳口径)\",\"category\":\"法务诉讼对外API\",\"category_pkg\":\"legalcase\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=55575&docType=2\",\"response_key\":\"alibaba_legal_case_standpoint_feedback_response\",\"request\":[{\"name\":\"feedback_request_model\",\"ty\":\"FeedbackRequestModel\",\"kind\":\"Object\",\"required\":true,\"description\":\"反馈对象\",\"fields\":[{\"name\":\"defense_caliber\",\"ty\":\"String\",\"description\":\"实际答辩口径\"},{\"name\":\"reason\",\"ty\":\"String\",\"description\":\"不采纳理由\"},{\"name\":\"accept_flag\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"是否采纳标志 true 为采纳 , false 为不采纳\"},{\"name\":\"suit_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"案件id\"},{\"name\":\"entrust_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"委托id\"},{\"name\":\"standpoint_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"观点id\"},{\"name\":\"version\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"观点版本\"},{\"name\":\"submit_people\",\"ty\":\"String\",\"description\":\"提交人\"}]}],\"response\":[{\"name\":\"is_success\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"success\"},{\"name\":\"errcode\",\"ty\":\"String\",\"description\":\"错误编码\"},{\"name\":\"content\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"成功失败 true/false\"},{\"name\":\"errmsg\",\"ty\":\"String\",\"description\":\"错误信息描述\"}]}",
+    );
+}
+/// `alibaba.legal.case.standpoint.queryref`: 查询推送口径信息
+///
+/// Category: 法务诉讼对外API
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=55577&docType=2>
+pub mod alibaba_legal_case_standpoint_queryref {
+    /// Request of `alibaba.legal.case.standpoint.queryref`: 查询推送口径信息
+    #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+    pub struct Request {
+        /// 案件id
+        pub suit_id: i64,
+        /// 委托id
+        pub entrust_id: i64,
+        /// 查询的口径id列表
+        pub standpoint_ids: ::std::vec::Vec<::std::string::String>,
+    }
+    impl Request {
+        /// Creates the request with its required params (`suit_id`, `entrust_id`, `standpoint_ids`).
+        pub fn new(
+            suit_id: i64,
+            entrust_id: i64,
+            standpoint_ids: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                suit_id: suit_id,
+                entrust_id: entrust_id,
+                standpoint_ids: standpoint_ids
+                    .into_iter()
+                    .map(|item| ::std::convert::Into::into(item))
+                    .collect(),
+            }
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.case.standpoint.queryref";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put("suit_id", &self.suit_id);
+            w.put("entrust_id", &self.entrust_id);
+            w.put("standpoint_ids", &self.standpoint_ids);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                suit_id: args.required("suit_id")?,
+                entrust_id: args.required("entrust_id")?,
+                standpoint_ids: args.required("standpoint_ids")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.case.standpoint.queryref`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// alinkappserver系统返回的通用结果类
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub result: ::std::option::Option<ServiceResult>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`ServiceResult` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct ServiceResult {
+        /// 是否成功
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub is_success: ::std::option::Option<bool>,
+        /// 错误编码
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub errcode: ::std::option::Option<::std::string::String>,
+        /// 查询关联口径model
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub contents: ::std::vec::Vec<RefStandpointModel>,
+        /// 错误信息
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub errmsg: ::std::option::Option<::std::string::String>,
+    }
+    ///`RefStandpointModel` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct RefStandpointModel {
+        /// 案件id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub suit_id: ::std::option::Option<i64>,
+        /// 委托id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub entrust_id: ::std::option::Option<i64>,
+        /// 口径id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub standpoint_id: ::std::option::Option<i64>,
+        /// 口径描述
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub standpoint_desc: ::std::option::Option<::std::string::String>,
+        /// 答辩口径
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub defense_caliber: ::std::option::Option<::std::string::String>,
+        /// 口径版本
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub version: ::std::option::Option<i64>,
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.case.standpoint.queryref\",\"title\":\"查询推送口径信息\",\"description\":\"查询推送口径信息\",\"category\":\"法务诉讼对外API\",\"category_pkg\":\"legalcase\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=55577&docType=2\",\"response_key\":\"alibaba_legal_case_standpoint_queryref_response\",\"request\":[{\"name\":\"suit_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"required\":true,\"description\":\"案件id\"},{\"name\":\"entrust_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"required\":true,\"description\":\"委托id\"},{\"name\":\"standpoint_ids\",\"ty\":\"String[]\",\"list\":true,\"required\":true,\"item_name\":\"string\",\"description\":\"查询的口径id列表\",\"constraints\":{\"max_list_size\":999}}],\"response\":[{\"name\":\"result\",\"ty\":\"ServiceResult\",\"kind\":\"Object\",\"description\":\"alinkappserver系统返回的通用结果类\",\"fields\":[{\"name\":\"is_success\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"是否成功\"},{\"name\":\"errcode\",\"ty\":\"String\",\"description\":\"错误编码\"},{\"name\":\"contents\",\"ty\":\"RefStandpointModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"ref_standpoint_model\",\"description\":\"查询关联口径model\",\"fields\":[{\"name\":\"suit_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"案件id\"},{\"name\":\"entrust_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"委托id\"},{\"name\":\"standpoint_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"口径id\"},{\"name\":\"standpoint_desc\",\"ty\":\"String\",\"description\":\"口径描述\"},{\"name\":\"defense_caliber\",\"ty\":\"String\",\"description\":\"答辩口径\"},{\"name\":\"version\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"口径版本\"}]},{\"name\":\"errmsg\",\"ty\":\"String\",\"description\":\"错误信息\"}]}]}",
+    );
+}
+/// `alibaba.legal.case.standpoint.querystandpoint`: 主动查询口径
+///
+/// 为法宝侧提供主动查询口径功能,有利于规范外部律师答辩口径.
+///
+/// Category: 法务诉讼对外API
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=57792&docType=2>
+pub mod alibaba_legal_case_standpoint_querystandpoint {
+    /// Request of `alibaba.legal.case.standpoint.querystandpoint`: 主动查询口径
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::cmp::PartialEq,
+        ::std::default::Default
+    )]
+    pub struct Request {
+        /// 口径搜索关键字
+        pub keyword: ::std::option::Option<::std::string::String>,
+        /// 供应商id
+        pub supplier_id: ::std::option::Option<::std::string::String>,
+        /// 当前页
+        pub page_num: ::std::option::Option<i64>,
+        /// 页大小
+        pub page_size: ::std::option::Option<i64>,
+    }
+    impl Request {
+        /// Creates the request; every param is optional.
+        pub fn new() -> Self {
+            Self {
+                keyword: ::std::option::Option::None,
+                supplier_id: ::std::option::Option::None,
+                page_num: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+            }
+        }
+        /// 口径搜索关键字
+        pub fn keyword(
+            mut self,
+            keyword: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.keyword = ::std::option::Option::Some(keyword.into());
+            self
+        }
+        /// 供应商id
+        pub fn supplier_id(
+            mut self,
+            supplier_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.supplier_id = ::std::option::Option::Some(supplier_id.into());
+            self
+        }
+        /// 当前页
+        pub fn page_num(mut self, page_num: i64) -> Self {
+            self.page_num = ::std::option::Option::Some(page_num);
+            self
+        }
+        /// 页大小
+        pub fn page_size(mut self, page_size: i64) -> Self {
+            self.page_size = ::std::option::Option::Some(page_size);
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.case.standpoint.querystandpoint";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put_opt("keyword", &self.keyword);
+            w.put_opt("supplier_id", &self.supplier_id);
+            w.put_opt("page_num", &self.page_num);
+            w.put_opt("page_size", &self.page_size);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                keyword: args.optional("keyword")?,
+                supplier_id: args.optional("supplier_id")?,
+                page_num: args.optional("page_num")?,
+                page_size: args.optional("page_size")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.case.standpoint.querystandpoint`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// 接口返回model
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub result: ::std::option::Option<Result>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`Result` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Result {
+        /// 是否成功
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code: ::std::option::Option<i64>,
+        /// 返回内容
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub content: ::std::option::Option<Page>,
+        /// 错误信息
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+    }
+    ///`Page` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Page {
+        /// 当前页
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub current_page: ::std::option::Option<i64>,
+        /// 返回列表
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub datas: ::std::vec::Vec<StandpointSearchDto>,
+        /// 总数
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    ///`StandpointSearchDto` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct StandpointSearchDto {
+        /// 答辩口径
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub defense_caliber: ::std::option::Option<::std::string::String>,
+        /// 生成时间
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub gmt_create: ::std::option::Option<::topsdk::DateTime>,
+        /// 口径id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub id: ::std::option::Option<i64>,
+        /// 扩展属性列表
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub options: ::std::vec::Vec<Option>,
+        /// 口径描述
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub standpoint_desc: ::std::option::Option<::std::string::String>,
+    }
+    ///`Option` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Option {
+        /// 标题值
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub title: ::std::option::Option<::std::string::String>,
+        /// 属性值
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub value: ::std::option::Option<::std::string::String>,
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.case.standpoint.querystandpoint\",\"title\":\"主动查询口径\",\"description\":\"为法宝侧提供主动查询口径功能,有利于规范外部律师答辩口径.\",\"category\":\"法务诉讼对外API\",\"category_pkg\":\"legalcase\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=57792&docType=2\",\"response_key\":\"alibaba_legal_case_standpoint_querystandpoint_response\",\"request\":[{\"name\":\"keyword\",\"ty\":\"String\",\"description\":\"口径搜索关键字\"},{\"name\":\"supplier_id\",\"ty\":\"String\",\"description\":\"供应商id\"},{\"name\":\"page_num\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"当前页\"},{\"name\":\"page_size\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"页大小\"}],\"response\":[{\"name\":\"result\",\"ty\":\"Result\",\"kind\":\"Object\",\"description\":\"接口返回model\",\"fields\":[{\"name\":\"success\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"是否成功\"},{\"name\":\"error_code\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"错误码\"},{\"name\":\"content\",\"ty\":\"Page\",\"kind\":\"Object\",\"description\":\"返回内容\",\"fields\":[{\"name\":\"current_page\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"当前页\"},{\"name\":\"datas\",\"ty\":\"StandpointSearchDto[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"standpoint_search_dto\",\"description\":\"返回列表\",\"fields\":[{\"name\":\"defense_caliber\",\"ty\":\"String\",\"description\":\"答辩口径\"},{\"name\":\"gmt_create\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"生成时间\"},{\"name\":\"id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"口径id\"},{\"name\":\"options\",\"ty\":\"Option[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"option\",\"description\":\"扩展属性列表\",\"fields\":[{\"name\":\"title\",\"ty\":\"String\",\"description\":\"标题值\"},{\"name\":\"value\",\"ty\":\"String\",\"description\":\"属性值\"}]},{\"name\":\"standpoint_desc\",\"ty\":\"String\",\"description\":\"口径描述\"}]},{\"name\":\"total_count\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"总数\"}]},{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"错误信息\"}]}]}",
+    );
+}
+/// `alibaba.legal.case.standpoint.savestandpoint`: 新增反馈口径
+///
+/// 新增反馈口径 ,从外部接受反馈的口径
+///
+/// Category: 法务诉讼对外API
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=55576&docType=2>
+pub mod alibaba_legal_case_standpoint_savestandpoint {
+    /// Request of `alibaba.legal.case.standpoint.savestandpoint`: 新增反馈口径
+    #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+    pub struct Request {
+        /// 答辩口径
+        pub defense_caliber: ::std::string::String,
+        /// 口径描述
+        pub standpoint_desc: ::std::string::String,
+        /// 案件id
+        pub suit_id: i64,
+        /// 委托id
+        pub entrust_id: i64,
+        /// 提交人
+        pub submit_people: ::std::option::Option<::std::string::String>,
+    }
+    impl Request {
+        /// Creates the request with its required params (`defense_caliber`, `standpoint_desc`, `suit_id`, `entrust_id`).
+        pub fn new(
+            defense_caliber: impl ::std::convert::Into<::std::string::String>,
+            standpoint_desc: impl ::std::convert::Into<::std::string::String>,
+            suit_id: i64,
+            entrust_id: i64,
+        ) -> Self {
+            Self {
+                defense_caliber: defense_caliber.into(),
+                standpoint_desc: standpoint_desc.into(),
+                suit_id: suit_id,
+                entrust_id: entrust_id,
+                submit_people: ::std::option::Option::None,
+            }
+        }
+        /// 提交人
+        pub fn submit_people(
+            mut self,
+            submit_people: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.submit_people = ::std::option::Option::Some(submit_people.into());
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.case.standpoint.savestandpoint";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put("defense_caliber", &self.defense_caliber);
+            w.put("standpoint_desc", &self.standpoint_desc);
+            w.put("suit_id", &self.suit_id);
+            w.put("entrust_id", &self.entrust_id);
+            w.put_opt("submit_people", &self.submit_people);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                defense_caliber: args.required("defense_caliber")?,
+                standpoint_desc: args.required("standpoint_desc")?,
+                suit_id: args.required("suit_id")?,
+                entrust_id: args.required("entrust_id")?,
+                submit_people: args.optional("submit_people")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.case.standpoint.savestandpoint`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// success
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub is_success: ::std::option::Option<bool>,
+        /// 错误编码
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub errcode: ::std::option::Option<::std::string::String>,
+        /// 反馈的新增口径id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub content: ::std::option::Option<i64>,
+        /// 错误描述
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub errmsg: ::std::option::Option<::std::string::String>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.case.standpoint.savestandpoint\",\"title\":\"新增反馈口径\",\"description\":\"新增反馈口径 ,从外部接受反馈的口径\",\"category\":\"法务诉讼对外API\",\"category_pkg\":\"legalcase\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=55576&docType=2\",\"response_key\":\"alibaba_legal_case_standpoint_savestandpoint_response\",\"request\":[{\"name\":\"defense_caliber\",\"ty\":\"String\",\"required\":true,\"description\":\"答辩口径\"},{\"name\":\"standpoint_desc\",\"ty\":\"String\",\"required\":true,\"description\":\"口径描述\"},{\"name\":\"suit_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"required\":true,\"description\":\"案件id\"},{\"name\":\"entrust_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"required\":true,\"description\":\"委托id\"},{\"name\":\"submit_people\",\"ty\":\"String\",\"description\":\"提交人\"}],\"response\":[{\"name\":\"is_success\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"success\"},{\"name\":\"errcode\",\"ty\":\"String\",\"description\":\"错误编码\"},{\"name\":\"content\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"反馈的新增口径id\"},{\"name\":\"errmsg\",\"ty\":\"String\",\"description\":\"错误描述\"}]}",
+    );
+}
+/// `alibaba.legal.newdraftstandpoint.query`: 未采纳口径查询(新)
+///
+/// Category: 司法开放平台
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=65037&docType=2>
+pub mod alibaba_legal_newdraftstandpoint_query {
+    /// Request of `alibaba.legal.newdraftstandpoint.query`: 未采纳口径查询(新)
+    #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+    pub struct Request {
+        /// 业务系统实体id
+        pub busi_id: ::std::string::String,
+        /// 页号
+        pub page_num: ::std::option::Option<i64>,
+        /// 页大小
+        pub page_size: ::std::option::Option<i64>,
+        /// 系统标识
+        pub input_system_code: ::std::option::Option<::std::string::String>,
+    }
+    impl Request {
+        /// Creates the request with its required params (`busi_id`).
+        pub fn new(busi_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                busi_id: busi_id.into(),
+                page_num: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                input_system_code: ::std::option::Option::None,
+            }
+        }
+        /// 页号
+        pub fn page_num(mut self, page_num: i64) -> Self {
+            self.page_num = ::std::option::Option::Some(page_num);
+            self
+        }
+        /// 页大小
+        pub fn page_size(mut self, page_size: i64) -> Self {
+            self.page_size = ::std::option::Option::Some(page_size);
+            self
+        }
+        /// 系统标识
+        pub fn input_system_code(
+            mut self,
+            input_system_code: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.input_system_code = ::std::option::Option::Some(
+                input_system_code.into(),
+            );
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.newdraftstandpoint.query";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put("busi_id", &self.busi_id);
+            w.put_opt("page_num", &self.page_num);
+            w.put_opt("page_size", &self.page_size);
+            w.put_opt("input_system_code", &self.input_system_code);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                busi_id: args.required("busi_id")?,
+                page_num: args.optional("page_num")?,
+                page_size: args.optional("page_size")?,
+                input_system_code: args.optional("input_system_code")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.newdraftstandpoint.query`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// 是否成功
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub success_res: ::std::option::Option<bool>,
+        /// 返回状态
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code_res: ::std::option::Option<i64>,
+        /// 分页对象
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub content: ::std::option::Option<Page>,
+        /// 100
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`Page` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Page {
+        /// 未采纳口径对象
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub data: ::std::vec::Vec<StandpointDraftOutPutDto>,
+        /// 1
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub current_page: ::std::option::Option<i64>,
+        /// 10
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    ///`StandpointDraftOutPutDto` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct StandpointDraftOutPutDto {
+        /// id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub id: ::std::option::Option<i64>,
+        /// 创建时间
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub gmt_create: ::std::option::Option<::std::string::String>,
+        /// 创建人
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub creator: ::std::option::Option<::std::string::String>,
+        /// 口径表述
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub standpoint_desc: ::std::option::Option<::std::string::String>,
+        /// 建议口径
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub defense_caliber: ::std::option::Option<::std::string::String>,
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.newdraftstandpoint.query\",\"title\":\"未采纳口径查询(新)\",\"description\":\"未采纳口径查询(新)\",\"category\":\"司法开放平台\",\"category_pkg\":\"legalsuit\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=65037&docType=2\",\"response_key\":\"alibaba_legal_newdraftstandpoint_query_response\",\"request\":[{\"name\":\"busi_id\",\"ty\":\"String\",\"required\":true,\"description\":\"业务系统实体id\"},{\"name\":\"page_num\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"页号\"},{\"name\":\"page_size\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"页大小\"},{\"name\":\"input_system_code\",\"ty\":\"String\",\"description\":\"系统标识\"}],\"response\":[{\"name\":\"success_res\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"是否成功\"},{\"name\":\"error_code_res\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"返回状态\"},{\"name\":\"content\",\"ty\":\"Page\",\"kind\":\"Object\",\"description\":\"分页对象\",\"fields\":[{\"name\":\"data\",\"ty\":\"StandpointDraftOutPutDto[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"standpoint_draft_out_put_dto\",\"description\":\"未采纳口径对象\",\"fields\":[{\"name\":\"id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"id\"},{\"name\":\"gmt_create\",\"ty\":\"String\",\"description\":\"创建时间\"},{\"name\":\"creator\",\"ty\":\"String\",\"description\":\"创建人\"},{\"name\":\"standpoint_desc\",\"ty\":\"String\",\"description\":\"口径表述\"},{\"name\":\"defense_caliber\",\"ty\":\"String\",\"description\":\"建议口径\"}]},{\"name\":\"current_page\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"1\"},{\"name\":\"total_count\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"10\"}]},{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"100\"}]}",
+    );
+}
+/// `alibaba.legal.standpoint.collectionstandpoint.query`: 查询收藏口径
+///
+/// Category: 司法开放平台
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=66887&docType=2>
+pub mod alibaba_legal_standpoint_collectionstandpoint_query {
+    /// Request of `alibaba.legal.standpoint.collectionstandpoint.query`: 查询收藏口径
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::cmp::PartialEq,
+        ::std::default::Default
+    )]
+    pub struct Request {
+        /// 系统标识
+        pub input_system_code: ::std::option::Option<::std::string::String>,
+        /// 操作人
+        pub operate_work_no: ::std::option::Option<::std::string::String>,
+        /// 实体id
+        pub busi_id: ::std::option::Option<::std::string::String>,
+        /// 页数
+        pub page_num: ::std::option::Option<i64>,
+        /// 页大小
+        pub page_size: ::std::option::Option<i64>,
+    }
+    impl Request {
+        /// Creates the request; every param is optional.
+        pub fn new() -> Self {
+            Self {
+                input_system_code: ::std::option::Option::None,
+                operate_work_no: ::std::option::Option::None,
+                busi_id: ::std::option::Option::None,
+                page_num: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+            }
+        }
+        /// 系统标识
+        pub fn input_system_code(
+            mut self,
+            input_system_code: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.input_system_code = ::std::option::Option::Some(
+                input_system_code.into(),
+            );
+            self
+        }
+        /// 操作人
+        pub fn operate_work_no(
+            mut self,
+            operate_work_no: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.operate_work_no = ::std::option::Option::Some(operate_work_no.into());
+            self
+        }
+        /// 实体id
+        pub fn busi_id(
+            mut self,
+            busi_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.busi_id = ::std::option::Option::Some(busi_id.into());
+            self
+        }
+        /// 页数
+        pub fn page_num(mut self, page_num: i64) -> Self {
+            self.page_num = ::std::option::Option::Some(page_num);
+            self
+        }
+        /// 页大小
+        pub fn page_size(mut self, page_size: i64) -> Self {
+            self.page_size = ::std::option::Option::Some(page_size);
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.standpoint.collectionstandpoint.query";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put_opt("input_system_code", &self.input_system_code);
+            w.put_opt("operate_work_no", &self.operate_work_no);
+            w.put_opt("busi_id", &self.busi_id);
+            w.put_opt("page_num", &self.page_num);
+            w.put_opt("page_size", &self.page_size);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                input_system_code: args.optional("input_system_code")?,
+                operate_work_no: args.optional("operate_work_no")?,
+                busi_id: args.optional("busi_id")?,
+                page_num: args.optional("page_num")?,
+                page_size: args.optional("page_size")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.standpoint.collectionstandpoint.query`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// 系统错误
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// true
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub success_res: ::std::option::Option<bool>,
+        /// 500
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code_res: ::std::option::Option<i64>,
+        /// 收藏口径
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub content: ::std::option::Option<Page>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`Page` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Page {
+        /// 数据
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub data: ::std::vec::Vec<StandpointOutPutDto>,
+        /// 当前页
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub current_page: ::std::option::Option<i64>,
+        /// 页大小
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    ///`StandpointOutPutDto` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct StandpointOutPutDto {
+        /// 场景结构
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub scenes_struct: ::std::option::Option<::std::string::String>,
+        /// 表格
+        #[serde(deserialize_with = "::topsdk::__private::de::scalar_list")]
+        pub table_str: ::std::vec::Vec<::std::string::String>,
+        /// 场景id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub scenes_id: ::std::option::Option<i64>,
+        /// 是否收藏
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub is_collection: ::std::option::Option<bool>,
+        /// 衍生口径数量
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub derive_count: ::std::option::Option<i64>,
+        /// 标签
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub label: ::std::option::Option<::std::string::String>,
+        /// 创建日期
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub gmt_create: ::std::option::Option<::std::string::String>,
+        /// 表格
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub table_schema: ::std::option::Option<::std::string::String>,
+        /// 口径
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub defense_caliber: ::std::option::Option<::std::string::String>,
+        /// 描述
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub standpoint_desc: ::std::option::Option<::std::string::String>,
+        /// 标签
+        #[serde(deserialize_with = "::topsdk::__private::de::scalar_list")]
+        pub standpoint_labels: ::std::vec::Vec<::std::string::String>,
+        /// 拓展字段
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub options: ::std::vec::Vec<Options>,
+        /// 场景名称
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub scenes_name: ::std::option::Option<::std::string::String>,
+        /// 引用数量
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub referenced_count: ::std::option::Option<i64>,
+        /// 口径id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub id: ::std::option::Option<i64>,
+        /// 创建人
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub creater_worker_no: ::std::option::Option<::std::string::String>,
+    }
+    ///`Options` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Options {
+        /// 标识
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 标题
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub title: ::std::option::Option<::std::string::String>,
+        /// 类型
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub r#type: ::std::option::Option<::std::string::String>,
+        /// 值
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub value: ::std::option::Option<::std::string::String>,
+        /// 文件
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub file_values: ::std::vec::Vec<FileValues>,
+    }
+    ///`FileValues` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct FileValues {
+        /// 文件名
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub file_name: ::std::option::Option<::std::string::String>,
+        /// 预览地址
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub preview_url: ::std::option::Option<::std::string::String>,
+        /// 下载地址
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub download_url: ::std::option::Option<::std::string::String>,
+        /// 文件类型
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub file_type: ::std::option::Option<::std::string::String>,
+        /// 文件id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub file_id: ::std::option::Option<i64>,
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.standpoint.collectionstandpoint.query\",\"title\":\"查询收藏口径\",\"description\":\"查询收藏口径\",\"category\":\"司法开放平台\",\"category_pkg\":\"legalsuit\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=66887&docType=2\",\"response_key\":\"alibaba_legal_standpoint_collectionstandpoint_query_response\",\"request\":[{\"name\":\"input_system_code\",\"ty\":\"String\",\"description\":\"系统标识\"},{\"name\":\"operate_work_no\",\"ty\":\"String\",\"description\":\"操作人\"},{\"name\":\"busi_id\",\"ty\":\"String\",\"description\":\"实体id\"},{\"name\":\"page_num\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"页数\"},{\"name\":\"page_size\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"页大小\"}],\"response\":[{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"系统错误\"},{\"name\":\"success_res\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"true\"},{\"name\":\"error_code_res\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"500\"},{\"name\":\"content\",\"ty\":\"Page\",\"kind\":\"Object\",\"description\":\"收藏口径\",\"fields\":[{\"name\":\"data\",\"ty\":\"StandpointOutPutDto[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"standpoint_out_put_dto\",\"description\":\"数据\",\"fields\":[{\"name\":\"scenes_struct\",\"ty\":\"String\",\"description\":\"场景结构\"},{\"name\":\"table_str\",\"ty\":\"String[]\",\"list\":true,\"item_name\":\"string\",\"description\":\"表格\"},{\"name\":\"scenes_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"场景id\"},{\"name\":\"is_collection\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"是否收藏\"},{\"name\":\"derive_count\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"衍生口径数量\"},{\"name\":\"label\",\"ty\":\"String\",\"description\":\"标签\"},{\"name\":\"gmt_create\",\"ty\":\"String\",\"description\":\"创建日期\"},{\"name\":\"table_schema\",\"ty\":\"String\",\"description\":\"表格\"},{\"name\":\"defense_caliber\",\"ty\":\"String\",\"description\":\"口径\"},{\"name\":\"standpoint_desc\",\"ty\":\"String\",\"description\":\"描述\"},{\"name\":\"standpoint_labels\",\"ty\":\"String[]\",\"list\":true,\"item_name\":\"string\",\"description\":\"标签\"},{\"name\":\"options\",\"ty\":\"Options[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"options\",\"description\":\"拓展字段\",\"fields\":[{\"name\":\"code\",\"ty\":\"String\",\"description\":\"标识\"},{\"name\":\"title\",\"ty\":\"String\",\"description\":\"标题\"},{\"name\":\"type\",\"ty\":\"String\",\"description\":\"类型\"},{\"name\":\"value\",\"ty\":\"String\",\"description\":\"值\"},{\"name\":\"file_values\",\"ty\":\"FileValues[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_values\",\"description\":\"文件\",\"fields\":[{\"name\":\"file_name\",\"ty\":\"String\",\"description\":\"文件名\"},{\"name\":\"preview_url\",\"ty\":\"String\",\"description\":\"预览地址\"},{\"name\":\"download_url\",\"ty\":\"String\",\"description\":\"下载地址\"},{\"name\":\"file_type\",\"ty\":\"String\",\"description\":\"文件类型\"},{\"name\":\"file_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"文件id\"}]}]},{\"name\":\"scenes_name\",\"ty\":\"String\",\"description\":\"场景名称\"},{\"name\":\"referenced_count\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"引用数量\"},{\"name\":\"id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"口径id\"},{\"name\":\"creater_worker_no\",\"ty\":\"String\",\"description\":\"创建人\"}]},{\"name\":\"current_page\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"当前页\"},{\"name\":\"total_count\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"页大小\"}]}]}",
+    );
+}
+/// `alibaba.legal.standpoint.delete`: 删除关联口径
+///
+/// Category: 司法开放平台
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=64366&docType=2>
+pub mod alibaba_legal_standpoint_delete {
+    /// Request of `alibaba.legal.standpoint.delete`: 删除关联口径
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::cmp::PartialEq,
+        ::std::default::Default
+    )]
+    pub struct Request {
+        /// 关联id
+        pub refrence_id: ::std::option::Option<i64>,
+        /// 工号
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// 系统标识
+        pub input_system_code: ::std::option::Option<::std::string::String>,
+    }
+    impl Request {
+        /// Creates the request; every param is optional.
+        pub fn new() -> Self {
+            Self {
+                refrence_id: ::std::option::Option::None,
+                user_id: ::std::option::Option::None,
+                input_system_code: ::std::option::Option::None,
+            }
+        }
+        /// 关联id
+        pub fn refrence_id(mut self, refrence_id: i64) -> Self {
+            self.refrence_id = ::std::option::Option::Some(refrence_id);
+            self
+        }
+        /// 工号
+        pub fn user_id(
+            mut self,
+            user_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_id = ::std::option::Option::Some(user_id.into());
+            self
+        }
+        /// 系统标识
+        pub fn input_system_code(
+            mut self,
+            input_system_code: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.input_system_code = ::std::option::Option::Some(
+                input_system_code.into(),
+            );
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.standpoint.delete";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put_opt("refrence_id", &self.refrence_id);
+            w.put_opt("user_id", &self.user_id);
+            w.put_opt("input_system_code", &self.input_system_code);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                refrence_id: args.optional("refrence_id")?,
+                user_id: args.optional("user_id")?,
+                input_system_code: args.optional("input_system_code")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.standpoint.delete`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// 是否成功
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub success_res: ::std::option::Option<bool>,
+        /// 状态code
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code_res: ::std::option::Option<i64>,
+        /// 返回内容
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub content: ::std::option::Option<bool>,
+        /// 状态描述
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.standpoint.delete\",\"title\":\"删除关联口径\",\"description\":\"删除关联口径\",\"category\":\"司法开放平台\",\"category_pkg\":\"legalsuit\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=64366&docType=2\",\"response_key\":\"alibaba_legal_standpoint_delete_response\",\"request\":[{\"name\":\"refrence_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"关联id\"},{\"name\":\"user_id\",\"ty\":\"String\",\"description\":\"工号\"},{\"name\":\"input_system_code\",\"ty\":\"String\",\"description\":\"系统标识\"}],\"response\":[{\"name\":\"success_res\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"是否成功\"},{\"name\":\"error_code_res\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"状态code\"},{\"name\":\"content\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"返回内容\"},{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"状态描述\"}]}",
+    );
+}
+/// `alibaba.legal.standpoint.derivestandpoint.query`: 查询衍生口径
+///
+/// Category: 司法开放平台
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=66885&docType=2>
+pub mod alibaba_legal_standpoint_derivestandpoint_query {
+    /// Request of `alibaba.legal.standpoint.derivestandpoint.query`: 查询衍生口径
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::cmp::PartialEq,
+        ::std::default::Default
+    )]
+    pub struct Request {
+        /// 系统标识
+        pub input_system_code: ::std::option::Option<::std::string::String>,
+        /// 口径id
+        pub standpoint_id: ::std::option::Option<i64>,
+        /// 操作人
+        pub operate_work_no: ::std::option::Option<::std::string::String>,
+        /// 业务id
+        pub busi_id: ::std::option::Option<::std::string::String>,
+        /// 当前页
+        pub page_num: ::std::option::Option<i64>,
+        /// 页大小
+        pub page_size: ::std::option::Option<i64>,
+    }
+    impl Request {
+        /// Creates the request; every param is optional.
+        pub fn new() -> Self {
+            Self {
+                input_system_code: ::std::option::Option::None,
+                standpoint_id: ::std::option::Option::None,
+                operate_work_no: ::std::option::Option::None,
+                busi_id: ::std::option::Option::None,
+                page_num: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+            }
+        }
+        /// 系统标识
+        pub fn input_system_code(
+            mut self,
+            input_system_code: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.input_system_code = ::std::option::Option::Some(
+                input_system_code.into(),
+            );
+            self
+        }
+        /// 口径id
+        pub fn standpoint_id(mut self, standpoint_id: i64) -> Self {
+            self.standpoint_id = ::std::option::Option::Some(standpoint_id);
+            self
+        }
+        /// 操作人
+        pub fn operate_work_no(
+            mut self,
+            operate_work_no: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.operate_work_no = ::std::option::Option::Some(operate_work_no.into());
+            self
+        }
+        /// 业务id
+        pub fn busi_id(
+            mut self,
+            busi_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.busi_id = ::std::option::Option::Some(busi_id.into());
+            self
+        }
+        /// 当前页
+        pub fn page_num(mut self, page_num: i64) -> Self {
+            self.page_num = ::std::option::Option::Some(page_num);
+            self
+        }
+        /// 页大小
+        pub fn page_size(mut self, page_size: i64) -> Self {
+            self.page_size = ::std::option::Option::Some(page_size);
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.standpoint.derivestandpoint.query";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put_opt("input_system_code", &self.input_system_code);
+            w.put_opt("standpoint_id", &self.standpoint_id);
+            w.put_opt("operate_work_no", &self.operate_work_no);
+            w.put_opt("busi_id", &self.busi_id);
+            w.put_opt("page_num", &self.page_num);
+            w.put_opt("page_size", &self.page_size);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                input_system_code: args.optional("input_system_code")?,
+                standpoint_id: args.optional("standpoint_id")?,
+                operate_work_no: args.optional("operate_work_no")?,
+                busi_id: args.optional("busi_id")?,
+                page_num: args.optional("page_num")?,
+                page_size: args.optional("page_size")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.standpoint.derivestandpoint.query`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// 错误描述
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// 成功
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub success_res: ::std::option::Option<bool>,
+        /// 错误码
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code_res: ::std::option::Option<i64>,
+        /// 衍生口径
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub content: ::std::option::Option<Page>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`Page` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Page {
+        /// 衍生口径
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub data: ::std::vec::Vec<StandpointOutPutDto>,
+        /// 当前页
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub current_page: ::std::option::Option<i64>,
+        /// 总数
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    ///`StandpointOutPutDto` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct StandpointOutPutDto {
+        /// 场景结构
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub scenes_struct: ::std::option::Option<::std::string::String>,
+        /// 表格
+        #[serde(deserialize_with = "::topsdk::__private::de::scalar_list")]
+        pub table_str: ::std::vec::Vec<::std::string::String>,
+        /// 场景id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub scenes_id: ::std::option::Option<i64>,
+        /// 收藏
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub is_collection: ::std::option::Option<bool>,
+        /// 衍生数量
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub derive_count: ::std::option::Option<i64>,
+        /// 标签
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub label: ::std::option::Option<::std::string::String>,
+        /// 创建时间
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub gmt_create: ::std::option::Option<::std::string::String>,
+        /// 表格
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub table_schema: ::std::option::Option<::std::string::String>,
+        /// 口径
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub defense_caliber: ::std::option::Option<::std::string::String>,
+        /// 口径描述
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub standpoint_desc: ::std::option::Option<::std::string::String>,
+        /// 标签
+        #[serde(deserialize_with = "::topsdk::__private::de::scalar_list")]
+        pub standpoint_labels: ::std::vec::Vec<::std::string::String>,
+        /// 拓展字段
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub options: ::std::vec::Vec<Options>,
+        /// 场景名称
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub scenes_name: ::std::option::Option<::std::string::String>,
+        /// 引用数量
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub referenced_count: ::std::option::Option<i64>,
+        /// id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub id: ::std::option::Option<i64>,
+        /// 创建人
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub creater_worker_no: ::std::option::Option<::std::string::String>,
+    }
+    ///`Options` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Options {
+        /// 标识
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 标题
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub title: ::std::option::Option<::std::string::String>,
+        /// 类型
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub r#type: ::std::option::Option<::std::string::String>,
+        /// 值
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub value: ::std::option::Option<::std::string::String>,
+        /// 文件
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub file_values: ::std::vec::Vec<FileValues>,
+    }
+    ///`FileValues` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct FileValues {
+        /// 文件名称
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub file_name: ::std::option::Option<::std::string::String>,
+        /// 预览地址
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub preview_url: ::std::option::Option<::std::string::String>,
+        /// 下载地址
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub download_url: ::std::option::Option<::std::string::String>,
+        /// 文件类型
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub file_type: ::std::option::Option<::std::string::String>,
+        /// 文件id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub file_id: ::std::option::Option<i64>,
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.standpoint.derivestandpoint.query\",\"title\":\"查询衍生口径\",\"description\":\"查询衍生口径\",\"category\":\"司法开放平台\",\"category_pkg\":\"legalsuit\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=66885&docType=2\",\"response_key\":\"alibaba_legal_standpoint_derivestandpoint_query_response\",\"request\":[{\"name\":\"input_system_code\",\"ty\":\"String\",\"description\":\"系统标识\"},{\"name\":\"standpoint_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"口径id\"},{\"name\":\"operate_work_no\",\"ty\":\"String\",\"description\":\"操作人\"},{\"name\":\"busi_id\",\"ty\":\"String\",\"description\":\"业务id\"},{\"name\":\"page_num\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"当前页\"},{\"name\":\"page_size\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"页大小\"}],\"response\":[{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"错误描述\"},{\"name\":\"success_res\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"成功\"},{\"name\":\"error_code_res\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"错误码\"},{\"name\":\"content\",\"ty\":\"Page\",\"kind\":\"Object\",\"description\":\"衍生口径\",\"fields\":[{\"name\":\"data\",\"ty\":\"StandpointOutPutDto[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"standpoint_out_put_dto\",\"description\":\"衍生口径\",\"fields\":[{\"name\":\"scenes_struct\",\"ty\":\"String\",\"description\":\"场景结构\"},{\"name\":\"table_str\",\"ty\":\"String[]\",\"list\":true,\"item_name\":\"string\",\"description\":\"表格\"},{\"name\":\"scenes_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"场景id\"},{\"name\":\"is_collection\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"收藏\"},{\"name\":\"derive_count\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"衍生数量\"},{\"name\":\"label\",\"ty\":\"String\",\"description\":\"标签\"},{\"name\":\"gmt_create\",\"ty\":\"String\",\"description\":\"创建时间\"},{\"name\":\"table_schema\",\"ty\":\"String\",\"description\":\"表格\"},{\"name\":\"defense_caliber\",\"ty\":\"String\",\"description\":\"口径\"},{\"name\":\"standpoint_desc\",\"ty\":\"String\",\"description\":\"口径描述\"},{\"name\":\"standpoint_labels\",\"ty\":\"String[]\",\"list\":true,\"item_name\":\"string\",\"description\":\"标签\"},{\"name\":\"options\",\"ty\":\"Options[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"options\",\"description\":\"拓展字段\",\"fields\":[{\"name\":\"code\",\"ty\":\"String\",\"description\":\"标识\"},{\"name\":\"title\",\"ty\":\"String\",\"description\":\"标题\"},{\"name\":\"type\",\"ty\":\"String\",\"description\":\"类型\"},{\"name\":\"value\",\"ty\":\"String\",\"description\":\"值\"},{\"name\":\"file_values\",\"ty\":\"FileValues[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_values\",\"description\":\"文件\",\"fields\":[{\"name\":\"file_name\",\"ty\":\"String\",\"description\":\"文件名称\"},{\"name\":\"preview_url\",\"ty\":\"String\",\"description\":\"预览地址\"},{\"name\":\"download_url\",\"ty\":\"String\",\"description\":\"下载地址\"},{\"name\":\"file_type\",\"ty\":\"String\",\"description\":\"文件类型\"},{\"name\":\"file_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"文件id\"}]}]},{\"name\":\"scenes_name\",\"ty\":\"String\",\"description\":\"场景名称\"},{\"name\":\"referenced_count\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"引用数量\"},{\"name\":\"id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"id\"},{\"name\":\"creater_worker_no\",\"ty\":\"String\",\"description\":\"创建人\"}]},{\"name\":\"current_page\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"当前页\"},{\"name\":\"total_count\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"总数\"}]}]}",
+    );
+}
+/// `alibaba.legal.standpoint.draftstandpoint.insert`: 编辑后新增草稿口径
+///
+/// Category: 司法开放平台
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=66886&docType=2>
+pub mod alibaba_legal_standpoint_draftstandpoint_insert {
+    /// Request of `alibaba.legal.standpoint.draftstandpoint.insert`: 编辑后新增草稿口径
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::cmp::PartialEq,
+        ::std::default::Default
+    )]
+    pub struct Request {
+        /// 系统标识
+        pub input_system_code: ::std::option::Option<::std::string::String>,
+        /// 口径
+        pub standpoint_derive_draft_epaas_dto: ::std::option::Option<
+            StandpointDeriveDraftEpaasDto,
+        >,
+    }
+    impl Request {
+        /// Creates the request; every param is optional.
+        pub fn new() -> Self {
+            Self {
+                input_system_code: ::std::option::Option::None,
+                standpoint_derive_draft_epaas_dto: ::std::option::Option::None,
+            }
+        }
+        /// 系统标识
+        pub fn input_system_code(
+            mut self,
+            input_system_code: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.input_system_code = ::std::option::Option::Some(
+                input_system_code.into(),
+            );
+            self
+        }
+        /// 口径
+        pub fn standpoint_derive_draft_epaas_dto(
+            mut self,
+            standpoint_derive_draft_epaas_dto: StandpointDeriveDraftEpaasDto,
+        ) -> Self {
+            self.standpoint_derive_draft_epaas_dto = ::std::option::Option::Some(
+                standpoint_derive_draft_epaas_dto,
+            );
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.standpoint.draftstandpoint.insert";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put_opt("input_system_code", &self.input_system_code);
+            w.put_opt(
+                "standpoint_derive_draft_epaas_dto",
+                &self.standpoint_derive_draft_epaas_dto,
+            );
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                input_system_code: args.optional("input_system_code")?,
+                standpoint_derive_draft_epaas_dto: args
+                    .optional("standpoint_derive_draft_epaas_dto")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.standpoint.draftstandpoint.insert`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// 成功
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub success_res: ::std::option::Option<bool>,
+        /// 错误码
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code_res: ::std::option::Option<i64>,
+        /// 草稿口径id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub content: ::std::option::Option<i64>,
+        /// 错误描述
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`StandpointDeriveDraftEpaasDto` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct StandpointDeriveDraftEpaasDto {
+        /// 业务id
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bus_id: ::std::option::Option<::std::string::String>,
+        /// 来源
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub draft_source: ::std::option::Option<::std::string::String>,
+        /// 拓展字段json
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub extend_json: ::std::option::Option<::std::string::String>,
+        /// 场景名称
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub scene_name: ::std::option::Option<::std::string::String>,
+        /// 业务名称
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bus_name: ::std::option::Option<::std::string::String>,
+        /// 备注
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub remark: ::std::option::Option<::std::string::String>,
+        /// 系统标识
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub input_system_code: ::std::option::Option<::std::string::String>,
+        /// 编号
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub case_no: ::std::option::Option<::std::string::String>,
+        /// 类型
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub case_type: ::std::option::Option<::std::string::String>,
+        /// 提交人
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub submit_people: ::std::option::Option<::std::string::String>,
+        /// 口径
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub defense_caliber: ::std::option::Option<::std::string::String>,
+        /// 来源口径id
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub source_standpoint_ids: ::std::option::Option<::std::string::String>,
+        /// 口径描述
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub standpoint_desc: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::params::Param for StandpointDeriveDraftEpaasDto {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.standpoint.draftstandpoint.insert\",\"title\":\"编辑后新增草稿口径\",\"description\":\"编辑后新增草稿口径\",\"category\":\"司法开放平台\",\"category_pkg\":\"legalsuit\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=66886&docType=2\",\"response_key\":\"alibaba_legal_standpoint_draftstandpoint_insert_response\",\"request\":[{\"name\":\"input_system_code\",\"ty\":\"String\",\"description\":\"系统标识\"},{\"name\":\"standpoint_derive_draft_epaas_dto\",\"ty\":\"StandpointDeriveDraftEpaasDto\",\"kind\":\"Object\",\"description\":\"口径\",\"fields\":[{\"name\":\"bus_id\",\"ty\":\"String\",\"description\":\"业务id\"},{\"name\":\"draft_source\",\"ty\":\"String\",\"description\":\"来源\"},{\"name\":\"extend_json\",\"ty\":\"String\",\"description\":\"拓展字段json\"},{\"name\":\"scene_name\",\"ty\":\"String\",\"description\":\"场景名称\"},{\"name\":\"bus_name\",\"ty\":\"String\",\"description\":\"业务名称\"},{\"name\":\"remark\",\"ty\":\"String\",\"description\":\"备注\"},{\"name\":\"input_system_code\",\"ty\":\"String\",\"description\":\"系统标识\"},{\"name\":\"case_no\",\"ty\":\"String\",\"description\":\"编号\"},{\"name\":\"case_type\",\"ty\":\"String\",\"description\":\"类型\"},{\"name\":\"submit_people\",\"ty\":\"String\",\"description\":\"提交人\"},{\"name\":\"defense_caliber\",\"ty\":\"String\",\"description\":\"口径\"},{\"name\":\"source_standpoint_ids\",\"ty\":\"String\",\"description\":\"来源口径id\"},{\"name\":\"standpoint_desc\",\"ty\":\"String\",\"description\":\"口径描述\"}]}],\"response\":[{\"name\":\"success_res\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"成功\"},{\"name\":\"error_code_res\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"错误码\"},{\"name\":\"content\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"草稿口径id\"},{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"错误描述\"}]}",
+    );
+}
+/// `alibaba.legal.standpoint.getref`: 查询业务实体关联口径2
+///
+/// 口径查询
+///
+/// Category: 司法开放平台
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=64368&docType=2>
+pub mod alibaba_legal_standpoint_getref {
+    /// Request of `alibaba.legal.standpoint.getref`: 查询业务实体关联口径2
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::cmp::PartialEq,
+        ::std::default::Default
+    )]
+    pub struct Request {
+        /// 业务系统实体id
+        pub busi_id: ::std::option::Option<::std::string::String>,
+        /// 页号
+        pub page_num: ::std::option::Option<i64>,
+        /// 页面大小
+        pub page_size: ::std::option::Option<i64>,
+        /// 系统标识
+        pub input_system_code: ::std::option::Option<::std::string::String>,
+    }
+    impl Request {
+        /// Creates the request; every param is optional.
+        pub fn new() -> Self {
+            Self {
+                busi_id: ::std::option::Option::None,
+                page_num: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                input_system_code: ::std::option::Option::None,
+            }
+        }
+        /// 业务系统实体id
+        pub fn busi_id(
+            mut self,
+            busi_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.busi_id = ::std::option::Option::Some(busi_id.into());
+            self
+        }
+        /// 页号
+        pub fn page_num(mut self, page_num: i64) -> Self {
+            self.page_num = ::std::option::Option::Some(page_num);
+            self
+        }
+        /// 页面大小
+        pub fn page_size(mut self, page_size: i64) -> Self {
+            self.page_size = ::std::option::Option::Some(page_size);
+            self
+        }
+        /// 系统标识
+        pub fn input_system_code(
+            mut self,
+            input_system_code: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.input_system_code = ::std::option::Option::Some(
+                input_system_code.into(),
+            );
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.standpoint.getref";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put_opt("busi_id", &self.busi_id);
+            w.put_opt("page_num", &self.page_num);
+            w.put_opt("page_size", &self.page_size);
+            w.put_opt("input_system_code", &self.input_system_code);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                busi_id: args.optional("busi_id")?,
+                page_num: args.optional("page_num")?,
+                page_size: args.optional("page_size")?,
+                input_system_code: args.optional("input_system_code")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.standpoint.getref`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// 是否成功
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub success_res: ::std::option::Option<bool>,
+        /// 返回状态
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code_res: ::std::option::Option<i64>,
+        /// 分页对象
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub content: ::std::option::Option<Page>,
+        /// 系统错误
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`Page` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Page {
+        /// 口径对象
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub data: ::std::vec::Vec<StandpointRefDto>,
+        /// 1
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub current_page: ::std::option::Option<i64>,
+        /// 100
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    ///`StandpointRefDto` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct StandpointRefDto {
+        /// 观点描述
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub standpoint_desc: ::std::option::Option<::std::string::String>,
+        /// 口径
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub defense_caliber: ::std::option::Option<::std::string::String>,
+        /// 创建时间
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub gmt_create: ::std::option::Option<::std::string::String>,
+        /// 场景结构
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub scenes_strucct: ::std::option::Option<::std::string::String>,
+        /// 场景名称
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub scenes_name: ::std::option::Option<::std::string::String>,
+        /// 创建者
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub creater_worker_no: ::std::option::Option<::std::string::String>,
+        /// 场景id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub scenes_id: ::std::option::Option<i64>,
+        /// 口径标签
+        #[serde(deserialize_with = "::topsdk::__private::de::scalar_list")]
+        pub standpoint_labels: ::std::vec::Vec<::std::string::String>,
+        /// options
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub options: ::std::vec::Vec<Option>,
+        /// label
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub label: ::std::option::Option<::std::string::String>,
+        /// table信息
+        #[serde(deserialize_with = "::topsdk::__private::de::scalar_list")]
+        pub table_str: ::std::vec::Vec<::std::string::String>,
+        /// tableSchema
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub table_schema: ::std::option::Option<::std::string::String>,
+        /// 关联观点来源
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub refrence_type: ::std::option::Option<::std::string::String>,
+        /// 关联id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub refrence_id: ::std::option::Option<i64>,
+        /// id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub id: ::std::option::Option<i64>,
+    }
+    ///`Option` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Option {
+        /// 扩展字段标题
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub title: ::std::option::Option<::std::string::String>,
+        /// 扩展字段值
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub value: ::std::option::Option<::std::string::String>,
+        /// 文件对象
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub file_values: ::std::vec::Vec<FileDto>,
+        /// 类型 string
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub r#type: ::std::option::Option<::std::string::String>,
+    }
+    ///`FileDto` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct FileDto {
+        /// 文件中心id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub file_id: ::std::option::Option<i64>,
+        /// 文件名称
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub file_name: ::std::option::Option<::std::string::String>,
+        /// 文件类型
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub file_type: ::std::option::Option<::std::string::String>,
+        /// 预览地址
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub preview_url: ::std::option::Option<::std::string::String>,
+        /// 下载地址
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub download_url: ::std::option::Option<::std::string::String>,
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.standpoint.getref\",\"title\":\"查询业务实体关联口径2\",\"description\":\"口径查询\",\"category\":\"司法开放平台\",\"category_pkg\":\"legalsuit\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=64368&docType=2\",\"response_key\":\"alibaba_legal_standpoint_getref_response\",\"request\":[{\"name\":\"busi_id\",\"ty\":\"String\",\"description\":\"业务系统实体id\"},{\"name\":\"page_num\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"页号\"},{\"name\":\"page_size\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"页面大小\"},{\"name\":\"input_system_code\",\"ty\":\"String\",\"description\":\"系统标识\"}],\"response\":[{\"name\":\"success_res\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"是否成功\"},{\"name\":\"error_code_res\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"返回状态\"},{\"name\":\"content\",\"ty\":\"Page\",\"kind\":\"Object\",\"description\":\"分页对象\",\"fields\":[{\"name\":\"data\",\"ty\":\"StandpointRefDto[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"standpoint_ref_dto\",\"description\":\"口径对象\",\"fields\":[{\"name\":\"standpoint_desc\",\"ty\":\"String\",\"description\":\"观点描述\"},{\"name\":\"defense_caliber\",\"ty\":\"String\",\"description\":\"口径\"},{\"name\":\"gmt_create\",\"ty\":\"String\",\"description\":\"创建时间\"},{\"name\":\"scenes_strucct\",\"ty\":\"String\",\"description\":\"场景结构\"},{\"name\":\"scenes_name\",\"ty\":\"String\",\"description\":\"场景名称\"},{\"name\":\"creater_worker_no\",\"ty\":\"String\",\"description\":\"创建者\"},{\"name\":\"scenes_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"场景id\"},{\"name\":\"standpoint_labels\",\"ty\":\"String[]\",\"list\":true,\"item_name\":\"string\",\"description\":\"口径标签\"},{\"name\":\"options\",\"ty\":\"Option[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"option\",\"description\":\"options\",\"fields\":[{\"name\":\"title\",\"ty\":\"String\",\"description\":\"扩展字段标题\"},{\"name\":\"value\",\"ty\":\"String\",\"description\":\"扩展字段值\"},{\"name\":\"file_values\",\"ty\":\"FileDto[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_dto\",\"description\":\"文件对象\",\"fields\":[{\"name\":\"file_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"文件中心id\"},{\"name\":\"file_name\",\"ty\":\"String\",\"description\":\"文件名称\"},{\"name\":\"file_type\",\"ty\":\"String\",\"description\":\"文件类型\"},{\"name\":\"preview_url\",\"ty\":\"String\",\"description\":\"预览地址\"},{\"name\":\"download_url\",\"ty\":\"String\",\"description\":\"下载地址\"}]},{\"name\":\"type\",\"ty\":\"String\",\"description\":\"类型 string\"}]},{\"name\":\"label\",\"ty\":\"String\",\"description\":\"label\"},{\"name\":\"table_str\",\"ty\":\"String[]\",\"list\":true,\"item_name\":\"string\",\"description\":\"table信息\"},{\"name\":\"table_schema\",\"ty\":\"String\",\"description\":\"tableSchema\"},{\"name\":\"refrence_type\",\"ty\":\"String\",\"description\":\"关联观点来源\"},{\"name\":\"refrence_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"关联id\"},{\"name\":\"id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"id\"}]},{\"name\":\"current_page\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"1\"},{\"name\":\"total_count\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"100\"}]},{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"系统错误\"}]}",
+    );
+}
+/// `alibaba.legal.standpoint.insertdraft`: 插入草稿
+///
+/// Category: 司法开放平台
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=64365&docType=2>
+pub mod alibaba_legal_standpoint_insertdraft {
+    /// Request of `alibaba.legal.standpoint.insertdraft`: 插入草稿
+    #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+    pub struct Request {
+        /// 口径对象
+        pub standpoint_draft_dto: ::std::option::Option<StandpointDraftDto>,
+        /// busid
+        pub busid: ::std::option::Option<::std::string::String>,
+        /// busName
+        pub bus_name: ::std::string::String,
+        /// 系统标识
+        pub input_system_code: ::std::option::Option<::std::string::String>,
+    }
+    impl Request {
+        /// Creates the request with its required params (`bus_name`).
+        pub fn new(bus_name: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                standpoint_draft_dto: ::std::option::Option::None,
+                busid: ::std::option::Option::None,
+                bus_name: bus_name.into(),
+                input_system_code: ::std::option::Option::None,
+            }
+        }
+        /// 口径对象
+        pub fn standpoint_draft_dto(
+            mut self,
+            standpoint_draft_dto: StandpointDraftDto,
+        ) -> Self {
+            self.standpoint_draft_dto = ::std::option::Option::Some(
+                standpoint_draft_dto,
+            );
+            self
+        }
+        /// busid
+        pub fn busid(
+            mut self,
+            busid: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.busid = ::std::option::Option::Some(busid.into());
+            self
+        }
+        /// 系统标识
+        pub fn input_system_code(
+            mut self,
+            input_system_code: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.input_system_code = ::std::option::Option::Some(
+                input_system_code.into(),
+            );
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.standpoint.insertdraft";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put_opt("standpoint_draft_dto", &self.standpoint_draft_dto);
+            w.put_opt("busid", &self.busid);
+            w.put("bus_name", &self.bus_name);
+            w.put_opt("input_system_code", &self.input_system_code);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                standpoint_draft_dto: args.optional("standpoint_draft_dto")?,
+                busid: args.optional("busid")?,
+                bus_name: args.required("bus_name")?,
+                input_system_code: args.optional("input_system_code")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.standpoint.insertdraft`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// 是否调用成功
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub success_res: ::std::option::Option<bool>,
+        /// 状态code
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code_res: ::std::option::Option<i64>,
+        /// 返回内容
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub content: ::std::option::Option<i64>,
+        /// 状态描述
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`StandpointDraftDto` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct StandpointDraftDto {
+        /// 口径
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub defense_caliber: ::std::option::Option<::std::string::String>,
+        /// 来源
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub draft_source: ::std::option::Option<::std::string::String>,
+        /// 示例场景/口径描述
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub standpoint_desc: ::std::option::Option<::std::string::String>,
+        /// 场景名称
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub scene_name: ::std::option::Option<::std::string::String>,
+        /// 备注
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub remark: ::std::option::Option<::std::string::String>,
+        /// 编号
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub case_no: ::std::option::Option<::std::string::String>,
+        /// 类型
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub case_type: ::std::option::Option<::std::string::String>,
+        /// 提交人
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub submit_people: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::params::Param for StandpointDraftDto {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.standpoint.insertdraft\",\"title\":\"插入草稿\",\"description\":\"插入草稿\",\"category\":\"司法开放平台\",\"category_pkg\":\"legalsuit\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=64365&docType=2\",\"response_key\":\"alibaba_legal_standpoint_insertdraft_response\",\"request\":[{\"name\":\"standpoint_draft_dto\",\"ty\":\"StandpointDraftDto\",\"kind\":\"Object\",\"description\":\"口径对象\",\"fields\":[{\"name\":\"defense_caliber\",\"ty\":\"String\",\"description\":\"口径\"},{\"name\":\"draft_source\",\"ty\":\"String\",\"description\":\"来源\"},{\"name\":\"standpoint_desc\",\"ty\":\"String\",\"description\":\"示例场景/口径描述\"},{\"name\":\"scene_name\",\"ty\":\"String\",\"description\":\"场景名称\"},{\"name\":\"remark\",\"ty\":\"String\",\"description\":\"备注\"},{\"name\":\"case_no\",\"ty\":\"String\",\"description\":\"编号\"},{\"name\":\"case_type\",\"ty\":\"String\",\"description\":\"类型\"},{\"name\":\"submit_people\",\"ty\":\"String\",\"description\":\"提交人\"}]},{\"name\":\"busid\",\"ty\":\"String\",\"description\":\"busid\"},{\"name\":\"bus_name\",\"ty\":\"String\",\"required\":true,\"description\":\"busName\"},{\"name\":\"input_system_code\",\"ty\":\"String\",\"description\":\"系统标识\"}],\"response\":[{\"name\":\"success_res\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"是否调用成功\"},{\"name\":\"error_code_res\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"状态code\"},{\"name\":\"content\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"返回内容\"},{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"状态描述\"}]}",
+    );
+}
+/// `alibaba.legal.standpoint.query`: 口径查询
+///
+/// Category: 司法开放平台
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=64369&docType=2>
+pub mod alibaba_legal_standpoint_query {
+    /// Request of `alibaba.legal.standpoint.query`: 口径查询
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::cmp::PartialEq,
+        ::std::default::Default
+    )]
+    pub struct Request {
+        /// 关键字
+        pub keyword: ::std::option::Option<::std::string::String>,
+        /// 页号
+        pub page_num: ::std::option::Option<i64>,
+        /// 页面大小
+        pub page_size: ::std::option::Option<i64>,
+        /// 用户id
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// 系统标识
+        pub input_system_code: ::std::option::Option<::std::string::String>,
+    }
+    impl Request {
+        /// Creates the request; every param is optional.
+        pub fn new() -> Self {
+            Self {
+                keyword: ::std::option::Option::None,
+                page_num: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                user_id: ::std::option::Option::None,
+                input_system_code: ::std::option::Option::None,
+            }
+        }
+        /// 关键字
+        pub fn keyword(
+            mut self,
+            keyword: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.keyword = ::std::option::Option::Some(keyword.into());
+            self
+        }
+        /// 页号
+        pub fn page_num(mut self, page_num: i64) -> Self {
+            self.page_num = ::std::option::Option::Some(page_num);
+            self
+        }
+        /// 页面大小
+        pub fn page_size(mut self, page_size: i64) -> Self {
+            self.page_size = ::std::option::Option::Some(page_size);
+            self
+        }
+        /// 用户id
+        pub fn user_id(
+            mut self,
+            user_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_id = ::std::option::Option::Some(user_id.into());
+            self
+        }
+        /// 系统标识
+        pub fn input_system_code(
+            mut self,
+            input_system_code: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.input_system_code = ::std::option::Option::Some(
+                input_system_code.into(),
+            );
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.standpoint.query";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put_opt("keyword", &self.keyword);
+            w.put_opt("page_num", &self.page_num);
+            w.put_opt("page_size", &self.page_size);
+            w.put_opt("user_id", &self.user_id);
+            w.put_opt("input_system_code", &self.input_system_code);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                keyword: args.optional("keyword")?,
+                page_num: args.optional("page_num")?,
+                page_size: args.optional("page_size")?,
+                user_id: args.optional("user_id")?,
+                input_system_code: args.optional("input_system_code")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.standpoint.query`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// 是否成功
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub success_res: ::std::option::Option<bool>,
+        /// 返回状态
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code_res: ::std::option::Option<i64>,
+        /// 分页对象
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub content: ::std::option::Option<Page>,
+        /// 系统错误
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`Page` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Page {
+        /// 口径对象
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub data: ::std::vec::Vec<StandpointOutPutDto>,
+        /// 1
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub current_page: ::std::option::Option<i64>,
+        /// 100
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    ///`StandpointOutPutDto` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct StandpointOutPutDto {
+        /// 观点描述
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub standpoint_desc: ::std::option::Option<::std::string::String>,
+        /// 口径
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub defense_caliber: ::std::option::Option<::std::string::String>,
+        /// 创建时间
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub gmt_create: ::std::option::Option<::std::string::String>,
+        /// 场景结构
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub scenes_strucct: ::std::option::Option<::std::string::String>,
+        /// 场景名称
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub scenes_name: ::std::option::Option<::std::string::String>,
+        /// 创建者
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub creater_worker_no: ::std::option::Option<::std::string::String>,
+        /// 场景id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub scenes_id: ::std::option::Option<i64>,
+        /// 口径标签
+        #[serde(deserialize_with = "::topsdk::__private::de::scalar_list")]
+        pub standpoint_labels: ::std::vec::Vec<::std::string::String>,
+        /// options
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub options: ::std::vec::Vec<Option>,
+        /// label
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub label: ::std::option::Option<::std::string::String>,
+        /// table信息
+        #[serde(deserialize_with = "::topsdk::__private::de::scalar_list")]
+        pub table_str: ::std::vec::Vec<::std::string::String>,
+        /// tableSchema
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub table_schema: ::std::option::Option<::std::string::String>,
+        /// id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub id: ::std::option::Option<i64>,
+    }
+    ///`Option` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Option {
+        /// 扩展字段标题
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub title: ::std::option::Option<::std::string::String>,
+        /// 扩展字段值
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub value: ::std::option::Option<::std::string::String>,
+        /// 文件对象
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub file_values: ::std::vec::Vec<FileDto>,
+        /// 类型
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub r#type: ::std::option::Option<::std::string::String>,
+    }
+    ///`FileDto` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct FileDto {
+        /// 文件中心id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub file_id: ::std::option::Option<i64>,
+        /// 文件名称
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub file_name: ::std::option::Option<::std::string::String>,
+        /// 文件类型
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub file_type: ::std::option::Option<::std::string::String>,
+        /// 预览地址
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub preview_url: ::std::option::Option<::std::string::String>,
+        /// 下载地址
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub download_url: ::std::option::Option<::std::string::String>,
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.standpoint.query\",\"title\":\"口径查询\",\"description\":\"口径查询\",\"category\":\"司法开放平台\",\"category_pkg\":\"legalsuit\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=64369&docType=2\",\"response_key\":\"alibaba_legal_standpoint_query_response\",\"request\":[{\"name\":\"keyword\",\"ty\":\"String\",\"description\":\"关键字\"},{\"name\":\"page_num\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"页号\"},{\"name\":\"page_size\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"页面大小\"},{\"name\":\"user_id\",\"ty\":\"String\",\"description\":\"用户id\"},{\"name\":\"input_system_code\",\"ty\":\"String\",\"description\":\"系统标识\"}],\"response\":[{\"name\":\"success_res\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"是否成功\"},{\"name\":\"error_code_res\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"返回状态\"},{\"name\":\"content\",\"ty\":\"Page\",\"kind\":\"Object\",\"description\":\"分页对象\",\"fields\":[{\"name\":\"data\",\"ty\":\"StandpointOutPutDto[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"standpoint_out_put_dto\",\"description\":\"口径对象\",\"fields\":[{\"name\":\"standpoint_desc\",\"ty\":\"String\",\"description\":\"观点描述\"},{\"name\":\"defense_caliber\",\"ty\":\"String\",\"description\":\"口径\"},{\"name\":\"gmt_create\",\"ty\":\"String\",\"description\":\"创建时间\"},{\"name\":\"scenes_strucct\",\"ty\":\"String\",\"description\":\"场景结构\"},{\"name\":\"scenes_name\",\"ty\":\"String\",\"description\":\"场景名称\"},{\"name\":\"creater_worker_no\",\"ty\":\"String\",\"description\":\"创建者\"},{\"name\":\"scenes_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"场景id\"},{\"name\":\"standpoint_labels\",\"ty\":\"String[]\",\"list\":true,\"item_name\":\"string\",\"description\":\"口径标签\"},{\"name\":\"options\",\"ty\":\"Option[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"option\",\"description\":\"options\",\"fields\":[{\"name\":\"title\",\"ty\":\"String\",\"description\":\"扩展字段标题\"},{\"name\":\"value\",\"ty\":\"String\",\"description\":\"扩展字段值\"},{\"name\":\"file_values\",\"ty\":\"FileDto[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_dto\",\"description\":\"文件对象\",\"fields\":[{\"name\":\"file_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"文件中心id\"},{\"name\":\"file_name\",\"ty\":\"String\",\"description\":\"文件名称\"},{\"name\":\"file_type\",\"ty\":\"String\",\"description\":\"文件类型\"},{\"name\":\"preview_url\",\"ty\":\"String\",\"description\":\"预览地址\"},{\"name\":\"download_url\",\"ty\":\"String\",\"description\":\"下载地址\"}]},{\"name\":\"type\",\"ty\":\"String\",\"description\":\"类型\"}]},{\"name\":\"label\",\"ty\":\"String\",\"description\":\"label\"},{\"name\":\"table_str\",\"ty\":\"String[]\",\"list\":true,\"item_name\":\"string\",\"description\":\"table信息\"},{\"name\":\"table_schema\",\"ty\":\"String\",\"description\":\"tableSchema\"},{\"name\":\"id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"id\"}]},{\"name\":\"current_page\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"1\"},{\"name\":\"total_count\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"100\"}]},{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"系统错误\"}]}",
+    );
+}
+/// `alibaba.legal.standpoint.scene.query`: 查询场景
+///
+/// Category: 司法开放平台
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=66890&docType=2>
+pub mod alibaba_legal_standpoint_scene_query {
+    /// Request of `alibaba.legal.standpoint.scene.query`: 查询场景
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::cmp::PartialEq,
+        ::std::default::Default
+    )]
+    pub struct Request {
+        /// 系统标识
+        pub input_system_code: ::std::option::Option<::std::string::String>,
+    }
+    impl Request {
+        /// Creates the request; every param is optional.
+        pub fn new() -> Self {
+            Self {
+                input_system_code: ::std::option::Option::None,
+            }
+        }
+        /// 系统标识
+        pub fn input_system_code(
+            mut self,
+            input_system_code: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.input_system_code = ::std::option::Option::Some(
+                input_system_code.into(),
+            );
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.standpoint.scene.query";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put_opt("input_system_code", &self.input_system_code);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                input_system_code: args.optional("input_system_code")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.standpoint.scene.query`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// 是否成功
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub success_res: ::std::option::Option<bool>,
+        /// 错误码
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code_res: ::std::option::Option<i64>,
+        /// 场景集合
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub content: ::std::vec::Vec<SceneOption>,
+        /// 错误描述
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`SceneOption` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct SceneOption {
+        /// 场景名称
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub text: ::std::option::Option<::std::string::String>,
+        /// 场景code
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub value: ::std::option::Option<::std::string::String>,
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.standpoint.scene.query\",\"title\":\"查询场景\",\"description\":\"查询场景\",\"category\":\"司法开放平台\",\"category_pkg\":\"legalsuit\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=66890&docType=2\",\"response_key\":\"alibaba_legal_standpoint_scene_query_response\",\"request\":[{\"name\":\"input_system_code\",\"ty\":\"String\",\"description\":\"系统标识\"}],\"response\":[{\"name\":\"success_res\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"是否成功\"},{\"name\":\"error_code_res\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"错误码\"},{\"name\":\"content\",\"ty\":\"SceneOption[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"scene_option\",\"description\":\"场景集合\",\"fields\":[{\"name\":\"text\",\"ty\":\"String\",\"description\":\"场景名称\"},{\"name\":\"value\",\"ty\":\"String\",\"description\":\"场景code\"}]},{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"错误描述\"}]}",
+    );
+}
+/// `alibaba.legal.standpoint.standpoint.collection`: 收藏|取消收藏
+///
+/// Category: 司法开放平台
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=66884&docType=2>
+pub mod alibaba_legal_standpoint_standpoint_collection {
+    /// Request of `alibaba.legal.standpoint.standpoint.collection`: 收藏|取消收藏
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::cmp::PartialEq,
+        ::std::default::Default
+    )]
+    pub struct Request {
+        /// 系统标识
+        pub input_system_code: ::std::option::Option<::std::string::String>,
+        /// 口径id
+        pub standpoint_id: ::std::option::Option<i64>,
+        /// 操作人
+        pub operate_work_no: ::std::option::Option<::std::string::String>,
+        /// 操作人名称
+        pub operate_name: ::std::option::Option<::std::string::String>,
+        /// 收藏
+        pub collection_flag: ::std::option::Option<::std::string::String>,
+    }
+    impl Request {
+        /// Creates the request; every param is optional.
+        pub fn new() -> Self {
+            Self {
+                input_system_code: ::std::option::Option::None,
+                standpoint_id: ::std::option::Option::None,
+                operate_work_no: ::std::option::Option::None,
+                operate_name: ::std::option::Option::None,
+                collection_flag: ::std::option::Option::None,
+            }
+        }
+        /// 系统标识
+        pub fn input_system_code(
+            mut self,
+            input_system_code: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.input_system_code = ::std::option::Option::Some(
+                input_system_code.into(),
+            );
+            self
+        }
+        /// 口径id
+        pub fn standpoint_id(mut self, standpoint_id: i64) -> Self {
+            self.standpoint_id = ::std::option::Option::Some(standpoint_id);
+            self
+        }
+        /// 操作人
+        pub fn operate_work_no(
+            mut self,
+            operate_work_no: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.operate_work_no = ::std::option::Option::Some(operate_work_no.into());
+            self
+        }
+        /// 操作人名称
+        pub fn operate_name(
+            mut self,
+            operate_name: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.operate_name = ::std::option::Option::Some(operate_name.into());
+            self
+        }
+        /// 收藏
+        pub fn collection_flag(
+            mut self,
+            collection_flag: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.collection_flag = ::std::option::Option::Some(collection_flag.into());
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.standpoint.standpoint.collection";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put_opt("input_system_code", &self.input_system_code);
+            w.put_opt("standpoint_id", &self.standpoint_id);
+            w.put_opt("operate_work_no", &self.operate_work_no);
+            w.put_opt("operate_name", &self.operate_name);
+            w.put_opt("collection_flag", &self.collection_flag);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                input_system_code: args.optional("input_system_code")?,
+                standpoint_id: args.optional("standpoint_id")?,
+                operate_work_no: args.optional("operate_work_no")?,
+                operate_name: args.optional("operate_name")?,
+                collection_flag: args.optional("collection_flag")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.standpoint.standpoint.collection`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// true
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub success_res: ::std::option::Option<bool>,
+        /// 500
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code_res: ::std::option::Option<i64>,
+        /// true
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub content: ::std::option::Option<bool>,
+        /// 描述
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.standpoint.standpoint.collection\",\"title\":\"收藏|取消收藏\",\"description\":\"收藏|取消收藏\",\"category\":\"司法开放平台\",\"category_pkg\":\"legalsuit\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=66884&docType=2\",\"response_key\":\"alibaba_legal_standpoint_standpoint_collection_response\",\"request\":[{\"name\":\"input_system_code\",\"ty\":\"String\",\"description\":\"系统标识\"},{\"name\":\"standpoint_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"口径id\"},{\"name\":\"operate_work_no\",\"ty\":\"String\",\"description\":\"操作人\"},{\"name\":\"operate_name\",\"ty\":\"String\",\"description\":\"操作人名称\"},{\"name\":\"collection_flag\",\"ty\":\"String\",\"description\":\"收藏\"}],\"response\":[{\"name\":\"success_res\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"true\"},{\"name\":\"error_code_res\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"500\"},{\"name\":\"content\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"true\"},{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"描述\"}]}",
+    );
+}
+/// `alibaba.legal.standpoint.standpoint.query`: 查询具体口径
+///
+/// Category: 司法开放平台
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=66888&docType=2>
+pub mod alibaba_legal_standpoint_standpoint_query {
+    /// Request of `alibaba.legal.standpoint.standpoint.query`: 查询具体口径
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::cmp::PartialEq,
+        ::std::default::Default
+    )]
+    pub struct Request {
+        /// 系统标识
+        pub input_system_code: ::std::option::Option<::std::string::String>,
+        /// 口径id
+        pub standpoint_id: ::std::option::Option<i64>,
+    }
+    impl Request {
+        /// Creates the request; every param is optional.
+        pub fn new() -> Self {
+            Self {
+                input_system_code: ::std::option::Option::None,
+                standpoint_id: ::std::option::Option::None,
+            }
+        }
+        /// 系统标识
+        pub fn input_system_code(
+            mut self,
+            input_system_code: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.input_system_code = ::std::option::Option::Some(
+                input_system_code.into(),
+            );
+            self
+        }
+        /// 口径id
+        pub fn standpoint_id(mut self, standpoint_id: i64) -> Self {
+            self.standpoint_id = ::std::option::Option::Some(standpoint_id);
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.standpoint.standpoint.query";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put_opt("input_system_code", &self.input_system_code);
+            w.put_opt("standpoint_id", &self.standpoint_id);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                input_system_code: args.optional("input_system_code")?,
+                standpoint_id: args.optional("standpoint_id")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.standpoint.standpoint.query`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// 错误信息
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// 错误码
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code_res: ::std::option::Option<i64>,
+        /// 是否成功
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub success_res: ::std::option::Option<bool>,
+        /// 输出对象
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub content: ::std::option::Option<StandpointOutPutDto>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`StandpointOutPutDto` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct StandpointOutPutDto {
+        /// 场景结构
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub scenes_struct: ::std::option::Option<::std::string::String>,
+        /// 表格
+        #[serde(deserialize_with = "::topsdk::__private::de::scalar_list")]
+        pub table_str: ::std::vec::Vec<::std::string::String>,
+        /// 场景id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub scenes_id: ::std::option::Option<i64>,
+        /// 是否收藏
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub is_collection: ::std::option::Option<bool>,
+        /// 引用数量
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub derive_count: ::std::option::Option<i64>,
+        /// 标签
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub label: ::std::option::Option<::std::string::String>,
+        /// 创建时间
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub gmt_create: ::std::option::Option<::std::string::String>,
+        /// 表格
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub table_schema: ::std::option::Option<::std::string::String>,
+        /// 口径
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub defense_caliber: ::std::option::Option<::std::string::String>,
+        /// 口径描述
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub standpoint_desc: ::std::option::Option<::std::string::String>,
+        /// 口径标签
+        #[serde(deserialize_with = "::topsdk::__private::de::scalar_list")]
+        pub standpoint_labels: ::std::vec::Vec<::std::string::String>,
+        /// 拓展字段
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub options: ::std::vec::Vec<Options>,
+        /// 场景名称
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub scenes_name: ::std::option::Option<::std::string::String>,
+        /// 引用数量
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub referenced_count: ::std::option::Option<i64>,
+        /// 口径id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub id: ::std::option::Option<i64>,
+        /// 创建人
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub creater_worker_no: ::std::option::Option<::std::string::String>,
+    }
+    ///`Options` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Options {
+        /// 标识
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 名称
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub title: ::std::option::Option<::std::string::String>,
+        /// 类型
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub r#type: ::std::option::Option<::std::string::String>,
+        /// 值
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub value: ::std::option::Option<::std::string::String>,
+        /// 文件
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub file_values: ::std::vec::Vec<FileValues>,
+    }
+    ///`FileValues` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct FileValues {
+        /// 名称
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub file_name: ::std::option::Option<::std::string::String>,
+        /// 预览地址
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub preview_url: ::std::option::Option<::std::string::String>,
+        /// 下载地址
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub download_url: ::std::option::Option<::std::string::String>,
+        /// 类型
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub file_type: ::std::option::Option<::std::string::String>,
+        /// id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub file_id: ::std::option::Option<i64>,
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.standpoint.standpoint.query\",\"title\":\"查询具体口径\",\"description\":\"查询具体口径\",\"category\":\"司法开放平台\",\"category_pkg\":\"legalsuit\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=66888&docType=2\",\"response_key\":\"alibaba_legal_standpoint_standpoint_query_response\",\"request\":[{\"name\":\"input_system_code\",\"ty\":\"String\",\"description\":\"系统标识\"},{\"name\":\"standpoint_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"口径id\"}],\"response\":[{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"错误信息\"},{\"name\":\"error_code_res\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"错误码\"},{\"name\":\"success_res\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"是否成功\"},{\"name\":\"content\",\"ty\":\"StandpointOutPutDto\",\"kind\":\"Object\",\"description\":\"输出对象\",\"fields\":[{\"name\":\"scenes_struct\",\"ty\":\"String\",\"description\":\"场景结构\"},{\"name\":\"table_str\",\"ty\":\"String[]\",\"list\":true,\"item_name\":\"string\",\"description\":\"表格\"},{\"name\":\"scenes_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"场景id\"},{\"name\":\"is_collection\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"是否收藏\"},{\"name\":\"derive_count\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"引用数量\"},{\"name\":\"label\",\"ty\":\"String\",\"description\":\"标签\"},{\"name\":\"gmt_create\",\"ty\":\"String\",\"description\":\"创建时间\"},{\"name\":\"table_schema\",\"ty\":\"String\",\"description\":\"表格\"},{\"name\":\"defense_caliber\",\"ty\":\"String\",\"description\":\"口径\"},{\"name\":\"standpoint_desc\",\"ty\":\"String\",\"description\":\"口径描述\"},{\"name\":\"standpoint_labels\",\"ty\":\"String[]\",\"list\":true,\"item_name\":\"string\",\"description\":\"口径标签\"},{\"name\":\"options\",\"ty\":\"Options[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"options\",\"description\":\"拓展字段\",\"fields\":[{\"name\":\"code\",\"ty\":\"String\",\"description\":\"标识\"},{\"name\":\"title\",\"ty\":\"String\",\"description\":\"名称\"},{\"name\":\"type\",\"ty\":\"String\",\"description\":\"类型\"},{\"name\":\"value\",\"ty\":\"String\",\"description\":\"值\"},{\"name\":\"file_values\",\"ty\":\"FileValues[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_values\",\"description\":\"文件\",\"fields\":[{\"name\":\"file_name\",\"ty\":\"String\",\"description\":\"名称\"},{\"name\":\"preview_url\",\"ty\":\"String\",\"description\":\"预览地址\"},{\"name\":\"download_url\",\"ty\":\"String\",\"description\":\"下载地址\"},{\"name\":\"file_type\",\"ty\":\"String\",\"description\":\"类型\"},{\"name\":\"file_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"id\"}]}]},{\"name\":\"scenes_name\",\"ty\":\"String\",\"description\":\"场景名称\"},{\"name\":\"referenced_count\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"引用数量\"},{\"name\":\"id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"口径id\"},{\"name\":\"creater_worker_no\",\"ty\":\"String\",\"description\":\"创建人\"}]}]}",
+    );
+}
+/// `alibaba.legal.standpoint.standpoint.queryall`: 滑动查询口径
+///
+/// Category: 司法开放平台
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=67051&docType=2>
+pub mod alibaba_legal_standpoint_standpoint_queryall {
+    /// Request of `alibaba.legal.standpoint.standpoint.queryall`: 滑动查询口径
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::cmp::PartialEq,
+        ::std::default::Default
+    )]
+    pub struct Request {
+        /// 系统标识
+        pub input_system_code: ::std::option::Option<::std::string::String>,
+        /// 滑动查询参数
+        pub query_param: ::std::option::Option<QueryParam>,
+    }
+    impl Request {
+        /// Creates the request; every param is optional.
+        pub fn new() -> Self {
+            Self {
+                input_system_code: ::std::option::Option::None,
+                query_param: ::std::option::Option::None,
+            }
+        }
+        /// 系统标识
+        pub fn input_system_code(
+            mut self,
+            input_system_code: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.input_system_code = ::std::option::Option::Some(
+                input_system_code.into(),
+            );
+            self
+        }
+        /// 滑动查询参数
+        pub fn query_param(mut self, query_param: QueryParam) -> Self {
+            self.query_param = ::std::option::Option::Some(query_param);
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.standpoint.standpoint.queryall";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put_opt("input_system_code", &self.input_system_code);
+            w.put_opt("query_param", &self.query_param);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                input_system_code: args.optional("input_system_code")?,
+                query_param: args.optional("query_param")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.standpoint.standpoint.queryall`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// 是否成功
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub success_res: ::std::option::Option<bool>,
+        /// 错误编码
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code_res: ::std::option::Option<i64>,
+        /// 口径
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub content: ::std::vec::Vec<StandpointOutPutDto>,
+        /// 错误描述
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`QueryParam` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct QueryParam {
+        /// 滑动标识（up:上滑  down：下滑）
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub roll_flag: ::std::option::Option<::std::string::String>,
+        /// 业务id
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub busi_id: ::std::option::Option<::std::string::String>,
+        /// 场景id
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub scene_id: ::std::option::Option<i64>,
+        /// 口径id
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub standpoint_id: ::std::option::Option<i64>,
+        /// 关键字
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub keyword: ::std::option::Option<::std::string::String>,
+        /// 操作人工号
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub operate_work_no: ::std::option::Option<::std::string::String>,
+        /// 系统标识
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub input_system_code: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::params::Param for QueryParam {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    ///`StandpointOutPutDto` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct StandpointOutPutDto {
+        /// 场景结构
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub scenes_struct: ::std::option::Option<::std::string::String>,
+        /// 表格
+        #[serde(deserialize_with = "::topsdk::__private::de::scalar_list")]
+        pub table_str: ::std::vec::Vec<::std::string::String>,
+        /// 场景id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub scenes_id: ::std::option::Option<i64>,
+        /// 是否收藏
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub is_collection: ::std::option::Option<bool>,
+        /// 衍生数量
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub derive_count: ::std::option::Option<i64>,
+        /// 标签
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub label: ::std::option::Option<::std::string::String>,
+        /// 创建时间
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub gmt_create: ::std::option::Option<::std::string::String>,
+        /// 表格
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub table_schema: ::std::option::Option<::std::string::String>,
+        /// 口径
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub defense_caliber: ::std::option::Option<::std::string::String>,
+        /// 口径描述
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub standpoint_desc: ::std::option::Option<::std::string::String>,
+        /// 口径标签
+        #[serde(deserialize_with = "::topsdk::__private::de::scalar_list")]
+        pub standpoint_labels: ::std::vec::Vec<::std::string::String>,
+        /// 拓展字段
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub options: ::std::vec::Vec<Options>,
+        /// 场景名称
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub scenes_name: ::std::option::Option<::std::string::String>,
+        /// 引用数量
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub referenced_count: ::std::option::Option<i64>,
+        /// 口径id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub id: ::std::option::Option<i64>,
+        /// 创建人工号
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub creater_worker_no: ::std::option::Option<::std::string::String>,
+    }
+    ///`Options` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Options {
+        /// 标识
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 标题
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub title: ::std::option::Option<::std::string::String>,
+        /// 类型(String/File)
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub r#type: ::std::option::Option<::std::string::String>,
+        /// 值
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub value: ::std::option::Option<::std::string::String>,
+        /// 文件
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub file_values: ::std::vec::Vec<FileValues>,
+    }
+    ///`FileValues` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct FileValues {
+        /// 名称
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub file_name: ::std::option::Option<::std::string::String>,
+        /// 预览地址
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub preview_url: ::std::option::Option<::std::string::String>,
+        /// 下载地址
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub download_url: ::std::option::Option<::std::string::String>,
+        /// 文件类型
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub file_type: ::std::option::Option<::std::string::String>,
+        /// 文件id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub file_id: ::std::option::Option<i64>,
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.standpoint.standpoint.queryall\",\"title\":\"滑动查询口径\",\"description\":\"滑动查询口径\",\"category\":\"司法开放平台\",\"category_pkg\":\"legalsuit\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=67051&docType=2\",\"response_key\":\"alibaba_legal_standpoint_standpoint_queryall_response\",\"request\":[{\"name\":\"input_system_code\",\"ty\":\"String\",\"description\":\"系统标识\"},{\"name\":\"query_param\",\"ty\":\"QueryParam\",\"kind\":\"Object\",\"description\":\"滑动查询参数\",\"fields\":[{\"name\":\"roll_flag\",\"ty\":\"String\",\"description\":\"滑动标识（up:上滑  down：下滑）\"},{\"name\":\"busi_id\",\"ty\":\"String\",\"description\":\"业务id\"},{\"name\":\"scene_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"场景id\"},{\"name\":\"standpoint_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"口径id\"},{\"name\":\"keyword\",\"ty\":\"String\",\"description\":\"关键字\"},{\"name\":\"operate_work_no\",\"ty\":\"String\",\"description\":\"操作人工号\"},{\"name\":\"input_system_code\",\"ty\":\"String\",\"description\":\"系统标识\"}]}],\"response\":[{\"name\":\"success_res\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"是否成功\"},{\"name\":\"error_code_res\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"错误编码\"},{\"name\":\"content\",\"ty\":\"StandpointOutPutDto[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"standpoint_out_put_dto\",\"description\":\"口径\",\"fields\":[{\"name\":\"scenes_struct\",\"ty\":\"String\",\"description\":\"场景结构\"},{\"name\":\"table_str\",\"ty\":\"String[]\",\"list\":true,\"item_name\":\"string\",\"description\":\"表格\"},{\"name\":\"scenes_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"场景id\"},{\"name\":\"is_collection\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"是否收藏\"},{\"name\":\"derive_count\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"衍生数量\"},{\"name\":\"label\",\"ty\":\"String\",\"description\":\"标签\"},{\"name\":\"gmt_create\",\"ty\":\"String\",\"description\":\"创建时间\"},{\"name\":\"table_schema\",\"ty\":\"String\",\"description\":\"表格\"},{\"name\":\"defense_caliber\",\"ty\":\"String\",\"description\":\"口径\"},{\"name\":\"standpoint_desc\",\"ty\":\"String\",\"description\":\"口径描述\"},{\"name\":\"standpoint_labels\",\"ty\":\"String[]\",\"list\":true,\"item_name\":\"string\",\"description\":\"口径标签\"},{\"name\":\"options\",\"ty\":\"Options[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"options\",\"description\":\"拓展字段\",\"fields\":[{\"name\":\"code\",\"ty\":\"String\",\"description\":\"标识\"},{\"name\":\"title\",\"ty\":\"String\",\"description\":\"标题\"},{\"name\":\"type\",\"ty\":\"String\",\"description\":\"类型(String/File)\"},{\"name\":\"value\",\"ty\":\"String\",\"description\":\"值\"},{\"name\":\"file_values\",\"ty\":\"FileValues[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_values\",\"description\":\"文件\",\"fields\":[{\"name\":\"file_name\",\"ty\":\"String\",\"description\":\"名称\"},{\"name\":\"preview_url\",\"ty\":\"String\",\"description\":\"预览地址\"},{\"name\":\"download_url\",\"ty\":\"String\",\"description\":\"下载地址\"},{\"name\":\"file_type\",\"ty\":\"String\",\"description\":\"文件类型\"},{\"name\":\"file_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"文件id\"}]}]},{\"name\":\"scenes_name\",\"ty\":\"String\",\"description\":\"场景名称\"},{\"name\":\"referenced_count\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"引用数量\"},{\"name\":\"id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"口径id\"},{\"name\":\"creater_worker_no\",\"ty\":\"String\",\"description\":\"创建人工号\"}]},{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"错误描述\"}]}",
+    );
+}
+/// `alibaba.legal.standpoint.standpointtree.query`: 查询口径树目录
+///
+/// Category: 司法开放平台
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=66889&docType=2>
+pub mod alibaba_legal_standpoint_standpointtree_query {
+    /// Request of `alibaba.legal.standpoint.standpointtree.query`: 查询口径树目录
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::cmp::PartialEq,
+        ::std::default::Default
+    )]
+    pub struct Request {
+        /// 系统标识
+        pub input_system_code: ::std::option::Option<::std::string::String>,
+        /// 场景id
+        pub scene_id: ::std::option::Option<i64>,
+    }
+    impl Request {
+        /// Creates the request; every param is optional.
+        pub fn new() -> Self {
+            Self {
+                input_system_code: ::std::option::Option::None,
+                scene_id: ::std::option::Option::None,
+            }
+        }
+        /// 系统标识
+        pub fn input_system_code(
+            mut self,
+            input_system_code: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.input_system_code = ::std::option::Option::Some(
+                input_system_code.into(),
+            );
+            self
+        }
+        /// 场景id
+        pub fn scene_id(mut self, scene_id: i64) -> Self {
+            self.scene_id = ::std::option::Option::Some(scene_id);
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.standpoint.standpointtree.query";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put_opt("input_system_code", &self.input_system_code);
+            w.put_opt("scene_id", &self.scene_id);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                input_system_code: args.optional("input_system_code")?,
+                scene_id: args.optional("scene_id")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.standpoint.standpointtree.query`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// 是否成功
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub success_res: ::std::option::Option<bool>,
+        /// 错误码
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code_res: ::std::option::Option<i64>,
+        /// 口径树目录
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub content: ::std::option::Option<::std::string::String>,
+        /// 错误描述
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.standpoint.standpointtree.query\",\"title\":\"查询口径树目录\",\"description\":\"查询口径树目录\",\"category\":\"司法开放平台\",\"category_pkg\":\"legalsuit\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=66889&docType=2\",\"response_key\":\"alibaba_legal_standpoint_standpointtree_query_response\",\"request\":[{\"name\":\"input_system_code\",\"ty\":\"String\",\"description\":\"系统标识\"},{\"name\":\"scene_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"场景id\"}],\"response\":[{\"name\":\"success_res\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"是否成功\"},{\"name\":\"error_code_res\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"错误码\"},{\"name\":\"content\",\"ty\":\"String\",\"description\":\"口径树目录\"},{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"错误描述\"}]}",
+    );
+}
+/// `alibaba.legal.stanpoint.accept`: 采纳口径
+///
+/// Category: 司法开放平台
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=64370&docType=2>
+pub mod alibaba_legal_stanpoint_accept {
+    /// Request of `alibaba.legal.stanpoint.accept`: 采纳口径
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::cmp::PartialEq,
+        ::std::default::Default
+    )]
+    pub struct Request {
+        /// 采纳口径id字符串
+        pub standpoint_ids: ::std::option::Option<::std::string::String>,
+        /// 业务实体ID
+        pub busi_id: ::std::option::Option<::std::string::String>,
+        /// 工号
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// 系统标识
+        pub input_system_code: ::std::option::Option<::std::string::String>,
+    }
+    impl Request {
+        /// Creates the request; every param is optional.
+        pub fn new() -> Self {
+            Self {
+                standpoint_ids: ::std::option::Option::None,
+                busi_id: ::std::option::Option::None,
+                user_id: ::std::option::Option::None,
+                input_system_code: ::std::option::Option::None,
+            }
+        }
+        /// 采纳口径id字符串
+        pub fn standpoint_ids(
+            mut self,
+            standpoint_ids: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.standpoint_ids = ::std::option::Option::Some(standpoint_ids.into());
+            self
+        }
+        /// 业务实体ID
+        pub fn busi_id(
+            mut self,
+            busi_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.busi_id = ::std::option::Option::Some(busi_id.into());
+            self
+        }
+        /// 工号
+        pub fn user_id(
+            mut self,
+            user_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_id = ::std::option::Option::Some(user_id.into());
+            self
+        }
+        /// 系统标识
+        pub fn input_system_code(
+            mut self,
+            input_system_code: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.input_system_code = ::std::option::Option::Some(
+                input_system_code.into(),
+            );
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.stanpoint.accept";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put_opt("standpoint_ids", &self.standpoint_ids);
+            w.put_opt("busi_id", &self.busi_id);
+            w.put_opt("user_id", &self.user_id);
+            w.put_opt("input_system_code", &self.input_system_code);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                standpoint_ids: args.optional("standpoint_ids")?,
+                busi_id: args.optional("busi_id")?,
+                user_id: args.optional("user_id")?,
+                input_system_code: args.optional("input_system_code")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.stanpoint.accept`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// 是否成功
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub success_res: ::std::option::Option<bool>,
+        /// 状态code
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code_res: ::std::option::Option<i64>,
+        /// 返回内容
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub content: ::std::option::Option<bool>,
+        /// 状态描述
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.stanpoint.accept\",\"title\":\"采纳口径\",\"description\":\"采纳口径\",\"category\":\"司法开放平台\",\"category_pkg\":\"legalsuit\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=64370&docType=2\",\"response_key\":\"alibaba_legal_stanpoint_accept_response\",\"request\":[{\"name\":\"standpoint_ids\",\"ty\":\"String\",\"description\":\"采纳口径id字符串\"},{\"name\":\"busi_id\",\"ty\":\"String\",\"description\":\"业务实体ID\"},{\"name\":\"user_id\",\"ty\":\"String\",\"description\":\"工号\"},{\"name\":\"input_system_code\",\"ty\":\"String\",\"description\":\"系统标识\"}],\"response\":[{\"name\":\"success_res\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"是否成功\"},{\"name\":\"error_code_res\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"状态code\"},{\"name\":\"content\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"返回内容\"},{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"状态描述\"}]}",
+    );
+}
+/// `alibaba.legal.suit.case.get`: 获取案件信息接口v2版本
+///
+/// 获取案件信息
+///
+/// Category: 司法开放平台
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=43036&docType=2>
+pub mod alibaba_legal_suit_case_get {
+    /// Request of `alibaba.legal.suit.case.get`: 获取案件信息接口v2版本
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::cmp::PartialEq,
+        ::std::default::Default
+    )]
+    pub struct Request {
+        /// 案件id
+        pub id: ::std::option::Option<i64>,
+    }
+    impl Request {
+        /// Creates the request; every param is optional.
+        pub fn new() -> Self {
+            Self {
+                id: ::std::option::Option::None,
+            }
+        }
+        /// 案件id
+        pub fn id(mut self, id: i64) -> Self {
+            self.id = ::std::option::Option::Some(id);
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.suit.case.get";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put_opt("id", &self.id);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self { id: args.optional("id")? })
+        }
+    }
+    /// Response of `alibaba.legal.suit.case.get`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// alinkappserver系统返回的通用结果类
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub result: ::std::option::Option<ServiceResult>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`ServiceResult` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct ServiceResult {
+        /// 案件内容
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub content: ::std::option::Option<CaseModel>,
+        /// 错误信息
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// success
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+    }
+    ///`CaseModel` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct CaseModel {
+        /// 原告信息
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub accusers: ::std::vec::Vec<AccuserModel>,
+        /// 费用信息
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub suit_fee: ::std::option::Option<SuitFeeModel>,
+        /// 收案信息
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub check_in_msg: ::std::option::Option<CheckInModel>,
+        /// 法院信息
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub court_model: ::std::option::Option<CourtModel>,
+        /// 预立案号
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub pre_case_number: ::std::option::Option<::std::string::String>,
+        /// 标签4
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub tag4: ::std::option::Option<::std::string::String>,
+        /// 标签3
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub tag3: ::std::option::Option<::std::string::String>,
+        /// 标签2
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub tag2: ::std::option::Option<::std::string::String>,
+        /// 标签1
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub tag1: ::std::option::Option<::std::string::String>,
+        /// 原告主张的法律依据
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub accuser_claim_legal_basis: ::std::option::Option<::std::string::String>,
+        /// 原告主张的事实
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub accuser_claim_fact: ::std::option::Option<::std::string::String>,
+        /// 原告诉请
+        #[serde(deserialize_with = "::topsdk::__private::de::scalar_list")]
+        pub accuser_appeal_list: ::std::vec::Vec<::std::string::String>,
+        /// 诉讼请求
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub suit_request: ::std::option::Option<::std::string::String>,
+        /// 备注
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub remark: ::std::option::Option<::std::string::String>,
+        /// 当前跟进人
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub followup_people_name: ::std::option::Option<::std::string::String>,
+        /// 案件归属OU
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub ou_name: ::std::option::Option<::std::string::String>,
+        /// 开庭时间
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub court_time: ::std::option::Option<::topsdk::DateTime>,
+        /// 起诉时间
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub sue_time: ::std::option::Option<::topsdk::DateTime>,
+        /// 案件的货币类型
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub currency: ::std::option::Option<::std::string::String>,
+        /// 标的金额
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub case_amount: ::std::option::Option<::std::string::String>,
+        /// 审判类型
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub audit_type: ::std::option::Option<::std::string::String>,
+        /// 案由
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub case_cause: ::std::option::Option<::std::string::String>,
+        /// 案件类型2
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub case_type2: ::std::option::Option<::std::string::String>,
+        /// 案件类型1
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub case_type1: ::std::option::Option<::std::string::String>,
+        /// 诉讼类型
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub suit_type: ::std::option::Option<::std::string::String>,
+        /// 案情描述
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub case_detail_description: ::std::option::Option<::std::string::String>,
+        /// 案情编号
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub case_detail_code: ::std::option::Option<::std::string::String>,
+        /// 案号
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub case_number: ::std::option::Option<::std::string::String>,
+        /// 案件id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub id: ::std::option::Option<i64>,
+        /// 被告
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub defendant_list: ::std::vec::Vec<AppelleeModel>,
+        /// 第三人
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub third_list: ::std::vec::Vec<LitigantThirdPartyModel>,
+        /// 案件事实调查附件
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub case_fact_file_list: ::std::vec::Vec<FileModel>,
+        /// 其他附件
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub other_file_list: ::std::vec::Vec<FileModel>,
+        /// 证据附件
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub evidence_file_list: ::std::vec::Vec<FileModel>,
+        /// 法院相关附件
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub court_file_list: ::std::vec::Vec<FileModel>,
+        /// 起诉状附件
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub pleading_file_list: ::std::vec::Vec<FileModel>,
+        /// 案件编号
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub case_code: ::std::option::Option<::std::string::String>,
+        /// 案件类型
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub case_type_label: ::std::option::Option<LabelOption>,
+        /// 案件bu
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub bu_labels: ::std::vec::Vec<LabelOption2>,
+        /// 送达时间
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub send_time: ::std::option::Option<::topsdk::DateTime>,
+    }
+    ///`AccuserModel` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct AccuserModel {
+        /// 承办律师联系方式
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub lawyer_contact: ::std::option::Option<::std::string::String>,
+        /// 承办律师姓名
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub lawyer_name: ::std::option::Option<::std::string::String>,
+        /// 承办律所名称
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub law_firm_name: ::std::option::Option<::std::string::String>,
+        /// 是否为集团公司
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub is_alibaba_company: ::std::option::Option<bool>,
+        /// 住所地
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub address: ::std::option::Option<::std::string::String>,
+        /// 证件编号
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub certify_number: ::std::option::Option<::std::string::String>,
+        /// 证件类型
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub certify_type: ::std::option::Option<::std::string::String>,
+        /// 联系方式
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub contact: ::std::option::Option<::std::string::String>,
+        /// 名称
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 序号
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub serial_number: ::std::option::Option<i64>,
+    }
+    ///`SuitFeeModel` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct SuitFeeModel {
+        /// 财产保全保险费
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub deposit_insurance_amount: ::std::option::Option<::std::string::String>,
+        /// 其他费用
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub other_fee_amount: ::std::option::Option<::std::string::String>,
+        /// 评估鉴定费
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub evaluation_fee_amount: ::std::option::Option<::std::string::String>,
+        /// 公证费
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub notarial_fee_amount: ::std::option::Option<::std::string::String>,
+        /// 公告费
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub announcement_fee_amount: ::std::option::Option<::std::string::String>,
+        /// 保证金金额
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub security_deposit_amount: ::std::option::Option<::std::string::String>,
+        /// 退还诉讼费金额
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub return_court_fee_amount: ::std::option::Option<::std::string::String>,
+        /// 保全费金额
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub preserve_fee_amount: ::std::option::Option<::std::string::String>,
+        /// 补缴诉讼费金额
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub makeup_pay_court_fee_amount: ::std::option::Option<::std::string::String>,
+        /// 补缴诉讼费日期
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub makeup_pay_court_fee_time: ::std::option::Option<::topsdk::DateTime>,
+        /// 预缴诉讼费金额
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub prepay_court_fee_amount: ::std::option::Option<::std::string::String>,
+        /// 预缴诉讼费日期
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub prepay_court_fee_time: ::std::option::Option<::topsdk::DateTime>,
+    }
+    ///`CheckInModel` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct CheckInModel {
+        /// 内部承办人
+        #[serde(deserialize_with = "::topsdk::__private::de::scalar_list")]
+        pub undertaker_peoples: ::std::vec::Vec<::std::string::String>,
+        /// 管辖异议截止时间 根据收案时间来定
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub jurisdiction_objection_deadline_time: ::std::option::Option<
+            ::topsdk::DateTime,
+        >,
+        /// 举证截止时间 未来要自动计算
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub proof_deadline_time: ::std::option::Option<::topsdk::DateTime>,
+        /// 法务收案时间
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub legal_checkin_time: ::std::option::Option<::topsdk::DateTime>,
+    }
+    ///`CourtModel` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct CourtModel {
+        /// 审判员联系方式
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub judge_contact: ::std::option::Option<::std::string::String>,
+        /// 审判员名称
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub judge_name: ::std::option::Option<::std::string::String>,
+        /// 地址
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub address: ::std::option::Option<::std::string::String>,
+        /// 区/县
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub county_code: ::std::option::Option<::std::string::String>,
+        /// 市
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub city_code: ::std::option::Option<::std::string::String>,
+        /// 省
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub province_code: ::std::option::Option<::std::string::String>,
+        /// 名称
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 受理机关的编号
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 受理机关ID
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub id: ::std::option::Option<i64>,
+    }
+    ///`AppelleeModel` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct AppelleeModel {
+        /// 承办律师姓名
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub lawyer_name: ::std::option::Option<::std::string::String>,
+        /// 承办律所名称
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub law_firm_name: ::std::option::Option<::std::string::String>,
+        /// 是否为集团公司
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub is_alibaba_company: ::std::option::Option<bool>,
+        /// 住所地
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub address: ::std::option::Option<::std::string::String>,
+        /// 证件编号
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub certify_number: ::std::option::Option<::std::string::String>,
+        /// 证件类型
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub certify_type: ::std::option::Option<::std::string::String>,
+        /// 联系方式
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub contact: ::std::option::Option<::std::string::String>,
+        /// 名称
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 序号
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub serial_number: ::std::option::Option<i64>,
+        /// 承办律师联系方式
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub lawyer_contact: ::std::option::Option<::std::string::String>,
+    }
+    ///`LitigantThirdPartyModel` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct LitigantThirdPartyModel {
+        /// 承办律师联系方式
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub lawyer_contact: ::std::option::Option<::std::string::String>,
+        /// 承办律师姓名
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub lawyer_name: ::std::option::Option<::std::string::String>,
+        /// 承办律所名称
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub law_firm_name: ::std::option::Option<::std::string::String>,
+        /// 是否为集团公司
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub is_alibaba_company: ::std::option::Option<::std::string::String>,
+        /// 住所地
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub address: ::std::option::Option<bool>,
+        /// 证件编号
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub certify_number: ::std::option::Option<::std::string::String>,
+        /// 证件类型
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub certify_type: ::std::option::Option<::std::string::String>,
+        /// 联系方式
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub contact: ::std::option::Option<::std::string::String>,
+        /// 名称
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 序号
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub serial_number: ::std::option::Option<i64>,
+    }
+    ///`FileModel` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct FileModel {
+        /// 附件名称
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 附件Key
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub key: ::std::option::Option<::std::string::String>,
+    }
+    ///`LabelOption` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct LabelOption {
+        /// 案件类型中文
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub text: ::std::option::Option<::std::string::String>,
+        /// 案件类型中文value
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub value: ::std::option::Option<::std::string::String>,
+    }
+    ///`LabelOption` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct LabelOption2 {
+        /// bu中文
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub text: ::std::option::Option<::std::string::String>,
+        /// bu_code
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub value: ::std::option::Option<::std::string::String>,
+        /// 子对象
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub children: ::std::vec::Vec<LabelOption3>,
+    }
+    ///`LabelOption` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct LabelOption3 {
+        /// text
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub text: ::std::option::Option<::std::string::String>,
+        /// value
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub value: ::std::option::Option<::std::string::String>,
+        /// 子对象
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub children: ::std::option::Option<::std::string::String>,
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.suit.case.get\",\"title\":\"获取案件信息接口v2版本\",\"description\":\"获取案件信息\",\"category\":\"司法开放平台\",\"category_pkg\":\"legalsuit\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=43036&docType=2\",\"response_key\":\"alibaba_legal_suit_case_get_response\",\"request\":[{\"name\":\"id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"案件id\"}],\"response\":[{\"name\":\"result\",\"ty\":\"ServiceResult\",\"kind\":\"Object\",\"description\":\"alinkappserver系统返回的通用结果类\",\"fields\":[{\"name\":\"content\",\"ty\":\"CaseModel\",\"kind\":\"Object\",\"description\":\"案件内容\",\"fields\":[{\"name\":\"accusers\",\"ty\":\"AccuserModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"accuser_model\",\"description\":\"原告信息\",\"fields\":[{\"name\":\"lawyer_contact\",\"ty\":\"String\",\"description\":\"承办律师联系方式\"},{\"name\":\"lawyer_name\",\"ty\":\"String\",\"description\":\"承办律师姓名\"},{\"name\":\"law_firm_name\",\"ty\":\"String\",\"description\":\"承办律所名称\"},{\"name\":\"is_alibaba_company\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"是否为集团公司\"},{\"name\":\"address\",\"ty\":\"String\",\"description\":\"住所地\"},{\"name\":\"certify_number\",\"ty\":\"String\",\"description\":\"证件编号\"},{\"name\":\"certify_type\",\"ty\":\"String\",\"description\":\"证件类型\"},{\"name\":\"contact\",\"ty\":\"String\",\"description\":\"联系方式\"},{\"name\":\"name\",\"ty\":\"String\",\"description\":\"名称\"},{\"name\":\"serial_number\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"序号\"}]},{\"name\":\"suit_fee\",\"ty\":\"SuitFeeModel\",\"kind\":\"Object\",\"description\":\"费用信息\",\"fields\":[{\"name\":\"deposit_insurance_amount\",\"ty\":\"String\",\"description\":\"财产保全保险费\"},{\"name\":\"other_fee_amount\",\"ty\":\"String\",\"description\":\"其他费用\"},{\"name\":\"evaluation_fee_amount\",\"ty\":\"String\",\"description\":\"评估鉴定费\"},{\"name\":\"notarial_fee_amount\",\"ty\":\"String\",\"description\":\"公证费\"},{\"name\":\"announcement_fee_amount\",\"ty\":\"String\",\"description\":\"公告费\"},{\"name\":\"security_deposit_amount\",\"ty\":\"String\",\"description\":\"保证金金额\"},{\"name\":\"return_court_fee_amount\",\"ty\":\"String\",\"description\":\"退还诉讼费金额\"},{\"name\":\"preserve_fee_amount\",\"ty\":\"String\",\"description\":\"保全费金额\"},{\"name\":\"makeup_pay_court_fee_amount\",\"ty\":\"String\",\"description\":\"补缴诉讼费金额\"},{\"name\":\"makeup_pay_court_fee_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"补缴诉讼费日期\"},{\"name\":\"prepay_court_fee_amount\",\"ty\":\"String\",\"description\":\"预缴诉讼费金额\"},{\"name\":\"prepay_court_fee_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"预缴诉讼费日期\"}]},{\"name\":\"check_in_msg\",\"ty\":\"CheckInModel\",\"kind\":\"Object\",\"description\":\"收案信息\",\"fields\":[{\"name\":\"undertaker_peoples\",\"ty\":\"String[]\",\"list\":true,\"item_name\":\"string\",\"description\":\"内部承办人\"},{\"name\":\"jurisdiction_objection_deadline_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"管辖异议截止时间 根据收案时间来定\"},{\"name\":\"proof_deadline_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"举证截止时间 未来要自动计算\"},{\"name\":\"legal_checkin_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"法务收案时间\"}]},{\"name\":\"court_model\",\"ty\":\"CourtModel\",\"kind\":\"Object\",\"description\":\"法院信息\",\"fields\":[{\"name\":\"judge_contact\",\"ty\":\"String\",\"description\":\"审判员联系方式\"},{\"name\":\"judge_name\",\"ty\":\"String\",\"description\":\"审判员名称\"},{\"name\":\"address\",\"ty\":\"String\",\"description\":\"地址\"},{\"name\":\"county_code\",\"ty\":\"String\",\"description\":\"区/县\"},{\"name\":\"city_code\",\"ty\":\"String\",\"description\":\"市\"},{\"name\":\"province_code\",\"ty\":\"String\",\"description\":\"省\"},{\"name\":\"name\",\"ty\":\"String\",\"description\":\"名称\"},{\"name\":\"code\",\"ty\":\"String\",\"description\":\"受理机关的编号\"},{\"name\":\"id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"受理机关ID\"}]},{\"name\":\"pre_case_number\",\"ty\":\"String\",\"description\":\"预立案号\"},{\"name\":\"tag4\",\"ty\":\"String\",\"description\":\"标签4\"},{\"name\":\"tag3\",\"ty\":\"String\",\"description\":\"标签3\"},{\"name\":\"tag2\",\"ty\":\"String\",\"description\":\"标签2\"},{\"name\":\"tag1\",\"ty\":\"String\",\"description\":\"标签1\"},{\"name\":\"accuser_claim_legal_basis\",\"ty\":\"String\",\"description\":\"原告主张的法律依据\"},{\"name\":\"accuser_claim_fact\",\"ty\":\"String\",\"description\":\"原告主张的事实\"},{\"name\":\"accuser_appeal_list\",\"ty\":\"String[]\",\"list\":true,\"item_name\":\"string\",\"description\":\"原告诉请\"},{\"name\":\"suit_request\",\"ty\":\"String\",\"description\":\"诉讼请求\"},{\"name\":\"remark\",\"ty\":\"String\",\"description\":\"备注\"},{\"name\":\"followup_people_name\",\"ty\":\"String\",\"description\":\"当前跟进人\"},{\"name\":\"ou_name\",\"ty\":\"String\",\"description\":\"案件归属OU\"},{\"name\":\"court_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"开庭时间\"},{\"name\":\"sue_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"起诉时间\"},{\"name\":\"currency\",\"ty\":\"String\",\"description\":\"案件的货币类型\"},{\"name\":\"case_amount\",\"ty\":\"String\",\"description\":\"标的金额\"},{\"name\":\"audit_type\",\"ty\":\"String\",\"description\":\"审判类型\"},{\"name\":\"case_cause\",\"ty\":\"String\",\"description\":\"案由\"},{\"name\":\"case_type2\",\"ty\":\"String\",\"description\":\"案件类型2\"},{\"name\":\"case_type1\",\"ty\":\"String\",\"description\":\"案件类型1\"},{\"name\":\"suit_type\",\"ty\":\"String\",\"description\":\"诉讼类型\"},{\"name\":\"case_detail_description\",\"ty\":\"String\",\"description\":\"案情描述\"},{\"name\":\"case_detail_code\",\"ty\":\"String\",\"description\":\"案情编号\"},{\"name\":\"case_number\",\"ty\":\"String\",\"description\":\"案号\"},{\"name\":\"id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"案件id\"},{\"name\":\"defendant_list\",\"ty\":\"AppelleeModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"appellee_model\",\"description\":\"被告\",\"fields\":[{\"name\":\"lawyer_name\",\"ty\":\"String\",\"description\":\"承办律师姓名\"},{\"name\":\"law_firm_name\",\"ty\":\"String\",\"description\":\"承办律所名称\"},{\"name\":\"is_alibaba_company\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"是否为集团公司\"},{\"name\":\"address\",\"ty\":\"String\",\"description\":\"住所地\"},{\"name\":\"certify_number\",\"ty\":\"String\",\"description\":\"证件编号\"},{\"name\":\"certify_type\",\"ty\":\"String\",\"description\":\"证件类型\"},{\"name\":\"contact\",\"ty\":\"String\",\"description\":\"联系方式\"},{\"name\":\"name\",\"ty\":\"String\",\"description\":\"名称\"},{\"name\":\"serial_number\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"序号\"},{\"name\":\"lawyer_contact\",\"ty\":\"String\",\"description\":\"承办律师联系方式\"}]},{\"name\":\"third_list\",\"ty\":\"LitigantThirdPartyModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"litigant_third_party_model\",\"description\":\"第三人\",\"fields\":[{\"name\":\"lawyer_contact\",\"ty\":\"String\",\"description\":\"承办律师联系方式\"},{\"name\":\"lawyer_name\",\"ty\":\"String\",\"description\":\"承办律师姓名\"},{\"name\":\"law_firm_name\",\"ty\":\"String\",\"description\":\"承办律所名称\"},{\"name\":\"is_alibaba_company\",\"ty\":\"String\",\"description\":\"是否为集团公司\"},{\"name\":\"address\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"住所地\"},{\"name\":\"certify_number\",\"ty\":\"String\",\"description\":\"证件编号\"},{\"name\":\"certify_type\",\"ty\":\"String\",\"description\":\"证件类型\"},{\"name\":\"contact\",\"ty\":\"String\",\"description\":\"联系方式\"},{\"name\":\"name\",\"ty\":\"String\",\"description\":\"名称\"},{\"name\":\"serial_number\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"序号\"}]},{\"name\":\"case_fact_file_list\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"案件事实调查附件\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"附件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"附件Key\"}]},{\"name\":\"other_file_list\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"其他附件\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"附件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"附件Key\"}]},{\"name\":\"evidence_file_list\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"证据附件\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"附件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"附件Key\"}]},{\"name\":\"court_file_list\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"法院相关附件\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"附件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"附件Key\"}]},{\"name\":\"pleading_file_list\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"起诉状附件\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"附件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"附件Key\"}]},{\"name\":\"case_code\",\"ty\":\"String\",\"description\":\"案件编号\"},{\"name\":\"case_type_label\",\"ty\":\"LabelOption\",\"kind\":\"Object\",\"description\":\"案件类型\",\"fields\":[{\"name\":\"text\",\"ty\":\"String\",\"description\":\"案件类型中文\"},{\"name\":\"value\",\"ty\":\"String\",\"description\":\"案件类型中文value\"}]},{\"name\":\"bu_labels\",\"ty\":\"LabelOption[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"label_option\",\"description\":\"案件bu\",\"fields\":[{\"name\":\"text\",\"ty\":\"String\",\"description\":\"bu中文\"},{\"name\":\"value\",\"ty\":\"String\",\"description\":\"bu_code\"},{\"name\":\"children\",\"ty\":\"LabelOption[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"label_option\",\"description\":\"子对象\",\"fields\":[{\"name\":\"text\",\"ty\":\"String\",\"description\":\"text\"},{\"name\":\"value\",\"ty\":\"String\",\"description\":\"value\"},{\"name\":\"children\",\"ty\":\"String\",\"description\":\"子对象\"}]}]},{\"name\":\"send_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"送达时间\"}]},{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"错误信息\"},{\"name\":\"success\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"success\"},{\"name\":\"error_code\",\"ty\":\"String\",\"description\":\"错误码\"}]}]}",
+    );
+}
+/// `alibaba.legal.suit.court.after.push`: 更新或者新增庭后信息
+///
+/// 供外部ISV供应商 推送庭后信息给集团诉讼
+///
+/// Category: 司法开放平台
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=43434&docType=2>
+pub mod alibaba_legal_suit_court_after_push {
+    /// Request of `alibaba.legal.suit.court.after.push`: 更新或者新增庭后信息
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::cmp::PartialEq,
+        ::std::default::Default
+    )]
+    pub struct Request {
+        /// 庭后信息
+        pub after_court_info_model: ::std::option::Option<AfterCourtInfoModel>,
+    }
+    impl Request {
+        /// Creates the request; every param is optional.
+        pub fn new() -> Self {
+            Self {
+                after_court_info_model: ::std::option::Option::None,
+            }
+        }
+        /// 庭后信息
+        pub fn after_court_info_model(
+            mut self,
+            after_court_info_model: AfterCourtInfoModel,
+        ) -> Self {
+            self.after_court_info_model = ::std::option::Option::Some(
+                after_court_info_model,
+            );
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.suit.court.after.push";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put_opt("after_court_info_model", &self.after_court_info_model);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                after_court_info_model: args.optional("after_court_info_model")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.suit.court.after.push`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// alinkappserver系统返回的通用结果类
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub result: ::std::option::Option<ServiceResult>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`AfterCourtInfoModel` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct AfterCourtInfoModel {
+        /// 预测结果
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub prediction_result: ::std::option::Option<::std::string::String>,
+        /// 交流时间
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub communication_date: ::std::option::Option<::topsdk::DateTime>,
+        /// 附件数量
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attachment_count: ::std::option::Option<i64>,
+        /// 附件列表
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attachment_list: ::std::option::Option<::std::vec::Vec<FileModel>>,
+        /// 与当事人沟通内容
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub party_list: ::std::option::Option<::std::vec::Vec<FileModel2>>,
+        /// 与法院沟通内容
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub courts_list: ::std::option::Option<::std::vec::Vec<FileModel2>>,
+        /// 非证据材料
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub non_evidence_list: ::std::option::Option<
+            ::std::vec::Vec<AfterCourtDetailModel>,
+        >,
+        /// 证据材料
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub evidence_list: ::std::option::Option<
+            ::std::vec::Vec<AfterCourtDetailModel2>,
+        >,
+        /// 反馈附件
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub feedback_attachment_list: ::std::option::Option<::std::vec::Vec<FileModel>>,
+        /// 附件数量
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub feedback_attachment_count: ::std::option::Option<i64>,
+        /// 反馈内容
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub feedback_content: ::std::option::Option<::std::string::String>,
+        /// 反馈id
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub feedback_id: ::std::option::Option<i64>,
+        /// 更新时间
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub update_time: ::std::option::Option<::topsdk::DateTime>,
+        /// 更新人
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updater: ::std::option::Option<::std::string::String>,
+        /// 创建时间
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub create_time: ::std::option::Option<::topsdk::DateTime>,
+        /// 创建人
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub founder: ::std::option::Option<::std::string::String>,
+        /// 沟通总结
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub summary: ::std::option::Option<::std::string::String>,
+        /// 代理词要点
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub agent_word: ::std::option::Option<::std::string::String>,
+        /// 案件id
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub suit_id: ::std::option::Option<i64>,
+        /// 委托id
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub entrust_id: ::std::option::Option<i64>,
+        /// 调用时间
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub calling_time: ::std::option::Option<::topsdk::DateTime>,
+        /// 庭后信息ID,更新时不能为空
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub after_court_id: ::std::option::Option<i64>,
+        /// 操作类型
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub operation_type: ::std::option::Option<::std::string::String>,
+        /// 备注（主诉）
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub discription: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::params::Param for AfterCourtInfoModel {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    ///`FileModel` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct FileModel {
+        /// 附件名称
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 附件key
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub key: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::params::Param for FileModel {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    ///`FileModel` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct FileModel2 {
+        /// 沟通时间
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub submit_date: ::std::option::Option<::topsdk::DateTime>,
+        /// 沟通结果
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        /// 沟通内容
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub content: ::std::option::Option<::std::string::String>,
+        /// 沟通方
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub intro: ::std::option::Option<::std::string::String>,
+        /// 沟通方式
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::params::Param for FileModel2 {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    ///`AfterCourtDetailModel` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct AfterCourtDetailModel {
+        /// 附件
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub non_evi_attachment_list: ::std::option::Option<::std::vec::Vec<FileModel>>,
+        /// 附件数量
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub non_evi_attachment_count: ::std::option::Option<i64>,
+        /// 提交时间
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub submit_date: ::std::option::Option<::topsdk::DateTime>,
+        /// 质证情况
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        /// 证明目的
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub content: ::std::option::Option<::std::string::String>,
+        /// 材料简介
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub intro: ::std::option::Option<::std::string::String>,
+        /// 材料名称
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::params::Param for AfterCourtDetailModel {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    ///`AfterCourtDetailModel` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct AfterCourtDetailModel2 {
+        /// 附件
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub evi_attachment_list: ::std::option::Option<::std::vec::Vec<FileModel>>,
+        /// 附件数量
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub evi_attachment_count: ::std::option::Option<i64>,
+        /// 提交时间
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub submit_date: ::std::option::Option<::topsdk::DateTime>,
+        /// 质证情况
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        /// 证明目的
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub content: ::std::option::Option<::std::string::String>,
+        /// 材料简介
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub intro: ::std::option::Option<::std::string::String>,
+        /// 材料名称
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::params::Param for AfterCourtDetailModel2 {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    ///`ServiceResult` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct ServiceResult {
+        /// 庭后id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub content: ::std::option::Option<i64>,
+        /// 错误信息
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// 错误码
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 是否成功
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub success: ::std::option::Option<bool>,
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.suit.court.after.push\",\"title\":\"更新或者新增庭后信息\",\"description\":\"供外部ISV供应商 推送庭后信息给集团诉讼\",\"category\":\"司法开放平台\",\"category_pkg\":\"legalsuit\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=43434&docType=2\",\"response_key\":\"alibaba_legal_suit_court_after_push_response\",\"request\":[{\"name\":\"after_court_info_model\",\"ty\":\"AfterCourtInfoModel\",\"kind\":\"Object\",\"description\":\"庭后信息\",\"fields\":[{\"name\":\"prediction_result\",\"ty\":\"String\",\"description\":\"预测结果\"},{\"name\":\"communication_date\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"交流时间\"},{\"name\":\"attachment_count\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"附件数量\"},{\"name\":\"attachment_list\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"附件列表\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"附件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"附件key\"}]},{\"name\":\"party_list\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"与当事人沟通内容\",\"fields\":[{\"name\":\"submit_date\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"沟通时间\"},{\"name\":\"description\",\"ty\":\"String\",\"description\":\"沟通结果\"},{\"name\":\"content\",\"ty\":\"String\",\"description\":\"沟通内容\"},{\"name\":\"intro\",\"ty\":\"String\",\"description\":\"沟通方\"},{\"name\":\"name\",\"ty\":\"String\",\"description\":\"沟通方式\"}]},{\"name\":\"courts_list\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"与法院沟通内容\",\"fields\":[{\"name\":\"submit_date\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"沟通时间\"},{\"name\":\"description\",\"ty\":\"String\",\"description\":\"沟通结果\"},{\"name\":\"content\",\"ty\":\"String\",\"description\":\"沟通内容\"},{\"name\":\"intro\",\"ty\":\"String\",\"description\":\"沟通方\"},{\"name\":\"name\",\"ty\":\"String\",\"description\":\"沟通方式\"}]},{\"name\":\"non_evidence_list\",\"ty\":\"AfterCourtDetailModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"after_court_detail_model\",\"description\":\"非证据材料\",\"fields\":[{\"name\":\"non_evi_attachment_list\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"附件\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"附件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"附件key\"}]},{\"name\":\"non_evi_attachment_count\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"附件数量\"},{\"name\":\"submit_date\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"提交时间\"},{\"name\":\"description\",\"ty\":\"String\",\"description\":\"质证情况\"},{\"name\":\"content\",\"ty\":\"String\",\"description\":\"证明目的\"},{\"name\":\"intro\",\"ty\":\"String\",\"description\":\"材料简介\"},{\"name\":\"name\",\"ty\":\"String\",\"description\":\"材料名称\"}]},{\"name\":\"evidence_list\",\"ty\":\"AfterCourtDetailModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"after_court_detail_model\",\"description\":\"证据材料\",\"fields\":[{\"name\":\"evi_attachment_list\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"附件\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"附件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"附件key\"}]},{\"name\":\"evi_attachment_count\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"附件数量\"},{\"name\":\"submit_date\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"提交时间\"},{\"name\":\"description\",\"ty\":\"String\",\"description\":\"质证情况\"},{\"name\":\"content\",\"ty\":\"String\",\"description\":\"证明目的\"},{\"name\":\"intro\",\"ty\":\"String\",\"description\":\"材料简介\"},{\"name\":\"name\",\"ty\":\"String\",\"description\":\"材料名称\"}]},{\"name\":\"feedback_attachment_list\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"反馈附件\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"附件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"附件key\"}]},{\"name\":\"feedback_attachment_count\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"附件数量\"},{\"name\":\"feedback_content\",\"ty\":\"String\",\"description\":\"反馈内容\"},{\"name\":\"feedback_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"反馈id\"},{\"name\":\"update_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"更新时间\"},{\"name\":\"updater\",\"ty\":\"String\",\"description\":\"更新人\"},{\"name\":\"create_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"创建时间\"},{\"name\":\"founder\",\"ty\":\"String\",\"description\":\"创建人\"},{\"name\":\"summary\",\"ty\":\"String\",\"description\":\"沟通总结\"},{\"name\":\"agent_word\",\"ty\":\"String\",\"description\":\"代理词要点\"},{\"name\":\"suit_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"案件id\"},{\"name\":\"entrust_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"委托id\"},{\"name\":\"calling_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"调用时间\"},{\"name\":\"after_court_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"庭后信息ID,更新时不能为空\"},{\"name\":\"operation_type\",\"ty\":\"String\",\"description\":\"操作类型\"},{\"name\":\"discription\",\"ty\":\"String\",\"description\":\"备注（主诉）\"}]}],\"response\":[{\"name\":\"result\",\"ty\":\"ServiceResult\",\"kind\":\"Object\",\"description\":\"alinkappserver系统返回的通用结果类\",\"fields\":[{\"name\":\"content\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"庭后id\"},{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"错误信息\"},{\"name\":\"error_code\",\"ty\":\"String\",\"description\":\"错误码\"},{\"name\":\"success\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"是否成功\"}]}]}",
+    );
+}
+/// `alibaba.legal.suit.court.before.push`: 更新或保存庭前信息
+///
+/// 更新或者保存庭前信息
+///
+/// Category: 司法开放平台
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=43040&docType=2>
+pub mod alibaba_legal_suit_court_before_push {
+    /// Request of `alibaba.legal.suit.court.before.push`: 更新或保存庭前信息
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::cmp::PartialEq,
+        ::std::default::Default
+    )]
+    pub struct Request {
+        /// 庭前信息
+        pub before_court_model: ::std::option::Option<BeforeCourtModel>,
+    }
+    impl Request {
+        /// Creates the request; every param is optional.
+        pub fn new() -> Self {
+            Self {
+                before_court_model: ::std::option::Option::None,
+            }
+        }
+        /// 庭前信息
+        pub fn before_court_model(
+            mut self,
+            before_court_model: BeforeCourtModel,
+        ) -> Self {
+            self.before_court_model = ::std::option::Option::Some(before_court_model);
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.suit.court.before.push";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put_opt("before_court_model", &self.before_court_model);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                before_court_model: args.optional("before_court_model")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.suit.court.before.push`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// alinkappserver系统返回的通用结果类
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub result: ::std::option::Option<ServiceResult>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`BeforeCourtModel` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct BeforeCourtModel {
+        /// 附件个数
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attachment_count: ::std::option::Option<i64>,
+        /// 诉讼风险
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub risk_predict: ::std::option::Option<::std::string::String>,
+        /// 我方抗辩思路
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub main_point: ::std::option::Option<::std::string::String>,
+        /// 我方观点
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub our_questions: ::std::option::Option<::std::string::String>,
+        /// 法庭观点
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub court_questions: ::std::option::Option<::std::string::String>,
+        /// 对方观点
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub their_questions: ::std::option::Option<::std::string::String>,
+        /// 初步考虑对策
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub our_attitude: ::std::option::Option<::std::string::String>,
+        /// 反馈内容
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub feedback_content: ::std::option::Option<::std::string::String>,
+        /// 反馈ID
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub feedback_id: ::std::option::Option<i64>,
+        /// 更新人
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updater: ::std::option::Option<::std::string::String>,
+        /// 创建人
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub founder: ::std::option::Option<::std::string::String>,
+        /// 供应商code
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub supplier_code: ::std::option::Option<::std::string::String>,
+        /// 对方主张
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub defendant_estimate: ::std::option::Option<::std::string::String>,
+        /// 调用时间
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub calling_time: ::std::option::Option<::topsdk::DateTime>,
+        /// 庭前ID
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub before_court_id: ::std::option::Option<i64>,
+        /// 案件ID
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub suit_id: ::std::option::Option<i64>,
+        /// 委托ID
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub entrust_id: ::std::option::Option<i64>,
+        /// 操作类型
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub operation_type: ::std::option::Option<::std::string::String>,
+        /// 反馈附件信息
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub feedback_attachment_list: ::std::option::Option<::std::vec::Vec<FileModel>>,
+        /// 庭前附件信息
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attachment_list: ::std::option::Option<::std::vec::Vec<FileModel>>,
+        /// 庭前沟通
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub communicate_list: ::std::option::Option<::std::vec::Vec<CommunicateModel>>,
+    }
+    impl ::topsdk::params::Param for BeforeCourtModel {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    ///`FileModel` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct FileModel {
+        /// 文件名称
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 文件key
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub key: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::params::Param for FileModel {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    ///`CommunicateModel` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct CommunicateModel {
+        /// 沟通背景、沟通目的
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub communicate_aim: ::std::option::Option<::std::string::String>,
+        /// 联系方式
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contact: ::std::option::Option<::std::string::String>,
+        /// 人员姓名
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_name: ::std::option::Option<::std::string::String>,
+        /// 沟通方式
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub communicate_type: ::std::option::Option<::std::string::String>,
+        /// 单位名称
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub unit_name: ::std::option::Option<::std::string::String>,
+        /// 机构信息
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub department: ::std::option::Option<::std::string::String>,
+        /// 沟通时间
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub communicate_time: ::std::option::Option<::topsdk::DateTime>,
+        /// 沟通内容
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub communicate_content: ::std::option::Option<::std::string::String>,
+        /// 下一步动作
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::params::Param for CommunicateModel {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    ///`ServiceResult` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct ServiceResult {
+        /// 保存成功的数据ID
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub content: ::std::option::Option<i64>,
+        /// 系统自动生成
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// 系统自动生成
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// success
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub success: ::std::option::Option<bool>,
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.suit.court.before.push\",\"title\":\"更新或保存庭前信息\",\"description\":\"更新或者保存庭前信息\",\"category\":\"司法开放平台\",\"category_pkg\":\"legalsuit\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=43040&docType=2\",\"response_key\":\"alibaba_legal_suit_court_before_push_response\",\"request\":[{\"name\":\"before_court_model\",\"ty\":\"BeforeCourtModel\",\"kind\":\"Object\",\"description\":\"庭前信息\",\"fields\":[{\"name\":\"attachment_count\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"附件个数\"},{\"name\":\"risk_predict\",\"ty\":\"String\",\"description\":\"诉讼风险\"},{\"name\":\"main_point\",\"ty\":\"String\",\"description\":\"我方抗辩思路\"},{\"name\":\"our_questions\",\"ty\":\"String\",\"description\":\"我方观点\"},{\"name\":\"court_questions\",\"ty\":\"String\",\"description\":\"法庭观点\"},{\"name\":\"their_questions\",\"ty\":\"String\",\"description\":\"对方观点\"},{\"name\":\"our_attitude\",\"ty\":\"String\",\"description\":\"初步考虑对策\"},{\"name\":\"feedback_content\",\"ty\":\"String\",\"description\":\"反馈内容\"},{\"name\":\"feedback_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"反馈ID\"},{\"name\":\"updater\",\"ty\":\"String\",\"description\":\"更新人\"},{\"name\":\"founder\",\"ty\":\"String\",\"description\":\"创建人\"},{\"name\":\"supplier_code\",\"ty\":\"String\",\"description\":\"供应商code\"},{\"name\":\"defendant_estimate\",\"ty\":\"String\",\"description\":\"对方主张\"},{\"name\":\"calling_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"调用时间\"},{\"name\":\"before_court_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"庭前ID\"},{\"name\":\"suit_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"案件ID\"},{\"name\":\"entrust_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"委托ID\"},{\"name\":\"operation_type\",\"ty\":\"String\",\"description\":\"操作类型\"},{\"name\":\"feedback_attachment_list\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"反馈附件信息\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"文件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"文件key\"}]},{\"name\":\"attachment_list\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"庭前附件信息\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"文件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"文件key\"}]},{\"name\":\"communicate_list\",\"ty\":\"CommunicateModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"communicate_model\",\"description\":\"庭前沟通\",\"fields\":[{\"name\":\"communicate_aim\",\"ty\":\"String\",\"description\":\"沟通背景、沟通目的\"},{\"name\":\"contact\",\"ty\":\"String\",\"description\":\"联系方式\"},{\"name\":\"user_name\",\"ty\":\"String\",\"description\":\"人员姓名\"},{\"name\":\"communicate_type\",\"ty\":\"String\",\"description\":\"沟通方式\"},{\"name\":\"unit_name\",\"ty\":\"String\",\"description\":\"单位名称\"},{\"name\":\"department\",\"ty\":\"String\",\"description\":\"机构信息\"},{\"name\":\"communicate_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"沟通时间\"},{\"name\":\"communicate_content\",\"ty\":\"String\",\"description\":\"沟通内容\"},{\"name\":\"next\",\"ty\":\"String\",\"description\":\"下一步动作\"}]}]}],\"response\":[{\"name\":\"result\",\"ty\":\"ServiceResult\",\"kind\":\"Object\",\"description\":\"alinkappserver系统返回的通用结果类\",\"fields\":[{\"name\":\"content\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"保存成功的数据ID\"},{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"系统自动生成\"},{\"name\":\"error_code\",\"ty\":\"String\",\"description\":\"系统自动生成\"},{\"name\":\"success\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"success\"}]}]}",
+    );
+}
+/// `alibaba.legal.suit.court.entrust.get`: 委托开庭服务查询
+///
+/// 查询委托开庭信息
+///
+/// Category: 司法开放平台
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=43041&docType=2>
+pub mod alibaba_legal_suit_court_entrust_get {
+    /// Request of `alibaba.legal.suit.court.entrust.get`: 委托开庭服务查询
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::cmp::PartialEq,
+        ::std::default::Default
+    )]
+    pub struct Request {
+        /// 案件ID
+        pub suit_id: ::std::option::Option<i64>,
+        /// 委托ID
+        pub entrust_id: ::std::option::Option<i64>,
+    }
+    impl Request {
+        /// Creates the request; every param is optional.
+        pub fn new() -> Self {
+            Self {
+                suit_id: ::std::option::Option::None,
+                entrust_id: ::std::option::Option::None,
+            }
+        }
+        /// 案件ID
+        pub fn suit_id(mut self, suit_id: i64) -> Self {
+            self.suit_id = ::std::option::Option::Some(suit_id);
+            self
+        }
+        /// 委托ID
+        pub fn entrust_id(mut self, entrust_id: i64) -> Self {
+            self.entrust_id = ::std::option::Option::Some(entrust_id);
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.suit.court.entrust.get";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put_opt("suit_id", &self.suit_id);
+            w.put_opt("entrust_id", &self.entrust_id);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                suit_id: args.optional("suit_id")?,
+                entrust_id: args.optional("entrust_id")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.suit.court.entrust.get`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// alinkappserver系统返回的通用结果类
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub result: ::std::option::Option<ServiceResult>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`ServiceResult` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct ServiceResult {
+        /// 返回的结构结构体
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub content: ::std::option::Option<CourtEntrustModel>,
+        /// success
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+    }
+    ///`CourtEntrustModel` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct CourtEntrustModel {
+        /// 委托订单号
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub entrust_order_number: ::std::option::Option<i64>,
+        /// 委托时间
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub entrust_time: ::std::option::Option<::topsdk::DateTime>,
+        /// 委托名字
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub entrust_name: ::std::option::Option<::std::string::String>,
+        /// 原因
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub reason: ::std::option::Option<::std::string::String>,
+        /// 委托类型
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub entrust_type: ::std::option::Option<::std::string::String>,
+        /// 供应商code
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub supplier_code: ::std::option::Option<::std::string::String>,
+        /// id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub id: ::std::option::Option<i64>,
+        /// 委托方名称
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub entrusting_party: ::std::option::Option<::std::string::String>,
+        /// 附件数量
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub attachment_count: ::std::option::Option<i64>,
+        /// 律所执业编号
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub firm_business_lic_num: ::std::option::Option<::std::string::String>,
+        /// 备注
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub description: ::std::option::Option<::std::string::String>,
+        /// 附件列表
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub attachment_list: ::std::vec::Vec<FileModel>,
+        /// 目标
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub objective: ::std::option::Option<::std::string::String>,
+        /// 委托建议
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub suggest: ::std::option::Option<::std::string::String>,
+    }
+    ///`FileModel` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct FileModel {
+        /// 文件名
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 文件key
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub key: ::std::option::Option<::std::string::String>,
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.suit.court.entrust.get\",\"title\":\"委托开庭服务查询\",\"description\":\"查询委托开庭信息\",\"category\":\"司法开放平台\",\"category_pkg\":\"legalsuit\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=43041&docType=2\",\"response_key\":\"alibaba_legal_suit_court_entrust_get_response\",\"request\":[{\"name\":\"suit_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"案件ID\"},{\"name\":\"entrust_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"委托ID\"}],\"response\":[{\"name\":\"result\",\"ty\":\"ServiceResult\",\"kind\":\"Object\",\"description\":\"alinkappserver系统返回的通用结果类\",\"fields\":[{\"name\":\"content\",\"ty\":\"CourtEntrustModel\",\"kind\":\"Object\",\"description\":\"返回的结构结构体\",\"fields\":[{\"name\":\"entrust_order_number\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"委托订单号\"},{\"name\":\"entrust_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"委托时间\"},{\"name\":\"entrust_name\",\"ty\":\"String\",\"description\":\"委托名字\"},{\"name\":\"reason\",\"ty\":\"String\",\"description\":\"原因\"},{\"name\":\"entrust_type\",\"ty\":\"String\",\"description\":\"委托类型\"},{\"name\":\"supplier_code\",\"ty\":\"String\",\"description\":\"供应商code\"},{\"name\":\"id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"id\"},{\"name\":\"entrusting_party\",\"ty\":\"String\",\"description\":\"委托方名称\"},{\"name\":\"attachment_count\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"附件数量\"},{\"name\":\"firm_business_lic_num\",\"ty\":\"String\",\"description\":\"律所执业编号\"},{\"name\":\"description\",\"ty\":\"String\",\"description\":\"备注\"},{\"name\":\"attachment_list\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"附件列表\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"文件名\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"文件key\"}]},{\"name\":\"objective\",\"ty\":\"String\",\"description\":\"目标\"},{\"name\":\"suggest\",\"ty\":\"String\",\"description\":\"委托建议\"}]},{\"name\":\"success\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"success\"},{\"name\":\"error_code\",\"ty\":\"String\",\"description\":\"错误码\"}]}]}",
+    );
+}
+/// `alibaba.legal.suit.court.lawyer.push`: 推荐律师接口
+///
+/// 为诉讼系统推荐律师
+///
+/// Category: 司法开放平台
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=43037&docType=2>
+pub mod alibaba_legal_suit_court_lawyer_push {
+    /// Request of `alibaba.legal.suit.court.lawyer.push`: 推荐律师接口
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::cmp::PartialEq,
+        ::std::default::Default
+    )]
+    pub struct Request {
+        /// 委托ID
+        pub entrust_id: ::std::option::Option<i64>,
+        /// 案件ID
+        pub suit_id: ::std::option::Option<i64>,
+        /// 推荐律师模型
+        pub lawyers_model: ::std::option::Option<LawyersModel>,
+    }
+    impl Request {
+        /// Creates the request; every param is optional.
+        pub fn new() -> Self {
+            Self {
+                entrust_id: ::std::option::Option::None,
+                suit_id: ::std::option::Option::None,
+                lawyers_model: ::std::option::Option::None,
+            }
+        }
+        /// 委托ID
+        pub fn entrust_id(mut self, entrust_id: i64) -> Self {
+            self.entrust_id = ::std::option::Option::Some(entrust_id);
+            self
+        }
+        /// 案件ID
+        pub fn suit_id(mut self, suit_id: i64) -> Self {
+            self.suit_id = ::std::option::Option::Some(suit_id);
+            self
+        }
+        /// 推荐律师模型
+        pub fn lawyers_model(mut self, lawyers_model: LawyersModel) -> Self {
+            self.lawyers_model = ::std::option::Option::Some(lawyers_model);
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.suit.court.lawyer.push";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put_opt("entrust_id", &self.entrust_id);
+            w.put_opt("suit_id", &self.suit_id);
+            w.put_opt("lawyers_model", &self.lawyers_model);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                entrust_id: args.optional("entrust_id")?,
+                suit_id: args.optional("suit_id")?,
+                lawyers_model: args.optional("lawyers_model")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.suit.court.lawyer.push`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// alinkappserver系统返回的通用结果类
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub result: ::std::option::Option<ServiceResult>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`LawyersModel` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct LawyersModel {
+        /// 律师列表
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lawyers: ::std::option::Option<::std::vec::Vec<Lawyers>>,
+        /// 操作类型
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub operation_type: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::params::Param for LawyersModel {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    ///`Lawyers` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Lawyers {
+        /// 附件列表
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attachment_list: ::std::option::Option<::std::vec::Vec<Attachmentlist>>,
+        /// 附件数量
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attachment_count: ::std::option::Option<i64>,
+        /// 律师策略
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub response_strategy: ::std::option::Option<::std::string::String>,
+        /// 律师费用
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub charge_this_case: ::std::option::Option<::std::string::String>,
+        /// 执业证编号
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub professional_cert_num: ::std::option::Option<::std::string::String>,
+        /// 供应商
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub supplier_code: ::std::option::Option<::std::string::String>,
+        /// 律所编号
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub business_license_num: ::std::option::Option<::std::string::String>,
+        /// 律师名称
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lawyer_name: ::std::option::Option<::std::string::String>,
+        /// 律所名称
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lawyer_firm_name: ::std::option::Option<::std::string::String>,
+        /// 律师ID
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lawyer_id: ::std::option::Option<i64>,
+    }
+    impl ::topsdk::params::Param for Lawyers {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    ///`Attachmentlist` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Attachmentlist {
+        /// 名称
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 文件key
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub key: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::params::Param for Attachmentlist {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    ///`ServiceResult` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct ServiceResult {
+        /// 错误信息
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// 错误码
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// success
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub success: ::std::option::Option<bool>,
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.suit.court.lawyer.push\",\"title\":\"推荐律师接口\",\"description\":\"为诉讼系统推荐律师\",\"category\":\"司法开放平台\",\"category_pkg\":\"legalsuit\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=43037&docType=2\",\"response_key\":\"alibaba_legal_suit_court_lawyer_push_response\",\"request\":[{\"name\":\"entrust_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"委托ID\"},{\"name\":\"suit_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"案件ID\"},{\"name\":\"lawyers_model\",\"ty\":\"LawyersModel\",\"kind\":\"Object\",\"description\":\"推荐律师模型\",\"fields\":[{\"name\":\"lawyers\",\"ty\":\"Lawyers[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"lawyers\",\"description\":\"律师列表\",\"fields\":[{\"name\":\"attachment_list\",\"ty\":\"Attachmentlist[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"attachmentlist\",\"description\":\"附件列表\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"文件key\"}]},{\"name\":\"attachment_count\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"附件数量\"},{\"name\":\"response_strategy\",\"ty\":\"String\",\"description\":\"律师策略\"},{\"name\":\"charge_this_case\",\"ty\":\"String\",\"description\":\"律师费用\"},{\"name\":\"professional_cert_num\",\"ty\":\"String\",\"description\":\"执业证编号\"},{\"name\":\"supplier_code\",\"ty\":\"String\",\"description\":\"供应商\"},{\"name\":\"business_license_num\",\"ty\":\"String\",\"description\":\"律所编号\"},{\"name\":\"lawyer_name\",\"ty\":\"String\",\"description\":\"律师名称\"},{\"name\":\"lawyer_firm_name\",\"ty\":\"String\",\"description\":\"律所名称\"},{\"name\":\"lawyer_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"律师ID\"}]},{\"name\":\"operation_type\",\"ty\":\"String\",\"description\":\"操作类型\"}]}],\"response\":[{\"name\":\"result\",\"ty\":\"ServiceResult\",\"kind\":\"Object\",\"description\":\"alinkappserver系统返回的通用结果类\",\"fields\":[{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"错误信息\"},{\"name\":\"error_code\",\"ty\":\"String\",\"description\":\"错误码\"},{\"name\":\"success\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"success\"}]}]}",
+    );
+}
+/// `alibaba.legal.suit.court.open.push`: 开庭信息推送接口
+///
+/// 供ISV推送开庭信息给集团诉讼
+///
+/// Category: 司法开放平台
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=43437&docType=2>
+pub mod alibaba_legal_suit_court_open_push {
+    /// Request of `alibaba.legal.suit.court.open.push`: 开庭信息推送接口
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::cmp::PartialEq,
+        ::std::default::Default
+    )]
+    pub struct Request {
+        /// 开庭信息
+        pub court_info_model: ::std::option::Option<CourtInfoModel>,
+    }
+    impl Request {
+        /// Creates the request; every param is optional.
+        pub fn new() -> Self {
+            Self {
+                court_info_model: ::std::option::Option::None,
+            }
+        }
+        /// 开庭信息
+        pub fn court_info_model(mut self, court_info_model: CourtInfoModel) -> Self {
+            self.court_info_model = ::std::option::Option::Some(court_info_model);
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.suit.court.open.push";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put_opt("court_info_model", &self.court_info_model);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                court_info_model: args.optional("court_info_model")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.suit.court.open.push`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// alinkappserver系统返回的通用结果类
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub result: ::std::option::Option<ServiceResult>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`CourtInfoModel` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct CourtInfoModel {
+        /// 总结/教训
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub summary: ::std::option::Option<::std::string::String>,
+        /// 创建时间
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub create_time: ::std::option::Option<::topsdk::DateTime>,
+        /// 合议庭
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub full_court: ::std::option::Option<::std::string::String>,
+        /// 反馈附件
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub feedback_attachment_list: ::std::option::Option<::std::vec::Vec<FileModel>>,
+        /// 开庭ID
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub court_id: ::std::option::Option<i64>,
+        /// 情况说明
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub show: ::std::option::Option<::std::string::String>,
+        /// 法官认职
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub judge_position: ::std::option::Option<::std::string::String>,
+        /// 法院提问的有价值问题(主诉)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub court_question_and_answer: ::std::option::Option<::std::string::String>,
+        /// 案件ID
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub suit_id: ::std::option::Option<i64>,
+        /// 是否网上开庭
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_online: ::std::option::Option<::std::string::String>,
+        /// 反馈内容
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub feedback_content: ::std::option::Option<::std::string::String>,
+        /// 争议焦点归纳
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dispute_summary: ::std::option::Option<::std::string::String>,
+        /// 开庭时间
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub court_time: ::std::option::Option<::topsdk::DateTime>,
+        /// 主审法官
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub judge: ::std::option::Option<::std::string::String>,
+        /// 委托ID
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub entrust_id: ::std::option::Option<i64>,
+        /// 创建人
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub founder: ::std::option::Option<::std::string::String>,
+        /// 更新人
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updater: ::std::option::Option<::std::string::String>,
+        /// 起诉阿里的原因
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sue_ali_reason: ::std::option::Option<::std::string::String>,
+        /// 是否知道投诉渠道
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_know_complain_way: ::std::option::Option<::std::string::String>,
+        /// 非正式开庭原因
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub informal_reason: ::std::option::Option<::std::string::String>,
+        /// 问题列表
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub question_list: ::std::option::Option<::std::vec::Vec<CourtProblemModel>>,
+        /// 更新时间
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub update_time: ::std::option::Option<::topsdk::DateTime>,
+        /// 非正式开庭附件
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub formal_attachment_list: ::std::option::Option<::std::vec::Vec<FileModel>>,
+        /// 开庭证据列表
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub inclusion_ori_def_list: ::std::option::Option<
+            ::std::vec::Vec<CourtEvidenceModel>,
+        >,
+        /// 风险反馈
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub risk_feedback: ::std::option::Option<::std::string::String>,
+        /// 非正式开庭附件数量
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub informal_attachment_count: ::std::option::Option<i64>,
+        /// 案由
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub content: ::std::option::Option<::std::string::String>,
+        /// 庭后计划
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub plan: ::std::option::Option<::std::string::String>,
+        /// 开庭方式
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub court_way: ::std::option::Option<::std::string::String>,
+        /// 操作类型
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub operation_type: ::std::option::Option<::std::string::String>,
+        /// 原告信息
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub accuser_list: ::std::option::Option<::std::vec::Vec<CourtPartyModel>>,
+        /// 原被告是否到庭(主诉)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub accuser_defendant_is_court: ::std::option::Option<::std::string::String>,
+        /// 非正式开庭附件
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub informal_attachment_list: ::std::option::Option<::std::vec::Vec<FileModel>>,
+        /// 调用时间
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub calling_time: ::std::option::Option<::topsdk::DateTime>,
+        /// 是否有过投诉
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_complain: ::std::option::Option<::std::string::String>,
+        /// 其他特殊情况
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub other_special_position: ::std::option::Option<::std::string::String>,
+        /// 正式开庭附件数量
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub formal_attachment_count: ::std::option::Option<i64>,
+        /// 行政区划
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub court_geography_name: ::std::option::Option<::std::string::String>,
+        /// 反馈ID
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub feedback_id: ::std::option::Option<i64>,
+        /// 被告信息
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub defendant_list: ::std::option::Option<::std::vec::Vec<CourtPartyModel>>,
+    }
+    impl ::topsdk::params::Param for CourtInfoModel {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    ///`FileModel` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct FileModel {
+        /// 附件名称
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 附件key
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub key: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::params::Param for FileModel {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    ///`CourtProblemModel` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct CourtProblemModel {
+        /// 当事人回复
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub party_reply: ::std::option::Option<::std::string::String>,
+        /// 问题描述
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub problem_description: ::std::option::Option<::std::string::String>,
+        /// 被询问人
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub askeder: ::std::option::Option<::std::string::String>,
+        /// 问题是否有价值
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_count: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::params::Param for CourtProblemModel {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    ///`CourtEvidenceModel` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct CourtEvidenceModel {
+        /// 质证意见
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub opinion: ::std::option::Option<::std::string::String>,
+        /// 是否认可
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_agreed: ::std::option::Option<::std::string::String>,
+        /// 质证人
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub evidence: ::std::option::Option<::std::string::String>,
+        /// 证据目的
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub evidence_aim: ::std::option::Option<::std::string::String>,
+        /// 证据名称
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub evidence_name: ::std::option::Option<::std::string::String>,
+        /// 姓名
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 质证证据类型(原告证据还是被告证据)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub r#type: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::params::Param for CourtEvidenceModel {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    ///`CourtPartyModel` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct CourtPartyModel {
+        /// 送达情况
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub delivery_situation: ::std::option::Option<::std::string::String>,
+        /// 是否应诉
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_respond: ::std::option::Option<::std::string::String>,
+        /// 是否到庭
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_appear: ::std::option::Option<::std::string::String>,
+        /// 身份
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub identity: ::std::option::Option<::std::string::String>,
+        /// 身份识别
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub proxy_identity: ::std::option::Option<::std::string::String>,
+        /// 代理人名称
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub proxy_name: ::std::option::Option<::std::string::String>,
+        /// 是否有代理人
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_proxy: ::std::option::Option<::std::string::String>,
+        /// 原告/被告名称
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::params::Param for CourtPartyModel {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    ///`ServiceResult` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct ServiceResult {
+        /// 开庭记录ID
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub content: ::std::option::Option<::std::string::String>,
+        /// 错误码
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// 返回是否成功
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub success: ::std::option::Option<bool>,
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.suit.court.open.push\",\"title\":\"开庭信息推送接口\",\"description\":\"供ISV推送开庭信息给集团诉讼\",\"category\":\"司法开放平台\",\"category_pkg\":\"legalsuit\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=43437&docType=2\",\"response_key\":\"alibaba_legal_suit_court_open_push_response\",\"request\":[{\"name\":\"court_info_model\",\"ty\":\"CourtInfoModel\",\"kind\":\"Object\",\"description\":\"开庭信息\",\"fields\":[{\"name\":\"summary\",\"ty\":\"String\",\"description\":\"总结/教训\"},{\"name\":\"create_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"创建时间\"},{\"name\":\"full_court\",\"ty\":\"String\",\"description\":\"合议庭\"},{\"name\":\"feedback_attachment_list\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"反馈附件\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"附件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"附件key\"}]},{\"name\":\"court_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"开庭ID\"},{\"name\":\"show\",\"ty\":\"String\",\"description\":\"情况说明\"},{\"name\":\"judge_position\",\"ty\":\"String\",\"description\":\"法官认职\"},{\"name\":\"court_question_and_answer\",\"ty\":\"String\",\"description\":\"法院提问的有价值问题(主诉)\"},{\"name\":\"suit_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"案件ID\"},{\"name\":\"is_online\",\"ty\":\"String\",\"description\":\"是否网上开庭\"},{\"name\":\"feedback_content\",\"ty\":\"String\",\"description\":\"反馈内容\"},{\"name\":\"dispute_summary\",\"ty\":\"String\",\"description\":\"争议焦点归纳\"},{\"name\":\"court_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"开庭时间\"},{\"name\":\"judge\",\"ty\":\"String\",\"description\":\"主审法官\"},{\"name\":\"entrust_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"委托ID\"},{\"name\":\"founder\",\"ty\":\"String\",\"description\":\"创建人\"},{\"name\":\"updater\",\"ty\":\"String\",\"description\":\"更新人\"},{\"name\":\"sue_ali_reason\",\"ty\":\"String\",\"description\":\"起诉阿里的原因\"},{\"name\":\"is_know_complain_way\",\"ty\":\"String\",\"description\":\"是否知道投诉渠道\"},{\"name\":\"informal_reason\",\"ty\":\"String\",\"description\":\"非正式开庭原因\"},{\"name\":\"question_list\",\"ty\":\"CourtProblemModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"court_problem_model\",\"description\":\"问题列表\",\"fields\":[{\"name\":\"party_reply\",\"ty\":\"String\",\"description\":\"当事人回复\"},{\"name\":\"problem_description\",\"ty\":\"String\",\"description\":\"问题描述\"},{\"name\":\"askeder\",\"ty\":\"String\",\"description\":\"被询问人\"},{\"name\":\"is_count\",\"ty\":\"String\",\"description\":\"问题是否有价值\"}]},{\"name\":\"update_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"更新时间\"},{\"name\":\"formal_attachment_list\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"非正式开庭附件\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"附件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"附件key\"}]},{\"name\":\"inclusion_ori_def_list\",\"ty\":\"CourtEvidenceModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"court_evidence_model\",\"description\":\"开庭证据列表\",\"fields\":[{\"name\":\"opinion\",\"ty\":\"String\",\"description\":\"质证意见\"},{\"name\":\"is_agreed\",\"ty\":\"String\",\"description\":\"是否认可\"},{\"name\":\"evidence\",\"ty\":\"String\",\"description\":\"质证人\"},{\"name\":\"evidence_aim\",\"ty\":\"String\",\"description\":\"证据目的\"},{\"name\":\"evidence_name\",\"ty\":\"String\",\"description\":\"证据名称\"},{\"name\":\"name\",\"ty\":\"String\",\"description\":\"姓名\"},{\"name\":\"type\",\"ty\":\"String\",\"description\":\"质证证据类型(原告证据还是被告证据)\"}]},{\"name\":\"risk_feedback\",\"ty\":\"String\",\"description\":\"风险反馈\"},{\"name\":\"informal_attachment_count\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"非正式开庭附件数量\"},{\"name\":\"content\",\"ty\":\"String\",\"description\":\"案由\"},{\"name\":\"plan\",\"ty\":\"String\",\"description\":\"庭后计划\"},{\"name\":\"court_way\",\"ty\":\"String\",\"description\":\"开庭方式\"},{\"name\":\"operation_type\",\"ty\":\"String\",\"description\":\"操作类型\"},{\"name\":\"accuser_list\",\"ty\":\"CourtPartyModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"court_party_model\",\"description\":\"原告信息\",\"fields\":[{\"name\":\"delivery_situation\",\"ty\":\"String\",\"description\":\"送达情况\"},{\"name\":\"is_respond\",\"ty\":\"String\",\"description\":\"是否应诉\"},{\"name\":\"is_appear\",\"ty\":\"String\",\"description\":\"是否到庭\"},{\"name\":\"identity\",\"ty\":\"String\",\"description\":\"身份\"},{\"name\":\"proxy_identity\",\"ty\":\"String\",\"description\":\"身份识别\"},{\"name\":\"proxy_name\",\"ty\":\"String\",\"description\":\"代理人名称\"},{\"name\":\"is_proxy\",\"ty\":\"String\",\"description\":\"是否有代理人\"},{\"name\":\"name\",\"ty\":\"String\",\"description\":\"原告/被告名称\"}]},{\"name\":\"accuser_defendant_is_court\",\"ty\":\"String\",\"description\":\"原被告是否到庭(主诉)\"},{\"name\":\"informal_attachment_list\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"非正式开庭附件\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"附件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"附件key\"}]},{\"name\":\"calling_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"调用时间\"},{\"name\":\"is_complain\",\"ty\":\"String\",\"description\":\"是否有过投诉\"},{\"name\":\"other_special_position\",\"ty\":\"String\",\"description\":\"其他特殊情况\"},{\"name\":\"formal_attachment_count\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"正式开庭附件数量\"},{\"name\":\"court_geography_name\",\"ty\":\"String\",\"description\":\"行政区划\"},{\"name\":\"feedback_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"反馈ID\"},{\"name\":\"defendant_list\",\"ty\":\"CourtPartyModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"court_party_model\",\"description\":\"被告信息\",\"fields\":[{\"name\":\"delivery_situation\",\"ty\":\"String\",\"description\":\"送达情况\"},{\"name\":\"is_respond\",\"ty\":\"String\",\"description\":\"是否应诉\"},{\"name\":\"is_appear\",\"ty\":\"String\",\"description\":\"是否到庭\"},{\"name\":\"identity\",\"ty\":\"String\",\"description\":\"身份\"},{\"name\":\"proxy_identity\",\"ty\":\"String\",\"description\":\"身份识别\"},{\"name\":\"proxy_name\",\"ty\":\"String\",\"description\":\"代理人名称\"},{\"name\":\"is_proxy\",\"ty\":\"String\",\"description\":\"是否有代理人\"},{\"name\":\"name\",\"ty\":\"String\",\"description\":\"原告/被告名称\"}]}]}],\"response\":[{\"name\":\"result\",\"ty\":\"ServiceResult\",\"kind\":\"Object\",\"description\":\"alinkappserver系统返回的通用结果类\",\"fields\":[{\"name\":\"content\",\"ty\":\"String\",\"description\":\"开庭记录ID\"},{\"name\":\"error_code\",\"ty\":\"String\",\"description\":\"错误码\"},{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"错误信息\"},{\"name\":\"success\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"返回是否成功\"}]}]}",
+    );
+}
+/// `alibaba.legal.suit.courttime.push`: 开庭时间推送（带附件）
+///
+/// Category: 司法开放平台
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=64793&docType=2>
+pub mod alibaba_legal_suit_courttime_push {
+    /// Request of `alibaba.legal.suit.courttime.push`: 开庭时间推送（带附件）
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::cmp::PartialEq,
+        ::std::default::Default
+    )]
+    pub struct Request {
+        /// 案件id
+        pub case_id: ::std::option::Option<i64>,
+        /// 委托id
+        pub entrust_id: ::std::option::Option<i64>,
+        /// 开庭时间
+        pub court_time: ::std::option::Option<::topsdk::DateTime>,
+        /// 文件对象
+        pub file_model: ::std::option::Option<FileModel>,
+    }
+    impl Request {
+        /// Creates the request; every param is optional.
+        pub fn new() -> Self {
+            Self {
+                case_id: ::std::option::Option::None,
+                entrust_id: ::std::option::Option::None,
+                court_time: ::std::option::Option::None,
+                file_model: ::std::option::Option::None,
+            }
+        }
+        /// 案件id
+        pub fn case_id(mut self, case_id: i64) -> Self {
+            self.case_id = ::std::option::Option::Some(case_id);
+            self
+        }
+        /// 委托id
+        pub fn entrust_id(mut self, entrust_id: i64) -> Self {
+            self.entrust_id = ::std::option::Option::Some(entrust_id);
+            self
+        }
+        /// 开庭时间
+        pub fn court_time(mut self, court_time: ::topsdk::DateTime) -> Self {
+            self.court_time = ::std::option::Option::Some(court_time);
+            self
+        }
+        /// 文件对象
+        pub fn file_model(mut self, file_model: FileModel) -> Self {
+            self.file_model = ::std::option::Option::Some(file_model);
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.suit.courttime.push";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put_opt("case_id", &self.case_id);
+            w.put_opt("entrust_id", &self.entrust_id);
+            w.put_opt("court_time", &self.court_time);
+            w.put_opt("file_model", &self.file_model);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                case_id: args.optional("case_id")?,
+                entrust_id: args.optional("entrust_id")?,
+                court_time: args.optional("court_time")?,
+                file_model: args.optional("file_model")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.suit.courttime.push`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// 返回是否成功标志
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub success_res: ::std::option::Option<bool>,
+        /// 错误code
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code_res: ::std::option::Option<::std::string::String>,
+        /// 无返回值
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub content: ::std::option::Option<::std::string::String>,
+        /// 错误消息
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`FileModel` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct FileModel {
+        /// 上传时间
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub create_time: ::std::option::Option<::topsdk::DateTime>,
+        /// 文件名称
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 文件id
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub key: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::params::Param for FileModel {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.suit.courttime.push\",\"title\":\"开庭时间推送（带附件）\",\"description\":\"开庭时间推送（带附件）\",\"category\":\"司法开放平台\",\"category_pkg\":\"legalsuit\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=64793&docType=2\",\"response_key\":\"alibaba_legal_suit_courttime_push_response\",\"request\":[{\"name\":\"case_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"案件id\"},{\"name\":\"entrust_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"委托id\"},{\"name\":\"court_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"开庭时间\"},{\"name\":\"file_model\",\"ty\":\"FileModel\",\"kind\":\"Object\",\"description\":\"文件对象\",\"fields\":[{\"name\":\"create_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"上传时间\"},{\"name\":\"name\",\"ty\":\"String\",\"description\":\"文件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"文件id\"}]}],\"response\":[{\"name\":\"success_res\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"返回是否成功标志\"},{\"name\":\"error_code_res\",\"ty\":\"String\",\"description\":\"错误code\"},{\"name\":\"content\",\"ty\":\"String\",\"description\":\"无返回值\"},{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"错误消息\"}]}",
+    );
+}
+/// `alibaba.legal.suit.domination.get`: 查询管辖信息
+///
+/// Category: 司法开放平台
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=43039&docType=2>
+pub mod alibaba_legal_suit_domination_get {
+    /// Request of `alibaba.legal.suit.domination.get`: 查询管辖信息
+    #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+    pub struct Request {
+        /// 案件ID
+        pub suit_id: i64,
+        /// 委托ID
+        pub entrust_id: i64,
+        /// 管辖ID
+        pub domination_id: i64,
+    }
+    impl Request {
+        /// Creates the request with its required params (`suit_id`, `entrust_id`, `domination_id`).
+        pub fn new(suit_id: i64, entrust_id: i64, domination_id: i64) -> Self {
+            Self {
+                suit_id: suit_id,
+                entrust_id: entrust_id,
+                domination_id: domination_id,
+            }
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.suit.domination.get";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put("suit_id", &self.suit_id);
+            w.put("entrust_id", &self.entrust_id);
+            w.put("domination_id", &self.domination_id);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                suit_id: args.required("suit_id")?,
+                entrust_id: args.required("entrust_id")?,
+                domination_id: args.required("domination_id")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.suit.domination.get`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// alinkappserver系统返回的通用结果类
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub result: ::std::option::Option<ServiceResult>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`ServiceResult` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct ServiceResult {
+        /// 管辖内容
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub content: ::std::option::Option<DominationModel>,
+        /// 错误信息
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// 错误码
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// success
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub success: ::std::option::Option<bool>,
+    }
+    ///`DominationModel` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct DominationModel {
+        /// 管辖裁决书数量
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub dominationissent_ruling_count: ::std::option::Option<::std::string::String>,
+        /// 管辖裁决书附件
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub domination_dissent_ruling_list: ::std::vec::Vec<FileModel>,
+        /// 管辖文书
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub attachment_count: ::std::option::Option<::std::string::String>,
+        /// 管辖文书列表
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub attachment_list: ::std::vec::Vec<FileModel>,
+        /// 备注
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub description: ::std::option::Option<::std::string::String>,
+        /// 快递编号
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub express_num: ::std::option::Option<::std::string::String>,
+        /// 快递公司
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub express_company: ::std::option::Option<::std::string::String>,
+        /// 法官
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub judge: ::std::option::Option<::std::string::String>,
+        /// 是否开庭
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub is_court: ::std::option::Option<::std::string::String>,
+        /// 案件ID
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub suit_id: ::std::option::Option<i64>,
+        /// 委托ID
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub entrust_id: ::std::option::Option<i64>,
+        /// 管辖ID
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub domination_id: ::std::option::Option<i64>,
+        /// 供应商code
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub supplier_code: ::std::option::Option<::std::string::String>,
+    }
+    ///`FileModel` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct FileModel {
+        /// 附件名称
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 附件ID
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub key: ::std::option::Option<::std::string::String>,
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.suit.domination.get\",\"title\":\"查询管辖信息\",\"description\":\"查询管辖信息\",\"category\":\"司法开放平台\",\"category_pkg\":\"legalsuit\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=43039&docType=2\",\"response_key\":\"alibaba_legal_suit_domination_get_response\",\"request\":[{\"name\":\"suit_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"required\":true,\"description\":\"案件ID\"},{\"name\":\"entrust_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"required\":true,\"description\":\"委托ID\"},{\"name\":\"domination_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"required\":true,\"description\":\"管辖ID\"}],\"response\":[{\"name\":\"result\",\"ty\":\"ServiceResult\",\"kind\":\"Object\",\"description\":\"alinkappserver系统返回的通用结果类\",\"fields\":[{\"name\":\"content\",\"ty\":\"DominationModel\",\"kind\":\"Object\",\"description\":\"管辖内容\",\"fields\":[{\"name\":\"dominationissent_ruling_count\",\"ty\":\"String\",\"description\":\"管辖裁决书数量\"},{\"name\":\"domination_dissent_ruling_list\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"管辖裁决书附件\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"附件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"附件ID\"}]},{\"name\":\"attachment_count\",\"ty\":\"String\",\"description\":\"管辖文书\"},{\"name\":\"attachment_list\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"管辖文书列表\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"附件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"附件id\"}]},{\"name\":\"description\",\"ty\":\"String\",\"description\":\"备注\"},{\"name\":\"express_num\",\"ty\":\"String\",\"description\":\"快递编号\"},{\"name\":\"express_company\",\"ty\":\"String\",\"description\":\"快递公司\"},{\"name\":\"judge\",\"ty\":\"String\",\"description\":\"法官\"},{\"name\":\"is_court\",\"ty\":\"String\",\"description\":\"是否开庭\"},{\"name\":\"suit_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"案件ID\"},{\"name\":\"entrust_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"委托ID\"},{\"name\":\"domination_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"管辖ID\"},{\"name\":\"supplier_code\",\"ty\":\"String\",\"description\":\"供应商code\"}]},{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"错误信息\"},{\"name\":\"error_code\",\"ty\":\"String\",\"description\":\"错误码\"},{\"name\":\"success\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"success\"}]}]}",
+    );
+}
+/// `alibaba.legal.suit.domination.push`: 更新或者保存管辖信息
+///
+/// ISV推送管辖信息到诉讼平台
+///
+/// Category: 司法开放平台
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=43038&docType=2>
+pub mod alibaba_legal_suit_domination_push {
+    /// Request of `alibaba.legal.suit.domination.push`: 更新或者保存管辖信息
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::cmp::PartialEq,
+        ::std::default::Default
+    )]
+    pub struct Request {
+        /// 管辖信息
+        pub domination_dissent_model: ::std::option::Option<DominationDissentModel>,
+    }
+    impl Request {
+        /// Creates the request; every param is optional.
+        pub fn new() -> Self {
+            Self {
+                domination_dissent_model: ::std::option::Option::None,
+            }
+        }
+        /// 管辖信息
+        pub fn domination_dissent_model(
+            mut self,
+            domination_dissent_model: DominationDissentModel,
+        ) -> Self {
+            self.domination_dissent_model = ::std::option::Option::Some(
+                domination_dissent_model,
+            );
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.suit.domination.push";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put_opt("domination_dissent_model", &self.domination_dissent_model);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                domination_dissent_model: args.optional("domination_dissent_model")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.suit.domination.push`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// alinkappserver系统返回的通用结果类
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub result: ::std::option::Option<ServiceResult>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`DominationDissentModel` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct DominationDissentModel {
+        /// 裁定书附件数量
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub domination_dissent_ruling_count: ::std::option::Option<i64>,
+        /// 裁定书附件
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub domination_dissent_ruling_list: ::std::option::Option<
+            ::std::vec::Vec<FileModel>,
+        >,
+        /// 备注
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        /// 管辖异议结果
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub result: ::std::option::Option<::std::string::String>,
+        /// 快递编号
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub express_num: ::std::option::Option<::std::string::String>,
+        /// 快递公司
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub express_company: ::std::option::Option<::std::string::String>,
+        /// 法官
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub judge: ::std::option::Option<::std::string::String>,
+        /// 是否开庭
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_court: ::std::option::Option<::std::string::String>,
+        /// 反馈附件的个数
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub feedback_attachment_count: ::std::option::Option<i64>,
+        /// 反馈附件
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub feedback_attachment_list: ::std::option::Option<::std::vec::Vec<FileModel>>,
+        /// 反馈内容
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub feedback_content: ::std::option::Option<::std::string::String>,
+        /// 反馈ID
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub feedback_id: ::std::option::Option<i64>,
+        /// 更新时间
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub update_time: ::std::option::Option<::topsdk::DateTime>,
+        /// 更新人员
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updater: ::std::option::Option<::std::string::String>,
+        /// 调用时间
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub calling_time: ::std::option::Option<::topsdk::DateTime>,
+        /// 案件ID
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub suit_id: ::std::option::Option<i64>,
+        /// 委托ID
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub entrust_id: ::std::option::Option<i64>,
+        /// 管辖ID
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub domination_id: ::std::option::Option<i64>,
+        /// 供应商code
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub supplier_code: ::std::option::Option<::std::string::String>,
+        /// 管辖文书数量
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub application_count: ::std::option::Option<i64>,
+        /// 管辖文书
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub application_attachment_list: ::std::option::Option<
+            ::std::vec::Vec<FileModel>,
+        >,
+        /// 管辖程序名称
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub domination_process: ::std::option::Option<::std::string::String>,
+        /// 开庭日期
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub court_time: ::std::option::Option<::topsdk::DateTime>,
+        /// 操作类型，这里只能更新
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub operation_type: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::params::Param for DominationDissentModel {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    ///`FileModel` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct FileModel {
+        /// 裁定书附件名称
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 裁定书附件ID
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub key: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::params::Param for FileModel {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    ///`ServiceResult` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct ServiceResult {
+        /// 错误描述
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// 错误码
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// success
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub success: ::std::option::Option<::std::string::String>,
+        /// 管辖ID
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub content: ::std::option::Option<i64>,
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.suit.domination.push\",\"title\":\"更新或者保存管辖信息\",\"description\":\"ISV推送管辖信息到诉讼平台\",\"category\":\"司法开放平台\",\"category_pkg\":\"legalsuit\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=43038&docType=2\",\"response_key\":\"alibaba_legal_suit_domination_push_response\",\"request\":[{\"name\":\"domination_dissent_model\",\"ty\":\"DominationDissentModel\",\"kind\":\"Object\",\"description\":\"管辖信息\",\"fields\":[{\"name\":\"domination_dissent_ruling_count\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"裁定书附件数量\"},{\"name\":\"domination_dissent_ruling_list\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"裁定书附件\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"裁定书附件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"裁定书附件ID\"}]},{\"name\":\"description\",\"ty\":\"String\",\"description\":\"备注\"},{\"name\":\"result\",\"ty\":\"String\",\"description\":\"管辖异议结果\"},{\"name\":\"express_num\",\"ty\":\"String\",\"description\":\"快递编号\"},{\"name\":\"express_company\",\"ty\":\"String\",\"description\":\"快递公司\"},{\"name\":\"judge\",\"ty\":\"String\",\"description\":\"法官\"},{\"name\":\"is_court\",\"ty\":\"String\",\"description\":\"是否开庭\"},{\"name\":\"feedback_attachment_count\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"反馈附件的个数\"},{\"name\":\"feedback_attachment_list\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"反馈附件\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"反馈附件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"反馈附件ID\"}]},{\"name\":\"feedback_content\",\"ty\":\"String\",\"description\":\"反馈内容\"},{\"name\":\"feedback_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"反馈ID\"},{\"name\":\"update_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"更新时间\"},{\"name\":\"updater\",\"ty\":\"String\",\"description\":\"更新人员\"},{\"name\":\"calling_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"调用时间\"},{\"name\":\"suit_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"案件ID\"},{\"name\":\"entrust_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"委托ID\"},{\"name\":\"domination_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"管辖ID\"},{\"name\":\"supplier_code\",\"ty\":\"String\",\"description\":\"供应商code\"},{\"name\":\"application_count\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"管辖文书数量\"},{\"name\":\"application_attachment_list\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"管辖文书\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"文书名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"文书ID\"}]},{\"name\":\"domination_process\",\"ty\":\"String\",\"description\":\"管辖程序名称\"},{\"name\":\"court_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"开庭日期\"},{\"name\":\"operation_type\",\"ty\":\"String\",\"description\":\"操作类型，这里只能更新\"}]}],\"response\":[{\"name\":\"result\",\"ty\":\"ServiceResult\",\"kind\":\"Object\",\"description\":\"alinkappserver系统返回的通用结果类\",\"fields\":[{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"错误描述\"},{\"name\":\"error_code\",\"ty\":\"String\",\"description\":\"错误码\"},{\"name\":\"success\",\"ty\":\"String\",\"description\":\"success\"},{\"name\":\"content\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"管辖ID\"}]}]}",
+    );
+}
+/// `alibaba.legal.suit.file.upload`: 诉讼文件上传接口
+///
+/// 上传文件接口
+///
+/// Category: 法务诉讼对外API
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=42176&docType=2>
+pub mod alibaba_legal_suit_file_upload {
+    /// Request of `alibaba.legal.suit.file.upload`: 诉讼文件上传接口
+    #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+    pub struct Request {
+        /// 文件
+        pub file: ::topsdk::FileUpload,
+        /// 时间搓
+        pub time_stamp: i64,
+        /// 文件名称
+        pub file_name: ::std::string::String,
+        /// 文件大小
+        pub file_size: i64,
+        /// 签名
+        pub signature: ::std::string::String,
+    }
+    impl Request {
+        /// Creates the request with its required params (`file`, `time_stamp`, `file_name`, `file_size`, `signature`).
+        pub fn new(
+            file: ::topsdk::FileUpload,
+            time_stamp: i64,
+            file_name: impl ::std::convert::Into<::std::string::String>,
+            file_size: i64,
+            signature: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                file: file,
+                time_stamp: time_stamp,
+                file_name: file_name.into(),
+                file_size: file_size,
+                signature: signature.into(),
+            }
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.suit.file.upload";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put_file("file", &self.file);
+            w.put("time_stamp", &self.time_stamp);
+            w.put("file_name", &self.file_name);
+            w.put("file_size", &self.file_size);
+            w.put("signature", &self.signature);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                file: args.required_file("file")?,
+                time_stamp: args.required("time_stamp")?,
+                file_name: args.required("file_name")?,
+                file_size: args.required("file_size")?,
+                signature: args.required("signature")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.suit.file.upload`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// 失败原因
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// 是否调用成功
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub is_success: ::std::option::Option<bool>,
+        /// 文件上传后的生成的id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub content: ::std::option::Option<::std::string::String>,
+        /// 失败的code枚举
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub code_error: ::std::option::Option<::std::string::String>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.suit.file.upload\",\"title\":\"诉讼文件上传接口\",\"description\":\"上传文件接口\",\"category\":\"法务诉讼对外API\",\"category_pkg\":\"legalcase\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=42176&docType=2\",\"response_key\":\"alibaba_legal_suit_file_upload_response\",\"request\":[{\"name\":\"file\",\"ty\":\"byte[]\",\"kind\":\"File\",\"required\":true,\"description\":\"文件\"},{\"name\":\"time_stamp\",\"ty\":\"Number\",\"kind\":\"Number\",\"required\":true,\"description\":\"时间搓\"},{\"name\":\"file_name\",\"ty\":\"String\",\"required\":true,\"description\":\"文件名称\"},{\"name\":\"file_size\",\"ty\":\"Number\",\"kind\":\"Number\",\"required\":true,\"description\":\"文件大小\"},{\"name\":\"signature\",\"ty\":\"String\",\"required\":true,\"description\":\"签名\"}],\"response\":[{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"失败原因\"},{\"name\":\"is_success\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"是否调用成功\"},{\"name\":\"content\",\"ty\":\"String\",\"description\":\"文件上传后的生成的id\"},{\"name\":\"code_error\",\"ty\":\"String\",\"description\":\"失败的code枚举\"}]}",
+    );
+}
+/// `alibaba.legal.suit.judgement.get`: 获取裁判登记信息
+///
+/// 供ISV供应商获取集团法务系统的裁判登记信息
+///
+/// Category: 司法开放平台
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=43435&docType=2>
+pub mod alibaba_legal_suit_judgement_get {
+    /// Request of `alibaba.legal.suit.judgement.get`: 获取裁判登记信息
+    #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+    pub struct Request {
+        /// 案件id
+        pub suit_id: i64,
+    }
+    impl Request {
+        /// Creates the request with its required params (`suit_id`).
+        pub fn new(suit_id: i64) -> Self {
+            Self { suit_id: suit_id }
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.suit.judgement.get";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put("suit_id", &self.suit_id);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                suit_id: args.required("suit_id")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.suit.judgement.get`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// alinkappserver系统返回的通用结果类
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub result: ::std::option::Option<ServiceResult>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`ServiceResult` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct ServiceResult {
+        /// 裁判登记内容
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub content: ::std::option::Option<RefereeRegistrationModel>,
+        /// 错误信息
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// 错误码
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 是否成功
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub success: ::std::option::Option<bool>,
+    }
+    ///`RefereeRegistrationModel` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct RefereeRegistrationModel {
+        /// 是否开庭
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub is_court_opened: ::std::option::Option<::std::string::String>,
+        /// 主要观点
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub main_point: ::std::option::Option<::std::string::String>,
+        /// 撤诉原因(原因)
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub typical_cause: ::std::option::Option<::std::string::String>,
+        /// 其他业务标签内容
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub other_business_label: ::std::option::Option<::std::string::String>,
+        /// 业务标签Keys
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub business_label_keys: ::std::option::Option<::std::string::String>,
+        /// 判决结果二级
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub judgement_result_second: ::std::option::Option<::std::string::String>,
+        /// 判决结果
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub judgement_result: ::std::option::Option<::std::string::String>,
+        /// 接收时间
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub received_time: ::std::option::Option<::topsdk::DateTime>,
+        /// 接口调用时间
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub calling_time: ::std::option::Option<::topsdk::DateTime>,
+        /// 诉讼系统裁判登记信息
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub registration_id: ::std::option::Option<i64>,
+        /// 案件id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub suit_id: ::std::option::Option<i64>,
+        /// 更新人
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub updater: ::std::option::Option<::std::string::String>,
+        /// 创建人
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub founder: ::std::option::Option<::std::string::String>,
+        /// 判决金额（其他被告赔付）
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub defendant_receive: ::std::option::Option<::std::string::String>,
+        /// 判决金额（我方获赔）
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub amount_our_receive: ::std::option::Option<::std::string::String>,
+        /// 判决金额（我方赔付）
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub amount_our_give: ::std::option::Option<::std::string::String>,
+        /// 诉讼金额
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub amount: ::std::option::Option<::std::string::String>,
+        /// 我方处理人
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub processor: ::std::option::Option<::std::string::String>,
+        /// 平台是否需要承担责任
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub is_assume_responsibility: ::std::option::Option<::std::string::String>,
+        /// 更新时间
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub update_time: ::std::option::Option<::topsdk::DateTime>,
+        /// 创建时间
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub create_time: ::std::option::Option<::topsdk::DateTime>,
+        /// 撤诉日期
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub drop_date: ::std::option::Option<::std::string::String>,
+        /// 反馈内容
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub feedback_content: ::std::option::Option<::std::string::String>,
+        /// 反馈ID
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub feedback_id: ::std::option::Option<i64>,
+        /// 反馈附件
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub feedback_attachment_list: ::std::vec::Vec<LFileModel>,
+        /// 调解凭证附件列表
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub mediation_certificate_files: ::std::vec::Vec<FileModel>,
+        /// 裁定书附件列表
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub written_verdict_files: ::std::vec::Vec<LFileModel>,
+        /// 和解协议附件列表
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub settlement_agree_files: ::std::vec::Vec<LFileModel>,
+        /// 裁决书附件列表
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub judge_files: ::std::vec::Vec<LFileModel>,
+        /// 撤诉文件附件列表
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub dropped_files: ::std::vec::Vec<LFileModel>,
+        /// 其他附件附件列表
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub other_files: ::std::vec::Vec<LFileModel>,
+    }
+    ///`LFileModel` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct LFileModel {
+        /// 附件名称
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 附件key
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub key: ::std::option::Option<::std::string::String>,
+    }
+    ///`FileModel` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct FileModel {
+        /// 附件名称
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 附件key
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub key: ::std::option::Option<::std::string::String>,
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.suit.judgement.get\",\"title\":\"获取裁判登记信息\",\"description\":\"供ISV供应商获取集团法务系统的裁判登记信息\",\"category\":\"司法开放平台\",\"category_pkg\":\"legalsuit\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=43435&docType=2\",\"response_key\":\"alibaba_legal_suit_judgement_get_response\",\"request\":[{\"name\":\"suit_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"required\":true,\"description\":\"案件id\"}],\"response\":[{\"name\":\"result\",\"ty\":\"ServiceResult\",\"kind\":\"Object\",\"description\":\"alinkappserver系统返回的通用结果类\",\"fields\":[{\"name\":\"content\",\"ty\":\"RefereeRegistrationModel\",\"kind\":\"Object\",\"description\":\"裁判登记内容\",\"fields\":[{\"name\":\"is_court_opened\",\"ty\":\"String\",\"description\":\"是否开庭\"},{\"name\":\"main_point\",\"ty\":\"String\",\"description\":\"主要观点\"},{\"name\":\"typical_cause\",\"ty\":\"String\",\"description\":\"撤诉原因(原因)\"},{\"name\":\"other_business_label\",\"ty\":\"String\",\"description\":\"其他业务标签内容\"},{\"name\":\"business_label_keys\",\"ty\":\"String\",\"description\":\"业务标签Keys\"},{\"name\":\"judgement_result_second\",\"ty\":\"String\",\"description\":\"判决结果二级\"},{\"name\":\"judgement_result\",\"ty\":\"String\",\"description\":\"判决结果\"},{\"name\":\"received_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"接收时间\"},{\"name\":\"calling_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"接口调用时间\"},{\"name\":\"registration_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"诉讼系统裁判登记信息\"},{\"name\":\"suit_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"案件id\"},{\"name\":\"updater\",\"ty\":\"String\",\"description\":\"更新人\"},{\"name\":\"founder\",\"ty\":\"String\",\"description\":\"创建人\"},{\"name\":\"defendant_receive\",\"ty\":\"String\",\"description\":\"判决金额（其他被告赔付）\"},{\"name\":\"amount_our_receive\",\"ty\":\"String\",\"description\":\"判决金额（我方获赔）\"},{\"name\":\"amount_our_give\",\"ty\":\"String\",\"description\":\"判决金额（我方赔付）\"},{\"name\":\"amount\",\"ty\":\"String\",\"description\":\"诉讼金额\"},{\"name\":\"processor\",\"ty\":\"String\",\"description\":\"我方处理人\"},{\"name\":\"is_assume_responsibility\",\"ty\":\"String\",\"description\":\"平台是否需要承担责任\"},{\"name\":\"update_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"更新时间\"},{\"name\":\"create_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"创建时间\"},{\"name\":\"drop_date\",\"ty\":\"String\",\"description\":\"撤诉日期\"},{\"name\":\"feedback_content\",\"ty\":\"String\",\"description\":\"反馈内容\"},{\"name\":\"feedback_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"反馈ID\"},{\"name\":\"feedback_attachment_list\",\"ty\":\"LFileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"l_file_model\",\"description\":\"反馈附件\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"附件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"附件key\"}]},{\"name\":\"mediation_certificate_files\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"调解凭证附件列表\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"附件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"附件key\"}]},{\"name\":\"written_verdict_files\",\"ty\":\"LFileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"l_file_model\",\"description\":\"裁定书附件列表\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"附件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"附件key\"}]},{\"name\":\"settlement_agree_files\",\"ty\":\"LFileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"l_file_model\",\"description\":\"和解协议附件列表\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"附件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"附件key\"}]},{\"name\":\"judge_files\",\"ty\":\"LFileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"l_file_model\",\"description\":\"裁决书附件列表\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"附件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"附件key\"}]},{\"name\":\"dropped_files\",\"ty\":\"LFileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"l_file_model\",\"description\":\"撤诉文件附件列表\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"附件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"附件key\"}]},{\"name\":\"other_files\",\"ty\":\"LFileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"l_file_model\",\"description\":\"其他附件附件列表\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"附件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"附件key\"}]}]},{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"错误信息\"},{\"name\":\"error_code\",\"ty\":\"String\",\"description\":\"错误码\"},{\"name\":\"success\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"是否成功\"}]}]}",
+    );
+}
+/// `alibaba.legal.suit.judgement.push`: 推送裁判登记信息给集团法务系统
+///
+/// isv推送裁判登记信息给集团法务系统
+///
+/// Category: 司法开放平台
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=43436&docType=2>
+pub mod alibaba_legal_suit_judgement_push {
+    /// Request of `alibaba.legal.suit.judgement.push`: 推送裁判登记信息给集团法务系统
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::cmp::PartialEq,
+        ::std::default::Default
+    )]
+    pub struct Request {
+        /// 裁判登记信息
+        pub referee_registration_model: ::std::option::Option<RefereeRegistrationModel>,
+    }
+    impl Request {
+        /// Creates the request; every param is optional.
+        pub fn new() -> Self {
+            Self {
+                referee_registration_model: ::std::option::Option::None,
+            }
+        }
+        /// 裁判登记信息
+        pub fn referee_registration_model(
+            mut self,
+            referee_registration_model: RefereeRegistrationModel,
+        ) -> Self {
+            self.referee_registration_model = ::std::option::Option::Some(
+                referee_registration_model,
+            );
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.suit.judgement.push";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put_opt("referee_registration_model", &self.referee_registration_model);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                referee_registration_model: args.optional("referee_registration_model")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.suit.judgement.push`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// alinkappserver系统返回的通用结果类
+        #[serde(deserialize_with = "::topsdk::__private::de::object")]
+        pub result: ::std::option::Option<ServiceResult>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`RefereeRegistrationModel` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct RefereeRegistrationModel {
+        /// 判决金额（其他被告赔付）
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub defendant_receive: ::std::option::Option<::std::string::String>,
+        /// 判决金额（我方获赔）
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub amount_our_receive: ::std::option::Option<::std::string::String>,
+        /// 判决金额（我方赔付）
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub amount_our_give: ::std::option::Option<::std::string::String>,
+        /// 诉讼金额
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub amount: ::std::option::Option<::std::string::String>,
+        /// 我方处理人
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub processor: ::std::option::Option<::std::string::String>,
+        /// 平台是否需要承担责任
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_assume_responsibility: ::std::option::Option<::std::string::String>,
+        /// 是否已开庭
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_court_opened: ::std::option::Option<::std::string::String>,
+        /// 要点
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub main_point: ::std::option::Option<::std::string::String>,
+        /// 撤诉原因(原因)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub typical_cause: ::std::option::Option<::std::string::String>,
+        /// 其他业务标签内容
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub other_business_label: ::std::option::Option<::std::string::String>,
+        /// 业务标签Keys
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub business_label_keys: ::std::option::Option<::std::string::String>,
+        /// 判决结果二级
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub judgement_result_second: ::std::option::Option<::std::string::String>,
+        /// 判决结果
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub judgement_result: ::std::option::Option<::std::string::String>,
+        /// 接收时间
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub received_time: ::std::option::Option<::topsdk::DateTime>,
+        /// 接口调用时间
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub calling_time: ::std::option::Option<::topsdk::DateTime>,
+        /// 诉讼系统裁判登记信息
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub registration_id: ::std::option::Option<i64>,
+        /// 案件ID
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub suit_id: ::std::option::Option<i64>,
+        /// 撤诉日期
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub drop_date: ::std::option::Option<::std::string::String>,
+        /// 反馈内容
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub feedback_content: ::std::option::Option<::std::string::String>,
+        /// 反馈ID
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub feedback_id: ::std::option::Option<i64>,
+        /// 更新时间
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub update_time: ::std::option::Option<::topsdk::DateTime>,
+        /// 创建时间
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub create_time: ::std::option::Option<::topsdk::DateTime>,
+        /// 更新人
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updater: ::std::option::Option<::std::string::String>,
+        /// 创建人
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub founder: ::std::option::Option<::std::string::String>,
+        /// 撤诉文件附件列表
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dropped_files: ::std::option::Option<::std::vec::Vec<FileModel>>,
+        /// 裁决书附件列表
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub judge_files: ::std::option::Option<::std::vec::Vec<FileModel>>,
+        /// 和解协议附件列表
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub settlement_agree_files: ::std::option::Option<::std::vec::Vec<FileModel>>,
+        /// 裁定书附件列表
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub written_verdict_files: ::std::option::Option<::std::vec::Vec<FileModel>>,
+        /// 调解凭证附件列表
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mediation_certificate_files: ::std::option::Option<
+            ::std::vec::Vec<FileModel>,
+        >,
+        /// 反馈附件
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub feedback_attachment_list: ::std::option::Option<::std::vec::Vec<FileModel>>,
+        /// 其他附件附件列表
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub other_files: ::std::option::Option<::std::vec::Vec<FileModel>>,
+        /// 委托ID,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub entrust_id: ::std::option::Option<i64>,
+        /// 来源平台
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub result_from: ::std::option::Option<::std::string::String>,
+        /// 操作类型
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub operation_type: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::params::Param for RefereeRegistrationModel {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    ///`FileModel` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct FileModel {
+        /// 附件名称
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 附件key
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub key: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::params::Param for FileModel {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    ///`ServiceResult` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct ServiceResult {
+        /// 裁判登记ID
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub content: ::std::option::Option<i64>,
+        /// 系统异常
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// ERR089
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 是否返回正常
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub success: ::std::option::Option<bool>,
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.suit.judgement.push\",\"title\":\"推送裁判登记信息给集团法务系统\",\"description\":\"isv推送裁判登记信息给集团法务系统\",\"category\":\"司法开放平台\",\"category_pkg\":\"legalsuit\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=43436&docType=2\",\"response_key\":\"alibaba_legal_suit_judgement_push_response\",\"request\":[{\"name\":\"referee_registration_model\",\"ty\":\"RefereeRegistrationModel\",\"kind\":\"Object\",\"description\":\"裁判登记信息\",\"fields\":[{\"name\":\"defendant_receive\",\"ty\":\"String\",\"description\":\"判决金额（其他被告赔付）\"},{\"name\":\"amount_our_receive\",\"ty\":\"String\",\"description\":\"判决金额（我方获赔）\"},{\"name\":\"amount_our_give\",\"ty\":\"String\",\"description\":\"判决金额（我方赔付）\"},{\"name\":\"amount\",\"ty\":\"String\",\"description\":\"诉讼金额\"},{\"name\":\"processor\",\"ty\":\"String\",\"description\":\"我方处理人\"},{\"name\":\"is_assume_responsibility\",\"ty\":\"String\",\"description\":\"平台是否需要承担责任\"},{\"name\":\"is_court_opened\",\"ty\":\"String\",\"description\":\"是否已开庭\"},{\"name\":\"main_point\",\"ty\":\"String\",\"description\":\"要点\"},{\"name\":\"typical_cause\",\"ty\":\"String\",\"description\":\"撤诉原因(原因)\"},{\"name\":\"other_business_label\",\"ty\":\"String\",\"description\":\"其他业务标签内容\"},{\"name\":\"business_label_keys\",\"ty\":\"String\",\"description\":\"业务标签Keys\"},{\"name\":\"judgement_result_second\",\"ty\":\"String\",\"description\":\"判决结果二级\"},{\"name\":\"judgement_result\",\"ty\":\"String\",\"description\":\"判决结果\"},{\"name\":\"received_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"接收时间\"},{\"name\":\"calling_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"接口调用时间\"},{\"name\":\"registration_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"诉讼系统裁判登记信息\"},{\"name\":\"suit_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"案件ID\"},{\"name\":\"drop_date\",\"ty\":\"String\",\"description\":\"撤诉日期\"},{\"name\":\"feedback_content\",\"ty\":\"String\",\"description\":\"反馈内容\"},{\"name\":\"feedback_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"反馈ID\"},{\"name\":\"update_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"更新时间\"},{\"name\":\"create_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"创建时间\"},{\"name\":\"updater\",\"ty\":\"String\",\"description\":\"更新人\"},{\"name\":\"founder\",\"ty\":\"String\",\"description\":\"创建人\"},{\"name\":\"dropped_files\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"撤诉文件附件列表\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"附件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"附件key\"}]},{\"name\":\"judge_files\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"裁决书附件列表\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"附件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"附件key\"}]},{\"name\":\"settlement_agree_files\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"和解协议附件列表\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"附件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"附件key\"}]},{\"name\":\"written_verdict_files\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"裁定书附件列表\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"附件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"附件key\"}]},{\"name\":\"mediation_certificate_files\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"调解凭证附件列表\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"附件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"附件key\"}]},{\"name\":\"feedback_attachment_list\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"反馈附件\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"附件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"附件key\"}]},{\"name\":\"other_files\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"其他附件附件列表\",\"fields\":[{\"name\":\"name\",\"ty\":\"String\",\"description\":\"附件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"附件key\"}]},{\"name\":\"entrust_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"委托ID,\"},{\"name\":\"result_from\",\"ty\":\"String\",\"description\":\"来源平台\"},{\"name\":\"operation_type\",\"ty\":\"String\",\"description\":\"操作类型\"}]}],\"response\":[{\"name\":\"result\",\"ty\":\"ServiceResult\",\"kind\":\"Object\",\"description\":\"alinkappserver系统返回的通用结果类\",\"fields\":[{\"name\":\"content\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"裁判登记ID\"},{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"系统异常\"},{\"name\":\"error_code\",\"ty\":\"String\",\"description\":\"ERR089\"},{\"name\":\"success\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"是否返回正常\"}]}]}",
+    );
+}
+/// `alibaba.legal.suit.payment.push`: 外部推送缴费
+///
+/// Category: 司法开放平台
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=62345&docType=2>
+pub mod alibaba_legal_suit_payment_push {
+    /// Request of `alibaba.legal.suit.payment.push`: 外部推送缴费
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::cmp::PartialEq,
+        ::std::default::Default
+    )]
+    pub struct Request {
+        /// 推送信息
+        pub payment_order_model: ::std::option::Option<PaymentOrderModel>,
+    }
+    impl Request {
+        /// Creates the request; every param is optional.
+        pub fn new() -> Self {
+            Self {
+                payment_order_model: ::std::option::Option::None,
+            }
+        }
+        /// 推送信息
+        pub fn payment_order_model(
+            mut self,
+            payment_order_model: PaymentOrderModel,
+        ) -> Self {
+            self.payment_order_model = ::std::option::Option::Some(payment_order_model);
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.suit.payment.push";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put_opt("payment_order_model", &self.payment_order_model);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                payment_order_model: args.optional("payment_order_model")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.suit.payment.push`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// 成功
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub api_success: ::std::option::Option<bool>,
+        /// 参数校验错误
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub api_error_code: ::std::option::Option<::std::string::String>,
+        /// 任务id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub content: ::std::option::Option<i64>,
+        /// 参数校验错误
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`PaymentOrderModel` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct PaymentOrderModel {
+        /// 推送人
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub send_people: ::std::option::Option<::std::string::String>,
+        /// 案号
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub case_number: ::std::option::Option<::std::string::String>,
+        /// 案件id
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub suit_id: ::std::option::Option<i64>,
+        /// 委托id
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub entrust_id: ::std::option::Option<i64>,
+        /// 备注
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub comment: ::std::option::Option<::std::string::String>,
+        /// 附件信息
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub payment_order_files: ::std::option::Option<::std::vec::Vec<FileModel>>,
+    }
+    impl ::topsdk::params::Param for PaymentOrderModel {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    ///`FileModel` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct FileModel {
+        /// 创建时间（不用填）
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub create_time: ::std::option::Option<::topsdk::DateTime>,
+        /// 文件名
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 文件id
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub key: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::params::Param for FileModel {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.suit.payment.push\",\"title\":\"外部推送缴费\",\"description\":\"外部推送缴费\",\"category\":\"司法开放平台\",\"category_pkg\":\"legalsuit\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=62345&docType=2\",\"response_key\":\"alibaba_legal_suit_payment_push_response\",\"request\":[{\"name\":\"payment_order_model\",\"ty\":\"PaymentOrderModel\",\"kind\":\"Object\",\"description\":\"推送信息\",\"fields\":[{\"name\":\"send_people\",\"ty\":\"String\",\"description\":\"推送人\"},{\"name\":\"case_number\",\"ty\":\"String\",\"description\":\"案号\"},{\"name\":\"suit_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"案件id\"},{\"name\":\"entrust_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"委托id\"},{\"name\":\"comment\",\"ty\":\"String\",\"description\":\"备注\"},{\"name\":\"payment_order_files\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"附件信息\",\"fields\":[{\"name\":\"create_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"创建时间（不用填）\"},{\"name\":\"name\",\"ty\":\"String\",\"description\":\"文件名\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"文件id\"}]}]}],\"response\":[{\"name\":\"api_success\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"成功\"},{\"name\":\"api_error_code\",\"ty\":\"String\",\"description\":\"参数校验错误\"},{\"name\":\"content\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"任务id\"},{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"参数校验错误\"}]}",
+    );
+}
+/// `alibaba.legal.suit.seal.push`: 法宝推送用印
+///
+/// Category: 司法开放平台
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=62344&docType=2>
+pub mod alibaba_legal_suit_seal_push {
+    /// Request of `alibaba.legal.suit.seal.push`: 法宝推送用印
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::cmp::PartialEq,
+        ::std::default::Default
+    )]
+    pub struct Request {
+        /// 最外层list
+        pub seal_task_model: ::std::option::Option<SealTaskModel>,
+    }
+    impl Request {
+        /// Creates the request; every param is optional.
+        pub fn new() -> Self {
+            Self {
+                seal_task_model: ::std::option::Option::None,
+            }
+        }
+        /// 最外层list
+        pub fn seal_task_model(mut self, seal_task_model: SealTaskModel) -> Self {
+            self.seal_task_model = ::std::option::Option::Some(seal_task_model);
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.legal.suit.seal.push";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put_opt("seal_task_model", &self.seal_task_model);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                seal_task_model: args.optional("seal_task_model")?,
+            })
+        }
+    }
+    /// Response of `alibaba.legal.suit.seal.push`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// 是否成功
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub api_success: ::std::option::Option<bool>,
+        /// 错误code
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub api_error_code: ::std::option::Option<::std::string::String>,
+        /// 返回内容
+        #[serde(deserialize_with = "::topsdk::__private::de::list")]
+        pub content: ::std::vec::Vec<SealResponseModel>,
+        /// 错误信息
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    ///`SealTaskModel` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct SealTaskModel {
+        /// 案件id
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub suit_id: ::std::option::Option<i64>,
+        /// 推送人
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub push_people: ::std::option::Option<::std::string::String>,
+        /// 委托id
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub entrust_id: ::std::option::Option<i64>,
+        /// 参数对象
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub seal_file_models: ::std::option::Option<::std::vec::Vec<SealFileModel>>,
+        /// 用印类型
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub seal_type: ::std::option::Option<::std::string::String>,
+        /// 处理人
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub handler_work_no: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::params::Param for SealTaskModel {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    ///`SealFileModel` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct SealFileModel {
+        /// 申请说明
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub explain: ::std::option::Option<::std::string::String>,
+        /// 备注
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub remark: ::std::option::Option<::std::string::String>,
+        /// 文件类型
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub r#type: ::std::option::Option<::std::string::String>,
+        /// 文件对象
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub file_models: ::std::option::Option<::std::vec::Vec<FileModel>>,
+    }
+    impl ::topsdk::params::Param for SealFileModel {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    ///`FileModel` (request object, sent as one JSON string).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct FileModel {
+        /// 创建时间（可不填）
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub create_time: ::std::option::Option<::topsdk::DateTime>,
+        /// 文件名称
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 文件id
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub key: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::params::Param for FileModel {
+        const JSON: bool = true;
+        fn write(&self, out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(self, out)
+        }
+        fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn parse_list(
+            text: &str,
+        ) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
+            ::topsdk::__private::parse_json(text)
+        }
+        fn write_list(items: &[Self], out: &mut ::std::string::String) {
+            ::topsdk::__private::write_json(items, out)
+        }
+    }
+    ///`SealResponseModel` (response object).
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct SealResponseModel {
+        /// 案件id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub suit_id: ::std::option::Option<i64>,
+        /// 委托id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub entrust_id: ::std::option::Option<i64>,
+        /// 任务id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub task_id: ::std::option::Option<i64>,
+        /// 批次id
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub batch_id: ::std::option::Option<::std::string::String>,
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.legal.suit.seal.push\",\"title\":\"法宝推送用印\",\"description\":\"法宝推送用印\",\"category\":\"司法开放平台\",\"category_pkg\":\"legalsuit\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=62344&docType=2\",\"response_key\":\"alibaba_legal_suit_seal_push_response\",\"request\":[{\"name\":\"seal_task_model\",\"ty\":\"SealTaskModel\",\"kind\":\"Object\",\"description\":\"最外层list\",\"fields\":[{\"name\":\"suit_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"案件id\"},{\"name\":\"push_people\",\"ty\":\"String\",\"description\":\"推送人\"},{\"name\":\"entrust_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"委托id\"},{\"name\":\"seal_file_models\",\"ty\":\"SealFileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"seal_file_model\",\"description\":\"参数对象\",\"fields\":[{\"name\":\"explain\",\"ty\":\"String\",\"description\":\"申请说明\"},{\"name\":\"remark\",\"ty\":\"String\",\"description\":\"备注\"},{\"name\":\"type\",\"ty\":\"String\",\"description\":\"文件类型\"},{\"name\":\"file_models\",\"ty\":\"FileModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"file_model\",\"description\":\"文件对象\",\"fields\":[{\"name\":\"create_time\",\"ty\":\"Date\",\"kind\":\"Date\",\"description\":\"创建时间（可不填）\"},{\"name\":\"name\",\"ty\":\"String\",\"description\":\"文件名称\"},{\"name\":\"key\",\"ty\":\"String\",\"description\":\"文件id\"}]}]},{\"name\":\"seal_type\",\"ty\":\"String\",\"description\":\"用印类型\"},{\"name\":\"handler_work_no\",\"ty\":\"String\",\"description\":\"处理人\"}]}],\"response\":[{\"name\":\"api_success\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"是否成功\"},{\"name\":\"api_error_code\",\"ty\":\"String\",\"description\":\"错误code\"},{\"name\":\"content\",\"ty\":\"SealResponseModel[]\",\"kind\":\"Object\",\"list\":true,\"item_name\":\"seal_response_model\",\"description\":\"返回内容\",\"fields\":[{\"name\":\"suit_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"案件id\"},{\"name\":\"entrust_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"委托id\"},{\"name\":\"task_id\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"任务id\"},{\"name\":\"batch_id\",\"ty\":\"String\",\"description\":\"批次id\"}]},{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"错误信息\"}]}",
+    );
+}
+/// `alibaba.standpoint.historykey.get`: 查询历史数据
+///
+/// Category: 司法开放平台
+///
+/// Documentation: <https://open.taobao.com/api.htm?docId=64367&docType=2>
+pub mod alibaba_standpoint_historykey_get {
+    /// Request of `alibaba.standpoint.historykey.get`: 查询历史数据
+    #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+    pub struct Request {
+        /// 工号
+        pub user_id: ::std::string::String,
+        /// 系统标识
+        pub input_system_code: ::std::option::Option<::std::string::String>,
+    }
+    impl Request {
+        /// Creates the request with its required params (`user_id`).
+        pub fn new(user_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                user_id: user_id.into(),
+                input_system_code: ::std::option::Option::None,
+            }
+        }
+        /// 系统标识
+        pub fn input_system_code(
+            mut self,
+            input_system_code: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.input_system_code = ::std::option::Option::Some(
+                input_system_code.into(),
+            );
+            self
+        }
+    }
+    impl ::topsdk::TopRequest for Request {
+        type Response = Response;
+        const METHOD: &'static str = "alibaba.standpoint.historykey.get";
+        fn schema() -> &'static ::topsdk::schema::ApiSchema {
+            SCHEMA.get()
+        }
+        fn write_params(&self, w: &mut ::topsdk::params::ParamWriter) {
+            w.put("user_id", &self.user_id);
+            w.put_opt("input_system_code", &self.input_system_code);
+        }
+    }
+    impl ::topsdk::dynamic::FromArgs for Request {
+        fn from_args(
+            args: &::topsdk::dynamic::Args,
+        ) -> ::std::result::Result<Self, ::topsdk::Error> {
+            ::std::result::Result::Ok(Self {
+                user_id: args.required("user_id")?,
+                input_system_code: args.optional("input_system_code")?,
+            })
+        }
+    }
+    /// Response of `alibaba.standpoint.historykey.get`.
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::default::Default,
+        ::std::cmp::PartialEq,
+        ::topsdk::__private::serde::Deserialize,
+        ::topsdk::__private::serde::Serialize
+    )]
+    #[serde(crate = "::topsdk::__private::serde", default)]
+    pub struct Response {
+        /// 是否成功
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub success_res: ::std::option::Option<bool>,
+        /// 状态吗
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_code_res: ::std::option::Option<i64>,
+        /// 数据列表
+        #[serde(deserialize_with = "::topsdk::__private::de::scalar_list")]
+        pub content: ::std::vec::Vec<::std::string::String>,
+        /// 错误信息
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
+        #[serde(deserialize_with = "::topsdk::__private::de::opt")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::topsdk::TopResponse for Response {
+        fn request_id(&self) -> ::std::option::Option<&str> {
+            self.request_id.as_deref()
+        }
+    }
+    /// What the documentation says about this API, for validation, the mock and the CLI.
+    pub static SCHEMA: ::topsdk::schema::LazySchema = ::topsdk::schema::LazySchema::new(
+        "{\"method\":\"alibaba.standpoint.historykey.get\",\"title\":\"查询历史数据\",\"description\":\"查询历史数据\",\"category\":\"司法开放平台\",\"category_pkg\":\"legalsuit\",\"doc_url\":\"https://open.taobao.com/api.htm?docId=64367&docType=2\",\"response_key\":\"alibaba_standpoint_historykey_get_response\",\"request\":[{\"name\":\"user_id\",\"ty\":\"String\",\"required\":true,\"description\":\"工号\"},{\"name\":\"input_system_code\",\"ty\":\"String\",\"description\":\"系统标识\"}],\"response\":[{\"name\":\"success_res\",\"ty\":\"Boolean\",\"kind\":\"Boolean\",\"description\":\"是否成功\"},{\"name\":\"error_code_res\",\"ty\":\"Number\",\"kind\":\"Number\",\"description\":\"状态吗\"},{\"name\":\"content\",\"ty\":\"String[]\",\"list\":true,\"item_name\":\"string\",\"description\":\"数据列表\"},{\"name\":\"error_msg\",\"ty\":\"String\",\"description\":\"错误信息\"}]}",
+    );
+}
 /// One method per API on the runtime's `Client`: `client.<method_with_underscores>(request)`.
 pub trait Apis {
     /// `alibaba.kongur.token.getosstoken`: 根据案件列表、委托id获取 上传附件的临时token
@@ -234,6 +8292,406 @@ pub trait Apis {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             alibaba_kongur_token_getosstoken::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.case.common.enumdata`: 获取通用枚举值接口
+    fn alibaba_legal_case_common_enumdata(
+        &self,
+        request: alibaba_legal_case_common_enumdata::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_case_common_enumdata::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.case.common.notice`: 消息通知
+    fn alibaba_legal_case_common_notice(
+        &self,
+        request: alibaba_legal_case_common_notice::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_case_common_notice::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.case.court.time.update`: 开庭时间变更
+    fn alibaba_legal_case_court_time_update(
+        &self,
+        request: alibaba_legal_case_court_time_update::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_case_court_time_update::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.case.entrust.callback`: 委托回调接口
+    fn alibaba_legal_case_entrust_callback(
+        &self,
+        request: alibaba_legal_case_entrust_callback::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_case_entrust_callback::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.case.entrust.get`: 委托
+    fn alibaba_legal_case_entrust_get(
+        &self,
+        request: alibaba_legal_case_entrust_get::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_case_entrust_get::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.case.mediate.record.save`: 新增调解结果
+    fn alibaba_legal_case_mediate_record_save(
+        &self,
+        request: alibaba_legal_case_mediate_record_save::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_case_mediate_record_save::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.case.querystandpoint.save`: 法宝侧主动查询反馈
+    fn alibaba_legal_case_querystandpoint_save(
+        &self,
+        request: alibaba_legal_case_querystandpoint_save::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_case_querystandpoint_save::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.case.standpoint.feedback`: 新增或更新 反馈口径(采纳口径/不采纳口径)
+    fn alibaba_legal_case_standpoint_feedback(
+        &self,
+        request: alibaba_legal_case_standpoint_feedback::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_case_standpoint_feedback::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.case.standpoint.queryref`: 查询推送口径信息
+    fn alibaba_legal_case_standpoint_queryref(
+        &self,
+        request: alibaba_legal_case_standpoint_queryref::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_case_standpoint_queryref::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.case.standpoint.querystandpoint`: 主动查询口径
+    fn alibaba_legal_case_standpoint_querystandpoint(
+        &self,
+        request: alibaba_legal_case_standpoint_querystandpoint::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_case_standpoint_querystandpoint::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.case.standpoint.savestandpoint`: 新增反馈口径
+    fn alibaba_legal_case_standpoint_savestandpoint(
+        &self,
+        request: alibaba_legal_case_standpoint_savestandpoint::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_case_standpoint_savestandpoint::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.newdraftstandpoint.query`: 未采纳口径查询(新)
+    fn alibaba_legal_newdraftstandpoint_query(
+        &self,
+        request: alibaba_legal_newdraftstandpoint_query::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_newdraftstandpoint_query::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.standpoint.collectionstandpoint.query`: 查询收藏口径
+    fn alibaba_legal_standpoint_collectionstandpoint_query(
+        &self,
+        request: alibaba_legal_standpoint_collectionstandpoint_query::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_standpoint_collectionstandpoint_query::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.standpoint.delete`: 删除关联口径
+    fn alibaba_legal_standpoint_delete(
+        &self,
+        request: alibaba_legal_standpoint_delete::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_standpoint_delete::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.standpoint.derivestandpoint.query`: 查询衍生口径
+    fn alibaba_legal_standpoint_derivestandpoint_query(
+        &self,
+        request: alibaba_legal_standpoint_derivestandpoint_query::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_standpoint_derivestandpoint_query::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.standpoint.draftstandpoint.insert`: 编辑后新增草稿口径
+    fn alibaba_legal_standpoint_draftstandpoint_insert(
+        &self,
+        request: alibaba_legal_standpoint_draftstandpoint_insert::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_standpoint_draftstandpoint_insert::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.standpoint.getref`: 查询业务实体关联口径2
+    fn alibaba_legal_standpoint_getref(
+        &self,
+        request: alibaba_legal_standpoint_getref::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_standpoint_getref::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.standpoint.insertdraft`: 插入草稿
+    fn alibaba_legal_standpoint_insertdraft(
+        &self,
+        request: alibaba_legal_standpoint_insertdraft::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_standpoint_insertdraft::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.standpoint.query`: 口径查询
+    fn alibaba_legal_standpoint_query(
+        &self,
+        request: alibaba_legal_standpoint_query::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_standpoint_query::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.standpoint.scene.query`: 查询场景
+    fn alibaba_legal_standpoint_scene_query(
+        &self,
+        request: alibaba_legal_standpoint_scene_query::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_standpoint_scene_query::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.standpoint.standpoint.collection`: 收藏|取消收藏
+    fn alibaba_legal_standpoint_standpoint_collection(
+        &self,
+        request: alibaba_legal_standpoint_standpoint_collection::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_standpoint_standpoint_collection::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.standpoint.standpoint.query`: 查询具体口径
+    fn alibaba_legal_standpoint_standpoint_query(
+        &self,
+        request: alibaba_legal_standpoint_standpoint_query::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_standpoint_standpoint_query::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.standpoint.standpoint.queryall`: 滑动查询口径
+    fn alibaba_legal_standpoint_standpoint_queryall(
+        &self,
+        request: alibaba_legal_standpoint_standpoint_queryall::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_standpoint_standpoint_queryall::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.standpoint.standpointtree.query`: 查询口径树目录
+    fn alibaba_legal_standpoint_standpointtree_query(
+        &self,
+        request: alibaba_legal_standpoint_standpointtree_query::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_standpoint_standpointtree_query::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.stanpoint.accept`: 采纳口径
+    fn alibaba_legal_stanpoint_accept(
+        &self,
+        request: alibaba_legal_stanpoint_accept::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_stanpoint_accept::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.suit.case.get`: 获取案件信息接口v2版本
+    fn alibaba_legal_suit_case_get(
+        &self,
+        request: alibaba_legal_suit_case_get::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_suit_case_get::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.suit.court.after.push`: 更新或者新增庭后信息
+    fn alibaba_legal_suit_court_after_push(
+        &self,
+        request: alibaba_legal_suit_court_after_push::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_suit_court_after_push::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.suit.court.before.push`: 更新或保存庭前信息
+    fn alibaba_legal_suit_court_before_push(
+        &self,
+        request: alibaba_legal_suit_court_before_push::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_suit_court_before_push::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.suit.court.entrust.get`: 委托开庭服务查询
+    fn alibaba_legal_suit_court_entrust_get(
+        &self,
+        request: alibaba_legal_suit_court_entrust_get::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_suit_court_entrust_get::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.suit.court.lawyer.push`: 推荐律师接口
+    fn alibaba_legal_suit_court_lawyer_push(
+        &self,
+        request: alibaba_legal_suit_court_lawyer_push::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_suit_court_lawyer_push::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.suit.court.open.push`: 开庭信息推送接口
+    fn alibaba_legal_suit_court_open_push(
+        &self,
+        request: alibaba_legal_suit_court_open_push::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_suit_court_open_push::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.suit.courttime.push`: 开庭时间推送（带附件）
+    fn alibaba_legal_suit_courttime_push(
+        &self,
+        request: alibaba_legal_suit_courttime_push::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_suit_courttime_push::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.suit.domination.get`: 查询管辖信息
+    fn alibaba_legal_suit_domination_get(
+        &self,
+        request: alibaba_legal_suit_domination_get::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_suit_domination_get::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.suit.domination.push`: 更新或者保存管辖信息
+    fn alibaba_legal_suit_domination_push(
+        &self,
+        request: alibaba_legal_suit_domination_push::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_suit_domination_push::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.suit.file.upload`: 诉讼文件上传接口
+    fn alibaba_legal_suit_file_upload(
+        &self,
+        request: alibaba_legal_suit_file_upload::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_suit_file_upload::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.suit.judgement.get`: 获取裁判登记信息
+    fn alibaba_legal_suit_judgement_get(
+        &self,
+        request: alibaba_legal_suit_judgement_get::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_suit_judgement_get::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.suit.judgement.push`: 推送裁判登记信息给集团法务系统
+    fn alibaba_legal_suit_judgement_push(
+        &self,
+        request: alibaba_legal_suit_judgement_push::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_suit_judgement_push::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.suit.payment.push`: 外部推送缴费
+    fn alibaba_legal_suit_payment_push(
+        &self,
+        request: alibaba_legal_suit_payment_push::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_suit_payment_push::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.legal.suit.seal.push`: 法宝推送用印
+    fn alibaba_legal_suit_seal_push(
+        &self,
+        request: alibaba_legal_suit_seal_push::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_legal_suit_seal_push::Response,
+            ::topsdk::Error,
+        >,
+    > + ::std::marker::Send;
+    /// `alibaba.standpoint.historykey.get`: 查询历史数据
+    fn alibaba_standpoint_historykey_get(
+        &self,
+        request: alibaba_standpoint_historykey_get::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            alibaba_standpoint_historykey_get::Response,
             ::topsdk::Error,
         >,
     > + ::std::marker::Send;
@@ -248,11 +8706,543 @@ impl Apis for ::topsdk::Client {
     > {
         self.execute(&request).await
     }
+    async fn alibaba_legal_case_common_enumdata(
+        &self,
+        request: alibaba_legal_case_common_enumdata::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_case_common_enumdata::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_case_common_notice(
+        &self,
+        request: alibaba_legal_case_common_notice::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_case_common_notice::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_case_court_time_update(
+        &self,
+        request: alibaba_legal_case_court_time_update::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_case_court_time_update::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_case_entrust_callback(
+        &self,
+        request: alibaba_legal_case_entrust_callback::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_case_entrust_callback::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_case_entrust_get(
+        &self,
+        request: alibaba_legal_case_entrust_get::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_case_entrust_get::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_case_mediate_record_save(
+        &self,
+        request: alibaba_legal_case_mediate_record_save::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_case_mediate_record_save::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_case_querystandpoint_save(
+        &self,
+        request: alibaba_legal_case_querystandpoint_save::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_case_querystandpoint_save::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_case_standpoint_feedback(
+        &self,
+        request: alibaba_legal_case_standpoint_feedback::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_case_standpoint_feedback::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_case_standpoint_queryref(
+        &self,
+        request: alibaba_legal_case_standpoint_queryref::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_case_standpoint_queryref::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_case_standpoint_querystandpoint(
+        &self,
+        request: alibaba_legal_case_standpoint_querystandpoint::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_case_standpoint_querystandpoint::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_case_standpoint_savestandpoint(
+        &self,
+        request: alibaba_legal_case_standpoint_savestandpoint::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_case_standpoint_savestandpoint::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_newdraftstandpoint_query(
+        &self,
+        request: alibaba_legal_newdraftstandpoint_query::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_newdraftstandpoint_query::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_standpoint_collectionstandpoint_query(
+        &self,
+        request: alibaba_legal_standpoint_collectionstandpoint_query::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_standpoint_collectionstandpoint_query::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_standpoint_delete(
+        &self,
+        request: alibaba_legal_standpoint_delete::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_standpoint_delete::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_standpoint_derivestandpoint_query(
+        &self,
+        request: alibaba_legal_standpoint_derivestandpoint_query::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_standpoint_derivestandpoint_query::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_standpoint_draftstandpoint_insert(
+        &self,
+        request: alibaba_legal_standpoint_draftstandpoint_insert::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_standpoint_draftstandpoint_insert::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_standpoint_getref(
+        &self,
+        request: alibaba_legal_standpoint_getref::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_standpoint_getref::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_standpoint_insertdraft(
+        &self,
+        request: alibaba_legal_standpoint_insertdraft::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_standpoint_insertdraft::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_standpoint_query(
+        &self,
+        request: alibaba_legal_standpoint_query::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_standpoint_query::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_standpoint_scene_query(
+        &self,
+        request: alibaba_legal_standpoint_scene_query::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_standpoint_scene_query::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_standpoint_standpoint_collection(
+        &self,
+        request: alibaba_legal_standpoint_standpoint_collection::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_standpoint_standpoint_collection::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_standpoint_standpoint_query(
+        &self,
+        request: alibaba_legal_standpoint_standpoint_query::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_standpoint_standpoint_query::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_standpoint_standpoint_queryall(
+        &self,
+        request: alibaba_legal_standpoint_standpoint_queryall::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_standpoint_standpoint_queryall::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_standpoint_standpointtree_query(
+        &self,
+        request: alibaba_legal_standpoint_standpointtree_query::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_standpoint_standpointtree_query::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_stanpoint_accept(
+        &self,
+        request: alibaba_legal_stanpoint_accept::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_stanpoint_accept::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_suit_case_get(
+        &self,
+        request: alibaba_legal_suit_case_get::Request,
+    ) -> ::std::result::Result<alibaba_legal_suit_case_get::Response, ::topsdk::Error> {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_suit_court_after_push(
+        &self,
+        request: alibaba_legal_suit_court_after_push::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_suit_court_after_push::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_suit_court_before_push(
+        &self,
+        request: alibaba_legal_suit_court_before_push::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_suit_court_before_push::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_suit_court_entrust_get(
+        &self,
+        request: alibaba_legal_suit_court_entrust_get::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_suit_court_entrust_get::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_suit_court_lawyer_push(
+        &self,
+        request: alibaba_legal_suit_court_lawyer_push::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_suit_court_lawyer_push::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_suit_court_open_push(
+        &self,
+        request: alibaba_legal_suit_court_open_push::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_suit_court_open_push::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_suit_courttime_push(
+        &self,
+        request: alibaba_legal_suit_courttime_push::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_suit_courttime_push::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_suit_domination_get(
+        &self,
+        request: alibaba_legal_suit_domination_get::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_suit_domination_get::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_suit_domination_push(
+        &self,
+        request: alibaba_legal_suit_domination_push::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_suit_domination_push::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_suit_file_upload(
+        &self,
+        request: alibaba_legal_suit_file_upload::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_suit_file_upload::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_suit_judgement_get(
+        &self,
+        request: alibaba_legal_suit_judgement_get::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_suit_judgement_get::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_suit_judgement_push(
+        &self,
+        request: alibaba_legal_suit_judgement_push::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_suit_judgement_push::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_suit_payment_push(
+        &self,
+        request: alibaba_legal_suit_payment_push::Request,
+    ) -> ::std::result::Result<
+        alibaba_legal_suit_payment_push::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
+    async fn alibaba_legal_suit_seal_push(
+        &self,
+        request: alibaba_legal_suit_seal_push::Request,
+    ) -> ::std::result::Result<alibaba_legal_suit_seal_push::Response, ::topsdk::Error> {
+        self.execute(&request).await
+    }
+    async fn alibaba_standpoint_historykey_get(
+        &self,
+        request: alibaba_standpoint_historykey_get::Request,
+    ) -> ::std::result::Result<
+        alibaba_standpoint_historykey_get::Response,
+        ::topsdk::Error,
+    > {
+        self.execute(&request).await
+    }
 }
 /// Every API in this file, for dynamic dispatch by method name (CLI, mock gateway).
 pub static APIS: &[::topsdk::dynamic::Entry] = &[
     ::topsdk::dynamic::Entry {
         schema: &alibaba_kongur_token_getosstoken::SCHEMA,
         call: ::topsdk::dynamic::call::<alibaba_kongur_token_getosstoken::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_case_common_enumdata::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_legal_case_common_enumdata::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_case_common_notice::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_legal_case_common_notice::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_case_court_time_update::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_legal_case_court_time_update::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_case_entrust_callback::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_legal_case_entrust_callback::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_case_entrust_get::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_legal_case_entrust_get::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_case_mediate_record_save::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_legal_case_mediate_record_save::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_case_querystandpoint_save::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_legal_case_querystandpoint_save::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_case_standpoint_feedback::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_legal_case_standpoint_feedback::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_case_standpoint_queryref::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_legal_case_standpoint_queryref::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_case_standpoint_querystandpoint::SCHEMA,
+        call: ::topsdk::dynamic::call::<
+            alibaba_legal_case_standpoint_querystandpoint::Request,
+        >,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_case_standpoint_savestandpoint::SCHEMA,
+        call: ::topsdk::dynamic::call::<
+            alibaba_legal_case_standpoint_savestandpoint::Request,
+        >,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_newdraftstandpoint_query::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_legal_newdraftstandpoint_query::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_standpoint_collectionstandpoint_query::SCHEMA,
+        call: ::topsdk::dynamic::call::<
+            alibaba_legal_standpoint_collectionstandpoint_query::Request,
+        >,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_standpoint_delete::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_legal_standpoint_delete::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_standpoint_derivestandpoint_query::SCHEMA,
+        call: ::topsdk::dynamic::call::<
+            alibaba_legal_standpoint_derivestandpoint_query::Request,
+        >,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_standpoint_draftstandpoint_insert::SCHEMA,
+        call: ::topsdk::dynamic::call::<
+            alibaba_legal_standpoint_draftstandpoint_insert::Request,
+        >,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_standpoint_getref::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_legal_standpoint_getref::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_standpoint_insertdraft::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_legal_standpoint_insertdraft::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_standpoint_query::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_legal_standpoint_query::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_standpoint_scene_query::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_legal_standpoint_scene_query::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_standpoint_standpoint_collection::SCHEMA,
+        call: ::topsdk::dynamic::call::<
+            alibaba_legal_standpoint_standpoint_collection::Request,
+        >,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_standpoint_standpoint_query::SCHEMA,
+        call: ::topsdk::dynamic::call::<
+            alibaba_legal_standpoint_standpoint_query::Request,
+        >,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_standpoint_standpoint_queryall::SCHEMA,
+        call: ::topsdk::dynamic::call::<
+            alibaba_legal_standpoint_standpoint_queryall::Request,
+        >,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_standpoint_standpointtree_query::SCHEMA,
+        call: ::topsdk::dynamic::call::<
+            alibaba_legal_standpoint_standpointtree_query::Request,
+        >,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_stanpoint_accept::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_legal_stanpoint_accept::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_suit_case_get::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_legal_suit_case_get::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_suit_court_after_push::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_legal_suit_court_after_push::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_suit_court_before_push::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_legal_suit_court_before_push::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_suit_court_entrust_get::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_legal_suit_court_entrust_get::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_suit_court_lawyer_push::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_legal_suit_court_lawyer_push::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_suit_court_open_push::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_legal_suit_court_open_push::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_suit_courttime_push::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_legal_suit_courttime_push::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_suit_domination_get::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_legal_suit_domination_get::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_suit_domination_push::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_legal_suit_domination_push::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_suit_file_upload::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_legal_suit_file_upload::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_suit_judgement_get::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_legal_suit_judgement_get::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_suit_judgement_push::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_legal_suit_judgement_push::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_suit_payment_push::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_legal_suit_payment_push::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_legal_suit_seal_push::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_legal_suit_seal_push::Request>,
+    },
+    ::topsdk::dynamic::Entry {
+        schema: &alibaba_standpoint_historykey_get::SCHEMA,
+        call: ::topsdk::dynamic::call::<alibaba_standpoint_historykey_get::Request>,
     },
 ];

@@ -154,6 +154,17 @@ fn gateway_errors_reach_the_cli_as_exit_2() {
     assert_eq!(api_error(&wrong)["code"], 25);
     let unknown = call(&mock.url, SECRET, &["taobao.no.such.api", "--param", "x=1"]);
     assert_eq!(api_error(&unknown)["code"], 22);
+    // An empty value goes on the wire; the gateway treats it as missing.
+    let missing = call(
+        &mock.url,
+        SECRET,
+        &["alibaba.legal.case.common.enumdata", "--param", "key="],
+    );
+    let e = api_error(&missing);
+    assert_eq!(
+        (e["code"].as_i64(), e["sub_code"].as_str()),
+        (Some(40), Some("isv.missing-parameter:key"))
+    );
     let stale_gateway = MockProcess::start(&["--clock-offset-secs", "3600"]);
     let stale = call(
         &stale_gateway.url,

@@ -8,7 +8,7 @@ fn generated_dir_matches_build_output() {
     assert!(
         committed == built,
         "generated/top_apis.rs is stale (or missing): it differs from what build.rs generated.\n\
-         Refresh it with:\n    cargo run -q -p topgen -- generate spec --out generated/top_apis.rs\n\
+         Refresh it with:\n    scripts/refresh-generated\n\
          and review the diff."
     );
 }
