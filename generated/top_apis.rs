@@ -397,10 +397,10 @@ pub mod alibaba_legal_case_common_notice {
             notice_model: NoticeModel,
         ) -> Self {
             Self {
-                case_id: case_id,
-                entrust_id: entrust_id,
+                case_id,
+                entrust_id,
                 r#type: r#type.into(),
-                notice_model: notice_model,
+                notice_model,
             }
         }
     }
@@ -568,9 +568,9 @@ pub mod alibaba_legal_case_court_time_update {
             court_time: ::topsdk::DateTime,
         ) -> Self {
             Self {
-                case_id: case_id,
-                entrust_id: entrust_id,
-                court_time: court_time,
+                case_id,
+                entrust_id,
+                court_time,
             }
         }
     }
@@ -759,7 +759,7 @@ pub mod alibaba_legal_case_entrust_get {
     impl Request {
         /// Creates the request with its required params (`entrust_id`).
         pub fn new(entrust_id: i64) -> Self {
-            Self { entrust_id: entrust_id }
+            Self { entrust_id }
         }
     }
     impl ::topsdk::TopRequest for Request {
@@ -1279,9 +1279,7 @@ pub mod alibaba_legal_case_standpoint_feedback {
     impl Request {
         /// Creates the request with its required params (`feedback_request_model`).
         pub fn new(feedback_request_model: FeedbackRequestModel) -> Self {
-            Self {
-                feedback_request_model: feedback_request_model,
-            }
+            Self { feedback_request_model }
         }
     }
     impl ::topsdk::TopRequest for Request {
@@ -1419,8 +1417,8 @@ pub mod alibaba_legal_case_standpoint_queryref {
             >,
         ) -> Self {
             Self {
-                suit_id: suit_id,
-                entrust_id: entrust_id,
+                suit_id,
+                entrust_id,
                 standpoint_ids: standpoint_ids
                     .into_iter()
                     .map(|item| ::std::convert::Into::into(item))
@@ -1771,8 +1769,8 @@ pub mod alibaba_legal_case_standpoint_savestandpoint {
             Self {
                 defense_caliber: defense_caliber.into(),
                 standpoint_desc: standpoint_desc.into(),
-                suit_id: suit_id,
-                entrust_id: entrust_id,
+                suit_id,
+                entrust_id,
                 submit_people: ::std::option::Option::None,
             }
         }
@@ -6772,9 +6770,9 @@ pub mod alibaba_legal_suit_domination_get {
         /// Creates the request with its required params (`suit_id`, `entrust_id`, `domination_id`).
         pub fn new(suit_id: i64, entrust_id: i64, domination_id: i64) -> Self {
             Self {
-                suit_id: suit_id,
-                entrust_id: entrust_id,
-                domination_id: domination_id,
+                suit_id,
+                entrust_id,
+                domination_id,
             }
         }
     }
@@ -7202,10 +7200,10 @@ pub mod alibaba_legal_suit_file_upload {
             signature: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             Self {
-                file: file,
-                time_stamp: time_stamp,
+                file,
+                time_stamp,
                 file_name: file_name.into(),
-                file_size: file_size,
+                file_size,
                 signature: signature.into(),
             }
         }
@@ -7291,7 +7289,7 @@ pub mod alibaba_legal_suit_judgement_get {
     impl Request {
         /// Creates the request with its required params (`suit_id`).
         pub fn new(suit_id: i64) -> Self {
-            Self { suit_id: suit_id }
+            Self { suit_id }
         }
     }
     impl ::topsdk::TopRequest for Request {

@@ -77,7 +77,11 @@ pub fn request(spec: &ApiSpec, tree: &Tree<'_>, opts: &Options) -> TokenStream {
         let id = ident(&n.ident);
         if n.field.required {
             let (_, conv) = arg(n, rt);
-            quote!(#id: #conv,)
+            if conv.to_string() == quote!(#id).to_string() {
+                quote!(#id,)
+            } else {
+                quote!(#id: #conv,)
+            }
         } else {
             quote!(#id: ::std::option::Option::None,)
         }
