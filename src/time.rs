@@ -18,6 +18,13 @@ pub struct DateTime {
     pub second: u8,
 }
 
+/// The Unix epoch on TOP's clock (`1970-01-01 08:00:00`); a placeholder for required dates.
+impl Default for DateTime {
+    fn default() -> Self {
+        DateTime::from_unix(0)
+    }
+}
+
 /// Why a text is not a TOP date-time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseDateTimeError(pub String);

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 #[derive(Clone, Default)]
 pub struct Builder {
     paths: Vec<PathBuf>,
+    imports: Vec<PathBuf>,
     methods: Option<BTreeSet<String>>,
     categories: Option<BTreeSet<String>>,
     options: Options,
@@ -22,6 +23,13 @@ impl Builder {
     /// A spec file or a directory searched recursively for `*.yaml`/`*.yml`.
     pub fn spec_dir(mut self, path: impl Into<PathBuf>) -> Self {
         self.paths.push(path.into());
+        self
+    }
+
+    /// TOP documentation to import at build time: metadata JSON files or doc pages (`.txt`),
+    /// or directories of them (searched recursively; `catelog.json` names the category).
+    pub fn import(mut self, path: impl Into<PathBuf>) -> Self {
+        self.imports.push(path.into());
         self
     }
 
@@ -81,15 +89,29 @@ impl Builder {
         by_method || by_cat
     }
 
-    /// The spec files this builder reads (its inputs).
+    /// The files this builder reads (its inputs): spec files, then documentation to import.
     pub fn input_files(&self) -> Result<Vec<PathBuf>, Errors> {
-        Ok(crate::spec_files(&self.paths)?)
+        let mut files = crate::spec_files(&self.paths)?;
+        files.extend(crate::import::input_files(&self.imports)?);
+        Ok(files)
     }
 
     /// Loads, validates, selects and generates; returns the Rust source.
     pub fn generate_string(&self) -> Result<String, Errors> {
-        let files = self.input_files()?;
-        let specs = crate::load_and_validate(&files)?;
+        let mut specs = crate::load_and_validate(&crate::spec_files(&self.paths)?)?;
+        specs.extend(crate::import_and_validate(&crate::import::input_files(
+            &self.imports,
+        )?)?);
+        let mut seen = std::collections::BTreeMap::new();
+        for s in &specs {
+            if let Some(first) = seen.insert(s.spec.method.clone(), s.file.clone()) {
+                return Err(Errors::from(SpecError::Duplicate {
+                    method: s.spec.method.clone(),
+                    first,
+                    second: s.file.clone(),
+                }));
+            }
+        }
         let selected: Vec<LoadedSpec> = specs.into_iter().filter(|s| self.selected(s)).collect();
         if let Some(wanted) = &self.methods {
             let found: BTreeSet<&str> = selected.iter().map(|s| s.spec.method.as_str()).collect();
@@ -97,7 +119,13 @@ impl Builder {
                 .iter()
                 .filter(|m| !found.contains(m.as_str()))
                 .map(|m| SpecError::Io {
-                    path: self.paths.first().cloned().unwrap_or_default(),
+                    path: self
+                        .paths
+                        .iter()
+                        .chain(&self.imports)
+                        .next()
+                        .cloned()
+                        .unwrap_or_default(),
                     message: format!("method `{m}` was selected but no spec describes it"),
                 })
                 .collect();
@@ -111,7 +139,7 @@ impl Builder {
     /// Writes the bindings to `$OUT_DIR/<file_name>` and tells cargo to rerun only when an
     /// input changes. Returns the path written. Call from `build.rs`.
     pub fn generate_to_out_dir(&self, file_name: &str) -> Result<PathBuf, Errors> {
-        for p in &self.paths {
+        for p in self.paths.iter().chain(&self.imports) {
             println!("cargo:rerun-if-changed={}", p.display());
         }
         for f in self.input_files()? {

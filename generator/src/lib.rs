@@ -95,6 +95,35 @@ pub fn load_and_validate(files: &[PathBuf]) -> Result<Vec<LoadedSpec>, Errors> {
     }
 }
 
+/// Imports documentation files (metadata JSON, doc pages) and validates the specs made.
+/// Errors in the made spec are located in its YAML form and name the source file.
+pub fn import_and_validate(files: &[PathBuf]) -> Result<Vec<LoadedSpec>, Errors> {
+    let mut specs = Vec::new();
+    let mut errors = Vec::new();
+    for f in files {
+        let loaded = import::import_file(f).and_then(|imp| {
+            let text = import::to_yaml(&imp.spec, f)?;
+            Ok(LoadedSpec {
+                file: f.clone(),
+                text,
+                spec: imp.spec,
+            })
+        });
+        match loaded {
+            Ok(s) => {
+                errors.extend(validate::validate(&s));
+                specs.push(s);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(specs)
+    } else {
+        Err(Errors(errors))
+    }
+}
+
 /// Loads, validates and generates: the whole pipeline for a set of spec paths.
 pub fn generate_paths(paths: &[PathBuf], opts: &Options) -> Result<String, Errors> {
     let files = spec_files(paths)?;

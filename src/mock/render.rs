@@ -100,7 +100,8 @@ fn synthesize(fields: &[Field]) -> Value {
                 Kind::Date => "2026-01-01 00:00:00",
                 Kind::Price => "0.00",
                 Kind::Json => "{}",
-                _ => "",
+                // TOP's documentation placeholder; also survives XML, where "" reads as absent.
+                _ => "xxxxx",
             });
             let item = if f.list {
                 text.split(',').next().unwrap_or(text)

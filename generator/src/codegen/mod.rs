@@ -45,10 +45,14 @@ pub(crate) fn ident(text: &str) -> syn::Ident {
 }
 
 /// Doc text made safe for rustdoc: lines trimmed (indentation would make a doctest), fences
-/// neutralised.
+/// neutralised, tabs and other control characters turned into spaces.
 pub(crate) fn doc_text(text: &str) -> String {
     text.lines()
-        .map(|l| l.trim().replace("```", "'''"))
+        .map(|l| {
+            l.trim()
+                .replace("```", "'''")
+                .replace(|c: char| c.is_control(), " ")
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -135,32 +139,18 @@ fn api_module(loaded: &LoadedSpec, m: &syn::Ident, opts: &Options) -> TokenStrea
     let docs = raw_doc_attrs(&module_doc(loaded));
     let request = request::request(spec, &tree, opts);
     let response_fields = tree.response.iter().map(|n| types::response_field(n, rt));
-    let has_request_id = spec.response.iter().any(|f| f.name == "request_id");
-    let request_id = if has_request_id {
-        quote!()
-    } else {
-        let de = format!("{}::__private::de::opt", types::path_text(rt));
-        quote! {
-            /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
-            #[serde(deserialize_with = #de)]
-            pub request_id: ::std::option::Option<::std::string::String>,
-        }
-    };
     let serde_path = format!("{}::__private::serde", types::path_text(rt));
     let extra = &opts.extra_derives;
     let objects = tree.types();
     let object_structs = objects.iter().map(|d| types::object_struct(d, opts));
     let schema_json = schema::api_schema_json(spec);
     let response_doc = format!(" Response of `{}`.", spec.method);
-    let request_id_impl = match spec.response.iter().find(|f| f.name == "request_id") {
-        None => quote!(self.request_id.as_deref()),
-        Some(f)
-            if f.ty == crate::model::TypeRef::Scalar(crate::model::Scalar::String)
-                && !f.is_sensitive() =>
-        {
-            quote!(self.request_id.as_deref())
+    let request_id_impl = match tree.request_id_node() {
+        Some(n) => {
+            let id = ident(&n.ident);
+            quote!(self.#id.as_deref())
         }
-        Some(_) => quote!(::std::option::Option::None),
+        None => quote!(::std::option::Option::None),
     };
     quote! {
         #docs
@@ -172,7 +162,6 @@ fn api_module(loaded: &LoadedSpec, m: &syn::Ident, opts: &Options) -> TokenStrea
             #[serde(crate = #serde_path, default)]
             pub struct Response {
                 #(#response_fields)*
-                #request_id
             }
             impl #rt::TopResponse for Response {
                 fn request_id(&self) -> ::std::option::Option<&str> {

@@ -37,11 +37,12 @@ fn arg(node: &Node<'_>, rt: &TokenStream) -> (TokenStream, TokenStream) {
         }
         TypeRef::List(s) => {
             let t = scalar_type(*s, rt);
-            let item = secret(quote!(item));
-            (
-                quote!(impl ::std::iter::IntoIterator<Item = #t>),
-                quote!(#v.into_iter().map(|item| #item).collect()),
-            )
+            let collect = if sensitive {
+                quote!(#v.into_iter().map(#rt::Secret::new).collect())
+            } else {
+                quote!(#v.into_iter().collect())
+            };
+            (quote!(impl ::std::iter::IntoIterator<Item = #t>), collect)
         }
         TypeRef::Scalar(s) => (scalar_type(*s, rt), secret(quote!(#v))),
         TypeRef::File | TypeRef::Object(_) | TypeRef::ObjectList(_) => {

@@ -34,12 +34,41 @@ pub struct Tree<'a> {
     pub response: Vec<Node<'a>>,
 }
 
+/// The gateway's `request_id`, added to every response that does not declare it.
+static REQUEST_ID: std::sync::LazyLock<Field> = std::sync::LazyLock::new(|| Field {
+    name: "request_id".into(),
+    ty: crate::model::TypeRef::Scalar(crate::model::Scalar::String),
+    required: false,
+    example: None,
+    description: "Gateway-assigned id of this call; quote it when asking TOP support about a call."
+        .into(),
+    constraints: Default::default(),
+    sensitive: Some(false),
+    item_name: None,
+    fields: Vec::new(),
+});
+
 impl<'a> Tree<'a> {
     pub fn build(spec: &'a ApiSpec) -> Tree<'a> {
         let mut names = TypeNames::default();
-        let request = nodes(&spec.request, Side::Request, &mut names);
-        let response = nodes(&spec.response, Side::Response, &mut names);
+        let request = nodes(spec.request.iter(), Side::Request, &mut names);
+        // Appended last, so a documented field that maps to the same identifier keeps it.
+        let extra = (!spec.response.iter().any(|f| f.name == "request_id")).then(|| &*REQUEST_ID);
+        let response = nodes(
+            spec.response.iter().chain(extra),
+            Side::Response,
+            &mut names,
+        );
         Tree { request, response }
+    }
+
+    /// The response field carrying the gateway's `request_id` as text, if any.
+    pub fn request_id_node(&self) -> Option<&Node<'a>> {
+        self.response.iter().find(|n| {
+            n.field.name == "request_id"
+                && n.field.ty == crate::model::TypeRef::Scalar(crate::model::Scalar::String)
+                && !n.field.is_sensitive()
+        })
     }
 
     /// Object types in first-occurrence order (request tree first, depth-first), each once.
@@ -84,11 +113,14 @@ struct TypeNames {
     used: BTreeSet<String>,
 }
 
-fn nodes<'a>(fields: &'a [Field], side: Side, names: &mut TypeNames) -> Vec<Node<'a>> {
-    let idents = naming::field_idents(fields.iter().map(|f| f.name.as_str()));
+fn nodes<'a>(
+    fields: impl Iterator<Item = &'a Field> + Clone,
+    side: Side,
+    names: &mut TypeNames,
+) -> Vec<Node<'a>> {
+    let idents = naming::field_idents(fields.clone().map(|f| f.name.as_str()));
     let setters = naming::setter_names(&idents);
     fields
-        .iter()
         .zip(idents)
         .zip(setters)
         .map(|((field, ident), setter)| {
@@ -101,7 +133,7 @@ fn nodes<'a>(fields: &'a [Field], side: Side, names: &mut TypeNames) -> Vec<Node
                 names.by_shape.insert(shape, t.clone());
                 t
             });
-            let children = nodes(&field.fields, side, names);
+            let children = nodes(field.fields.iter(), side, names);
             Node {
                 field,
                 ident,

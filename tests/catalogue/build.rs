@@ -1,0 +1,37 @@
+//! Imports the sampled catalogue files (see sample.txt) and generates their bindings.
+
+use std::path::Path;
+
+fn main() {
+    let corpus = Path::new("../../../shared/corpus/top-metadata");
+    let sample = std::fs::read_to_string("sample.txt").unwrap_or_default();
+    println!("cargo:rerun-if-changed=sample.txt");
+    let mut builder = topgen::Builder::new();
+    let use_corpus = corpus.is_dir();
+    if !use_corpus {
+        println!(
+            "cargo:warning=../shared/corpus/top-metadata not found: using the committed spec/ copies of the sample"
+        );
+    }
+    for line in sample
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let mut parts = line.split_whitespace();
+        let (Some(file), Some(method)) = (parts.next(), parts.next()) else {
+            eprintln!("error: sample.txt: `{line}` is not `<corpus file> <method>`");
+            std::process::exit(1);
+        };
+        builder = if use_corpus {
+            builder.import(corpus.join(file))
+        } else {
+            let category = file.split('/').next().unwrap_or_default();
+            builder.spec_dir(
+                Path::new("../../spec")
+                    .join(category)
+                    .join(format!("{method}.yaml")),
+            )
+        };
+    }
+    builder.build("sample_apis.rs");
+}
