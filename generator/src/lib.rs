@@ -12,6 +12,8 @@ pub mod loader;
 pub mod locate;
 pub mod model;
 pub mod naming;
+#[doc(hidden)]
+pub mod random;
 pub mod validate;
 
 pub use builder::Builder;

@@ -110,7 +110,8 @@ fn unique(base: String, used: &mut BTreeSet<String>, sep: &str) -> String {
     if used.insert(base.clone()) {
         return base;
     }
-    let stem = base.trim_start_matches("r#");
+    // `self_` + `_2` would read `self__2`, which is not snake case.
+    let stem = base.trim_start_matches("r#").trim_end_matches('_');
     let mut n = 2u32;
     loop {
         let candidate = format!("{stem}{sep}{n}");
@@ -153,7 +154,7 @@ pub fn type_ident(doc_name: &str) -> String {
         s.push_str("Type");
     }
     if KEYWORDS.contains(&s.as_str()) {
-        s.push('_');
+        s.push_str("Type");
     }
     s
 }
@@ -230,8 +231,18 @@ mod tests {
     #[test]
     fn colliding_fields_are_numbered_in_order() {
         assert_eq!(
-            field_idents(["userId", "user_id", "UserId", "type", "Type"]),
-            ["user_id", "user_id_2", "user_id_3", "r#type", "type_2"]
+            field_idents([
+                "userId", "user_id", "UserId", "type", "Type", "self", "Self"
+            ]),
+            [
+                "user_id",
+                "user_id_2",
+                "user_id_3",
+                "r#type",
+                "type_2",
+                "self_",
+                "self_2"
+            ]
         );
     }
 
@@ -267,6 +278,8 @@ mod tests {
             ("Response", "ResponseType"),
             ("oss_token_result_vo", "OssTokenResultVo"),
             ("2dCode", "T2dCode"),
+            ("Self_", "SelfType"),
+            ("self", "SelfType"),
         ];
         for (doc, want) in table {
             assert_eq!(&type_ident(doc), want, "doc type {doc:?}");

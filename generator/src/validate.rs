@@ -113,6 +113,19 @@ impl Validator<'_> {
                 format!("`{}` is not a wire name (empty or with spaces)", f.name),
             );
         }
+        if side == Side::Response
+            && depth == 1
+            && f.name == "request_id"
+            && f.ty != TypeRef::Scalar(Scalar::String)
+        {
+            self.err(
+                &at(path, "type"),
+                format!(
+                    "`request_id` is the gateway's call id and is a String, not `{}`",
+                    f.ty
+                ),
+            );
+        }
         let is_object = f.ty.object_name().is_some();
         if is_object && f.fields.is_empty() {
             self.err(

@@ -186,7 +186,8 @@ impl Client {
                 )
                 .body(body),
             Body::Multipart { text, files } => {
-                let mut form = reqwest::multipart::Form::new();
+                // Names and file names as raw UTF-8 (RFC 7578), not percent-encoded.
+                let mut form = reqwest::multipart::Form::new().percent_encode_noop();
                 for (k, v) in text {
                     form = form.text(k, v);
                 }

@@ -315,7 +315,11 @@ async fn respond(mut reply: Reply, a: &gateway::Accepted, rid: String) -> Respon
     }
     match reply {
         Reply::Sample | Reply::Slow { .. } => {
-            let content = canonical_sample(a.schema);
+            let mut content = canonical_sample(a.schema);
+            // The gateway's own id replaces any documented one.
+            if let Some(m) = content.as_object_mut() {
+                m.remove("request_id");
+            }
             let body = match (a.format, a.simplify) {
                 (Format::Json, true) => render::simplified_json(&content, &rid),
                 (Format::Json, false) => render::wrapped_json(a.schema, &content, &rid),

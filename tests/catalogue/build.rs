@@ -33,5 +33,21 @@ fn main() {
             )
         };
     }
+    // The generator's adversarial fixtures (keywords, every type, deep nesting) compile here too.
+    builder = builder.spec_dir("../../generator/tests/fixtures");
+    // And a fixed batch of random specs (the property test's generator, seeds 0..40).
+    let random = Path::new(&std::env::var("OUT_DIR").unwrap_or_default()).join("random");
+    let _ = std::fs::create_dir_all(&random);
+    for seed in 0..40u64 {
+        let spec = topgen::random::random_spec(seed);
+        let yaml = serde_yaml_text(&spec);
+        let _ =
+            topgen::builder::write_if_changed(&random.join(format!("{}.yaml", spec.method)), &yaml);
+    }
+    builder = builder.spec_dir(random);
     builder.build("sample_apis.rs");
+}
+
+fn serde_yaml_text(spec: &topgen::model::ApiSpec) -> String {
+    topgen::import::to_yaml(spec, Path::new("random")).unwrap_or_default()
 }

@@ -1,0 +1,181 @@
+//! The generator's adversarial fixtures, compiled: names, every type, samples.
+
+use topsdk::decode::decode;
+use topsdk::{DateTime, Format, TopRequest};
+use topsdk_catalogue_sample::apis::{
+    topsdk_fixture_deep as deep, topsdk_fixture_every_type as every, topsdk_fixture_keywords as kw,
+};
+
+#[test]
+fn keyword_and_reserved_names_are_usable() {
+    let req = kw::Request::new("t", 7)
+        .r#in(true)
+        .self_(DateTime::parse("2026-11-29 12:00:00").unwrap())
+        .set_new("n")
+        .set_send("s")
+        .set_build("b")
+        .set_default("d")
+        .set_params(3)
+        .set_new_2("x")
+        .f_1st_choice("1")
+        .user_id("camel")
+        .user_id_2("snake")
+        .a_b_c("odd")
+        .option(kw::Option {
+            some: Some("v".into()),
+            none: Some(1),
+        })
+        .results(vec![kw::Result {
+            ok: Some("fine".into()),
+            err: None,
+        }]);
+    let mut w = topsdk::params::ParamWriter::new();
+    req.write_params(&mut w);
+    let sent: Vec<(&str, &str)> = w.text_params().collect();
+    assert!(
+        sent.contains(&("type", "t"))
+            && sent.contains(&("match", "7"))
+            && sent.contains(&("self", "2026-11-29 12:00:00"))
+    );
+    assert!(
+        sent.contains(&("userId", "camel"))
+            && sent.contains(&("user_id", "snake"))
+            && sent.contains(&("a-b.c", "odd"))
+    );
+    assert!(
+        sent.contains(&("Option", r#"{"Some":"v","None":1}"#)),
+        "{sent:?}"
+    );
+    assert!(
+        sent.contains(&("results", r#"[{"Ok":"fine"}]"#)),
+        "{sent:?}"
+    );
+    // The documented `RequestId` keeps `request_id`; the gateway's id is `request_id_2`.
+    let body = r#"{"topsdk_fixture_keywords_response":{"RequestId":5,"request_id":"gw-1","type":"x","Result":{"Vec":{"vec":[{"String":"s","Box":"2"}]}},"Request":{"Response":{"SCHEMA":"y"}}}}"#;
+    let resp: kw::Response =
+        decode(body.as_bytes(), Format::Json, false, kw::SCHEMA.get()).unwrap();
+    assert_eq!(
+        (resp.request_id, resp.request_id_2.as_deref()),
+        (Some(5), Some("gw-1"))
+    );
+    assert_eq!(
+        topsdk::TopResponse::request_id(&kw::Response {
+            request_id_2: Some("gw".into()),
+            ..Default::default()
+        }),
+        Some("gw")
+    );
+    let vec = &resp.result.unwrap().vec[0];
+    assert_eq!((vec.string.as_deref(), vec.r#box), (Some("s"), Some(2)));
+    assert_eq!(
+        resp.request.unwrap().response.unwrap().schema.as_deref(),
+        Some("y")
+    );
+}
+
+#[test]
+fn every_type_sample_agrees_across_formats() {
+    let ex = &every::SCHEMA.get().examples;
+    let xml: every::Response = decode(
+        ex.response_xml.as_deref().unwrap().as_bytes(),
+        Format::Xml,
+        false,
+        every::SCHEMA.get(),
+    )
+    .unwrap();
+    let json: every::Response = decode(
+        ex.response_json.as_deref().unwrap().as_bytes(),
+        Format::Json,
+        false,
+        every::SCHEMA.get(),
+    )
+    .unwrap();
+    let simple: every::Response = decode(
+        ex.response_json_simplified.as_deref().unwrap().as_bytes(),
+        Format::Json,
+        true,
+        every::SCHEMA.get(),
+    )
+    .unwrap();
+    assert_eq!(xml, json);
+    assert_eq!(json, simple);
+    assert_eq!(xml.amount.as_ref().map(|p| p.as_str()), Some("12.50"));
+    assert_eq!(
+        xml.extra
+            .as_ref()
+            .unwrap()
+            .parse::<serde_json::Value>()
+            .unwrap(),
+        serde_json::json!({"k": [1, 2]})
+    );
+    assert_eq!(xml.ids, vec![7]);
+    assert_eq!(xml.items.len(), 2);
+    assert_eq!(xml.start.unwrap().to_string(), "2026-11-29 12:00:00");
+    let shown = format!("{xml:?}");
+    assert!(
+        !shown.contains("AT-secret"),
+        "access_token is guessed sensitive: {shown}"
+    );
+    assert!(
+        shown.contains("SK"),
+        "session_key is marked not sensitive: {shown}"
+    );
+}
+
+#[test]
+fn every_type_request_encodes_per_top_rules() {
+    let req = every::Request::new("hello")
+        .count(5)
+        .flag(false)
+        .amount(topsdk::Price::new("9.90").unwrap())
+        .fields(["num_iid", "title"])
+        .tags(["a", "b"])
+        .ids([1, 2])
+        .password("hunter2")
+        .address(every::Address {
+            city: "杭州".into(),
+            zip: None,
+            moved_at: None,
+        })
+        .image(topsdk::FileUpload::new("a.png", vec![1, 2, 3]));
+    let mut w = topsdk::params::ParamWriter::new();
+    req.write_params(&mut w);
+    let sent: Vec<(&str, &str)> = w.text_params().collect();
+    assert_eq!(
+        sent,
+        [
+            ("text", "hello"),
+            ("count", "5"),
+            ("flag", "false"),
+            ("amount", "9.90"),
+            ("fields", "num_iid,title"),
+            ("tags", "a,b"),
+            ("ids", "1,2"),
+            ("password", "hunter2"),
+            ("address", r#"{"city":"杭州"}"#)
+        ]
+    );
+    assert_eq!(w.files().map(|(k, _)| k).collect::<Vec<_>>(), ["image"]);
+    assert!(!format!("{req:?}").contains("hunter2"));
+    let too_many = every::Request::new("hello").tags(["a", "b", "c", "d"]);
+    let mut w = topsdk::params::ParamWriter::new();
+    too_many.write_params(&mut w);
+    assert!(topsdk::params::validate(every::SCHEMA.get(), &w).is_err());
+}
+
+#[test]
+fn same_type_name_different_shapes_get_distinct_types() {
+    // Request: Item{a}, Holder{item: Item{b}} -> Item, Holder, Item2.
+    let _ = deep::Request::new()
+        .filter(deep::Item {
+            a: Some("x".into()),
+        })
+        .other(deep::Holder {
+            item: Some(deep::Item2 { b: Some(1) }),
+        });
+    // Response Item{a} and Item{b} and Item[]{a}: distinct from the request's types.
+    let r = deep::Response::default();
+    let _: Option<deep::Item3> = r.first;
+    let _: Option<deep::Item4> = r.second;
+    let _: Vec<deep::Item3> = r.third;
+}
