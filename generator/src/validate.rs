@@ -128,9 +128,13 @@ impl Validator<'_> {
         }
         let is_object = f.ty.object_name().is_some();
         if is_object && f.fields.is_empty() {
+            let name = f.ty.object_name().unwrap_or_default();
+            let hint = did_you_mean(name)
+                .map(|s| format!(" (or did you mean `{s}`?)"))
+                .unwrap_or_default();
             self.err(
-                &at(path, "fields"),
-                format!("object type `{}` needs `fields:`", f.ty),
+                &at(path, "type"),
+                format!("object type `{}` needs `fields:`{hint}", f.ty),
             );
         }
         if !is_object && !f.fields.is_empty() {
@@ -179,4 +183,25 @@ impl Validator<'_> {
             path.pop();
         }
     }
+}
+
+/// The scalar type a misspelt object type name was probably meant to be.
+fn did_you_mean(name: &str) -> Option<&'static str> {
+    ["String", "Number", "Boolean", "Date", "Price", "Json"]
+        .into_iter()
+        .find(|s| edit_distance(&name.to_ascii_lowercase(), &s.to_ascii_lowercase()) <= 2)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }

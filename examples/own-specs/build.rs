@@ -1,0 +1,3 @@
+fn main() {
+    topgen::Builder::new().spec_dir("spec").build("own_apis.rs");
+}
