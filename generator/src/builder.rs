@@ -58,7 +58,7 @@ impl Builder {
                 message: format!("`{path}` is not a Rust path: {e}"),
             })
         })?;
-        self.options.runtime = quote::quote!(#parsed);
+        self.options.runtime = quote::quote!(#parsed).to_string().replace(' ', "");
         Ok(self)
     }
 
@@ -70,7 +70,9 @@ impl Builder {
                 message: format!("`{path}` is not a Rust path: {e}"),
             })
         })?;
-        self.options.extra_derives.push(parsed);
+        self.options
+            .extra_derives
+            .push(quote::quote!(#parsed).to_string().replace(' ', ""));
         Ok(self)
     }
 

@@ -66,3 +66,22 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_text_never_panics_the_page_importer(
+        body in "[a-zA-Z0-9_ .()<>/\\[\\]•└:|\n可选必须请求参数响应参数示例]{0,600}",
+        cut in 0usize..8000,
+    ) {
+        let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/pages/topsdk.fixture.page.deep.txt")).unwrap();
+        let at = page.char_indices().map(|(i, _)| i).nth(cut % page.chars().count()).unwrap_or(0);
+        for text in [format!("a.b (x)\n请求参数\n{body}"), format!("{}{}{}", &page[..at], body, &page[at..]), body.clone()] {
+            if let Ok(imp) = topgen::import::import_text(Path::new("p.txt"), &text) {
+                let yaml = topgen::import::to_yaml(&imp.spec, Path::new("p.txt")).unwrap();
+                let _ = load_str(Path::new("p.yaml"), yaml);
+            }
+        }
+    }
+}

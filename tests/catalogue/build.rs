@@ -35,6 +35,8 @@ fn main() {
     }
     // The generator's adversarial fixtures (keywords, every type, deep nesting) compile here too.
     builder = builder.spec_dir("../../generator/tests/fixtures");
+    // And the doc-page fixtures, imported at build time.
+    builder = builder.import("../../generator/tests/pages");
     // And a fixed batch of random specs (the property test's generator, seeds 0..40).
     let random = Path::new(&std::env::var("OUT_DIR").unwrap_or_default()).join("random");
     let _ = std::fs::create_dir_all(&random);

@@ -1,10 +1,13 @@
 //! Importers: TOP documentation in the forms users have it -> specs.
 //!
 //! - doc metadata JSON (the catalogue's format), [`metadata`];
+//! - documentation pages as text (what users copy from the doc center), [`page`].
 //!
 //! `import_file` picks the importer by content.
 
 pub mod metadata;
+pub mod page;
+mod xml;
 
 use crate::error::SpecError;
 use crate::model::ApiSpec;
@@ -38,7 +41,18 @@ pub fn import_file(path: &Path) -> Result<Imported, SpecError> {
 
 /// Imports text of any supported format; `path` locates errors (and the metadata category).
 pub fn import_text(path: &Path, text: &str) -> Result<Imported, SpecError> {
-    metadata::import(path, text, &metadata::category_of(path))
+    let text = text.trim_start_matches('\u{feff}');
+    if text.trim_start().starts_with('{') || !page::looks_like_page(text) {
+        return metadata::import(path, text, &metadata::category_of(path));
+    }
+    // A page names its category only in Chinese; a catelog.json beside it gives the package.
+    let pkg = path
+        .parent()
+        .map(|d| d.join("catelog.json"))
+        .filter(|c| c.is_file())
+        .map(|_| metadata::category_of(path).pkg)
+        .filter(|p| !p.is_empty());
+    page::import(path, text, pkg)
 }
 
 /// Files under `paths` an importer reads: `*.json` (not `catelog.json`) and `*.txt`, sorted.

@@ -179,3 +179,50 @@ fn same_type_name_different_shapes_get_distinct_types() {
     let _: Option<deep::Item4> = r.second;
     let _: Vec<deep::Item3> = r.third;
 }
+
+#[test]
+fn imported_doc_pages_parse_their_xml_samples() {
+    use topsdk_catalogue_sample::apis::{
+        topsdk_fixture_page_deep as page, topsdk_fixture_page_pipe as pipe,
+    };
+    let schema = page::SCHEMA.get();
+    let xml = schema.examples.response_xml.as_deref().unwrap();
+    let resp: page::Response = decode(xml.as_bytes(), Format::Xml, false, schema).unwrap();
+    let result = resp.result.unwrap();
+    assert_eq!(
+        result.orders[0].items[1].price.as_ref().unwrap().as_str(),
+        "0.10"
+    );
+    assert_eq!(result.orders[0].status.as_deref(), Some("WAIT_SELLER_SEND"));
+    assert_eq!(
+        (result.total, result.tags.clone()),
+        (Some(1), vec!["a".to_string(), "b".to_string()])
+    );
+    assert_eq!(resp.total_results, Some(1));
+    let req = page::Request::new(page::OrderQuery {
+        order_id: 7,
+        page: Some(page::PageParam {
+            page_no: Some(1),
+            page_size: Some(20),
+        }),
+        ..Default::default()
+    });
+    let mut w = topsdk::params::ParamWriter::new();
+    req.write_params(&mut w);
+    assert_eq!(
+        w.text_params().collect::<Vec<_>>(),
+        [(
+            "order_query",
+            r#"{"order_id":7,"page":{"page_no":1,"page_size":20}}"#
+        )]
+    );
+    let schema = pipe::SCHEMA.get();
+    let resp: pipe::Response = decode(
+        schema.examples.response_xml.as_deref().unwrap().as_bytes(),
+        Format::Xml,
+        false,
+        schema,
+    )
+    .unwrap();
+    assert_eq!(resp.item.unwrap().num_iid.as_deref(), Some("42"));
+}

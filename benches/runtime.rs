@@ -1,0 +1,174 @@
+//! Per-call runtime cost, no network: build + validate + sign + encode the seed request with
+//! each sign method, and decode the seed's documented samples; each against a bare baseline
+//! measured in the same run (hashing the same bytes; serde_json into a hand-written struct).
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use hmac::Mac;
+use md5::Digest;
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::{Duration, UNIX_EPOCH};
+use topsdk::apis::alibaba_kongur_token_getosstoken as api;
+use topsdk::{Client, Format, SignMethod};
+
+const SECRET: &str = "test_secret_123";
+
+fn request() -> api::Request {
+    api::Request::new().kongur_app_key("kak-001").suit_ids("1001,1002").entrust_id("E-77")
+}
+
+/// What the SDK signs for the seed request (sorted `key+value` pairs).
+fn signed_bytes(m: SignMethod) -> String {
+    let mut p = vec![
+        ("app_key", "12345678"),
+        ("entrust_id", "E-77"),
+        ("format", "json"),
+        ("kongur_app_key", "kak-001"),
+        ("method", "alibaba.kongur.token.getosstoken"),
+        ("sign_method", m.as_str()),
+        ("suit_ids", "1001,1002"),
+        ("timestamp", "2026-11-29 12:00:00"),
+        ("v", "2.0"),
+    ];
+    p.sort();
+    p.iter().map(|(k, v)| format!("{k}{v}")).collect()
+}
+
+fn baseline_hash(m: SignMethod, s: &str) -> Vec<u8> {
+    match m {
+        SignMethod::Md5 => {
+            let mut h = md5::Md5::new();
+            h.update(SECRET);
+            h.update(s);
+            h.update(SECRET);
+            h.finalize().to_vec()
+        }
+        SignMethod::Hmac => {
+            let mut h = <hmac::Hmac<md5::Md5> as Mac>::new_from_slice(SECRET.as_bytes()).unwrap();
+            h.update(s.as_bytes());
+            h.finalize().into_bytes().to_vec()
+        }
+        SignMethod::HmacSha256 => {
+            let mut h = <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(SECRET.as_bytes()).unwrap();
+            h.update(s.as_bytes());
+            h.finalize().into_bytes().to_vec()
+        }
+    }
+}
+
+fn sign_and_encode(c: &mut Criterion) {
+    let mut g = c.benchmark_group("sign_encode");
+    let at = UNIX_EPOCH + Duration::from_secs(1_795_924_800);
+    for m in SignMethod::ALL {
+        let client = Client::builder("12345678", SECRET)
+            .sign_method(m)
+            .clock(Arc::new(topsdk::time::FixedClock(at)))
+            .build()
+            .unwrap();
+        let req = request();
+        g.bench_function(format!("sdk/{m}"), |b| b.iter(|| client.prepare(black_box(&req)).unwrap()));
+        let bytes = signed_bytes(m);
+        g.bench_function(format!("baseline/{m}"), |b| b.iter(|| baseline_hash(m, black_box(&bytes))));
+    }
+    g.finish();
+}
+
+// The baseline: the same JSON into plain hand-written structs.
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct Token {
+    oss_token: Option<String>,
+    access_key_id: Option<String>,
+    secret_access_key: Option<String>,
+    oss_dir_map: Option<String>,
+    entrust_oss_folder: Option<String>,
+    lawyer_oss_folder: Option<String>,
+    firm_oss_folder: Option<String>,
+    success: Option<bool>,
+    error_code: Option<String>,
+}
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct ErrorItem {
+    business_id: Option<String>,
+    biz_type: Option<String>,
+    field_name_en: Option<String>,
+    return_error_code: Option<String>,
+    error_msg: Option<String>,
+}
+#[derive(serde::Deserialize)]
+struct Datas {
+    #[allow(dead_code)]
+    oss_token_result_vo: Vec<Token>,
+}
+#[derive(serde::Deserialize)]
+struct Errors {
+    #[allow(dead_code)]
+    result_data_do: Vec<ErrorItem>,
+}
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct Result_ {
+    success: Option<bool>,
+    datas: Option<Datas>,
+    errors: Option<Errors>,
+}
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct Inner {
+    kongur_oss_result_do: Option<Result_>,
+    request_id: Option<String>,
+}
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct Wrapped {
+    alibaba_kongur_token_getosstoken_response: Inner,
+}
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct SimpleResult {
+    success: Option<bool>,
+    datas: Vec<Token>,
+    errors: Vec<ErrorItem>,
+}
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct Simple {
+    kongur_oss_result_do: Option<SimpleResult>,
+    request_id: Option<String>,
+}
+
+fn decode(c: &mut Criterion) {
+    let schema = api::SCHEMA.get();
+    let ex = &schema.examples;
+    let json = ex.response_json.clone().unwrap();
+    let simple = ex.response_json_simplified.clone().unwrap();
+    let xml = ex.response_xml.clone().unwrap();
+    let mut g = c.benchmark_group("decode");
+    g.bench_function("sdk/json", |b| {
+        b.iter(|| topsdk::decode::decode::<api::Response>(black_box(json.as_bytes()), Format::Json, false, schema).unwrap())
+    });
+    g.bench_function("baseline/json", |b| b.iter(|| serde_json::from_str::<Wrapped>(black_box(&json)).unwrap()));
+    g.bench_function("sdk/json_simplified", |b| {
+        b.iter(|| topsdk::decode::decode::<api::Response>(black_box(simple.as_bytes()), Format::Json, true, schema).unwrap())
+    });
+    g.bench_function("baseline/json_simplified", |b| b.iter(|| serde_json::from_str::<Simple>(black_box(&simple)).unwrap()));
+    g.bench_function("sdk/xml", |b| {
+        b.iter(|| topsdk::decode::decode::<api::Response>(black_box(xml.as_bytes()), Format::Xml, false, schema).unwrap())
+    });
+    // XML baseline: reading every event of the same document with quick-xml.
+    g.bench_function("baseline/xml_events", |b| {
+        b.iter(|| {
+            let mut r = quick_xml::Reader::from_str(black_box(&xml));
+            let mut n = 0usize;
+            while !matches!(r.read_event(), Ok(quick_xml::events::Event::Eof) | Err(_)) {
+                n += 1;
+            }
+            n
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, sign_and_encode, decode);
+criterion_main!(benches);

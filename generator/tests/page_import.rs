@@ -1,0 +1,166 @@
+//! Importing TOP documentation pages (the seed's text format).
+
+use std::path::{Path, PathBuf};
+use topgen::import::import_file;
+use topgen::model::ApiSpec;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn seed_page() -> Option<PathBuf> {
+    let p = repo().join("../shared/seeds/000_1c4f2a8f8941218e.txt");
+    p.is_file().then_some(p)
+}
+
+fn hand_written_seed() -> ApiSpec {
+    topgen::loader::load_file(&repo().join("spec/kongur/alibaba.kongur.token.getosstoken.yaml"))
+        .unwrap()
+        .spec
+}
+
+#[test]
+fn seed_page_imports_to_the_hand_written_spec() {
+    let Some(page) = seed_page() else {
+        eprintln!("skipped: the seed page is not beside the checkout");
+        return;
+    };
+    let imported = import_file(&page).unwrap();
+    assert!(imported.warnings.is_empty(), "{:?}", imported.warnings);
+    let mut spec = imported.spec;
+    // The page names its category in Chinese only; the package name is ours.
+    assert_eq!(spec.category_pkg, None);
+    spec.category_pkg = Some("kongur".into());
+    let hand = hand_written_seed();
+    assert_eq!(spec, hand);
+    // And so the generated code is identical.
+    let generate = |s: ApiSpec, name: &str| {
+        let text = topgen::import::to_yaml(&s, Path::new(name)).unwrap();
+        let loaded = topgen::loader::load_str(Path::new(name), text).unwrap();
+        topgen::codegen::generate(&[loaded], &topgen::Options::default())
+    };
+    assert_eq!(generate(spec, "a.yaml"), generate(hand, "b.yaml"));
+}
+
+fn fixture(name: &str) -> topgen::import::Imported {
+    import_file(&repo().join("generator/tests/pages").join(name)).unwrap()
+}
+
+fn names(fields: &[topgen::model::Field]) -> Vec<&str> {
+    fields.iter().map(|f| f.name.as_str()).collect()
+}
+
+#[test]
+fn deep_page_recovers_nesting_from_the_samples() {
+    let imp = fixture("topsdk.fixture.page.deep.txt");
+    let s = &imp.spec;
+    assert_eq!(s.category, "测试类目", "breadcrumb after a notice line");
+    // Request tree from the Java sample; constraints from bullets after the 4-space artifact.
+    assert_eq!(names(&s.request), ["order_query", "fields", "start_time"]);
+    let q = &s.request[0];
+    assert!(q.required);
+    assert_eq!(
+        names(&q.fields),
+        ["order_id", "buyer_nick", "page", "with_items"],
+        "with_items follows the page subtree but belongs to OrderQuery"
+    );
+    assert_eq!(q.fields[0].constraints.min_value, Some(1));
+    assert_eq!(q.fields[1].constraints.max_length, Some(32));
+    assert_eq!(q.fields[1].example, None, "no example: one bullet fewer");
+    assert_eq!(names(&q.fields[2].fields), ["page_no", "page_size"]);
+    assert_eq!(q.fields[2].fields[1].constraints.max_value, Some(100));
+    assert_eq!(
+        q.fields[3].example, None,
+        "nonsense Boolean example dropped"
+    );
+    assert_eq!(s.request[1].constraints.max_list_size, Some(20));
+    assert_eq!(s.request[2].example.as_deref(), Some("2026-11-29 12:00:00"));
+    assert_eq!(
+        s.examples.request.get("start_time").map(String::as_str),
+        Some("2026-11-29 12:00:00")
+    );
+    // Response tree from the XML sample: leaves after subtrees go to the right ancestor.
+    assert_eq!(names(&s.response), ["result", "total_results"]);
+    let r = &s.response[0];
+    assert_eq!(names(&r.fields), ["success", "orders", "total", "tags"]);
+    let orders = &r.fields[1];
+    assert_eq!(names(&orders.fields), ["tid", "items", "status"]);
+    assert_eq!(orders.list_item_name(), "order");
+    assert_eq!(
+        orders.item_name, None,
+        "order is the default item name of Order[]"
+    );
+    let sku = &orders.fields[1].fields[0];
+    assert_eq!(
+        (sku.example.as_deref(), sku.description.as_str()),
+        (Some("sku-1"), "商品SKU"),
+        "swapped columns"
+    );
+    assert_eq!(r.fields[3].example, None, "literal null example");
+    assert_eq!(s.error_codes.len(), 1);
+    assert_eq!(s.error_codes[0].code, "isp.order-service-unavailable");
+    let w = imp.warnings.join("\n");
+    assert!(w.contains("with_items") && w.contains("swapped"), "{w}");
+    // Derived JSON samples follow the tree.
+    let json: serde_json::Value =
+        serde_json::from_str(s.examples.response_json.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        json["topsdk_fixture_page_deep_response"]["result"]["orders"]["order"][0]["items"]["order_item"]
+            [1]["sku"],
+        "sku-2"
+    );
+    assert_eq!(
+        json["topsdk_fixture_page_deep_response"]["result"]["total"],
+        1
+    );
+    let simple: serde_json::Value =
+        serde_json::from_str(s.examples.response_json_simplified.as_deref().unwrap()).unwrap();
+    assert_eq!(simple["result"]["tags"], serde_json::json!(["a", "b"]));
+    let err: serde_json::Value =
+        serde_json::from_str(s.examples.error_json.as_deref().unwrap()).unwrap();
+    assert_eq!(err["error_response"]["code"], 15);
+}
+
+#[test]
+fn pipe_table_page_without_breadcrumb() {
+    let imp = fixture("topsdk.fixture.page.pipe.txt");
+    let s = &imp.spec;
+    assert_eq!(s.method, "topsdk.fixture.page.pipe");
+    assert_eq!(s.category, "");
+    assert_eq!(names(&s.request), ["item_id", "title"]);
+    assert!(s.request[0].required);
+    assert_eq!(s.request[1].constraints.max_length, Some(60));
+    assert_eq!(names(&s.response), ["item", "modified"]);
+    assert_eq!(
+        names(&s.response[0].fields),
+        ["num_iid", "title"],
+        "lost nested rows rebuilt from the XML"
+    );
+    assert!(
+        imp.warnings
+            .iter()
+            .any(|w| w.contains("taken from the XML sample"))
+    );
+    assert_eq!(
+        s.examples.request.get("item_id").map(String::as_str),
+        Some("42")
+    );
+    assert!(
+        s.examples
+            .error_json
+            .as_deref()
+            .unwrap()
+            .contains("Missing Required Arguments")
+    );
+}
+
+#[test]
+fn unreadable_pages_name_the_line() {
+    let err = topgen::import::import_text(Path::new("x.txt"), "文档中心\n请求参数\nnothing here\n")
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("x.txt:1:1: no `method (中文名)` line"),
+        "{err}"
+    );
+}
