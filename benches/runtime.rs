@@ -14,7 +14,10 @@ use topsdk::{Client, Format, SignMethod};
 const SECRET: &str = "test_secret_123";
 
 fn request() -> api::Request {
-    api::Request::new().kongur_app_key("kak-001").suit_ids("1001,1002").entrust_id("E-77")
+    api::Request::new()
+        .kongur_app_key("kak-001")
+        .suit_ids("1001,1002")
+        .entrust_id("E-77")
 }
 
 /// What the SDK signs for the seed request (sorted `key+value` pairs).
@@ -49,7 +52,8 @@ fn baseline_hash(m: SignMethod, s: &str) -> Vec<u8> {
             h.finalize().into_bytes().to_vec()
         }
         SignMethod::HmacSha256 => {
-            let mut h = <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(SECRET.as_bytes()).unwrap();
+            let mut h =
+                <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(SECRET.as_bytes()).unwrap();
             h.update(s.as_bytes());
             h.finalize().into_bytes().to_vec()
         }
@@ -66,9 +70,13 @@ fn sign_and_encode(c: &mut Criterion) {
             .build()
             .unwrap();
         let req = request();
-        g.bench_function(format!("sdk/{m}"), |b| b.iter(|| client.prepare(black_box(&req)).unwrap()));
+        g.bench_function(format!("sdk/{m}"), |b| {
+            b.iter(|| client.prepare(black_box(&req)).unwrap())
+        });
         let bytes = signed_bytes(m);
-        g.bench_function(format!("baseline/{m}"), |b| b.iter(|| baseline_hash(m, black_box(&bytes))));
+        g.bench_function(format!("baseline/{m}"), |b| {
+            b.iter(|| baseline_hash(m, black_box(&bytes)))
+        });
     }
     g.finish();
 }
@@ -146,15 +154,43 @@ fn decode(c: &mut Criterion) {
     let xml = ex.response_xml.clone().unwrap();
     let mut g = c.benchmark_group("decode");
     g.bench_function("sdk/json", |b| {
-        b.iter(|| topsdk::decode::decode::<api::Response>(black_box(json.as_bytes()), Format::Json, false, schema).unwrap())
+        b.iter(|| {
+            topsdk::decode::decode::<api::Response>(
+                black_box(json.as_bytes()),
+                Format::Json,
+                false,
+                schema,
+            )
+            .unwrap()
+        })
     });
-    g.bench_function("baseline/json", |b| b.iter(|| serde_json::from_str::<Wrapped>(black_box(&json)).unwrap()));
+    g.bench_function("baseline/json", |b| {
+        b.iter(|| serde_json::from_str::<Wrapped>(black_box(&json)).unwrap())
+    });
     g.bench_function("sdk/json_simplified", |b| {
-        b.iter(|| topsdk::decode::decode::<api::Response>(black_box(simple.as_bytes()), Format::Json, true, schema).unwrap())
+        b.iter(|| {
+            topsdk::decode::decode::<api::Response>(
+                black_box(simple.as_bytes()),
+                Format::Json,
+                true,
+                schema,
+            )
+            .unwrap()
+        })
     });
-    g.bench_function("baseline/json_simplified", |b| b.iter(|| serde_json::from_str::<Simple>(black_box(&simple)).unwrap()));
+    g.bench_function("baseline/json_simplified", |b| {
+        b.iter(|| serde_json::from_str::<Simple>(black_box(&simple)).unwrap())
+    });
     g.bench_function("sdk/xml", |b| {
-        b.iter(|| topsdk::decode::decode::<api::Response>(black_box(xml.as_bytes()), Format::Xml, false, schema).unwrap())
+        b.iter(|| {
+            topsdk::decode::decode::<api::Response>(
+                black_box(xml.as_bytes()),
+                Format::Xml,
+                false,
+                schema,
+            )
+            .unwrap()
+        })
     });
     // XML baseline: reading every event of the same document with quick-xml.
     g.bench_function("baseline/xml_events", |b| {

@@ -45,6 +45,15 @@ pub fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, SpecError> {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), SpecError> {
+    walk_files(dir, &is_spec_file, out)
+}
+
+/// Files under `dir` (recursively) that `keep` accepts, appended to `out`.
+pub(crate) fn walk_files(
+    dir: &Path,
+    keep: &dyn Fn(&Path) -> bool,
+    out: &mut Vec<PathBuf>,
+) -> Result<(), SpecError> {
     let io = |e: std::io::Error| SpecError::Io {
         path: dir.to_path_buf(),
         message: e.to_string(),
@@ -52,8 +61,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), SpecError> {
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let path = entry.map_err(io)?.path();
         if path.is_dir() {
-            walk(&path, out)?;
-        } else if is_spec_file(&path) {
+            walk_files(&path, keep, out)?;
+        } else if keep(&path) {
             out.push(path);
         }
     }

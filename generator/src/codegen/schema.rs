@@ -2,7 +2,7 @@
 //! compact JSON text: data compiles far faster than the equivalent nested statics.
 //! Keys mirror `topsdk::schema`; default values are left out.
 
-use crate::model::{ApiSpec, Field, Scalar, TypeRef};
+use crate::model::{ApiSpec, Field, TypeRef};
 use crate::naming;
 use serde_json::{Map, Value};
 
@@ -68,14 +68,7 @@ fn field(f: &Field) -> Value {
     m.insert("name".into(), Value::from(f.name.as_str()));
     m.insert("ty".into(), Value::from(f.ty.to_string()));
     let kind = match &f.ty {
-        TypeRef::Scalar(s) | TypeRef::List(s) => match s {
-            Scalar::String => "String",
-            Scalar::Number => "Number",
-            Scalar::Boolean => "Boolean",
-            Scalar::Date => "Date",
-            Scalar::Price => "Price",
-            Scalar::Json => "Json",
-        },
+        TypeRef::Scalar(s) | TypeRef::List(s) => s.name(),
         TypeRef::File => "File",
         TypeRef::Object(_) | TypeRef::ObjectList(_) => "Object",
     };

@@ -60,7 +60,7 @@ pub fn input_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, SpecError> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            collect(p, &mut out)?;
+            crate::walk_files(p, &is_doc_file, &mut out)?;
         } else {
             out.push(p.clone());
         }
@@ -69,26 +69,13 @@ pub fn input_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, SpecError> {
     Ok(out)
 }
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), SpecError> {
-    let io = |e: std::io::Error| SpecError::Io {
-        path: dir.to_path_buf(),
-        message: e.to_string(),
-    };
-    for entry in std::fs::read_dir(dir).map_err(io)? {
-        let path = entry.map_err(io)?.path();
-        if path.is_dir() {
-            collect(&path, out)?;
-        } else {
-            let name = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or_default();
-            if (name.ends_with(".json") && name != "catelog.json") || name.ends_with(".txt") {
-                out.push(path);
-            }
-        }
-    }
-    Ok(())
+/// Documentation an importer reads: `*.json` (not `catelog.json`) and `*.txt`.
+fn is_doc_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    (name.ends_with(".json") && name != "catelog.json") || name.ends_with(".txt")
 }
 
 /// Where an imported spec goes under `out`: `<category_pkg>/<method>.yaml`.
