@@ -100,20 +100,16 @@ impl Builder {
 
     /// Loads, validates, selects and generates; returns the Rust source.
     pub fn generate_string(&self) -> Result<String, Errors> {
-        let mut specs = crate::load_and_validate(&crate::spec_files(&self.paths)?)?;
-        specs.extend(crate::import_and_validate(&crate::import::input_files(
-            &self.imports,
-        )?)?);
-        let mut seen = std::collections::BTreeMap::new();
-        for s in &specs {
-            if let Some(first) = seen.insert(s.spec.method.clone(), s.file.clone()) {
-                return Err(Errors::from(SpecError::Duplicate {
-                    method: s.spec.method.clone(),
-                    first,
-                    second: s.file.clone(),
-                }));
-            }
-        }
+        // One validation pass over specs and imports, so a method described twice across
+        // both is reported like any other duplicate.
+        let spec_files = crate::spec_files(&self.paths)?;
+        let doc_files = crate::import::input_files(&self.imports)?;
+        let specs = crate::validate_all(
+            spec_files
+                .iter()
+                .map(|f| crate::loader::load_file(f))
+                .chain(doc_files.iter().map(|f| crate::import_one(f))),
+        )?;
         let selected: Vec<LoadedSpec> = specs.into_iter().filter(|s| self.selected(s)).collect();
         if let Some(wanted) = &self.methods {
             let found: BTreeSet<&str> = selected.iter().map(|s| s.spec.method.as_str()).collect();

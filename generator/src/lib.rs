@@ -78,10 +78,35 @@ pub fn is_spec_file(path: &Path) -> bool {
 
 /// Loads and validates every spec file; all errors are returned, not only the first.
 pub fn load_and_validate(files: &[PathBuf]) -> Result<Vec<LoadedSpec>, Errors> {
+    validate_all(files.iter().map(|f| loader::load_file(f)))
+}
+
+/// Imports documentation files (metadata JSON, doc pages) and validates the specs made.
+/// Errors in the made spec are located in its YAML form and name the source file.
+pub fn import_and_validate(files: &[PathBuf]) -> Result<Vec<LoadedSpec>, Errors> {
+    validate_all(files.iter().map(|f| import_one(f)))
+}
+
+/// One documentation file as a spec with YAML text to locate validation errors in.
+pub(crate) fn import_one(f: &Path) -> Result<LoadedSpec, SpecError> {
+    let imp = import::import_file(f)?;
+    let text = import::to_yaml(&imp.spec, f)?;
+    Ok(LoadedSpec {
+        file: f.to_path_buf(),
+        text,
+        spec: imp.spec,
+    })
+}
+
+/// Validates every loaded spec and checks that no method is described twice; every error
+/// found is returned.
+pub(crate) fn validate_all(
+    loaded: impl Iterator<Item = Result<LoadedSpec, SpecError>>,
+) -> Result<Vec<LoadedSpec>, Errors> {
     let mut specs = Vec::new();
     let mut errors = Vec::new();
-    for f in files {
-        match loader::load_file(f) {
+    for l in loaded {
+        match l {
             Ok(s) => {
                 errors.extend(validate::validate(&s));
                 specs.push(s);
@@ -106,33 +131,15 @@ pub fn load_and_validate(files: &[PathBuf]) -> Result<Vec<LoadedSpec>, Errors> {
     }
 }
 
-/// Imports documentation files (metadata JSON, doc pages) and validates the specs made.
-/// Errors in the made spec are located in its YAML form and name the source file.
-pub fn import_and_validate(files: &[PathBuf]) -> Result<Vec<LoadedSpec>, Errors> {
-    let mut specs = Vec::new();
-    let mut errors = Vec::new();
-    for f in files {
-        let loaded = import::import_file(f).and_then(|imp| {
-            let text = import::to_yaml(&imp.spec, f)?;
-            Ok(LoadedSpec {
-                file: f.clone(),
-                text,
-                spec: imp.spec,
-            })
-        });
-        match loaded {
-            Ok(s) => {
-                errors.extend(validate::validate(&s));
-                specs.push(s);
-            }
-            Err(e) => errors.push(e),
-        }
-    }
-    if errors.is_empty() {
-        Ok(specs)
-    } else {
-        Err(Errors(errors))
-    }
+/// Whether `m` is a TOP method name: dot-separated parts of letters, digits, `_` and `-`
+/// (Aliyun-style methods in the catalogue carry `-`).
+pub fn is_method_name(m: &str) -> bool {
+    m.split('.').count() >= 2
+        && m.split('.').all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        })
 }
 
 /// Loads, validates and generates: the whole pipeline for a set of spec paths.

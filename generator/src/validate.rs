@@ -16,13 +16,7 @@ pub fn validate(loaded: &LoadedSpec) -> Vec<SpecError> {
         errors: Vec::new(),
     };
     let m = &spec.method;
-    let method_ok = !m.is_empty()
-        && m.split('.').count() >= 2
-        && m.split('.').all(|p| {
-            !p.is_empty()
-                && p.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        });
+    let method_ok = crate::is_method_name(m);
     if !method_ok {
         v.err(
             &[key("method")],

@@ -59,19 +59,15 @@ impl Client {
 
     /// Validates, signs and encodes a request without sending it (one attempt's worth).
     pub fn prepare<R: TopRequest>(&self, request: &R) -> Result<PreparedRequest, Error> {
-        let mut w = crate::params::ParamWriter::new();
-        request.write_params(&mut w);
-        crate::params::validate(R::schema(), &w)?;
+        let w = checked_params(request)?;
         Ok(prepare::prepare(&self.inner.config, R::METHOD, &w))
     }
 
     /// Calls the API: validated before any I/O, re-signed on each attempt, retried per the
     /// policy for transport errors, HTTP 5xx/429, `isp.*` sub codes and code 7.
     pub async fn execute<R: TopRequest>(&self, request: &R) -> Result<R::Response, Error> {
-        let mut w = crate::params::ParamWriter::new();
-        request.write_params(&mut w);
+        let w = checked_params(request)?;
         let schema = R::schema();
-        crate::params::validate(schema, &w)?;
         let cfg = &self.inner.config;
         self.call(
             R::METHOD,
@@ -216,6 +212,14 @@ impl Client {
         }
         Ok(body)
     }
+}
+
+/// The request's params, checked against its spec before any I/O.
+fn checked_params<R: TopRequest>(request: &R) -> Result<crate::params::ParamWriter, Error> {
+    let mut w = crate::params::ParamWriter::new();
+    request.write_params(&mut w);
+    crate::params::validate(R::schema(), &w)?;
+    Ok(w)
 }
 
 fn outcome_name(e: &Error) -> &'static str {

@@ -94,12 +94,7 @@ pub fn import(file: &Path, text: &str, category: &Category) -> Result<Imported, 
         })
     })?;
     let method = meta.name.unwrap_or_default().trim().to_string();
-    let method_ok = method.split('.').count() >= 2
-        && method.split('.').all(|p| {
-            !p.is_empty()
-                && p.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        });
+    let method_ok = crate::is_method_name(&method);
     if !method_ok {
         return Err(SpecError::Spec(Located {
             file: file.to_path_buf(),

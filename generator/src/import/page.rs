@@ -198,15 +198,6 @@ fn pretty(v: &Value) -> String {
     s
 }
 
-fn valid_method(m: &str) -> bool {
-    m.split('.').count() >= 2
-        && m.split('.').all(|p| {
-            !p.is_empty()
-                && p.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        })
-}
-
 /// `method (中文名)`: the first such line near the top.
 fn find_method(page: &Page<'_>) -> Result<(usize, String, String), SpecError> {
     for (i, l) in page.lines.iter().enumerate().take(40) {
@@ -215,7 +206,7 @@ fn find_method(page: &Page<'_>) -> Result<(usize, String, String), SpecError> {
             None => (*l, ""),
         };
         let head = head.trim();
-        if !valid_method(head) {
+        if !crate::is_method_name(head) {
             continue;
         }
         let title = tail
