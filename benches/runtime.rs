@@ -146,12 +146,69 @@ struct Simple {
     request_id: Option<String>,
 }
 
+/// The baselines must decode the same content the SDK does, or the comparison means nothing.
+fn check_same_work(
+    schema: &'static topsdk::schema::ApiSchema,
+    json: &str,
+    simple: &str,
+    xml: &str,
+) {
+    let token = |t: &Token| (t.oss_token.clone(), t.secret_access_key.clone(), t.success);
+    let sdk = |body: &str, format, simplified| {
+        let r =
+            topsdk::decode::decode::<api::Response>(body.as_bytes(), format, simplified, schema)
+                .unwrap();
+        let d = r.kongur_oss_result_do.unwrap();
+        let t = &d.datas[0];
+        let t = (
+            t.oss_token.as_ref().map(|s| s.expose().clone()),
+            t.secret_access_key.as_ref().map(|s| s.expose().clone()),
+            t.success,
+        );
+        (d.datas.len(), d.errors.len(), t)
+    };
+    let wrapped = serde_json::from_str::<Wrapped>(json).unwrap();
+    let w = wrapped
+        .alibaba_kongur_token_getosstoken_response
+        .kongur_oss_result_do
+        .unwrap();
+    let (datas, errors) = (
+        w.datas.unwrap().oss_token_result_vo,
+        w.errors.unwrap().result_data_do,
+    );
+    assert_eq!(
+        sdk(json, Format::Json, false),
+        (datas.len(), errors.len(), token(&datas[0]))
+    );
+    let s = serde_json::from_str::<Simple>(simple)
+        .unwrap()
+        .kongur_oss_result_do
+        .unwrap();
+    assert_eq!(
+        sdk(simple, Format::Json, true),
+        (s.datas.len(), s.errors.len(), token(&s.datas[0]))
+    );
+    let x = quick_xml::de::from_str::<Inner>(xml)
+        .unwrap()
+        .kongur_oss_result_do
+        .unwrap();
+    let (datas, errors) = (
+        x.datas.unwrap().oss_token_result_vo,
+        x.errors.unwrap().result_data_do,
+    );
+    assert_eq!(
+        sdk(xml, Format::Xml, false),
+        (datas.len(), errors.len(), token(&datas[0]))
+    );
+}
+
 fn decode(c: &mut Criterion) {
     let schema = api::SCHEMA.get();
     let ex = &schema.examples;
     let json = ex.response_json.clone().unwrap();
     let simple = ex.response_json_simplified.clone().unwrap();
     let xml = ex.response_xml.clone().unwrap();
+    check_same_work(schema, &json, &simple, &xml);
     let mut g = c.benchmark_group("decode");
     g.bench_function("sdk/json", |b| {
         b.iter(|| {
@@ -192,7 +249,11 @@ fn decode(c: &mut Criterion) {
             .unwrap()
         })
     });
-    // XML baseline: reading every event of the same document with quick-xml.
+    // XML baselines: quick-xml's serde deserializer into the same hand-written structs (the
+    // counterpart of `serde_json::from_str`), and just reading every event of the document.
+    g.bench_function("baseline/xml", |b| {
+        b.iter(|| quick_xml::de::from_str::<Inner>(black_box(&xml)).unwrap())
+    });
     g.bench_function("baseline/xml_events", |b| {
         b.iter(|| {
             let mut r = quick_xml::Reader::from_str(black_box(&xml));

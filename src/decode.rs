@@ -136,55 +136,81 @@ pub fn decode<T: DeserializeOwned>(
 
 type Decoded<T> = Result<Result<T, ApiError>, (String, String)>;
 
-fn path_error<E: fmt::Display>(e: serde_path_to_error::Error<E>, strip: &str) -> (String, String) {
+fn path_error<E: fmt::Display>(e: serde_path_to_error::Error<E>) -> (String, String) {
     let path = e.path().to_string();
-    let path = path
-        .strip_prefix(strip)
-        .map(|p| p.trim_start_matches('.'))
-        .unwrap_or(&path);
-    let path = if path == "." { "" } else { path }.to_string();
+    let path = if path == "." { String::new() } else { path };
     (path, e.into_inner().to_string())
 }
 
+fn starts_with_error(text: &str) -> bool {
+    let t = text
+        .trim_start()
+        .strip_prefix('{')
+        .unwrap_or("")
+        .trim_start();
+    t.starts_with("\"error_response\"")
+}
+
+// Bodies almost always decode, so each format is read by a fast streaming path that does not
+// track where it is. Only a body that fails is read again, as a tree (`serde_json::Value`;
+// XML through `xml::parse`), and decoded from that with path tracking to say where it failed.
+// One slow path for both formats keeps each response type compiled for three deserializers
+// (JSON text, XML stream, tracked tree) rather than four. The tree is also the more forgiving
+// reading (repeated XML elements become lists), so a body it decodes is returned.
+
 fn decode_json<T: DeserializeOwned>(text: &str, simplified: bool, key: &str) -> Decoded<T> {
-    let starts_with_error = || {
-        let t = text
-            .trim_start()
-            .strip_prefix('{')
-            .unwrap_or("")
-            .trim_start();
-        t.starts_with("\"error_response\"")
+    if let Some(done) = decode_json_untracked(text, simplified, key) {
+        return Ok(done);
+    }
+    let tree: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| (String::new(), e.to_string()))?;
+    let content = match tree {
+        serde_json::Value::Object(mut outer) => {
+            if let Some(e) = outer.remove("error_response") {
+                return Ok(Err(tracked::<ErrorBody>(e)?.into()));
+            }
+            // Wrapped, or simplified (asked for or sent anyway).
+            match outer.remove(key) {
+                Some(inner) => inner,
+                None => serde_json::Value::Object(outer),
+            }
+        }
+        other => other,
     };
-    if !simplified || starts_with_error() {
+    Ok(Ok(tracked(content)?))
+}
+
+/// `None` when the body does not decode (the tree path then reports why).
+fn decode_json_untracked<T: DeserializeOwned>(
+    text: &str,
+    simplified: bool,
+    key: &str,
+) -> Option<Result<T, ApiError>> {
+    if !simplified || starts_with_error(text) {
         let mut de = serde_json::Deserializer::from_str(text);
-        let mut track = serde_path_to_error::Track::new();
         let seed = Envelope::<T> {
             key,
             _t: PhantomData,
         };
-        let outcome = seed
-            .deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
-            .and_then(|o| de.end().map(|_| o))
-            .map_err(|e| path_error(serde_path_to_error::Error::new(track.path(), e), key))?;
-        match outcome {
-            Outcome::Ok(t) => return Ok(Ok(t)),
-            Outcome::Api(b) => return Ok(Err(b.into())),
+        match seed.deserialize(&mut de).ok()? {
+            Outcome::Ok(t) => return de.end().ok().map(|_| Ok(t)),
+            Outcome::Api(b) => return de.end().ok().map(|_| Err(b.into())),
             Outcome::Neither => {}
         }
     }
-    // Simplified (no outer wrapper), asked for or sent anyway.
     let mut de = serde_json::Deserializer::from_str(text);
-    let t: T = serde_path_to_error::deserialize(&mut de).map_err(|e| path_error(e, ""))?;
-    de.end().map_err(|e| (String::new(), e.to_string()))?;
-    Ok(Ok(t))
+    let t = T::deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    Some(Ok(t))
 }
 
 fn decode_xml<T: DeserializeOwned>(text: &str, key: &str) -> Decoded<T> {
-    let (root, value) = crate::xml::parse(text).map_err(|m| (String::new(), m))?;
+    if let Some(done) = decode_xml_untracked(text, key) {
+        return Ok(done);
+    }
+    let (root, content) = crate::xml::parse(text).map_err(|m| (String::new(), m))?;
     if root == "error_response" {
-        let b: ErrorBody =
-            serde_path_to_error::deserialize(value).map_err(|e| path_error(e, ""))?;
-        return Ok(Err(b.into()));
+        return Ok(Err(tracked::<ErrorBody>(content)?.into()));
     }
     if root != key {
         return Err((
@@ -193,13 +219,33 @@ fn decode_xml<T: DeserializeOwned>(text: &str, key: &str) -> Decoded<T> {
         ));
     }
     // An empty response element is an empty response, not an error.
-    let value = if value.is_null() {
+    let content = if content.is_null() {
         serde_json::Value::Object(Default::default())
     } else {
-        value
+        content
     };
-    let t: T = serde_path_to_error::deserialize(value).map_err(|e| path_error(e, ""))?;
-    Ok(Ok(t))
+    Ok(Ok(tracked(content)?))
+}
+
+/// `None` when the body does not decode (the tree path then reports why).
+fn decode_xml_untracked<T: DeserializeOwned>(text: &str, key: &str) -> Option<Result<T, ApiError>> {
+    let (mut doc, root) = crate::xml::Document::open(text).ok()?;
+    let outcome = if root == "error_response" {
+        Err(<ErrorBody as serde::Deserialize>::deserialize(doc.root())
+            .ok()?
+            .into())
+    } else if root == key {
+        Ok(T::deserialize(doc.root()).ok()?)
+    } else {
+        return None;
+    };
+    doc.finish().ok()?;
+    Some(outcome)
+}
+
+/// Decodes a tree, tracking the path for the error.
+fn tracked<T: DeserializeOwned>(tree: serde_json::Value) -> Result<T, (String, String)> {
+    serde_path_to_error::deserialize(tree).map_err(path_error)
 }
 
 /// The `<name>_response` key of a method: leading `taobao.` removed, dots to `_`.

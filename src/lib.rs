@@ -54,8 +54,9 @@ pub trait TopRequest: Send + Sync {
     /// The TOP method name, e.g. `alibaba.kongur.token.getosstoken`.
     const METHOD: &'static str;
     fn schema() -> &'static schema::ApiSchema;
-    /// Writes the app params that are set, in spec order.
-    fn write_params(&self, w: &mut params::ParamWriter);
+    /// Writes the app params that are set (any order; the writer keeps them in key order, and
+    /// generated code writes them in that order, which is the writer's cheap case).
+    fn write_params<'a>(&'a self, w: &mut params::ParamWriter<'a>);
 }
 
 /// A response of one TOP API (implemented by generated `Response` types).

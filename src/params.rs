@@ -2,6 +2,7 @@
 //! `write_params` fills.
 
 use crate::{DateTime, FileUpload, Json, Price, Secret};
+use smallvec::SmallVec;
 use std::borrow::Cow;
 
 /// A value that can be a TOP request param.
@@ -10,6 +11,10 @@ pub trait Param: Sized {
     const JSON: bool = false;
     /// Appends the wire text of the value.
     fn write(&self, out: &mut String);
+    /// The wire text when the value already is it (text types), so it is sent without a copy.
+    fn as_wire_str(&self) -> Option<&str> {
+        None
+    }
     /// Parses the text a user typed (CLI) or a client sent (mock).
     fn parse(text: &str) -> Result<Self, String>;
     /// Appends a list of values: comma-joined, or a JSON array for objects.
@@ -36,6 +41,9 @@ pub trait Param: Sized {
 impl Param for String {
     fn write(&self, out: &mut String) {
         out.push_str(self);
+    }
+    fn as_wire_str(&self) -> Option<&str> {
+        Some(self)
     }
     fn parse(text: &str) -> Result<Self, String> {
         Ok(text.to_string())
@@ -79,6 +87,9 @@ impl Param for Price {
     fn write(&self, out: &mut String) {
         out.push_str(self.as_str());
     }
+    fn as_wire_str(&self) -> Option<&str> {
+        Some(self.as_str())
+    }
     fn parse(text: &str) -> Result<Self, String> {
         text.parse()
     }
@@ -87,6 +98,9 @@ impl Param for Price {
 impl Param for Json {
     fn write(&self, out: &mut String) {
         out.push_str(self.as_str());
+    }
+    fn as_wire_str(&self) -> Option<&str> {
+        Some(self.as_str())
     }
     fn parse(text: &str) -> Result<Self, String> {
         serde_json::from_str::<serde::de::IgnoredAny>(text)
@@ -99,6 +113,9 @@ impl<T: Param> Param for Secret<T> {
     const JSON: bool = T::JSON;
     fn write(&self, out: &mut String) {
         self.expose().write(out);
+    }
+    fn as_wire_str(&self) -> Option<&str> {
+        self.expose().as_wire_str()
     }
     fn parse(text: &str) -> Result<Self, String> {
         T::parse(text).map(Secret::new)
@@ -151,13 +168,16 @@ fn itoa_buf(n: i64) -> IntBuf {
 }
 
 /// One app param, as written.
-#[derive(Clone, PartialEq)]
-pub enum ParamValue {
-    Text { value: String, count: Option<usize> },
-    File(FileUpload),
+#[derive(Clone, Copy, PartialEq)]
+pub enum ParamValue<'a> {
+    Text {
+        value: &'a str,
+        count: Option<usize>,
+    },
+    File(&'a FileUpload),
 }
 
-impl std::fmt::Debug for ParamValue {
+impl std::fmt::Debug for ParamValue<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             // Values may be secrets; only their size is shown.
@@ -167,41 +187,93 @@ impl std::fmt::Debug for ParamValue {
     }
 }
 
-/// Collects the app params of a request, in spec order; unset params are left out.
-#[derive(Debug, Default, Clone)]
-pub struct ParamWriter {
-    pub(crate) params: Vec<(Cow<'static, str>, ParamValue)>,
+#[derive(Clone)]
+enum Slot<'a> {
+    /// Text the request already holds.
+    Borrowed {
+        value: &'a str,
+        count: Option<usize>,
+    },
+    /// `text[start..end]`: values written as text here (numbers, dates, lists, untyped).
+    Written {
+        start: usize,
+        end: usize,
+        count: Option<usize>,
+    },
+    File(&'a FileUpload),
 }
 
-impl ParamWriter {
+/// Most requests have a handful of params: up to this many are stored inline, without
+/// allocating.
+const INLINE_PARAMS: usize = 8;
+
+/// Collects the app params of a request, kept in key order (the order they are signed and
+/// sent in); unset params are left out. Text values are borrowed from the request where they
+/// can be; others share one buffer.
+#[derive(Default, Clone)]
+pub struct ParamWriter<'a> {
+    text: String,
+    entries: SmallVec<[(Cow<'static, str>, Slot<'a>); INLINE_PARAMS]>,
+}
+
+impl std::fmt::Debug for ParamWriter<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map()
+            .entries(self.entries.iter().map(|(k, slot)| (k, self.view(slot))))
+            .finish()
+    }
+}
+
+impl<'a> ParamWriter<'a> {
     pub fn new() -> Self {
         Self::default()
     }
 
-    pub fn put<T: Param>(&mut self, name: &'static str, value: &T) {
-        let mut text = String::new();
-        value.write(&mut text);
-        self.params.push((
-            Cow::Borrowed(name),
-            ParamValue::Text {
-                value: text,
-                count: value.count(),
-            },
-        ));
+    fn insert(&mut self, name: Cow<'static, str>, slot: Slot<'a>) {
+        // Generated code writes in key order, so appending is the usual case. Otherwise the
+        // param goes after any equal key, so duplicates keep their order.
+        let in_order = self
+            .entries
+            .last()
+            .is_none_or(|(k, _)| key_le(k.as_bytes(), name.as_bytes()));
+        if in_order {
+            self.entries.push((name, slot));
+        } else {
+            let at = self
+                .entries
+                .partition_point(|(k, _)| key_le(k.as_bytes(), name.as_bytes()));
+            self.entries.insert(at, (name, slot));
+        }
     }
 
-    pub fn put_opt<T: Param>(&mut self, name: &'static str, value: &Option<T>) {
+    pub fn put<T: Param>(&mut self, name: &'static str, value: &'a T) {
+        let count = value.count();
+        let slot = match value.as_wire_str() {
+            Some(value) => Slot::Borrowed { value, count },
+            None => {
+                let start = self.text.len();
+                value.write(&mut self.text);
+                Slot::Written {
+                    start,
+                    end: self.text.len(),
+                    count,
+                }
+            }
+        };
+        self.insert(Cow::Borrowed(name), slot);
+    }
+
+    pub fn put_opt<T: Param>(&mut self, name: &'static str, value: &'a Option<T>) {
         if let Some(v) = value {
             self.put(name, v);
         }
     }
 
-    pub fn put_file(&mut self, name: &'static str, file: &FileUpload) {
-        self.params
-            .push((Cow::Borrowed(name), ParamValue::File(file.clone())));
+    pub fn put_file(&mut self, name: &'static str, file: &'a FileUpload) {
+        self.insert(Cow::Borrowed(name), Slot::File(file));
     }
 
-    pub fn put_file_opt(&mut self, name: &'static str, file: &Option<FileUpload>) {
+    pub fn put_file_opt(&mut self, name: &'static str, file: &'a Option<FileUpload>) {
         if let Some(f) = file {
             self.put_file(name, f);
         }
@@ -209,33 +281,99 @@ impl ParamWriter {
 
     /// A param by a name known only at run time (untyped calls).
     pub fn put_text(&mut self, name: String, value: String) {
-        self.params
-            .push((Cow::Owned(name), ParamValue::Text { value, count: None }));
+        let start = self.text.len();
+        self.text.push_str(&value);
+        let slot = Slot::Written {
+            start,
+            end: self.text.len(),
+            count: None,
+        };
+        self.insert(Cow::Owned(name), slot);
     }
 
-    /// Text params (signed and sent), in the order written.
+    fn text_of<'s>(&'s self, slot: &Slot<'s>) -> Option<&'s str> {
+        match *slot {
+            Slot::Borrowed { value, .. } => Some(value),
+            Slot::Written { start, end, .. } => Some(self.text.get(start..end).unwrap_or_default()),
+            Slot::File(_) => None,
+        }
+    }
+
+    fn view<'s>(&'s self, slot: &'s Slot<'a>) -> ParamValue<'s> {
+        match slot {
+            Slot::Borrowed { count, .. } | Slot::Written { count, .. } => ParamValue::Text {
+                value: self.text_of(slot).unwrap_or_default(),
+                count: *count,
+            },
+            Slot::File(f) => ParamValue::File(f),
+        }
+    }
+
+    /// Text params (signed and sent), in key order.
     pub fn text_params(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.params.iter().filter_map(|(k, v)| match v {
-            ParamValue::Text { value, .. } => Some((k.as_ref(), value.as_str())),
-            ParamValue::File(_) => None,
-        })
+        self.entries
+            .iter()
+            .filter_map(|(k, slot)| Some((k.as_ref(), self.text_of(slot)?)))
     }
 
     pub fn files(&self) -> impl Iterator<Item = (&str, &FileUpload)> {
-        self.params.iter().filter_map(|(k, v)| match v {
-            ParamValue::File(f) => Some((k.as_ref(), f)),
-            ParamValue::Text { .. } => None,
+        self.entries.iter().filter_map(|(k, slot)| match slot {
+            Slot::File(f) => Some((k.as_ref(), *f)),
+            _ => None,
         })
     }
 
-    pub fn get(&self, name: &str) -> Option<&ParamValue> {
-        self.params.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    pub fn has_files(&self) -> bool {
+        self.entries
+            .iter()
+            .any(|(_, slot)| matches!(slot, Slot::File(_)))
     }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Total bytes of text values (to size buffers).
+    pub fn text_len(&self) -> usize {
+        self.entries
+            .iter()
+            .map(|(_, slot)| self.text_of(slot).map_or(0, str::len))
+            .sum()
+    }
+
+    pub fn get(&self, name: &str) -> Option<ParamValue<'_>> {
+        let at = self
+            .entries
+            .partition_point(|(k, _)| k.as_bytes() < name.as_bytes());
+        match self.entries.get(at) {
+            Some((k, slot)) if k == name => Some(self.view(slot)),
+            _ => None,
+        }
+    }
+}
+
+/// `a <= b` in byte order. Param names are short and usually differ early, where a byte loop
+/// beats a call to `memcmp`.
+#[inline]
+pub(crate) fn key_le(a: &[u8], b: &[u8]) -> bool {
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            return x < y;
+        }
+    }
+    a.len() <= b.len()
 }
 
 /// Checks written params against the spec's rules before any I/O.
 pub fn validate(schema: &crate::schema::ApiSchema, w: &ParamWriter) -> Result<(), crate::Error> {
     for f in &schema.request {
+        if !f.has_rules() {
+            continue;
+        }
         let Some(value) = w.get(&f.name) else {
             if f.required {
                 return Err(invalid(40, &f.name, "is required".into()));
@@ -247,7 +385,7 @@ pub fn validate(schema: &crate::schema::ApiSchema, w: &ParamWriter) -> Result<()
         };
         let c = &f.constraints;
         if let (Some(max), Some(n)) = (c.max_list_size, count)
-            && *n as u64 > max
+            && n as u64 > max
         {
             return Err(invalid(
                 41,

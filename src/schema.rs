@@ -78,6 +78,18 @@ pub struct Examples {
     pub error_json: Option<String>,
 }
 
+impl Field {
+    /// Whether a request param has anything to check (required, or a constraint).
+    pub fn has_rules(&self) -> bool {
+        let c = &self.constraints;
+        self.required
+            || c.max_length.is_some()
+            || c.max_list_size.is_some()
+            || c.min_value.is_some()
+            || c.max_value.is_some()
+    }
+}
+
 impl ApiSchema {
     pub fn param(&self, name: &str) -> Option<&Field> {
         self.request.iter().find(|f| f.name == name)

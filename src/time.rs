@@ -129,8 +129,9 @@ impl DateTime {
         if valid { Ok(dt) } else { Err(bad()) }
     }
 
-    /// Writes `yyyy-MM-dd HH:mm:ss` without the formatting machinery (hot path of every call).
-    pub fn write_to(&self, out: &mut String) {
+    /// `yyyy-MM-dd HH:mm:ss` as ASCII bytes, without the formatting machinery (hot path of
+    /// every call).
+    pub fn to_bytes(&self) -> [u8; 19] {
         let mut buf = [0u8; 19];
         let y = self.year.clamp(0, 9999) as u32;
         let put2 = |buf: &mut [u8], at: usize, v: u32| {
@@ -149,8 +150,13 @@ impl DateTime {
         put2(&mut buf, 14, u32::from(self.minute));
         buf[16] = b':';
         put2(&mut buf, 17, u32::from(self.second));
-        // All bytes written above are ASCII.
-        out.push_str(std::str::from_utf8(&buf).unwrap_or_default());
+        buf
+    }
+
+    /// Appends `yyyy-MM-dd HH:mm:ss`.
+    pub fn write_to(&self, out: &mut String) {
+        // All bytes of `to_bytes` are ASCII.
+        out.push_str(std::str::from_utf8(&self.to_bytes()).unwrap_or_default());
     }
 }
 
@@ -221,6 +227,67 @@ fn days_from_civil(y: i32, m: u8, d: u8) -> i64 {
 }
 
 /// Source of "now" for timestamps; tests inject a fixed one.
+/// A request's `timestamp` param: `yyyy-MM-dd HH:mm:ss`, GMT+8.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timestamp([u8; 19]);
+
+impl Timestamp {
+    pub fn as_str(&self) -> &str {
+        // Only ASCII digits and separators are ever stored.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+
+    /// The text's bytes (what is signed).
+    pub fn as_bytes(&self) -> &[u8; 19] {
+        &self.0
+    }
+
+    /// Form-urlencoded (`2026-11-29+12%3A00%3A00`): the layout is fixed, so no scan is needed.
+    pub fn form_encoded(&self) -> EncodedTimestamp {
+        let t = &self.0;
+        let mut out = [0u8; 23];
+        out[..10].copy_from_slice(&t[..10]);
+        out[10] = b'+';
+        out[11..13].copy_from_slice(&t[11..13]);
+        out[13..16].copy_from_slice(b"%3A");
+        out[16..18].copy_from_slice(&t[14..16]);
+        out[18..21].copy_from_slice(b"%3A");
+        out[21..23].copy_from_slice(&t[17..19]);
+        EncodedTimestamp(out)
+    }
+}
+
+/// [`Timestamp::form_encoded`]'s text.
+pub struct EncodedTimestamp([u8; 23]);
+
+impl EncodedTimestamp {
+    pub fn as_str(&self) -> &str {
+        // Digits, `-`, `+`, `%3A`: ASCII only.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+/// The `timestamp` for `now`. Calls in the same second reuse the text (per thread), so the
+/// calendar arithmetic runs once a second rather than once a call.
+pub fn gmt8_timestamp(now: SystemTime) -> Timestamp {
+    thread_local! {
+        static LAST: std::cell::Cell<Option<(SystemTime, Timestamp)>> =
+            const { std::cell::Cell::new(None) };
+    }
+    let second = now
+        .duration_since(UNIX_EPOCH)
+        .map(|d| UNIX_EPOCH + Duration::from_secs(d.as_secs()))
+        .unwrap_or(now);
+    LAST.with(|last| match last.get() {
+        Some((at, ts)) if at == second => ts,
+        _ => {
+            let ts = Timestamp(DateTime::from_system_time(second).to_bytes());
+            last.set(Some((second, ts)));
+            ts
+        }
+    })
+}
+
 pub trait Clock: Send + Sync + fmt::Debug {
     fn now(&self) -> SystemTime;
 }
@@ -248,6 +315,22 @@ impl Clock for FixedClock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamp_text_and_wire_form() {
+        // 2026-11-29 04:00:00 UTC is 12:00:00 in GMT+8; the same second twice hits the cache.
+        let t = UNIX_EPOCH + Duration::from_millis(1_795_924_800_250);
+        for _ in 0..2 {
+            let ts = gmt8_timestamp(t);
+            assert_eq!(ts.as_str(), "2026-11-29 12:00:00");
+            let want: String = form_urlencoded::byte_serialize(ts.as_str().as_bytes()).collect();
+            assert_eq!(ts.form_encoded().as_str(), want);
+        }
+        let later = gmt8_timestamp(t + Duration::from_secs(61));
+        assert_eq!(later.as_str(), "2026-11-29 12:01:01");
+        let before_epoch = gmt8_timestamp(UNIX_EPOCH - Duration::from_secs(1));
+        assert_eq!(before_epoch.as_str(), "1970-01-01 07:59:59");
+    }
 
     #[test]
     fn gmt8_from_unix() {

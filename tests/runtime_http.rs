@@ -97,12 +97,13 @@ async fn every_sign_method_format_and_simplify() {
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
+        // In key order, the order they are signed in.
         assert_eq!(
             body,
             [
+                ("entrust_id", "委托-7"),
                 ("kongur_app_key", "kak-001"),
                 ("suit_ids", "1001,1002"),
-                ("entrust_id", "委托-7")
             ]
         );
         assert_eq!(

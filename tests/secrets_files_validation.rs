@@ -48,7 +48,7 @@ impl TopRequest for Upload {
     fn schema() -> &'static ApiSchema {
         UPLOAD.get()
     }
-    fn write_params(&self, w: &mut ParamWriter) {
+    fn write_params<'a>(&'a self, w: &mut ParamWriter<'a>) {
         w.put("title", &self.title);
         w.put_file_opt("image", &self.image);
         w.put_opt("count", &self.count);
@@ -117,8 +117,8 @@ async fn file_params_go_multipart_and_are_not_signed() {
     assert_eq!(
         r.body,
         [
+            ("count".to_string(), "3".to_string()),
             ("title".to_string(), "cat".to_string()),
-            ("count".to_string(), "3".to_string())
         ]
     );
 }

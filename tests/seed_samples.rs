@@ -87,10 +87,9 @@ fn request_from_documented_example_values() {
 
 #[test]
 fn unset_params_are_left_out() {
+    let req = api::Request::new().suit_ids("1001,1002");
     let mut w = ParamWriter::new();
-    api::Request::new()
-        .suit_ids("1001,1002")
-        .write_params(&mut w);
+    req.write_params(&mut w);
     let names: Vec<&str> = w.text_params().map(|(k, _)| k).collect();
     assert_eq!(names, ["suit_ids"]);
 }
@@ -149,6 +148,55 @@ fn decode_errors_carry_the_field_path_and_mask_secrets() {
     assert!(message.contains("Boolean"), "{message}");
     assert!(!excerpt.contains("SAK-LEAK-CHECK"), "{excerpt}");
     assert!(!format!("{err} {err:?}").contains("SAK-LEAK-CHECK"));
+}
+
+/// XML takes the same slow path on failure (a tree, decoded with path tracking). The path is
+/// the document's: a single item element has no index.
+#[test]
+fn xml_decode_errors_carry_the_element_path() {
+    let body = "<alibaba_kongur_token_getosstoken_response><kongur_oss_result_do><datas><oss_token_result_vo><secret_access_key>SAK-LEAK-CHECK</secret_access_key><success>maybe</success></oss_token_result_vo></datas></kongur_oss_result_do></alibaba_kongur_token_getosstoken_response>";
+    let err = parse(Format::Xml, false, body.as_bytes()).unwrap_err();
+    let Error::Decode { path, excerpt, .. } = &err else {
+        panic!("expected a decode error, got {err:?}");
+    };
+    assert_eq!(
+        path,
+        "kongur_oss_result_do.datas.oss_token_result_vo.success"
+    );
+    assert!(!excerpt.contains("SAK-LEAK-CHECK"), "{excerpt}");
+    // Broken XML: no path, the reader's message.
+    let err = parse(
+        Format::Xml,
+        false,
+        b"<alibaba_kongur_token_getosstoken_response><a></b>",
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("invalid XML"), "{err}");
+}
+
+/// Several items, entities and CDATA through the streaming XML path equal the JSON reading.
+#[test]
+fn xml_streaming_matches_json() {
+    let item = |n: u32| {
+        format!(
+            "<oss_token_result_vo><oss_token>t{n}</oss_token><oss_dir_map><![CDATA[{{\"d\":{n}}}]]></oss_dir_map><entrust_oss_folder>a &amp; b</entrust_oss_folder><success>{}</success></oss_token_result_vo>",
+            n % 2 == 0
+        )
+    };
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<alibaba_kongur_token_getosstoken_response>\n  <kongur_oss_result_do>\n    <datas>{}{}{}</datas>\n  </kongur_oss_result_do>\n  <request_id>r9</request_id>\n</alibaba_kongur_token_getosstoken_response>\n",
+        item(1),
+        item(2),
+        item(3)
+    );
+    let json = r#"{"alibaba_kongur_token_getosstoken_response":{"kongur_oss_result_do":{"datas":{"oss_token_result_vo":[
+        {"oss_token":"t1","oss_dir_map":"{\"d\":1}","entrust_oss_folder":"a & b","success":false},
+        {"oss_token":"t2","oss_dir_map":"{\"d\":2}","entrust_oss_folder":"a & b","success":true},
+        {"oss_token":"t3","oss_dir_map":"{\"d\":3}","entrust_oss_folder":"a & b","success":false}]}},"request_id":"r9"}}"#;
+    let from_xml = parse(Format::Xml, false, xml.as_bytes()).unwrap();
+    let from_json = parse(Format::Json, false, json.as_bytes()).unwrap();
+    assert_eq!(from_xml, from_json);
+    assert_eq!(from_xml.kongur_oss_result_do.unwrap().datas.len(), 3);
 }
 
 #[test]

@@ -24,6 +24,10 @@ pub struct Client {
 #[derive(Debug)]
 struct Inner {
     config: Config,
+    /// Keyed once from the config's secret and sign method.
+    signer: crate::sign::Signer,
+    /// The config's system params, encoded once.
+    system: prepare::SystemParams,
     http: reqwest::Client,
 }
 
@@ -48,8 +52,15 @@ impl Client {
                 setting: "http client".into(),
                 message: e.without_url().to_string(),
             })?;
+        let signer = crate::sign::Signer::new(config.sign_method, config.app_secret.expose());
+        let system = prepare::SystemParams::new(&config);
         Ok(Client {
-            inner: Arc::new(Inner { config, http }),
+            inner: Arc::new(Inner {
+                config,
+                signer,
+                system,
+                http,
+            }),
         })
     }
 
@@ -59,14 +70,22 @@ impl Client {
 
     /// Validates, signs and encodes a request without sending it (one attempt's worth).
     pub fn prepare<R: TopRequest>(&self, request: &R) -> Result<PreparedRequest, Error> {
-        let w = checked_params(request)?;
-        Ok(prepare::prepare(&self.inner.config, R::METHOD, &w))
+        let mut w = crate::params::ParamWriter::new();
+        write_checked_params(request, &mut w)?;
+        Ok(prepare::prepare(
+            &self.inner.config,
+            &self.inner.system,
+            &self.inner.signer,
+            R::METHOD,
+            &w,
+        ))
     }
 
     /// Calls the API: validated before any I/O, re-signed on each attempt, retried per the
     /// policy for transport errors, HTTP 5xx/429, `isp.*` sub codes and code 7.
     pub async fn execute<R: TopRequest>(&self, request: &R) -> Result<R::Response, Error> {
-        let w = checked_params(request)?;
+        let mut w = crate::params::ParamWriter::new();
+        write_checked_params(request, &mut w)?;
         let schema = R::schema();
         let cfg = &self.inner.config;
         self.call(
@@ -109,7 +128,7 @@ impl Client {
     async fn call<T>(
         &self,
         method: &str,
-        w: &crate::params::ParamWriter,
+        w: &crate::params::ParamWriter<'_>,
         excerpt: &(dyn Fn(&[u8]) -> String + Sync),
         decode: &(dyn Fn(&[u8]) -> Result<T, Error> + Sync),
         request_id: &(dyn Fn(&T) -> Option<String> + Sync),
@@ -127,7 +146,7 @@ impl Client {
                 outcome = tracing::field::Empty,
             );
             let started = Instant::now();
-            let prepared = prepare::prepare(cfg, method, w);
+            let prepared = prepare::prepare(cfg, &self.inner.system, &self.inner.signer, method, w);
             let result = match self
                 .send_once(prepared, excerpt)
                 .instrument(span.clone())
@@ -214,12 +233,14 @@ impl Client {
     }
 }
 
-/// The request's params, checked against its spec before any I/O.
-fn checked_params<R: TopRequest>(request: &R) -> Result<crate::params::ParamWriter, Error> {
-    let mut w = crate::params::ParamWriter::new();
-    request.write_params(&mut w);
-    crate::params::validate(R::schema(), &w)?;
-    Ok(w)
+/// Writes the request's params, checked against its spec before any I/O. (The writer is
+/// filled in place: it holds a few params inline and is not cheap to move.)
+fn write_checked_params<'a, R: TopRequest>(
+    request: &'a R,
+    w: &mut crate::params::ParamWriter<'a>,
+) -> Result<(), Error> {
+    request.write_params(w);
+    crate::params::validate(R::schema(), w)
 }
 
 fn outcome_name(e: &Error) -> &'static str {

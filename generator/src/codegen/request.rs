@@ -100,7 +100,11 @@ pub fn request(spec: &ApiSpec, tree: &Tree<'_>, opts: &Emit) -> TokenStream {
             }
         }
     });
-    let writes = nodes.iter().map(|n| {
+    // In wire-name order: the runtime keeps params sorted for signing, and sorted input is
+    // its cheap path (each param is appended after one comparison).
+    let mut by_name: Vec<_> = nodes.iter().collect();
+    by_name.sort_by(|a, b| a.field.name.as_bytes().cmp(b.field.name.as_bytes()));
+    let writes = by_name.iter().map(|n| {
         let id = ident(&n.ident);
         let name = &n.field.name;
         let f = match (&n.field.ty, n.field.required) {
@@ -169,7 +173,7 @@ pub fn request(spec: &ApiSpec, tree: &Tree<'_>, opts: &Emit) -> TokenStream {
             fn schema() -> &'static #rt::schema::ApiSchema {
                 SCHEMA.get()
             }
-            fn write_params(&self, #w: &mut #rt::params::ParamWriter) {
+            fn write_params<'a>(&'a self, #w: &mut #rt::params::ParamWriter<'a>) {
                 #(#writes)*
             }
         }

@@ -143,16 +143,17 @@ fn every_type_request_encodes_per_top_rules() {
     let sent: Vec<(&str, &str)> = w.text_params().collect();
     assert_eq!(
         sent,
+        // In key order, the order they are signed in.
         [
-            ("text", "hello"),
-            ("count", "5"),
-            ("flag", "false"),
+            ("address", r#"{"city":"杭州"}"#),
             ("amount", "9.90"),
+            ("count", "5"),
             ("fields", "num_iid,title"),
-            ("tags", "a,b"),
+            ("flag", "false"),
             ("ids", "1,2"),
             ("password", "hunter2"),
-            ("address", r#"{"city":"杭州"}"#)
+            ("tags", "a,b"),
+            ("text", "hello"),
         ]
     );
     assert_eq!(w.files().map(|(k, _)| k).collect::<Vec<_>>(), ["image"]);
