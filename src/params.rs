@@ -214,6 +214,9 @@ const INLINE_PARAMS: usize = 8;
 pub struct ParamWriter<'a> {
     text: String,
     entries: SmallVec<[(Cow<'static, str>, Slot<'a>); INLINE_PARAMS]>,
+    /// Totals kept as params are added, so `prepare` need not walk the entries for them.
+    text_bytes: usize,
+    files: usize,
 }
 
 impl std::fmt::Debug for ParamWriter<'_> {
@@ -230,6 +233,11 @@ impl<'a> ParamWriter<'a> {
     }
 
     fn insert(&mut self, name: Cow<'static, str>, slot: Slot<'a>) {
+        match &slot {
+            Slot::Borrowed { value, .. } => self.text_bytes += value.len(),
+            Slot::Written { start, end, .. } => self.text_bytes += end - start,
+            Slot::File(_) => self.files += 1,
+        }
         // Generated code writes in key order, so appending is the usual case. Otherwise the
         // param goes after any equal key, so duplicates keep their order.
         let in_order = self
@@ -324,9 +332,7 @@ impl<'a> ParamWriter<'a> {
     }
 
     pub fn has_files(&self) -> bool {
-        self.entries
-            .iter()
-            .any(|(_, slot)| matches!(slot, Slot::File(_)))
+        self.files > 0
     }
 
     pub fn len(&self) -> usize {
@@ -339,10 +345,7 @@ impl<'a> ParamWriter<'a> {
 
     /// Total bytes of text values (to size buffers).
     pub fn text_len(&self) -> usize {
-        self.entries
-            .iter()
-            .map(|(_, slot)| self.text_of(slot).map_or(0, str::len))
-            .sum()
+        self.text_bytes
     }
 
     pub fn get(&self, name: &str) -> Option<ParamValue<'_>> {
