@@ -146,19 +146,19 @@ struct Simple {
     request_id: Option<String>,
 }
 
+/// The SDK's decode of a seed sample into the generated `Response`.
+fn sdk_decode(body: &str, format: Format, simplified: bool) -> api::Response {
+    topsdk::decode::decode::<api::Response>(body.as_bytes(), format, simplified, api::SCHEMA.get())
+        .unwrap()
+}
+
 /// The baselines must decode the same content the SDK does, or the comparison means nothing.
-fn check_same_work(
-    schema: &'static topsdk::schema::ApiSchema,
-    json: &str,
-    simple: &str,
-    xml: &str,
-) {
+fn check_same_work(json: &str, simple: &str, xml: &str) {
     let token = |t: &Token| (t.oss_token.clone(), t.secret_access_key.clone(), t.success);
     let sdk = |body: &str, format, simplified| {
-        let r =
-            topsdk::decode::decode::<api::Response>(body.as_bytes(), format, simplified, schema)
-                .unwrap();
-        let d = r.kongur_oss_result_do.unwrap();
+        let d = sdk_decode(body, format, simplified)
+            .kongur_oss_result_do
+            .unwrap();
         let t = &d.datas[0];
         let t = (
             t.oss_token.as_ref().map(|s| s.expose().clone()),
@@ -208,47 +208,22 @@ fn decode(c: &mut Criterion) {
     let json = ex.response_json.clone().unwrap();
     let simple = ex.response_json_simplified.clone().unwrap();
     let xml = ex.response_xml.clone().unwrap();
-    check_same_work(schema, &json, &simple, &xml);
+    check_same_work(&json, &simple, &xml);
     let mut g = c.benchmark_group("decode");
-    g.bench_function("sdk/json", |b| {
-        b.iter(|| {
-            topsdk::decode::decode::<api::Response>(
-                black_box(json.as_bytes()),
-                Format::Json,
-                false,
-                schema,
-            )
-            .unwrap()
-        })
-    });
+    let sdk = |g: &mut criterion::BenchmarkGroup<_>, name, body: &str, format, simplified| {
+        g.bench_function(name, |b| {
+            b.iter(|| sdk_decode(black_box(body), format, simplified))
+        });
+    };
+    sdk(&mut g, "sdk/json", &json, Format::Json, false);
     g.bench_function("baseline/json", |b| {
         b.iter(|| serde_json::from_str::<Wrapped>(black_box(&json)).unwrap())
     });
-    g.bench_function("sdk/json_simplified", |b| {
-        b.iter(|| {
-            topsdk::decode::decode::<api::Response>(
-                black_box(simple.as_bytes()),
-                Format::Json,
-                true,
-                schema,
-            )
-            .unwrap()
-        })
-    });
+    sdk(&mut g, "sdk/json_simplified", &simple, Format::Json, true);
     g.bench_function("baseline/json_simplified", |b| {
         b.iter(|| serde_json::from_str::<Simple>(black_box(&simple)).unwrap())
     });
-    g.bench_function("sdk/xml", |b| {
-        b.iter(|| {
-            topsdk::decode::decode::<api::Response>(
-                black_box(xml.as_bytes()),
-                Format::Xml,
-                false,
-                schema,
-            )
-            .unwrap()
-        })
-    });
+    sdk(&mut g, "sdk/xml", &xml, Format::Xml, false);
     // XML baselines: quick-xml's serde deserializer into the same hand-written structs (the
     // counterpart of `serde_json::from_str`), and just reading every event of the document.
     g.bench_function("baseline/xml", |b| {

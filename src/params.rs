@@ -335,14 +335,6 @@ impl<'a> ParamWriter<'a> {
         self.files > 0
     }
 
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
     /// Total bytes of text values (to size buffers).
     pub fn text_len(&self) -> usize {
         self.text_bytes

@@ -115,11 +115,11 @@ impl<'x> Events<'x> {
     }
 
     /// Reads up to the root element; its name, and whether it is empty (`<root/>`).
-    fn root(&mut self) -> Result<(String, bool), String> {
+    fn root(&mut self) -> Result<(&'x str, bool), String> {
         loop {
             match self.next()? {
-                Ev::Open(e) => return Ok((self.name(&e).to_string(), false)),
-                Ev::Empty(e) => return Ok((self.name(&e).to_string(), true)),
+                Ev::Open(e) => return Ok((self.name(&e), false)),
+                Ev::Empty(e) => return Ok((self.name(&e), true)),
                 Ev::Blank(_) => {}
                 Ev::Text(t) if t.trim().is_empty() => {}
                 Ev::Text(_) => return Err("text outside the root element".into()),
@@ -168,7 +168,7 @@ pub fn parse(xml: &str) -> Result<(String, Value), String> {
         tree(&mut events)?
     };
     events.finish()?;
-    Ok((root, value))
+    Ok((root.to_string(), value))
 }
 
 /// The content of an element whose start was just read, up to its end. Recursion is bounded
@@ -244,7 +244,7 @@ pub struct Document<'x> {
 
 impl<'x> Document<'x> {
     /// Reads up to the root element and returns its name.
-    pub fn open(xml: &'x str) -> Result<(Document<'x>, String), String> {
+    pub fn open(xml: &'x str) -> Result<(Document<'x>, &'x str), String> {
         let mut events = Events::new(xml);
         let (root, root_empty) = events.root()?;
         Ok((Document { events, root_empty }, root))

@@ -154,6 +154,15 @@ pub enum Scalar {
 }
 
 impl Scalar {
+    pub const ALL: [Scalar; 6] = [
+        Scalar::String,
+        Scalar::Number,
+        Scalar::Boolean,
+        Scalar::Date,
+        Scalar::Price,
+        Scalar::Json,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Scalar::String => "String",
@@ -165,7 +174,7 @@ impl Scalar {
         }
     }
 
-    fn parse(s: &str) -> Option<Scalar> {
+    pub(crate) fn parse(s: &str) -> Option<Scalar> {
         Some(match s {
             "String" => Scalar::String,
             "Number" => Scalar::Number,

@@ -181,8 +181,9 @@ impl Validator<'_> {
 
 /// The scalar type a misspelt object type name was probably meant to be.
 fn did_you_mean(name: &str) -> Option<&'static str> {
-    ["String", "Number", "Boolean", "Date", "Price", "Json"]
+    Scalar::ALL
         .into_iter()
+        .map(Scalar::name)
         .find(|s| edit_distance(&name.to_ascii_lowercase(), &s.to_ascii_lowercase()) <= 2)
 }
 

@@ -116,9 +116,11 @@ pub fn generate(specs: &[LoadedSpec], opts: &Options) -> String {
                 })
             })
             .collect();
+        // A worker that panicked is a generator bug: pass the panic on rather than emit a file
+        // with modules missing.
         workers
             .into_iter()
-            .flat_map(|w| w.join().unwrap_or_default())
+            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
     });
     let emit = Emit::new(opts);

@@ -75,28 +75,20 @@ fn keyword_and_reserved_names_are_usable() {
 
 #[test]
 fn every_type_sample_agrees_across_formats() {
-    let ex = &every::SCHEMA.get().examples;
-    let xml: every::Response = decode(
-        ex.response_xml.as_deref().unwrap().as_bytes(),
-        Format::Xml,
-        false,
-        every::SCHEMA.get(),
-    )
-    .unwrap();
-    let json: every::Response = decode(
-        ex.response_json.as_deref().unwrap().as_bytes(),
-        Format::Json,
-        false,
-        every::SCHEMA.get(),
-    )
-    .unwrap();
-    let simple: every::Response = decode(
-        ex.response_json_simplified.as_deref().unwrap().as_bytes(),
-        Format::Json,
-        true,
-        every::SCHEMA.get(),
-    )
-    .unwrap();
+    let schema = every::SCHEMA.get();
+    let ex = &schema.examples;
+    let sample = |body: &Option<String>, format, simplified| -> every::Response {
+        decode(
+            body.as_deref().unwrap().as_bytes(),
+            format,
+            simplified,
+            schema,
+        )
+        .unwrap()
+    };
+    let xml = sample(&ex.response_xml, Format::Xml, false);
+    let json = sample(&ex.response_json, Format::Json, false);
+    let simple = sample(&ex.response_json_simplified, Format::Json, true);
     assert_eq!(xml, json);
     assert_eq!(json, simple);
     assert_eq!(xml.amount.as_ref().map(|p| p.as_str()), Some("12.50"));
