@@ -61,14 +61,7 @@ const TYPE_NAMES: &[&str] = &[
     "Option", "Result", "Request", "Response", "Item", "Data", "Vec", "Box", "T", "SCHEMA", "Apis",
     "Self_", "fooBar",
 ];
-const SCALARS: &[Scalar] = &[
-    Scalar::String,
-    Scalar::Number,
-    Scalar::Boolean,
-    Scalar::Date,
-    Scalar::Price,
-    Scalar::Json,
-];
+const SCALARS: &[Scalar] = &Scalar::ALL;
 
 pub fn random_spec(seed: u64) -> ApiSpec {
     let mut r = Rng(seed.wrapping_mul(2).wrapping_add(0x9E37_79B9_7F4A_7C15) | 1);
