@@ -216,6 +216,8 @@ pub struct ParamWriter<'a> {
     entries: SmallVec<[(Cow<'static, str>, Slot<'a>); INLINE_PARAMS]>,
     /// Totals kept as params are added, so `prepare` need not walk the entries for them.
     text_bytes: usize,
+    key_bytes: usize,
+    texts: usize,
     files: usize,
 }
 
@@ -237,6 +239,10 @@ impl<'a> ParamWriter<'a> {
             Slot::Borrowed { value, .. } => self.text_bytes += value.len(),
             Slot::Written { start, end, .. } => self.text_bytes += end - start,
             Slot::File(_) => self.files += 1,
+        }
+        if !matches!(slot, Slot::File(_)) {
+            self.texts += 1;
+            self.key_bytes += name.len();
         }
         // Generated code writes in key order, so appending is the usual case. Otherwise the
         // param goes after any equal key, so duplicates keep their order.
@@ -338,6 +344,16 @@ impl<'a> ParamWriter<'a> {
     /// Total bytes of text values (to size buffers).
     pub fn text_len(&self) -> usize {
         self.text_bytes
+    }
+
+    /// Total bytes of the names of text params (to size buffers).
+    pub fn key_len(&self) -> usize {
+        self.key_bytes
+    }
+
+    /// Number of text params.
+    pub fn text_count(&self) -> usize {
+        self.texts
     }
 
     pub fn get(&self, name: &str) -> Option<ParamValue<'_>> {

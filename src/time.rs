@@ -265,26 +265,32 @@ impl EncodedTimestamp {
         // Digits, `-`, `+`, `%3A`: ASCII only.
         std::str::from_utf8(&self.0).unwrap_or_default()
     }
+
+    pub fn as_bytes(&self) -> &[u8; 23] {
+        &self.0
+    }
 }
 
 /// The `timestamp` for `now`. Calls in the same second reuse the text (per thread), so the
 /// calendar arithmetic runs once a second rather than once a call.
 pub fn gmt8_timestamp(now: SystemTime) -> Timestamp {
     thread_local! {
-        static LAST: std::cell::Cell<Option<(SystemTime, Timestamp)>> =
-            const { std::cell::Cell::new(None) };
+        /// The second last asked for, as `[start, end)`, and its text.
+        static LAST: std::cell::Cell<(SystemTime, SystemTime, Timestamp)> =
+            const { std::cell::Cell::new((UNIX_EPOCH, UNIX_EPOCH, Timestamp([0; 19]))) };
     }
-    let second = now
-        .duration_since(UNIX_EPOCH)
-        .map(|d| UNIX_EPOCH + Duration::from_secs(d.as_secs()))
-        .unwrap_or(now);
-    LAST.with(|last| match last.get() {
-        Some((at, ts)) if at == second => ts,
-        _ => {
-            let ts = Timestamp(DateTime::from_system_time(second).to_bytes());
-            last.set(Some((second, ts)));
-            ts
+    LAST.with(|last| {
+        let (start, end, ts) = last.get();
+        // Two comparisons: no subtraction, no calendar.
+        if start <= now && now < end {
+            return ts;
         }
+        let ts = Timestamp(DateTime::from_system_time(now).to_bytes());
+        if let Ok(since_epoch) = now.duration_since(UNIX_EPOCH) {
+            let start = UNIX_EPOCH + Duration::from_secs(since_epoch.as_secs());
+            last.set((start, start + Duration::from_secs(1), ts));
+        }
+        ts
     })
 }
 
@@ -326,6 +332,14 @@ mod tests {
             let want: String = form_urlencoded::byte_serialize(ts.as_str().as_bytes()).collect();
             assert_eq!(ts.form_encoded().as_str(), want);
         }
+        // The cached second's edges: its last instant, then the next second's first.
+        let last_ns = t - Duration::from_millis(250) + Duration::from_nanos(999_999_999);
+        assert_eq!(gmt8_timestamp(last_ns).as_str(), "2026-11-29 12:00:00");
+        let next = last_ns + Duration::from_nanos(1);
+        assert_eq!(gmt8_timestamp(next).as_str(), "2026-11-29 12:00:01");
+        // And back: an earlier second after a later one.
+        let earlier = t - Duration::from_nanos(250_000_001);
+        assert_eq!(gmt8_timestamp(earlier).as_str(), "2026-11-29 11:59:59");
         let later = gmt8_timestamp(t + Duration::from_secs(61));
         assert_eq!(later.as_str(), "2026-11-29 12:01:01");
         let before_epoch = gmt8_timestamp(UNIX_EPOCH - Duration::from_secs(1));

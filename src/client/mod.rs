@@ -7,7 +7,8 @@ pub use config::{
     ClientBuilder, Config, DEFAULT_GATEWAY, DEFAULT_MAX_RESPONSE_BYTES, HTTP_GATEWAY, RetryPolicy,
     SANDBOX_GATEWAY,
 };
-pub use prepare::{Body, PreparedRequest};
+pub use prepare::{Body, Multipart, PreparedRequest};
+use prepare::{Method, OwnedBody};
 
 use crate::error::Error;
 use crate::{TopRequest, TopResponse};
@@ -76,7 +77,7 @@ impl Client {
             &self.inner.config,
             &self.inner.system,
             &self.inner.signer,
-            R::METHOD,
+            const { Method::new(R::METHOD) },
             &w,
         ))
     }
@@ -89,7 +90,7 @@ impl Client {
         let schema = R::schema();
         let cfg = &self.inner.config;
         self.call(
-            R::METHOD,
+            const { Method::new(R::METHOD) },
             &w,
             &|body| crate::decode::redacted_excerpt(body, schema),
             &|body| crate::decode::decode::<R::Response>(body, cfg.format, cfg.simplify, schema),
@@ -112,7 +113,7 @@ impl Client {
         let key = crate::decode::response_key(method);
         let cfg = &self.inner.config;
         self.call(
-            method,
+            Method::new(method),
             &w,
             &|body| crate::error::excerpt(body, 200),
             &|body| crate::decode::decode_raw(body, cfg.format, &key),
@@ -127,7 +128,7 @@ impl Client {
 
     async fn call<T>(
         &self,
-        method: &str,
+        method: Method<'_>,
         w: &crate::params::ParamWriter<'_>,
         excerpt: &(dyn Fn(&[u8]) -> String + Sync),
         decode: &(dyn Fn(&[u8]) -> Result<T, Error> + Sync),
@@ -139,7 +140,7 @@ impl Client {
         loop {
             let span = tracing::info_span!(
                 "top_call",
-                method,
+                method = method.name,
                 attempt,
                 request_id = tracing::field::Empty,
                 latency_ms = tracing::field::Empty,
@@ -192,15 +193,15 @@ impl Client {
         excerpt: &(dyn Fn(&[u8]) -> String + Sync),
     ) -> Result<Vec<u8>, Error> {
         let cfg = &self.inner.config;
-        let mut req = self.inner.http.post(&prepared.url);
-        req = match prepared.body {
-            Body::Form(body) => req
+        let mut req = self.inner.http.post(prepared.url());
+        req = match prepared.into_body() {
+            OwnedBody::Form(body) => req
                 .header(
                     reqwest::header::CONTENT_TYPE,
                     "application/x-www-form-urlencoded;charset=utf-8",
                 )
                 .body(body),
-            Body::Multipart { text, files } => {
+            OwnedBody::Multipart(Multipart { text, files }) => {
                 // Names and file names as raw UTF-8 (RFC 7578), not percent-encoded.
                 let mut form = reqwest::multipart::Form::new().percent_encode_noop();
                 for (k, v) in text {

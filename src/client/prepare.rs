@@ -11,43 +11,90 @@ use crate::params::ParamWriter;
 use crate::sign::Signer;
 
 /// A signed request, ready to send.
+///
+/// The form body and the URL share one buffer, one allocation (body first: the URL ends with
+/// the signature, known only once every param has been through it).
 #[derive(Clone)]
 pub struct PreparedRequest {
-    /// Gateway URL with the system params and `sign` as its query.
-    pub url: String,
-    pub body: Body,
+    /// The form body (empty when multipart), then the URL. UTF-8: the gateway URL is a
+    /// `String` and everything else written is ASCII.
+    bytes: Vec<u8>,
+    url_start: usize,
+    multipart: Option<Multipart>,
 }
 
-/// The body of a prepared request.
+/// The body of a prepared request. (No `Debug`: the form may hold secret params.)
+#[derive(Clone, Copy)]
+pub enum Body<'a> {
+    /// `application/x-www-form-urlencoded;charset=utf-8` (ASCII)
+    Form(&'a [u8]),
+    /// `multipart/form-data`
+    Multipart(&'a Multipart),
+}
+
+/// A multipart body: text params, then file params (files are not signed).
 #[derive(Clone)]
-pub enum Body {
-    /// `application/x-www-form-urlencoded;charset=utf-8`
-    Form(String),
-    /// `multipart/form-data`: text params, then file params (files are not signed).
-    Multipart {
-        text: Vec<(String, String)>,
-        files: Vec<(String, FileUpload)>,
-    },
+pub struct Multipart {
+    pub text: Vec<(String, String)>,
+    pub files: Vec<(String, FileUpload)>,
+}
+
+impl std::fmt::Debug for Multipart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Values may be secret params: counts only.
+        write!(
+            f,
+            "multipart, {} text params, {} files",
+            self.text.len(),
+            self.files.len()
+        )
+    }
+}
+
+impl PreparedRequest {
+    /// Gateway URL with the system params and `sign` as its query.
+    pub fn url(&self) -> &str {
+        // Checked here rather than when prepared: sending needs the URL as text once, and the
+        // body never.
+        std::str::from_utf8(self.bytes.get(self.url_start..).unwrap_or_default())
+            .unwrap_or_default()
+    }
+
+    pub fn body(&self) -> Body<'_> {
+        match &self.multipart {
+            Some(m) => Body::Multipart(m),
+            None => Body::Form(self.bytes.get(..self.url_start).unwrap_or_default()),
+        }
+    }
+
+    /// The body, owned, for sending: the form is the buffer itself, cut before the URL.
+    pub(crate) fn into_body(self) -> OwnedBody {
+        match self.multipart {
+            Some(m) => OwnedBody::Multipart(m),
+            None => {
+                let mut bytes = self.bytes;
+                bytes.truncate(self.url_start);
+                OwnedBody::Form(bytes)
+            }
+        }
+    }
+}
+
+pub(crate) enum OwnedBody {
+    Form(Vec<u8>),
+    Multipart(Multipart),
 }
 
 impl std::fmt::Debug for PreparedRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The query holds the session and the body may hold secret params: sizes only.
+        let body = match self.body() {
+            Body::Form(b) => format!("form, {} bytes", b.len()),
+            Body::Multipart(m) => format!("{m:?}"),
+        };
         f.debug_struct("PreparedRequest")
-            .field("url_len", &self.url.len())
-            .field(
-                "body",
-                &match &self.body {
-                    Body::Form(b) => format!("form, {} bytes", b.len()),
-                    Body::Multipart { text, files } => {
-                        format!(
-                            "multipart, {} text params, {} files",
-                            text.len(),
-                            files.len()
-                        )
-                    }
-                },
-            )
+            .field("url_len", &self.url().len())
+            .field("body", &body)
             .finish()
     }
 }
@@ -59,11 +106,11 @@ impl std::fmt::Debug for PreparedRequest {
 pub(crate) struct SystemParams {
     /// `gateway?app_key=..&format=..&..&v=2.0` (the query's order does not matter; only the
     /// signature's does).
-    url_prefix: String,
+    url_prefix: Vec<u8>,
     /// The system params in key order, as signed.
     signed: Vec<SystemParam>,
     /// `key` + `value` of the fixed params, back to back; `SystemParam::Fixed` ranges index it.
-    signed_text: String,
+    signed_text: Vec<u8>,
 }
 
 #[derive(Clone)]
@@ -110,22 +157,25 @@ impl SystemParams {
             ("target_app_key", cfg.target_app_key.as_deref()),
             ("v", Some("2.0")),
         ];
-        let mut url = String::with_capacity(cfg.gateway_url.len() + 128);
-        url.push_str(&cfg.gateway_url);
+        let mut url = Vec::with_capacity(cfg.gateway_url.len() + 128);
+        url.extend_from_slice(cfg.gateway_url.as_bytes());
         url.push(if cfg.gateway_url.contains('?') {
-            '&'
+            b'&'
         } else {
-            '?'
+            b'?'
         });
-        let query_start = url.len();
         let mut signed = vec![SystemParam::Method, SystemParam::Timestamp];
-        let mut signed_text = String::new();
+        let mut signed_text = Vec::new();
+        let mut first = true;
         for (key, value) in fixed {
             let Some(value) = value else { continue };
-            push_pair(&mut url, query_start, key, value);
+            if !std::mem::take(&mut first) {
+                url.push(b'&');
+            }
+            push_pair(&mut url, key, value);
             let start = signed_text.len();
-            signed_text.push_str(key);
-            signed_text.push_str(value);
+            signed_text.extend_from_slice(key.as_bytes());
+            signed_text.extend_from_slice(value.as_bytes());
             signed.push(SystemParam::Fixed {
                 key,
                 start,
@@ -141,35 +191,64 @@ impl SystemParams {
     }
 }
 
+/// A method name, and whether it goes in the URL as it is. For typed requests that is decided
+/// at compile time (`const { Method::new(R::METHOD) }`), so it costs nothing per call.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Method<'a> {
+    pub(crate) name: &'a str,
+    url_safe: bool,
+}
+
+impl<'a> Method<'a> {
+    pub(crate) const fn new(name: &'a str) -> Method<'a> {
+        let bytes = name.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() && UNRESERVED[bytes[i] as usize] {
+            i += 1;
+        }
+        Method {
+            name,
+            url_safe: i == bytes.len(),
+        }
+    }
+}
+
 pub(crate) fn prepare(
     cfg: &Config,
     system: &SystemParams,
     signer: &Signer,
-    method: &str,
+    method: Method<'_>,
     w: &ParamWriter<'_>,
 ) -> PreparedRequest {
+    let Method {
+        name: method,
+        url_safe: method_url_safe,
+    } = method;
     let timestamp = crate::time::gmt8_timestamp(cfg.clock.now());
     let multipart = w.has_files();
 
+    // One buffer: the form body, then the URL. Sized for the worst case of the URL and a
+    // body of mostly unreserved text; escapes beyond that grow it.
+    let body_estimate = if multipart {
+        0
+    } else {
+        w.text_len() + w.key_len() + 2 * w.text_count() + 32
+    };
+    let url_estimate = system.url_prefix.len() + 3 * method.len() + URL_PER_CALL;
+    let mut out = Vec::with_capacity(body_estimate + url_estimate);
+
     let mut signing = signer.start();
-    let mut form = String::with_capacity(if multipart { 0 } else { w.text_len() * 2 + 64 });
     let mut app = w.text_params().peekable();
     // Both lists are in key order, so one merge gives the signing order. App params go to the
     // body (unless multipart); on equal keys the system param is signed first.
-    let mut app_before = |until: Option<&str>, signing: &mut crate::sign::Signing<'_>| {
+    for p in &system.signed {
         while let Some(&(k, v)) = app.peek() {
-            if until.is_some_and(|u| crate::params::key_le(u.as_bytes(), k.as_bytes())) {
+            if crate::params::key_le(p.key().as_bytes(), k.as_bytes()) {
                 break;
             }
-            signing.param(k, v);
-            if !multipart {
-                push_pair(&mut form, 0, k, v);
-            }
+            app_param(&mut signing, &mut out, multipart, k, v);
             app.next();
         }
-    };
-    for p in &system.signed {
-        app_before(Some(p.key()), &mut signing);
         match p {
             SystemParam::Fixed { start, end, .. } => {
                 signing.raw(system.signed_text.get(*start..*end).unwrap_or_default())
@@ -178,39 +257,77 @@ pub(crate) fn prepare(
             SystemParam::Timestamp => signing.param_bytes("timestamp", timestamp.as_bytes()),
         }
     }
-    app_before(None, &mut signing);
+    for (k, v) in app {
+        app_param(&mut signing, &mut out, multipart, k, v);
+    }
 
-    let mut url = String::with_capacity(system.url_prefix.len() + method.len() + 128);
-    url.push_str(&system.url_prefix);
-    url.push_str("&method=");
-    push_form_encoded(&mut url, method);
-    url.push_str("&timestamp=");
-    url.push_str(timestamp.form_encoded().as_str());
-    url.push_str("&sign=");
-    signing.finish_into(&mut url);
-
-    let body = if multipart {
-        Body::Multipart {
-            text: w
-                .text_params()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            files: w.files().map(|(k, f)| (k.to_string(), f.clone())).collect(),
-        }
+    let url_start = out.len();
+    out.extend_from_slice(&system.url_prefix);
+    out.extend_from_slice(b"&method=");
+    if method_url_safe {
+        out.extend_from_slice(method.as_bytes());
     } else {
-        Body::Form(form)
-    };
-    PreparedRequest { url, body }
+        push_form_encoded(&mut out, method.as_bytes());
+    }
+    out.extend_from_slice(b"&timestamp=");
+    out.extend_from_slice(timestamp.form_encoded().as_bytes());
+    out.extend_from_slice(b"&sign=");
+    signing.finish_into(&mut out);
+
+    let multipart = multipart.then(|| Multipart {
+        text: w
+            .text_params()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        files: w.files().map(|(k, f)| (k.to_string(), f.clone())).collect(),
+    });
+    PreparedRequest {
+        bytes: out,
+        url_start,
+        multipart,
+    }
 }
 
-/// Appends `k=v` (with `&` unless it is the first pair after `start`), form-urlencoded.
-fn push_pair(out: &mut String, start: usize, k: &str, v: &str) {
-    if out.len() > start {
-        out.push('&');
+/// Signs an app param and, unless the body is multipart, appends it to the form body.
+#[inline(always)]
+fn app_param(
+    signing: &mut crate::sign::Signing<'_>,
+    body: &mut Vec<u8>,
+    multipart: bool,
+    k: &str,
+    v: &str,
+) {
+    signing.param(k, v);
+    if !multipart {
+        if !body.is_empty() {
+            body.push(b'&');
+        }
+        push_pair(body, k, v);
     }
-    push_form_encoded(out, k);
-    out.push('=');
-    push_form_encoded(out, v);
+}
+
+/// URL bytes written per call besides the prefix and the method: `&method=`, `&timestamp=`
+/// and its 23 encoded bytes, `&sign=` and up to 64 hex digits.
+const URL_PER_CALL: usize = 8 + 11 + 23 + 6 + 64;
+
+#[inline]
+fn push_form_encoded_byte(out: &mut Vec<u8>, b: u8) {
+    if UNRESERVED[usize::from(b)] {
+        out.push(b);
+    } else if b == b' ' {
+        out.push(b'+');
+    } else {
+        out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+    }
+}
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// Appends `k=v`, form-urlencoded.
+fn push_pair(out: &mut Vec<u8>, k: &str, v: &str) {
+    push_form_encoded(out, k.as_bytes());
+    out.push(b'=');
+    push_form_encoded(out, v.as_bytes());
 }
 
 /// Bytes that `application/x-www-form-urlencoded` leaves as they are.
@@ -226,47 +343,45 @@ const fn unreserved_table() -> [bool; 256] {
 }
 const UNRESERVED: [bool; 256] = unreserved_table();
 
-/// Length of the leading run of unreserved bytes; eight at a time, without a branch per byte.
+/// Whether `s` is all unreserved bytes (the usual case: names, numbers, codes): eight at a
+/// time without a branch per byte, the last eight overlapping.
 #[inline]
-fn unreserved_run(bytes: &[u8]) -> usize {
-    let mut i = 0;
-    for chunk in bytes.chunks_exact(8) {
-        if !chunk
-            .iter()
+fn all_unreserved(s: &[u8]) -> bool {
+    let all = |c: &[u8]| {
+        c.iter()
             .fold(true, |ok, &b| ok & UNRESERVED[usize::from(b)])
-        {
-            break;
-        }
-        i += 8;
+    };
+    if s.len() < 8 {
+        return all(s);
     }
-    while i < bytes.len() && UNRESERVED[usize::from(bytes[i])] {
-        i += 1;
-    }
-    i
+    s.chunks_exact(8).all(all) && all(&s[s.len() - 8..])
 }
 
-/// Form-urlencodes `s` (space as `+`, other bytes outside the unreserved set as `%XX`); runs
-/// of unreserved bytes are copied at once.
-fn push_form_encoded(out: &mut String, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let bytes = s.as_bytes();
-    let mut at = 0;
+/// Form-urlencodes `s` (space as `+`, other bytes outside the unreserved set as `%XX`).
+#[inline]
+fn push_form_encoded(out: &mut Vec<u8>, s: &[u8]) {
+    if all_unreserved(s) {
+        out.extend_from_slice(s);
+    } else {
+        push_form_encoded_mixed(out, s);
+    }
+}
+
+/// [`push_form_encoded`] for text with bytes to escape: runs of unreserved bytes are copied
+/// at once.
+fn push_form_encoded_mixed(out: &mut Vec<u8>, mut s: &[u8]) {
     loop {
-        let run = unreserved_run(&bytes[at..]);
-        // A run is ASCII, so both of its ends are char boundaries.
-        out.push_str(s.get(at..at + run).unwrap_or_default());
-        at += run;
-        let Some(&b) = bytes.get(at) else {
+        let run = s
+            .iter()
+            .position(|&b| !UNRESERVED[usize::from(b)])
+            .unwrap_or(s.len());
+        let (plain, rest) = s.split_at(run);
+        out.extend_from_slice(plain);
+        let Some((&b, rest)) = rest.split_first() else {
             return;
         };
-        if b == b' ' {
-            out.push('+');
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 15)]));
-        }
-        at += 1;
+        push_form_encoded_byte(out, b);
+        s = rest;
     }
 }
 
@@ -289,16 +404,18 @@ mod tests {
             "{\"k\":[1,2]}",
         ];
         for s in samples {
-            let mut ours = String::new();
-            push_form_encoded(&mut ours, s);
+            let mut ours = Vec::new();
+            push_form_encoded(&mut ours, s.as_bytes());
+            let ours = String::from_utf8(ours).unwrap();
             let theirs: String = form_urlencoded::byte_serialize(s.as_bytes()).collect();
             assert_eq!(ours, theirs, "{s:?}");
         }
         // Every single byte value (as chars up to U+00FF).
         for c in (0u32..=0xff).filter_map(char::from_u32) {
             let s = c.to_string();
-            let mut ours = String::new();
-            push_form_encoded(&mut ours, &s);
+            let mut ours = Vec::new();
+            push_form_encoded(&mut ours, s.as_bytes());
+            let ours = String::from_utf8(ours).unwrap();
             let theirs: String = form_urlencoded::byte_serialize(s.as_bytes()).collect();
             assert_eq!(ours, theirs, "{s:?}");
         }
