@@ -9,10 +9,15 @@ use std::pin::Pin;
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
+/// A typed call by method name: params as text in, the response as JSON out.
+pub type CallFn = for<'a> fn(&'a Client, Args) -> BoxFuture<'a, Result<serde_json::Value, Error>>;
+
 /// One generated API in the dispatch table (`apis::APIS`).
 pub struct Entry {
     pub schema: &'static LazySchema,
-    pub call: for<'a> fn(&'a Client, Args) -> BoxFuture<'a, Result<serde_json::Value, Error>>,
+    /// The typed call, when the bindings were generated with dispatch (feature `cli`, or
+    /// `topgen::Builder::dispatch`).
+    pub call: Option<CallFn>,
 }
 
 impl Entry {

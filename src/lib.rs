@@ -83,7 +83,7 @@ pub mod __private {
     pub use serde;
 
     /// Interface version of generated code this runtime supports (see `topgen::codegen::ABI`).
-    pub const ABI: u32 = 1;
+    pub const ABI: u32 = 2;
 
     /// Fails compilation when generated code and runtime disagree.
     pub const fn check_abi(generated: u32) {

@@ -67,7 +67,7 @@ impl FromArgs for Upload {
 
 static APIS: [Entry; 1] = [Entry {
     schema: &UPLOAD,
-    call: topsdk::dynamic::call::<Upload>,
+    call: Some(topsdk::dynamic::call::<Upload>),
 }];
 
 async fn mock() -> MockGateway {

@@ -47,7 +47,8 @@ fn main() {
             topgen::builder::write_if_changed(&random.join(format!("{}.yaml", spec.method)), &yaml);
     }
     builder = builder.spec_dir(random);
-    builder.build("sample_apis.rs");
+    // The test calls every API by name through the typed bindings: it needs the dispatch table.
+    builder.dispatch(true).build("sample_apis.rs");
 }
 
 fn serde_yaml_text(spec: &topgen::model::ApiSpec) -> String {

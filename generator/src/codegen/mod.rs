@@ -16,7 +16,7 @@ use tree::Tree;
 
 /// The interface version between generated code and the runtime; bump on breaking changes of
 /// what generated code calls, together with `topsdk::__private::ABI`.
-pub const ABI: u32 = 1;
+pub const ABI: u32 = 2;
 
 /// Code generation options.
 #[derive(Clone, Debug)]
@@ -25,6 +25,11 @@ pub struct Options {
     pub runtime: String,
     /// Extra derives for every emitted struct (paths, e.g. `::schemars::JsonSchema`).
     pub extra_derives: Vec<String>,
+    /// Typed calls by method name (`APIS[i].call`, what `topsdk call` uses). Off by default:
+    /// each entry instantiates the whole call path of its API (execute, decode, re-encode as
+    /// JSON) whether or not the program uses it, about 60 % of the compile time of generated
+    /// code (BENCHMARKS.md). Without it `APIS` still lists every API's schema.
+    pub dispatch: bool,
 }
 
 impl Default for Options {
@@ -32,6 +37,7 @@ impl Default for Options {
         Options {
             runtime: "::topsdk".into(),
             extra_derives: Vec::new(),
+            dispatch: false,
         }
     }
 }
@@ -143,7 +149,12 @@ pub fn generate(specs: &[LoadedSpec], opts: &Options) -> String {
         }
     });
     let entries = mods.iter().map(|m| {
-        quote!(#rt::dynamic::Entry { schema: &#m::SCHEMA, call: #rt::dynamic::call::<#m::Request> })
+        let call = if opts.dispatch {
+            quote!(::std::option::Option::Some(#rt::dynamic::call::<#m::Request>))
+        } else {
+            quote!(::std::option::Option::None)
+        };
+        quote!(#rt::dynamic::Entry { schema: &#m::SCHEMA, call: #call })
     });
     let head = format_items(quote! {
         const _: () = #rt::__private::check_abi(#abi);

@@ -196,11 +196,16 @@ async fn call(a: CallArgs) -> ExitCode {
     };
     let result = match dynamic::find(topsdk::apis::APIS, &a.method) {
         Some(entry) => {
-            let args = match Args::new(entry.schema(), pairs) {
+            let args = match Args::new(entry.schema(), pairs.clone()) {
                 Ok(args) => args,
                 Err(e) => return report(e),
             };
-            (entry.call)(&client, args).await.map(|mut v| {
+            let result = match entry.call {
+                Some(call) => call(&client, args).await,
+                // Bindings generated without dispatch: checked params, untyped call.
+                None => client.execute_raw(&a.method, pairs).await,
+            };
+            result.map(|mut v| {
                 if !a.reveal_secrets {
                     dynamic::mask_sensitive(&mut v, &entry.schema().response);
                 }

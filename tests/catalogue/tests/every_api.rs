@@ -57,7 +57,8 @@ async fn every_sampled_api_answers_through_the_mock() {
                     .filter(|f| f.required)
                     .map(|f| (f.name.clone(), value_for(f, &upload)));
                 let args = Args::new(schema, pairs).unwrap();
-                let mut got = (entry.call)(&client, args).await.unwrap_or_else(|e| {
+                let call = entry.call.expect("generated with dispatch");
+                let mut got = call(&client, args).await.unwrap_or_else(|e| {
                     panic!("{} ({format}, simplify={simplify}): {e}", schema.method)
                 });
                 assert!(
