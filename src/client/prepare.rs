@@ -310,19 +310,6 @@ fn app_param(
 /// and its 23 encoded bytes, `&sign=` and up to 64 hex digits.
 const URL_PER_CALL: usize = 8 + 11 + 23 + 6 + 64;
 
-#[inline]
-fn push_form_encoded_byte(out: &mut Vec<u8>, b: u8) {
-    if UNRESERVED[usize::from(b)] {
-        out.push(b);
-    } else if b == b' ' {
-        out.push(b'+');
-    } else {
-        out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
-    }
-}
-
-const HEX: &[u8; 16] = b"0123456789ABCDEF";
-
 /// Appends `k=v`, form-urlencoded.
 fn push_pair(out: &mut Vec<u8>, k: &str, v: &str) {
     push_form_encoded(out, k.as_bytes());
@@ -385,6 +372,19 @@ fn push_form_encoded_mixed(out: &mut Vec<u8>, mut s: &[u8]) {
     }
 }
 
+/// One byte, form-urlencoded.
+#[inline]
+fn push_form_encoded_byte(out: &mut Vec<u8>, b: u8) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    if UNRESERVED[usize::from(b)] {
+        out.push(b);
+    } else if b == b' ' {
+        out.push(b'+');
+    } else {
+        out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -402,6 +402,12 @@ mod tests {
             "*-._~!'()",
             "\u{0}\u{7f}\u{80}\u{10FFFF}",
             "{\"k\":[1,2]}",
+            // Around the eight-byte checks: exactly eight, a byte to escape in the
+            // overlapping last eight only, in the second block, after a long plain run.
+            "abcdefgh",
+            "abcdefghi~",
+            "abcdefgh/abcdefgh",
+            "abcdefghijklmnopqrstuvwxyz0123456789é",
         ];
         for s in samples {
             let mut ours = Vec::new();
