@@ -217,7 +217,6 @@ pub struct ParamWriter<'a> {
     /// Totals kept as params are added, so `prepare` need not walk the entries for them.
     text_bytes: usize,
     key_bytes: usize,
-    texts: usize,
     files: usize,
 }
 
@@ -241,7 +240,6 @@ impl<'a> ParamWriter<'a> {
             Slot::File(_) => self.files += 1,
         }
         if !matches!(slot, Slot::File(_)) {
-            self.texts += 1;
             self.key_bytes += name.len();
         }
         // Generated code writes in key order, so appending is the usual case. Otherwise the
@@ -353,7 +351,7 @@ impl<'a> ParamWriter<'a> {
 
     /// Number of text params.
     pub fn text_count(&self) -> usize {
-        self.texts
+        self.entries.len() - self.files
     }
 
     pub fn get(&self, name: &str) -> Option<ParamValue<'_>> {
