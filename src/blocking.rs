@@ -2,12 +2,27 @@
 
 use crate::{Error, TopRequest};
 
-/// Wraps [`crate::Client`] with its own single-threaded runtime. Do not use inside an async
-/// runtime (it would block that runtime's thread).
-#[derive(Debug)]
+/// Wraps [`crate::Client`] with its own single-threaded runtime. Inside an async runtime its
+/// calls return [`Error::Config`] instead of blocking (or panicking in) that runtime: use
+/// [`crate::Client`] there.
+#[derive(Clone, Debug)]
 pub struct Client {
     inner: crate::Client,
-    runtime: tokio::runtime::Runtime,
+    /// Shared by session handles: connections live on the runtime that opened them.
+    runtime: std::sync::Arc<Runtime>,
+}
+
+#[derive(Debug)]
+struct Runtime(Option<tokio::runtime::Runtime>);
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        if let Some(rt) = self.0.take() {
+            // Dropping a runtime inside another one panics; shutting it down in the
+            // background does not.
+            rt.shutdown_background();
+        }
+    }
 }
 
 impl Client {
@@ -19,7 +34,10 @@ impl Client {
                 setting: "blocking runtime".into(),
                 message: e.to_string(),
             })?;
-        Ok(Client { inner, runtime })
+        Ok(Client {
+            inner,
+            runtime: std::sync::Arc::new(Runtime(Some(runtime))),
+        })
     }
 
     /// Configured from the `TOP_*` environment variables.
@@ -28,7 +46,30 @@ impl Client {
     }
 
     pub fn execute<R: TopRequest>(&self, request: &R) -> Result<R::Response, Error> {
-        self.runtime.block_on(self.inner.execute(request))
+        if tokio::runtime::Handle::try_current().is_ok() {
+            return Err(Error::Config {
+                setting: "blocking client".into(),
+                message: "called inside an async runtime, where it would block the runtime's \
+                          thread; use topsdk::Client (async) there"
+                    .into(),
+            });
+        }
+        match &self.runtime.0 {
+            Some(rt) => rt.block_on(self.inner.execute(request)),
+            None => Err(Error::Config {
+                setting: "blocking client".into(),
+                message: "its runtime is shut down".into(),
+            }),
+        }
+    }
+
+    /// A blocking client calling with `session` (one shop's authorization), sharing this
+    /// one's connection pool and runtime (see [`crate::Client::with_session`]).
+    pub fn with_session(&self, session: impl AsRef<str>) -> Client {
+        Client {
+            inner: self.inner.with_session(session),
+            runtime: self.runtime.clone(),
+        }
     }
 
     pub fn async_client(&self) -> &crate::Client {

@@ -59,14 +59,30 @@ impl Lenient for i64 {
             Scalar::U64(n) => {
                 i64::try_from(n).map_err(|_| format!("{n} does not fit a Number (i64)"))
             }
-            Scalar::F64(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => Ok(f as i64),
-            Scalar::Str(t) => t
-                .trim()
-                .parse()
-                .map_err(|_| format!("expected a Number, found `{t}`")),
+            // Below 2^53 a float holds the integer exactly; beyond, it may not.
+            Scalar::F64(f) if f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0 => {
+                Ok(f as i64)
+            }
+            Scalar::F64(f) => Err(not_integer(&f.to_string())),
+            Scalar::Str(t) => {
+                let t = t.trim();
+                t.parse().or_else(|_| match crate::Decimal::new(t) {
+                    // "12.0", "1.2E3": integral, exactly.
+                    Some(d) => d.to_i64().ok_or_else(|| not_integer(t)),
+                    None => Err(format!("expected a Number, found `{t}`")),
+                })
+            }
             other => Err(format!("expected a Number, found {other:?}")),
         }
     }
+}
+
+/// A fraction where the spec says integer: say so, and how to fix it, rather than round.
+fn not_integer(value: &str) -> String {
+    format!(
+        "expected an integer Number, found the decimal {value}; if the field carries decimals, \
+         mark it `decimal: true` in its spec (it is then a topsdk::Decimal)"
+    )
 }
 
 impl Lenient for bool {
@@ -98,17 +114,21 @@ impl Lenient for crate::DateTime {
     }
 }
 
-impl Lenient for crate::Price {
-    const EXPECTED: &'static str = "a Price";
+impl Lenient for crate::Decimal {
+    const EXPECTED: &'static str = "a decimal number";
     fn from_scalar(s: Scalar<'_>) -> Result<Self, String> {
         let text = match s {
-            Scalar::Str(t) => t.trim().to_string(),
-            Scalar::I64(n) => n.to_string(),
-            Scalar::U64(n) => n.to_string(),
-            Scalar::F64(f) => f.to_string(),
-            Scalar::Bool(_) => return Err("expected a Price, found a Boolean".into()),
+            Scalar::Str(t) => t.trim(),
+            Scalar::I64(n) => return Ok(crate::Decimal::from(n)),
+            Scalar::U64(n) => return Ok(crate::Decimal::from(n)),
+            Scalar::F64(f) => {
+                return crate::Decimal::from_f64(f)
+                    .ok_or_else(|| format!("expected a decimal number, found {f}"));
+            }
+            Scalar::Bool(_) => return Err("expected a decimal number, found a Boolean".into()),
         };
-        crate::Price::new(text.clone()).ok_or_else(|| format!("expected a Price, found `{text}`"))
+        crate::Decimal::new(text)
+            .ok_or_else(|| format!("expected a decimal number, found `{text}`"))
     }
 }
 

@@ -109,7 +109,15 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for Envelope<'_, T> {
 }
 
 /// Decodes a response body of `schema`'s API.
-pub fn decode<T: DeserializeOwned>(
+///
+/// Strict about the envelope, lenient inside it. JSON is accepted only as the wrapped
+/// `{"<method>_response": {..}}`, as `{"error_response": {..}}`, or, when `simplified` was
+/// asked for, as the simplified object (which must hold at least one of the response's
+/// documented fields or `request_id`); a wrapped body is read as such whatever was asked for.
+/// Anything else (another key, a proxy's own JSON, HTML, an empty body) is
+/// [`Error::Decode`], never an empty success. XML must have the response element or
+/// `error_response` as its root.
+pub fn decode<T: DeserializeOwned + crate::TopResponse>(
     body: &[u8],
     format: Format,
     simplified: bool,
@@ -123,15 +131,39 @@ pub fn decode<T: DeserializeOwned>(
     let text = std::str::from_utf8(body)
         .map_err(|e| fail(String::new(), format!("body is not UTF-8: {e}")))?;
     match format {
-        Format::Json => {
-            decode_json(text, simplified, &schema.response_key).map_err(|(p, m)| fail(p, m))
-        }
+        Format::Json => decode_json(text, simplified, schema).map_err(|(p, m)| fail(p, m)),
         Format::Xml => decode_xml(text, &schema.response_key).map_err(|(p, m)| fail(p, m)),
     }
-    .and_then(|o| match o {
-        Ok(t) => Ok(t),
-        Err(api) => Err(Error::Api(api)),
-    })
+    .and_then(|o| o.map_err(Error::from_api))
+}
+
+/// The `error_response` in a body of either format, if it is one (non-2xx answers).
+pub(crate) fn error_response(body: &[u8]) -> Option<ApiError> {
+    let text = std::str::from_utf8(body).ok()?.trim_start();
+    if text.starts_with('{') {
+        let mut outer: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(text).ok()?;
+        let e = outer.remove("error_response")?;
+        return serde_json::from_value::<ErrorBody>(e).ok().map(Into::into);
+    }
+    let (root, content) = crate::xml::parse(text).ok()?;
+    (root == "error_response")
+        .then(|| serde_json::from_value::<ErrorBody>(content).ok())
+        .flatten()
+        .map(Into::into)
+}
+
+/// Why a body is not JSON at all, in words a user can act on.
+fn not_json(text: &str, e: &serde_json::Error) -> String {
+    let t = text.trim_start();
+    if t.is_empty() {
+        "the body is empty (expected a JSON object)".into()
+    } else if t.starts_with('<') {
+        "the body is not JSON but markup (HTML or XML: a proxy, a login page or the wrong format?)"
+            .into()
+    } else {
+        format!("the body is not JSON: {e}")
+    }
 }
 
 type Decoded<T> = Result<Result<T, ApiError>, (String, String)>;
@@ -142,13 +174,22 @@ fn path_error<E: fmt::Display>(e: serde_path_to_error::Error<E>) -> (String, Str
     (path, e.into_inner().to_string())
 }
 
-fn starts_with_error(text: &str) -> bool {
+/// Whether the body's first key is `error_response` or `key`: a wrapped body, read through
+/// the envelope also when a simplified one was asked for (a gateway or proxy may ignore
+/// `simplify`).
+fn starts_with_envelope(text: &str, key: &str) -> bool {
     let t = text
         .trim_start()
         .strip_prefix('{')
         .unwrap_or("")
         .trim_start();
-    t.starts_with("\"error_response\"")
+    let Some(first) = t.strip_prefix('"') else {
+        return false;
+    };
+    first.starts_with("error_response\"")
+        || first
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.starts_with('"'))
 }
 
 // Bodies almost always decode, so each format is read by a fast streaming path that does not
@@ -158,50 +199,108 @@ fn starts_with_error(text: &str) -> bool {
 // (JSON text, XML stream, tracked tree) rather than four. The tree is also the more forgiving
 // reading (repeated XML elements become lists), so a body it decodes is returned.
 
-fn decode_json<T: DeserializeOwned>(text: &str, simplified: bool, key: &str) -> Decoded<T> {
+fn decode_json<T: DeserializeOwned + crate::TopResponse>(
+    text: &str,
+    simplified: bool,
+    schema: &ApiSchema,
+) -> Decoded<T> {
+    let key = schema.response_key.as_str();
     if let Some(done) = decode_json_untracked(text, simplified, key) {
         return Ok(done);
     }
     let tree: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| (String::new(), e.to_string()))?;
-    let content = match tree {
-        serde_json::Value::Object(mut outer) => {
-            if let Some(e) = outer.remove("error_response") {
-                return Ok(Err(tracked::<ErrorBody>(e)?.into()));
-            }
-            // Wrapped, or simplified (asked for or sent anyway).
-            match outer.remove(key) {
-                Some(inner) => inner,
-                None => serde_json::Value::Object(outer),
-            }
-        }
-        other => other,
+        serde_json::from_str(text).map_err(|e| (String::new(), not_json(text, &e)))?;
+    let serde_json::Value::Object(mut outer) = tree else {
+        return Err((
+            String::new(),
+            format!(
+                "expected a JSON object with `{key}` or `error_response`, found {}",
+                json_kind(&tree)
+            ),
+        ));
     };
-    Ok(Ok(tracked(content)?))
+    if let Some(e) = outer.remove("error_response") {
+        return Ok(Err(tracked::<ErrorBody>(e)?.into()));
+    }
+    if let Some(inner) = outer.remove(key) {
+        return Ok(Ok(tracked(inner)?));
+    }
+    let found = key_list(&outer);
+    if !simplified {
+        return Err((
+            String::new(),
+            format!("expected `{key}` or `error_response` in the body, found {found}"),
+        ));
+    }
+    // Simplified: the content itself, which must be this API's and not someone else's JSON.
+    let known = |k: &String| k == "request_id" || schema.response.iter().any(|f| f.name == *k);
+    if !outer.keys().any(known) {
+        return Err((
+            String::new(),
+            format!(
+                "expected `{key}`, `error_response` or the simplified fields of {} \
+                 (request_id{}), found {found}",
+                schema.method,
+                schema
+                    .response
+                    .iter()
+                    .take(5)
+                    .map(|f| format!(", {}", f.name))
+                    .collect::<String>()
+            ),
+        ));
+    }
+    Ok(Ok(tracked(serde_json::Value::Object(outer))?))
 }
 
-/// `None` when the body does not decode (the tree path then reports why).
-fn decode_json_untracked<T: DeserializeOwned>(
+/// `keys a, b, c` (at most eight) or `an empty object`.
+fn key_list(map: &serde_json::Map<String, serde_json::Value>) -> String {
+    if map.is_empty() {
+        return "an empty object".into();
+    }
+    let mut keys: Vec<String> = map.keys().take(8).map(|k| format!("`{k}`")).collect();
+    if map.len() > 8 {
+        keys.push("…".into());
+    }
+    format!("keys {}", keys.join(", "))
+}
+
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// `None` when the body does not decode, or may not be what it seems (the tree path then
+/// decides, and reports why).
+fn decode_json_untracked<T: DeserializeOwned + crate::TopResponse>(
     text: &str,
     simplified: bool,
     key: &str,
 ) -> Option<Result<T, ApiError>> {
-    if !simplified || starts_with_error(text) {
+    if !simplified || starts_with_envelope(text, key) {
         let mut de = serde_json::Deserializer::from_str(text);
         let seed = Envelope::<T> {
             key,
             _t: PhantomData,
         };
-        match seed.deserialize(&mut de).ok()? {
-            Outcome::Ok(t) => return de.end().ok().map(|_| Ok(t)),
-            Outcome::Api(b) => return de.end().ok().map(|_| Err(b.into())),
-            Outcome::Neither => {}
-        }
+        return match seed.deserialize(&mut de).ok()? {
+            Outcome::Ok(t) => de.end().ok().map(|_| Ok(t)),
+            Outcome::Api(b) => de.end().ok().map(|_| Err(b.into())),
+            Outcome::Neither => None,
+        };
     }
     let mut de = serde_json::Deserializer::from_str(text);
     let t = T::deserialize(&mut de).ok()?;
     de.end().ok()?;
-    Some(Ok(t))
+    // TOP puts `request_id` in every response; a body without one gets the tree path's
+    // check that it holds this API's fields at all (a proxy's `{"message": ..}` does not).
+    t.request_id().is_some().then_some(Ok(t))
 }
 
 fn decode_xml<T: DeserializeOwned>(text: &str, key: &str) -> Decoded<T> {
@@ -257,41 +356,61 @@ pub fn response_key(method: &str) -> String {
 }
 
 /// An untyped response: the content inside the response key (or the whole simplified body).
-pub fn decode_raw(body: &[u8], format: Format, key: &str) -> Result<serde_json::Value, Error> {
+/// The envelope rules of [`decode`]; with no schema to know the fields by, a simplified body
+/// must hold `request_id`, which TOP puts in every response.
+pub fn decode_raw(
+    body: &[u8],
+    format: Format,
+    simplified: bool,
+    key: &str,
+) -> Result<serde_json::Value, Error> {
     let fail = |message: String| Error::Decode {
         path: String::new(),
         message,
         excerpt: crate::error::excerpt(body, 200),
     };
+    let text = std::str::from_utf8(body).map_err(|e| fail(format!("body is not UTF-8: {e}")))?;
     let (root, value) = match format {
         Format::Json => {
             let v: serde_json::Value =
-                serde_json::from_slice(body).map_err(|e| fail(e.to_string()))?;
-            match v {
-                serde_json::Value::Object(mut m) if m.len() == 1 => {
-                    let (k, inner) = m
-                        .iter_mut()
-                        .next()
-                        .map(|(k, v)| (k.clone(), v.take()))
-                        .unwrap_or_default();
-                    if k == "error_response" || k == key {
-                        (k, inner)
+                serde_json::from_str(text).map_err(|e| fail(not_json(text, &e)))?;
+            let serde_json::Value::Object(mut m) = v else {
+                return Err(fail(format!(
+                    "expected a JSON object with `{key}` or `error_response`, found {}",
+                    json_kind(&v)
+                )));
+            };
+            if let Some(e) = m.remove("error_response") {
+                ("error_response".to_string(), e)
+            } else if let Some(inner) = m.remove(key) {
+                (key.to_string(), inner)
+            } else if simplified && m.contains_key("request_id") {
+                (String::new(), serde_json::Value::Object(m))
+            } else {
+                return Err(fail(format!(
+                    "expected `{key}`{} or `error_response` in the body, found {}",
+                    if simplified {
+                        ", a simplified body with `request_id`,"
                     } else {
-                        m.insert(k, inner);
-                        (String::new(), serde_json::Value::Object(m))
-                    }
-                }
-                other => (String::new(), other),
+                        ""
+                    },
+                    key_list(&m)
+                )));
             }
         }
         Format::Xml => {
-            let text = std::str::from_utf8(body).map_err(|e| fail(e.to_string()))?;
-            crate::xml::parse(text).map_err(fail)?
+            let (root, value) = crate::xml::parse(text).map_err(fail)?;
+            if root != key && root != "error_response" {
+                return Err(fail(format!(
+                    "root element is <{root}>, expected <{key}> or <error_response>"
+                )));
+            }
+            (root, value)
         }
     };
     if root == "error_response" {
         let b: ErrorBody = serde_json::from_value(value).map_err(|e| fail(e.to_string()))?;
-        return Err(Error::Api(b.into()));
+        return Err(Error::from_api(b.into()));
     }
     Ok(value)
 }

@@ -135,7 +135,8 @@ pub fn call<R: TopRequest + FromArgs + 'static>(
     Box::pin(async move {
         let req = R::from_args(&args)?;
         let resp = client.execute(&req).await?;
-        let mut value = serde_json::to_value(&resp).map_err(|e| Error::Decode {
+        // In clear: the caller masks by the schema (the CLI, unless --reveal-secrets).
+        let mut value = serde_json::to_value(crate::Reveal(&resp)).map_err(|e| Error::Decode {
             path: String::new(),
             message: e.to_string(),
             excerpt: String::new(),

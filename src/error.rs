@@ -1,6 +1,7 @@
 //! The one error type of the SDK. No variant carries a secret.
 
 use std::fmt;
+use std::time::Duration;
 
 /// Everything a call can fail with.
 #[derive(Debug)]
@@ -8,6 +9,16 @@ use std::fmt;
 pub enum Error {
     /// The gateway answered with `error_response`.
     Api(ApiError),
+    /// Rate limiting: code 7 or an `accesscontrol.*` sub code. TOP rejected the call without
+    /// executing it and bans the app (or the API) for a while; calling again before the ban
+    /// ends only extends it, so the client never retries this blindly (see
+    /// [`crate::ClientBuilder::wait_on_ban`]).
+    RateLimited {
+        error: ApiError,
+        /// The ban's length, from the message ("This ban will last for 71804 more seconds");
+        /// `None` when the message does not say.
+        retry_after: Option<Duration>,
+    },
     /// Rejected before any I/O: a param breaks the spec (TOP's client-side codes 40/41).
     InvalidRequest {
         /// 40: missing required param; 41: a value breaks a rule.
@@ -15,10 +26,23 @@ pub enum Error {
         param: String,
         message: String,
     },
-    /// The gateway answered with a non-2xx status.
+    /// The gateway answered with a non-2xx status (and no `error_response`).
     Http { status: u16, excerpt: String },
+    /// The gateway answered with a redirect (3xx), which TOP never does: the URL is wrong or
+    /// a proxy is in the way. Not followed: that would re-send the signed call elsewhere.
+    Redirect {
+        status: u16,
+        /// The `Location` header without its query string.
+        location: String,
+    },
     /// Connect, TLS, read or write failure, or a timeout.
-    Transport { message: String, timeout: bool },
+    Transport {
+        message: String,
+        timeout: bool,
+        /// The request provably never reached the server (DNS, TCP connect or TLS handshake
+        /// failed), so retrying cannot repeat it, even for a write.
+        before_send: bool,
+    },
     /// The body did not fit the expected shape.
     Decode {
         /// Field path inside the response, e.g. `kongur_oss_result_do.datas[0].success`.
@@ -43,14 +67,44 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    /// `isp.*` sub codes are the platform's fault, and rate limiting (7) passes: both retryable.
-    pub fn is_retryable(&self) -> bool {
+    /// An `isp.*` sub code: the platform failed, possibly after executing the call.
+    pub fn is_platform_failure(&self) -> bool {
+        self.sub_code
+            .as_deref()
+            .is_some_and(|s| s.starts_with("isp."))
+    }
+
+    /// Code 7 or an `accesscontrol.*` sub code: a rate-limit ban.
+    pub fn is_rate_limit(&self) -> bool {
         self.code == 7
             || self
                 .sub_code
                 .as_deref()
-                .is_some_and(|s| s.starts_with("isp."))
+                .is_some_and(|s| s.starts_with("accesscontrol."))
     }
+
+    /// The ban's length as TOP words it: "This ban will last for 71804 more seconds", in
+    /// `msg` or `sub_msg`.
+    pub fn ban_length(&self) -> Option<Duration> {
+        [Some(self.msg.as_str()), self.sub_msg.as_deref()]
+            .into_iter()
+            .flatten()
+            .find_map(parse_ban_seconds)
+            .map(Duration::from_secs)
+    }
+}
+
+/// The N of "... last for N more second(s)" (case-insensitive).
+fn parse_ban_seconds(text: &str) -> Option<u64> {
+    let lower = text.to_ascii_lowercase();
+    let at = lower.find("last for")? + "last for".len();
+    let rest = lower[at..].trim_start();
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let after = rest[digits.len()..].trim_start();
+    if !(after.starts_with("more second") || after.starts_with("second")) {
+        return None;
+    }
+    digits.parse().ok()
 }
 
 impl fmt::Display for ApiError {
@@ -73,6 +127,18 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Api(e) => e.fmt(f),
+            Error::RateLimited { error, retry_after } => {
+                write!(f, "rate limited: {error}")?;
+                if let Some(d) = retry_after {
+                    write!(f, " (banned for {} s more)", d.as_secs())?;
+                }
+                Ok(())
+            }
+            Error::Redirect { status, location } => write!(
+                f,
+                "HTTP {status} redirect to {location} (not followed: TOP does not redirect; \
+                 check the gateway URL)"
+            ),
             Error::InvalidRequest {
                 code,
                 param,
@@ -84,7 +150,9 @@ impl fmt::Display for Error {
                 )
             }
             Error::Http { status, excerpt } => write!(f, "HTTP {status} from gateway: {excerpt}"),
-            Error::Transport { message, timeout } => {
+            Error::Transport {
+                message, timeout, ..
+            } => {
                 if *timeout {
                     write!(f, "timed out: {message}")
                 } else {
@@ -116,21 +184,59 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// What a failed attempt says about trying the call again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Retry {
+    /// The request never reached the server: repeating it is safe, even for a write.
+    NotSent,
+    /// The server may have executed the call (timeout, 5xx, `isp.*`): safe to repeat only if
+    /// the call is idempotent.
+    MaybeExecuted,
+    /// A rate-limit ban: wait for it to end (see [`Error::RateLimited`]).
+    Banned,
+    /// Trying again will fail the same way.
+    Never,
+}
+
 impl Error {
-    /// Whether trying again (re-signed, after a pause) may succeed.
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            Error::Api(e) => e.is_retryable(),
-            Error::Http { status, .. } => *status >= 500 || *status == 429,
-            Error::Transport { .. } => true,
-            _ => false,
+    /// An `error_response` as the error it is: [`Error::RateLimited`] for bans, else
+    /// [`Error::Api`].
+    pub fn from_api(e: ApiError) -> Error {
+        if e.is_rate_limit() {
+            let retry_after = e.ban_length();
+            Error::RateLimited {
+                error: e,
+                retry_after,
+            }
+        } else {
+            Error::Api(e)
         }
     }
 
-    /// The API error, if the gateway sent one.
+    /// Whether and when trying again may succeed.
+    pub fn retry(&self) -> Retry {
+        match self {
+            Error::Api(e) if e.is_platform_failure() => Retry::MaybeExecuted,
+            Error::RateLimited { .. } => Retry::Banned,
+            Error::Http { status, .. } if *status >= 500 || *status == 429 => Retry::MaybeExecuted,
+            Error::Transport {
+                before_send: true, ..
+            } => Retry::NotSent,
+            Error::Transport { .. } => Retry::MaybeExecuted,
+            _ => Retry::Never,
+        }
+    }
+
+    /// Whether trying again (re-signed, after a pause) may succeed for an idempotent call.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self.retry(), Retry::NotSent | Retry::MaybeExecuted)
+    }
+
+    /// The API error, if the gateway sent one (also for rate limiting).
     pub fn api(&self) -> Option<&ApiError> {
         match self {
-            Error::Api(e) => Some(e),
+            Error::Api(e) | Error::RateLimited { error: e, .. } => Some(e),
             _ => None,
         }
     }
@@ -144,4 +250,61 @@ pub(crate) fn excerpt(body: &[u8], max: usize) -> String {
         out.push('…');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(code: i64, sub: Option<&str>, msg: &str, sub_msg: Option<&str>) -> ApiError {
+        ApiError {
+            code,
+            msg: msg.into(),
+            sub_code: sub.map(Into::into),
+            sub_msg: sub_msg.map(Into::into),
+            request_id: None,
+        }
+    }
+
+    #[test]
+    fn bans_are_typed_with_their_length() {
+        let e = Error::from_api(api(
+            7,
+            Some("accesscontrol.limited-by-app-access-count"),
+            "App Call Limited",
+            Some("This ban will last for 71804 more seconds"),
+        ));
+        match &e {
+            Error::RateLimited { retry_after, .. } => {
+                assert_eq!(*retry_after, Some(Duration::from_secs(71804)))
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(e.retry(), Retry::Banned);
+        assert!(!e.is_retryable());
+        assert!(e.to_string().contains("71804 s"), "{e}");
+        let e = Error::from_api(api(7, None, "This ban will last for 1 more second", None));
+        assert!(matches!(e, Error::RateLimited { retry_after: Some(d), .. } if d.as_secs() == 1));
+        let e = Error::from_api(api(7, None, "App Call Limited", None));
+        assert!(matches!(
+            e,
+            Error::RateLimited {
+                retry_after: None,
+                ..
+            }
+        ));
+        let e = Error::from_api(api(
+            15,
+            Some("isp.remote-service-timeout"),
+            "Remote service error",
+            None,
+        ));
+        assert_eq!(e.retry(), Retry::MaybeExecuted);
+        let e = Error::from_api(api(15, Some("isv.invalid-parameter"), "x", None));
+        assert_eq!(e.retry(), Retry::Never);
+        assert_eq!(
+            parse_ban_seconds("ban will last for many more seconds"),
+            None
+        );
+    }
 }

@@ -43,16 +43,19 @@ pub mod mock;
 
 pub use client::{Client, ClientBuilder, Config, RetryPolicy};
 pub use decode::Format;
-pub use error::{ApiError, Error};
+pub use error::{ApiError, Error, Retry};
 pub use sign::SignMethod;
 pub use time::DateTime;
-pub use types::{FileUpload, Json, Price, Secret};
+pub use types::{Decimal, FileUpload, Json, Price, Reveal, Secret};
 
 /// A request of one TOP API (implemented by generated `Request` types).
 pub trait TopRequest: Send + Sync {
     type Response: TopResponse + serde::de::DeserializeOwned + serde::Serialize + Send;
     /// The TOP method name, e.g. `alibaba.kongur.token.getosstoken`.
     const METHOD: &'static str;
+    /// Whether the call only reads, so repeating it is harmless (the spec's `idempotent:`):
+    /// only such calls are retried after errors where TOP may have executed them.
+    const IDEMPOTENT: bool;
     fn schema() -> &'static schema::ApiSchema;
     /// Writes the app params that are set (any order; the writer keeps them in key order, and
     /// generated code writes them in that order, which is the writer's cheap case).
@@ -83,7 +86,7 @@ pub mod __private {
     pub use serde;
 
     /// Interface version of generated code this runtime supports (see `topgen::codegen::ABI`).
-    pub const ABI: u32 = 2;
+    pub const ABI: u32 = 3;
 
     /// Fails compilation when generated code and runtime disagree.
     pub const fn check_abi(generated: u32) {
@@ -99,9 +102,10 @@ pub mod __private {
         pub use crate::de::{list, object, opt, scalar_list};
     }
 
+    /// A request object as JSON for the wire: its secrets in clear (that is where they go).
     pub fn write_json<T: serde::Serialize + ?Sized>(value: &T, out: &mut String) {
         // Serializing plain structs of strings/numbers into memory cannot fail.
-        if let Ok(s) = serde_json::to_string(value) {
+        if let Ok(s) = serde_json::to_string(&crate::Reveal(value)) {
             out.push_str(&s);
         }
     }

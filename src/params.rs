@@ -1,7 +1,7 @@
 //! Request params: how each value type is written on the wire, and the writer generated
 //! `write_params` fills.
 
-use crate::{DateTime, FileUpload, Json, Price, Secret};
+use crate::{DateTime, Decimal, FileUpload, Json, Secret};
 use smallvec::SmallVec;
 use std::borrow::Cow;
 
@@ -83,7 +83,7 @@ impl Param for DateTime {
     }
 }
 
-impl Param for Price {
+impl Param for Decimal {
     fn write(&self, out: &mut String) {
         out.push_str(self.as_str());
     }
@@ -106,6 +106,28 @@ impl Param for Json {
         serde_json::from_str::<serde::de::IgnoredAny>(text)
             .map(|_| Json::new(text))
             .map_err(|e| format!("not JSON: {e}"))
+    }
+    /// `Json[]` goes as one JSON array (commas inside the values would make a joined list
+    /// ambiguous).
+    fn write_list(items: &[Self], out: &mut String) {
+        out.push('[');
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let text = item.as_str().trim();
+            // An empty value is no JSON; `null` keeps the array valid and the position.
+            out.push_str(if text.is_empty() { "null" } else { text });
+        }
+        out.push(']');
+    }
+    fn parse_list(text: &str) -> Result<Vec<Self>, String> {
+        if text.trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        let items: Vec<Box<serde_json::value::RawValue>> =
+            serde_json::from_str(text).map_err(|e| format!("not a JSON array of values: {e}"))?;
+        Ok(items.iter().map(|v| Json::new(v.get())).collect())
     }
 }
 
@@ -234,6 +256,22 @@ impl<'a> ParamWriter<'a> {
     }
 
     fn insert(&mut self, name: Cow<'static, str>, slot: Slot<'a>) {
+        // Blank values are not sent, nor signed (as the Java SDK does): TOP treats an empty
+        // param as absent, and a required one is then reported missing before any I/O.
+        let blank = match &slot {
+            Slot::Borrowed { value, .. } => value.trim_start().is_empty(),
+            Slot::Written { start, end, .. } => self
+                .text
+                .get(*start..*end)
+                .is_none_or(|t| t.trim_start().is_empty()),
+            Slot::File(_) => false,
+        };
+        if blank {
+            if let Slot::Written { start, .. } = slot {
+                self.text.truncate(start);
+            }
+            return;
+        }
         match &slot {
             Slot::Borrowed { value, .. } => self.text_bytes += value.len(),
             Slot::Written { start, end, .. } => self.text_bytes += end - start,
@@ -416,25 +454,27 @@ pub fn validate(schema: &crate::schema::ApiSchema, w: &ParamWriter) -> Result<()
         }
         if c.min_value.is_some() || c.max_value.is_some() {
             for item in value.split(',') {
-                let Ok(n) = item.trim().parse::<i64>() else {
+                // Integers exactly; decimals (`decimal: true` Numbers) as floats, which is
+                // exact enough to compare with integer bounds.
+                let Ok(n) = item.trim().parse::<f64>() else {
                     continue;
                 };
                 if let Some(min) = c.min_value
-                    && n < min
+                    && n < min as f64
                 {
                     return Err(invalid(
                         41,
                         &f.name,
-                        format!("is {n}; the minimum is {min}"),
+                        format!("is {}; the minimum is {min}", item.trim()),
                     ));
                 }
                 if let Some(max) = c.max_value
-                    && n > max
+                    && n > max as f64
                 {
                     return Err(invalid(
                         41,
                         &f.name,
-                        format!("is {n}; the maximum is {max}"),
+                        format!("is {}; the maximum is {max}", item.trim()),
                     ));
                 }
             }

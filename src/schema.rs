@@ -19,6 +19,8 @@ pub struct ApiSchema {
     pub doc_url: String,
     /// `<method>_response` key of a success body.
     pub response_key: String,
+    /// Whether repeating the call is harmless (it only reads).
+    pub idempotent: bool,
     pub request: Vec<Field>,
     pub response: Vec<Field>,
     pub examples: Examples,
@@ -35,6 +37,8 @@ pub struct Field {
     pub list: bool,
     pub required: bool,
     pub sensitive: bool,
+    /// A `Number` with decimals (`topsdk::Decimal`), not an integer.
+    pub decimal: bool,
     /// Wire element name of one list item (`oss_token_result_vo`); empty for non-lists.
     pub item_name: String,
     pub description: String,

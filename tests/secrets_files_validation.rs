@@ -45,6 +45,7 @@ impl TopResponse for UploadResponse {
 impl TopRequest for Upload {
     type Response = UploadResponse;
     const METHOD: &'static str = "topsdk.test.image.upload";
+    const IDEMPOTENT: bool = false;
     fn schema() -> &'static ApiSchema {
         UPLOAD.get()
     }
@@ -90,6 +91,7 @@ fn builder(m: &MockGateway) -> topsdk::ClientBuilder {
             max_attempts: 2,
             base_delay: Duration::from_millis(1),
             max_delay: Duration::from_millis(2),
+            ..RetryPolicy::default()
         })
 }
 

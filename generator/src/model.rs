@@ -24,6 +24,11 @@ pub struct ApiSpec {
     pub category_pkg: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc_url: Option<String>,
+    /// Whether the call only reads, so that repeating it is harmless: decides whether the
+    /// runtime may retry it after TOP may have executed it (`isp.*`, 5xx, timeouts). Absent:
+    /// guessed from the method name (`naming::read_only_method`); the importers write it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotent: Option<bool>,
     #[serde(default)]
     pub request: Vec<Field>,
     #[serde(default)]
@@ -54,6 +59,10 @@ pub struct Field {
     /// Kept out of `Debug`, logs and CLI output (`***`). Absent: guessed from the name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensitive: Option<bool>,
+    /// `Number` values with decimals (money in 元, coordinates, ratios): typed
+    /// `topsdk::Decimal` (exact decimal text) instead of `i64`. Only for `Number`/`Number[]`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub decimal: bool,
     /// Element name of one list item on the wire, where it differs from the default
     /// (snake_case of the item type, `string`/`number`/... for primitives).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -65,6 +74,14 @@ pub struct Field {
 
 fn is_false(b: &bool) -> bool {
     !*b
+}
+
+impl ApiSpec {
+    /// Whether repeating the call is harmless: the spec's word, else a guess from the name.
+    pub fn is_idempotent(&self) -> bool {
+        self.idempotent
+            .unwrap_or_else(|| crate::naming::read_only_method(&self.method))
+    }
 }
 
 impl Field {

@@ -188,12 +188,240 @@ pub fn response_key(method: &str) -> String {
     format!("{}_response", m.replace('.', "_"))
 }
 
+/// The lowercase words of a wire name: split at `_`, `-`, `.` and camelCase humps.
+fn words(wire: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in wire.chars() {
+        if !c.is_ascii_alphanumeric() {
+            prev_lower = false;
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        cur.push(c.to_ascii_lowercase());
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
 /// Names that suggest a secret; used when a spec does not say `sensitive:`.
+///
+/// A secret word anywhere in the name (`secret`, `password`/`passwd`/`pwd`, `token`,
+/// `session`, `credential`, `auth_code`, `access_key`, `private_key`), unless a word of the
+/// name says the value is *about* the secret rather than the secret: an id, a time, an expiry,
+/// a count, a type or a status (`access_key_id`, `token_expired`, `session_time_out`).
 pub fn looks_sensitive(wire: &str) -> bool {
-    let lower = wire.to_ascii_lowercase();
-    ["secret", "password", "passwd", "token", "session"]
-        .iter()
-        .any(|w| lower.contains(w))
+    const SECRET: &[&str] = &[
+        "secret",
+        "password",
+        "passwd",
+        "pwd",
+        "token",
+        "session",
+        "credential",
+        "authcode",
+        "accesskey",
+        "privatekey",
+    ];
+    const ABOUT: &[&str] = &[
+        "id",
+        "ids",
+        "time",
+        "timeout",
+        "out",
+        "count",
+        "num",
+        "type",
+        "status",
+        "flag",
+        "length",
+        "len",
+        "date",
+        "url",
+        "switch",
+        "source",
+        "default",
+        "intensity",
+        "strength",
+        "encryption",
+        "request",
+        "rule",
+        "policy",
+        "mode",
+        "enabled",
+        "enable",
+        "tip",
+        "tips",
+    ];
+    let words = words(wire);
+    let about = |w: &String| ABOUT.contains(&w.as_str()) || w.starts_with("expire");
+    if words.iter().any(about) {
+        return false;
+    }
+    let joined = words.concat();
+    if joined.ends_with("keyid") || joined.ends_with("expired") || joined.ends_with("expiretime") {
+        return false;
+    }
+    SECRET.iter().any(|s| joined.contains(s))
+}
+
+/// Whether a method only reads, judged by its name's last part (`get`, `query`, `search`,
+/// `list`, `count`, `fetch`, `find`, and words starting with them: `getbyid`, `querypage`).
+/// The default of a spec's `idempotent:`, and what the importers write into spec/. A guess
+/// errs towards "writes": retrying a write that TOP may have executed can repeat it.
+pub fn read_only_method(method: &str) -> bool {
+    const READ_PREFIXES: &[&str] = &[
+        "get",
+        "query",
+        "search",
+        "list",
+        "count",
+        "fetch",
+        "find",
+        "batchget",
+        "batchquery",
+        "mget",
+    ];
+    const READ_WORDS: &[&str] = &["detail", "details", "info", "statistics", "summary"];
+    // Starts with a read verb but is a write.
+    const WRITES: &[&str] = &["listing"];
+    let last = method
+        .rsplit('.')
+        .next()
+        .unwrap_or(method)
+        .to_ascii_lowercase();
+    if WRITES.contains(&last.as_str()) {
+        return false;
+    }
+    READ_WORDS.contains(&last.as_str()) || READ_PREFIXES.iter().any(|p| last.starts_with(p))
+}
+
+/// Whether a `Number` field carries decimals by what its docs say: money in 元 (not in 分),
+/// prices, fees, rates, ratios, percentages, discounts, coordinates, weights, volumes, areas,
+/// or "decimal"/"double" outright. Ids, types, statuses and codes stay integers. The
+/// importers write the answer into spec/ as `decimal: true`.
+pub fn looks_decimal(wire: &str, description: &str) -> bool {
+    const INTEGER_WORDS: &[&str] = &[
+        "id",
+        "ids",
+        "type",
+        "status",
+        "code",
+        "flag",
+        "mode",
+        "level",
+        "category",
+        "valuation",
+        "count",
+        "num",
+        "no",
+        "index",
+        "time",
+        "days",
+        "seq",
+        "version",
+        "cent",
+        "cents",
+        "fen",
+    ];
+    const DECIMAL_WORDS: &[&str] = &[
+        "price",
+        "amount",
+        "amt",
+        "fee",
+        "fees",
+        "money",
+        "cost",
+        "rate",
+        "ratio",
+        "percent",
+        "percentage",
+        "discount",
+        "lat",
+        "lng",
+        "lon",
+        "latitude",
+        "longitude",
+        "weight",
+        "volume",
+        "balance",
+        "commission",
+        "yuan",
+        "score",
+    ];
+    const DECIMAL_TEXT: &[&str] = &[
+        "小数",
+        "百分比",
+        "%",
+        "double",
+        "float",
+        "decimal",
+        "金额",
+        "价格",
+        "单价",
+        "运费",
+        "费用",
+        "费率",
+        "利率",
+        "汇率",
+        "比例",
+        "比率",
+        "折扣",
+        "经纬度",
+        "经度",
+        "纬度",
+        "重量",
+        "体积",
+        "面积",
+        "单位:元",
+        "单位元",
+        "单位为元",
+        "(元)",
+        "【元】",
+    ];
+    // Money in 分 (fen) is an integer; 单位:分钟 (minutes) too.
+    const FEN: &[&str] = &[
+        "单位:分",
+        "单位分",
+        "单位为分",
+        "分为单位",
+        "以分计",
+        "(分)",
+        "【分】",
+        "精确到分",
+    ];
+    let words = words(wire);
+    if words
+        .last()
+        .is_some_and(|w| INTEGER_WORDS.contains(&w.as_str()))
+    {
+        return false;
+    }
+    let text: String = description
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '：' => ':',
+            '（' => '(',
+            '）' => ')',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect();
+    if FEN.iter().any(|f| text.contains(f)) || text.contains("可选值") || text.contains("枚举")
+    {
+        return false;
+    }
+    words.iter().any(|w| DECIMAL_WORDS.contains(&w.as_str()))
+        || DECIMAL_TEXT.iter().any(|t| text.contains(t))
 }
 
 #[cfg(test)]
@@ -310,12 +538,105 @@ mod tests {
             "secret_access_key",
             "oss_token",
             "sessionKey",
+            "session",
             "user_password",
+            "login_pwd",
+            "payPwd",
+            "auth_code",
+            "authCode",
+            "access_key",
+            "accessKey",
+            "private_key",
+            "credential",
+            "user_credentials",
+            "refresh_token",
+            "top_session",
         ] {
             assert!(looks_sensitive(s), "{s}");
         }
-        for s in ["access_key_id", "entrust_id", "success"] {
+        for s in [
+            "access_key_id",
+            "accessKeyId",
+            "entrust_id",
+            "success",
+            "token_expired",
+            "session_time_out",
+            "secret_no_expire_time",
+            "token_count",
+            "session_id",
+            "token_type",
+            "expire_time",
+            "pwd_status",
+            "pay_no_pwd_switch",
+            "show_auth_code_by_default",
+            "auth_code_source",
+            "reset_pay_pwd_request",
+        ] {
             assert!(!looks_sensitive(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn read_only_methods() {
+        for m in [
+            "taobao.trade.fullinfo.get",
+            "taobao.items.onsale.get",
+            "alibaba.kongur.token.getosstoken",
+            "taobao.logistics.orders.detail",
+            "taobao.xxx.querypage",
+            "taobao.tmc.messages.count",
+            "taobao.item.search",
+            "alibaba.x.list",
+            "alibaba.x.findbyid",
+            "alibaba.x.getServTimes",
+        ] {
+            assert!(read_only_method(m), "{m}");
+        }
+        for m in [
+            "taobao.logistics.offline.send",
+            "taobao.refund.agree",
+            "taobao.trade.memo.update",
+            "taobao.item.add",
+            "taobao.tmc.messages.confirm",
+            "taobao.x.listing",
+            "taobao.x.sync",
+            "taobao.x.check",
+            "taobao.top.auth.token.create",
+        ] {
+            assert!(!read_only_method(m), "{m}");
+        }
+    }
+
+    #[test]
+    fn decimal_guess() {
+        let yes: &[(&str, &str)] = &[
+            ("price", "价格"),
+            ("total_amount", "订单金额，单位元"),
+            ("lat", "经度"),
+            ("longitude", ""),
+            ("weight", "重量"),
+            ("refund_rate", "过期自动退款比例"),
+            ("tax", "税率，保留两位小数"),
+            ("x", "Double"),
+            ("promotion_price", "促销价格"),
+        ];
+        for (name, desc) in yes {
+            assert!(looks_decimal(name, desc), "{name} {desc}");
+        }
+        let no: &[(&str, &str)] = &[
+            ("num_iid", "商品id"),
+            ("price", "金额（分）"),
+            ("total_fee", "订单金额，单位：分"),
+            ("discount_fee", "优惠金额，分为单位"),
+            ("postage_id", "运费模板ID"),
+            ("price_type", "价格类型"),
+            ("valuation", "可选值：0、1，按宝贝重量计算运费"),
+            ("quantity", "数量"),
+            ("page_size", "每页条数"),
+            ("element_id", "资质模板元素id"),
+        ];
+        for (name, desc) in no {
+            assert!(!looks_decimal(name, desc), "{name} {desc}");
         }
     }
 }

@@ -74,11 +74,18 @@ pub fn random_spec(seed: u64) -> ApiSpec {
         category: "random".into(),
         category_pkg: Some("random".into()),
         doc_url: None,
+        idempotent: (seed % 3 != 0).then_some(seed % 2 == 0),
         request,
         response,
         examples: Examples::default(),
         error_codes: Vec::new(),
     }
+}
+
+/// Decimal Numbers without drawing from the generator (so the rest of each random spec
+/// stays as it was).
+fn seed_decimal(name: &str) -> bool {
+    name.len() % 2 == 0
 }
 
 fn fields(r: &mut Rng, depth: usize, request: bool) -> Vec<Field> {
@@ -126,6 +133,10 @@ fn fields(r: &mut Rng, depth: usize, request: bool) -> Vec<Field> {
             },
             _ => Constraints::default(),
         };
+        let decimal = matches!(
+            ty,
+            TypeRef::Scalar(Scalar::Number) | TypeRef::List(Scalar::Number)
+        ) && seed_decimal(&name);
         out.push(Field {
             name,
             ty,
@@ -138,6 +149,7 @@ fn fields(r: &mut Rng, depth: usize, request: bool) -> Vec<Field> {
             },
             constraints,
             sensitive: (r.below(5) == 0).then_some(true),
+            decimal,
             item_name: None,
             fields: sub,
         });

@@ -6,6 +6,22 @@ use crate::locate::{PathSeg, key};
 use crate::model::{Field, Scalar, TypeRef};
 use std::collections::BTreeSet;
 
+/// The system params of every call: an app param of one of these names would clash on the
+/// wire and in the signature.
+pub const SYSTEM_PARAMS: &[&str] = &[
+    "method",
+    "app_key",
+    "session",
+    "timestamp",
+    "format",
+    "v",
+    "sign_method",
+    "sign",
+    "partner_id",
+    "target_app_key",
+    "simplify",
+];
+
 /// Nesting deeper than this is refused (the deepest real TOP API nests 8 levels).
 pub const MAX_DEPTH: usize = 32;
 
@@ -105,6 +121,27 @@ impl Validator<'_> {
             self.err(
                 &at(path, "name"),
                 format!("`{}` is not a wire name (empty or with spaces)", f.name),
+            );
+        }
+        if side == Side::Request && depth == 1 && SYSTEM_PARAMS.contains(&f.name.as_str()) {
+            self.err(
+                &at(path, "name"),
+                format!(
+                    "`{}` is a TOP system param (sent and signed by the runtime); an app param \
+                     cannot have that name",
+                    f.name
+                ),
+            );
+        }
+        if f.decimal
+            && !matches!(
+                f.ty,
+                TypeRef::Scalar(Scalar::Number) | TypeRef::List(Scalar::Number)
+            )
+        {
+            self.err(
+                &at(path, "decimal"),
+                format!("`decimal` is only for Number and Number[], not `{}`", f.ty),
             );
         }
         if side == Side::Response

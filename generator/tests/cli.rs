@@ -55,7 +55,7 @@ fn wrong_type_name_is_located() {
     let (code, err) = check_text("type", &text);
     assert_eq!(code, 1, "{err}");
     assert!(
-        err.starts_with("FILE:32:15: unknown type `oss token[]`"),
+        err.starts_with("FILE:33:15: unknown type `oss token[]`"),
         "{err}"
     );
     assert!(err.contains("(at `response[0].fields[1].type`)"), "{err}");
@@ -70,7 +70,7 @@ fn missing_name_is_located() {
     );
     let (code, err) = check_text("name", &text);
     assert_eq!(code, 1, "{err}");
-    assert!(err.starts_with("FILE:14:"), "{err}");
+    assert!(err.starts_with("FILE:15:"), "{err}");
     assert!(
         err.contains("missing field `name`") && err.contains("(at `request[1]`)"),
         "{err}"
@@ -78,7 +78,7 @@ fn missing_name_is_located() {
     let text = seed_text().replacen("  - name: suit_ids\n", "  - nmae: suit_ids\n", 1);
     let (code, err) = check_text("typo", &text);
     assert_eq!(code, 1, "{err}");
-    assert!(err.starts_with("FILE:14:11: unknown field `nmae`"), "{err}");
+    assert!(err.starts_with("FILE:15:11: unknown field `nmae`"), "{err}");
 }
 
 #[test]
@@ -90,7 +90,7 @@ fn bad_indentation_is_located() {
     );
     let (code, err) = check_text("indent", &text);
     assert_eq!(code, 1, "{err}");
-    assert!(err.starts_with("FILE:16:"), "{err}");
+    assert!(err.starts_with("FILE:17:"), "{err}");
 }
 
 #[test]
@@ -111,11 +111,11 @@ fn semantic_errors_are_all_reported_with_locations() {
         "{err}"
     );
     assert!(
-        lines[1].starts_with("FILE:18:11: field `suit_ids` is declared twice"),
+        lines[1].starts_with("FILE:19:11: field `suit_ids` is declared twice"),
         "{err}"
     );
     assert!(
-        lines[2].starts_with("FILE:101:17: example value for `entrust_id`"),
+        lines[2].starts_with("FILE:102:17: example value for `entrust_id`"),
         "{err}"
     );
 }
@@ -157,4 +157,29 @@ fn not_yaml_at_all_is_an_error_not_a_panic() {
         assert_eq!(code, 1, "{text:?}: {err}");
         assert!(err.starts_with("FILE:"), "{err}");
     }
+}
+
+#[test]
+fn app_params_named_like_system_params_are_refused() {
+    let text = seed_text()
+        .replacen("  - name: suit_ids\n", "  - name: session\n", 1)
+        .replacen(
+            "      - name: success\n        type: Boolean\n        example: \"false\"\n        description: 是否成功\n",
+            "      - name: success\n        type: Boolean\n        decimal: true\n        example: \"false\"\n        description: 是否成功\n",
+            1,
+        );
+    let (code, err) = check_text("sysparam", &text);
+    assert_eq!(code, 1, "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(
+        lines[0].starts_with("FILE:15:11: `session` is a TOP system param"),
+        "{err}"
+    );
+    assert!(lines[0].contains("(at `request[1].name`)"), "{err}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("`decimal` is only for Number and Number[], not `Boolean`")),
+        "{err}"
+    );
 }

@@ -12,12 +12,18 @@ use std::time::Duration;
 pub const DEFAULT_GATEWAY: &str = "https://eco.taobao.com/router/rest";
 /// TOP's plain-HTTP gateway.
 pub const HTTP_GATEWAY: &str = "http://gw.api.taobao.com/router/rest";
-/// TOP's sandbox gateway.
-pub const SANDBOX_GATEWAY: &str = "http://gw.api.tbsandbox.com/router/rest";
+/// TOP's sandbox gateway (HTTPS).
+pub const SANDBOX_GATEWAY: &str = "https://gw.api.tbsandbox.com/router/rest";
 /// Default cap on a response body.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 
 /// When and how often to try a call again.
+///
+/// A call is retried only when repeating it cannot do harm: always when the request provably
+/// never reached the server (DNS, connect or TLS failed); after errors where TOP may already
+/// have executed it (timeouts, HTTP 5xx/429, `isp.*` sub codes) only when the API is
+/// idempotent (it only reads; the spec's `idempotent:`). Rate-limit bans are never retried
+/// here (see [`ClientBuilder::wait_on_ban`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in all, including the first (1 = no retry).
@@ -25,6 +31,10 @@ pub struct RetryPolicy {
     /// Pause before the first retry; doubles each time, with jitter, up to `max_delay`.
     pub base_delay: Duration,
     pub max_delay: Duration,
+    /// Also retry calls that are not idempotent after errors where TOP may have executed
+    /// them, as the Java SDK's `AutoRetryTaobaoClient` does. A retried shipment, refund or
+    /// memo may then happen twice. Off by default.
+    pub retry_non_idempotent: bool,
 }
 
 impl Default for RetryPolicy {
@@ -33,6 +43,7 @@ impl Default for RetryPolicy {
             max_attempts: 3,
             base_delay: Duration::from_millis(200),
             max_delay: Duration::from_secs(5),
+            retry_non_idempotent: false,
         }
     }
 }
@@ -42,6 +53,16 @@ impl RetryPolicy {
         RetryPolicy {
             max_attempts: 1,
             ..Self::default()
+        }
+    }
+
+    /// Whether a failed attempt may be tried again under this policy.
+    pub fn allows(&self, retry: crate::error::Retry, idempotent: bool) -> bool {
+        use crate::error::Retry;
+        match retry {
+            Retry::NotSent => true,
+            Retry::MaybeExecuted => idempotent || self.retry_non_idempotent,
+            _ => false,
         }
     }
 
@@ -74,6 +95,9 @@ pub struct Config {
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
     pub retry: RetryPolicy,
+    /// Longest rate-limit ban to sleep through (once) before trying the call again; `None`
+    /// (the default) returns [`Error::RateLimited`] at once.
+    pub wait_on_ban: Option<Duration>,
     pub max_response_bytes: usize,
     pub clock: Arc<dyn Clock>,
 }
@@ -93,6 +117,7 @@ impl std::fmt::Debug for Config {
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
             .field("retry", &self.retry)
+            .field("wait_on_ban", &self.wait_on_ban)
             .field("max_response_bytes", &self.max_response_bytes)
             .finish_non_exhaustive()
     }
@@ -120,6 +145,7 @@ impl ClientBuilder {
                 connect_timeout: Duration::from_secs(15),
                 request_timeout: Duration::from_secs(30),
                 retry: RetryPolicy::default(),
+                wait_on_ban: None,
                 max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
                 clock: Arc::new(SystemClock),
             },
@@ -165,6 +191,13 @@ impl ClientBuilder {
     }
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.config.retry = policy;
+        self
+    }
+    /// When TOP bans the app for at most `max` (code 7, "This ban will last for N more
+    /// seconds"), sleep through the ban and try once more instead of failing. Longer bans,
+    /// and bans whose length TOP does not state, fail at once with [`Error::RateLimited`].
+    pub fn wait_on_ban(mut self, max: Duration) -> Self {
+        self.config.wait_on_ban = Some(max);
         self
     }
     pub fn max_response_bytes(mut self, n: usize) -> Self {
@@ -293,6 +326,7 @@ mod tests {
             max_attempts: 5,
             base_delay: Duration::from_millis(100),
             max_delay: Duration::from_millis(300),
+            ..RetryPolicy::default()
         };
         let d1 = p.delay(1);
         assert!(d1 >= Duration::from_millis(50) && d1 <= Duration::from_millis(100));

@@ -8,18 +8,36 @@ pub use config::{
     SANDBOX_GATEWAY,
 };
 pub use prepare::{Body, Multipart, PreparedRequest};
-use prepare::{Method, OwnedBody};
+use prepare::{Method, OwnedBody, SessionParam};
 
-use crate::error::Error;
+use crate::error::{Error, Retry};
 use crate::{TopRequest, TopResponse};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tracing::Instrument;
 
-/// A TOP client. Cheap to clone (shares its connection pool).
-#[derive(Clone, Debug)]
+/// A TOP client. Cheap to clone: clones, and the handles [`Client::with_session`] and
+/// [`Client::with_retry`] return, share one connection pool, TLS set-up and signer.
+#[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// The shop's `session` this handle calls with (the builder's by default).
+    session: Option<Arc<SessionParam>>,
+    /// This handle's retry policy, where it differs from the config's.
+    retry: Option<Arc<RetryPolicy>>,
+    /// Whether this handle's calls are idempotent, where the caller says so.
+    idempotent: Option<bool>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("config", &self.inner.config)
+            .field("session", &self.session.as_ref().map(|_| "***"))
+            .field("retry", &self.retry)
+            .field("idempotent", &self.idempotent)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug)]
@@ -44,6 +62,8 @@ impl Client {
 
     pub fn from_config(config: Config) -> Result<Client, Error> {
         let http = reqwest::Client::builder()
+            // TOP never redirects; following one would re-send the signed call elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
             .user_agent(concat!("topsdk-rust/", env!("CARGO_PKG_VERSION")))
@@ -55,6 +75,11 @@ impl Client {
             })?;
         let signer = crate::sign::Signer::new(config.sign_method, config.app_secret.expose());
         let system = prepare::SystemParams::new(&config);
+        let session = config
+            .session
+            .as_ref()
+            .and_then(|s| SessionParam::new(s.expose()))
+            .map(Arc::new);
         Ok(Client {
             inner: Arc::new(Inner {
                 config,
@@ -62,11 +87,65 @@ impl Client {
                 system,
                 http,
             }),
+            session,
+            retry: None,
+            idempotent: None,
         })
     }
 
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// A handle that calls with `session`, one shop's authorization (a blank one means none).
+    /// It shares this client's connection pool, TLS set-up and signer: an ISV keeps one
+    /// `Client` and makes a handle per shop, per call if need be (one small allocation).
+    pub fn with_session(&self, session: impl AsRef<str>) -> Client {
+        Client {
+            session: SessionParam::new(session.as_ref()).map(Arc::new),
+            ..self.clone()
+        }
+    }
+
+    /// A handle that calls without a session.
+    pub fn without_session(&self) -> Client {
+        Client {
+            session: None,
+            ..self.clone()
+        }
+    }
+
+    /// A handle with its own retry policy: `client.with_retry(RetryPolicy::none()).execute(&req)`
+    /// for one call that must not be repeated.
+    pub fn with_retry(&self, policy: RetryPolicy) -> Client {
+        Client {
+            retry: Some(Arc::new(policy)),
+            ..self.clone()
+        }
+    }
+
+    /// A handle whose calls count as idempotent (`true`: safe to repeat after TOP may have
+    /// executed them) or not, whatever their spec says. Untyped calls
+    /// ([`Client::execute_raw`]) count as not idempotent unless a handle says otherwise.
+    pub fn with_idempotent(&self, idempotent: bool) -> Client {
+        Client {
+            idempotent: Some(idempotent),
+            ..self.clone()
+        }
+    }
+
+    /// Whether this handle has a session.
+    pub fn has_session(&self) -> bool {
+        self.session.is_some()
+    }
+
+    /// Heap bytes this handle holds of its own (not shared with the client it came from):
+    /// what a session handle costs, for the benchmark.
+    #[doc(hidden)]
+    pub fn own_heap_bytes(&self) -> usize {
+        self.session.as_ref().map_or(0, |s| {
+            std::mem::size_of::<SessionParam>() + 2 * std::mem::size_of::<usize>() + s.heap_bytes()
+        })
     }
 
     /// Validates, signs and encodes a request without sending it (one attempt's worth).
@@ -77,13 +156,16 @@ impl Client {
             &self.inner.config,
             &self.inner.system,
             &self.inner.signer,
+            self.session.as_deref(),
             const { Method::new(R::METHOD) },
             &w,
         ))
     }
 
-    /// Calls the API: validated before any I/O, re-signed on each attempt, retried per the
-    /// policy for transport errors, HTTP 5xx/429, `isp.*` sub codes and code 7.
+    /// Calls the API: validated before any I/O, re-signed on each attempt, and retried per
+    /// the [`RetryPolicy`]: after connect failures always, after timeouts, HTTP 5xx/429 and
+    /// `isp.*` only when the API is idempotent (`R::IDEMPOTENT`); bans never (see
+    /// [`ClientBuilder::wait_on_ban`]).
     pub async fn execute<R: TopRequest>(&self, request: &R) -> Result<R::Response, Error> {
         let mut w = crate::params::ParamWriter::new();
         write_checked_params(request, &mut w)?;
@@ -91,6 +173,7 @@ impl Client {
         let cfg = &self.inner.config;
         self.call(
             const { Method::new(R::METHOD) },
+            R::IDEMPOTENT,
             &w,
             &|body| crate::decode::redacted_excerpt(body, schema),
             &|body| crate::decode::decode::<R::Response>(body, cfg.format, cfg.simplify, schema),
@@ -101,6 +184,7 @@ impl Client {
 
     /// Calls any method by name with text params, without typed bindings. Returns the response
     /// content (inside `<method>_response`) as JSON. Nothing is validated or masked locally.
+    /// Counts as not idempotent (see [`Client::with_idempotent`]).
     pub async fn execute_raw(
         &self,
         method: &str,
@@ -114,9 +198,10 @@ impl Client {
         let cfg = &self.inner.config;
         self.call(
             Method::new(method),
+            false,
             &w,
             &|body| crate::error::excerpt(body, 200),
-            &|body| crate::decode::decode_raw(body, cfg.format, &key),
+            &|body| crate::decode::decode_raw(body, cfg.format, cfg.simplify, &key),
             &|v| {
                 v.get("request_id")
                     .and_then(|r| r.as_str())
@@ -126,17 +211,23 @@ impl Client {
         .await
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn call<T>(
         &self,
         method: Method<'_>,
+        idempotent: bool,
         w: &crate::params::ParamWriter<'_>,
         excerpt: &(dyn Fn(&[u8]) -> String + Sync),
         decode: &(dyn Fn(&[u8]) -> Result<T, Error> + Sync),
         request_id: &(dyn Fn(&T) -> Option<String> + Sync),
     ) -> Result<T, Error> {
         let cfg = &self.inner.config;
-        let max = cfg.retry.max_attempts.max(1);
+        let policy = self.retry.as_deref().unwrap_or(&cfg.retry);
+        let idempotent = self.idempotent.unwrap_or(idempotent);
+        let max = policy.max_attempts.max(1);
         let mut attempt = 1;
+        let mut retries = 1;
+        let mut waited_out_ban = false;
         loop {
             let span = tracing::info_span!(
                 "top_call",
@@ -147,7 +238,14 @@ impl Client {
                 outcome = tracing::field::Empty,
             );
             let started = Instant::now();
-            let prepared = prepare::prepare(cfg, &self.inner.system, &self.inner.signer, method, w);
+            let prepared = prepare::prepare(
+                cfg,
+                &self.inner.system,
+                &self.inner.signer,
+                self.session.as_deref(),
+                method,
+                w,
+            );
             let result = match self
                 .send_once(prepared, excerpt)
                 .instrument(span.clone())
@@ -172,17 +270,40 @@ impl Client {
                 Ok(_) => tracing::debug!("call succeeded"),
                 Err(e) => tracing::warn!(error = %e, "call failed"),
             });
-            match result {
-                Err(e) if e.is_retryable() && attempt < max => {
-                    let pause = cfg.retry.delay(attempt);
-                    span.in_scope(|| {
-                        tracing::info!(pause_ms = pause.as_millis() as u64, "retrying")
-                    });
-                    tokio::time::sleep(pause).await;
-                    attempt += 1;
-                }
-                other => return other,
+            let error = match result {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
+            };
+            let retry = error.retry();
+            if retry == Retry::Banned
+                && !waited_out_ban
+                && let Some(ban) = ban_to_wait_out(&error, cfg.wait_on_ban)
+            {
+                waited_out_ban = true;
+                span.in_scope(|| {
+                    tracing::info!(
+                        ban_ms = ban.as_millis() as u64,
+                        "waiting out a rate-limit ban"
+                    )
+                });
+                tokio::time::sleep(ban).await;
+                attempt += 1;
+                continue;
             }
+            if retries < max && policy.allows(retry, idempotent) {
+                let pause = policy.delay(retries);
+                span.in_scope(|| tracing::info!(pause_ms = pause.as_millis() as u64, "retrying"));
+                tokio::time::sleep(pause).await;
+                retries += 1;
+                attempt += 1;
+                continue;
+            }
+            if retry == Retry::MaybeExecuted && !idempotent && !policy.retry_non_idempotent {
+                span.in_scope(|| {
+                    tracing::debug!("not retried: the call is not idempotent and may have run")
+                });
+            }
+            return Err(error);
         }
     }
 
@@ -223,8 +344,26 @@ impl Client {
         };
         let resp = req.send().await.map_err(transport)?;
         let status = resp.status();
+        if status.is_redirection() {
+            let location = resp
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .unwrap_or("(no Location header)");
+            // The query of a redirect may echo the session.
+            let location = location.split(['?', '#']).next().unwrap_or_default();
+            return Err(Error::Redirect {
+                status: status.as_u16(),
+                location: location.to_string(),
+            });
+        }
         let body = read_capped(resp, cfg.max_response_bytes).await?;
         if !status.is_success() {
+            // Gateways and proxies answer some errors with a 4xx/5xx that still holds TOP's
+            // `error_response`: it says more than the status.
+            if let Some(api) = crate::decode::error_response(&body) {
+                return Err(Error::from_api(api));
+            }
             return Err(Error::Http {
                 status: status.as_u16(),
                 excerpt: excerpt(&body),
@@ -244,9 +383,28 @@ fn write_checked_params<'a, R: TopRequest>(
     crate::params::validate(R::schema(), w)
 }
 
+/// How long to sleep before trying a banned call again, when the ban is short enough to wait.
+fn ban_to_wait_out(error: &Error, max: Option<Duration>) -> Option<Duration> {
+    match (error, max) {
+        (
+            Error::RateLimited {
+                retry_after: Some(ban),
+                ..
+            },
+            Some(max),
+        ) if *ban <= max => {
+            // TOP counts whole seconds; a little more makes sure the ban is over.
+            Some(*ban + Duration::from_millis(100))
+        }
+        _ => None,
+    }
+}
+
 fn outcome_name(e: &Error) -> &'static str {
     match e {
         Error::Api(_) => "api_error",
+        Error::RateLimited { .. } => "rate_limited",
+        Error::Redirect { .. } => "redirect",
         Error::InvalidRequest { .. } => "invalid_request",
         Error::Http { .. } => "http_error",
         Error::Transport { timeout: true, .. } => "timeout",
@@ -260,6 +418,8 @@ fn outcome_name(e: &Error) -> &'static str {
 /// reqwest errors without the URL: the query string holds the session.
 fn transport(e: reqwest::Error) -> Error {
     let timeout = e.is_timeout();
+    // Connect errors (DNS, TCP, TLS handshake) come before any byte of the request is sent.
+    let before_send = e.is_connect();
     let e = e.without_url();
     let mut message = e.to_string();
     let mut src = std::error::Error::source(&e);
@@ -268,7 +428,11 @@ fn transport(e: reqwest::Error) -> Error {
         message.push_str(&s.to_string());
         src = s.source();
     }
-    Error::Transport { message, timeout }
+    Error::Transport {
+        message,
+        timeout,
+        before_send,
+    }
 }
 
 /// Reads the body, refusing (without buffering it) one larger than `cap`.

@@ -101,7 +101,8 @@ impl std::fmt::Debug for PreparedRequest {
 
 /// What a client sends on every call, prepared once: the URL up to the per-call params (the
 /// gateway and the system params fixed for the client's life, encoded), and the signing order
-/// of the system params. Only `method`, `timestamp` and `sign` are encoded per call.
+/// of the system params. Only `method`, `timestamp` and `sign` are encoded per call; the
+/// `session` is the handle's ([`SessionParam`]), encoded once per handle.
 #[derive(Clone)]
 pub(crate) struct SystemParams {
     /// `gateway?app_key=..&format=..&..&v=2.0` (the query's order does not matter; only the
@@ -123,6 +124,46 @@ enum SystemParam {
     },
     Method,
     Timestamp,
+    Session,
+}
+
+/// A shop's `session`, encoded once for every call made with it: the query pair and the
+/// signed `key` + `value` text. Kept out of `Debug`.
+pub(crate) struct SessionParam {
+    /// `&session=<form-encoded value>`
+    url: Box<[u8]>,
+    /// `session<value>`
+    signed: Box<[u8]>,
+}
+
+impl SessionParam {
+    /// `None` for a blank session: blank params are not sent (as the Java SDK does).
+    pub(crate) fn new(value: &str) -> Option<SessionParam> {
+        if value.trim().is_empty() {
+            return None;
+        }
+        let mut url = Vec::with_capacity(9 + value.len());
+        url.extend_from_slice(b"&");
+        push_pair(&mut url, "session", value);
+        let mut signed = Vec::with_capacity(7 + value.len());
+        signed.extend_from_slice(b"session");
+        signed.extend_from_slice(value.as_bytes());
+        Some(SessionParam {
+            url: url.into_boxed_slice(),
+            signed: signed.into_boxed_slice(),
+        })
+    }
+
+    /// Heap bytes held (for the memory benchmark of session handles).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.url.len() + self.signed.len()
+    }
+}
+
+impl std::fmt::Debug for SessionParam {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("session: ***")
+    }
 }
 
 impl std::fmt::Debug for SystemParams {
@@ -140,18 +181,17 @@ impl SystemParam {
             SystemParam::Fixed { key, .. } => key,
             SystemParam::Method => "method",
             SystemParam::Timestamp => "timestamp",
+            SystemParam::Session => "session",
         }
     }
 }
 
 impl SystemParams {
     pub(crate) fn new(cfg: &Config) -> SystemParams {
-        let session = cfg.session.as_ref().map(|s| s.expose().as_str());
         let fixed = [
             ("app_key", Some(cfg.app_key.as_str())),
             ("format", Some(cfg.format.as_str())),
             ("partner_id", cfg.partner_id.as_deref()),
-            ("session", session),
             ("sign_method", Some(cfg.sign_method.as_str())),
             ("simplify", cfg.simplify.then_some("true")),
             ("target_app_key", cfg.target_app_key.as_deref()),
@@ -164,11 +204,17 @@ impl SystemParams {
         } else {
             b'?'
         });
-        let mut signed = vec![SystemParam::Method, SystemParam::Timestamp];
+        let mut signed = vec![
+            SystemParam::Method,
+            SystemParam::Timestamp,
+            SystemParam::Session,
+        ];
         let mut signed_text = Vec::new();
         let mut first = true;
         for (key, value) in fixed {
-            let Some(value) = value else { continue };
+            let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
+                continue;
+            };
             if !std::mem::take(&mut first) {
                 url.push(b'&');
             }
@@ -217,6 +263,7 @@ pub(crate) fn prepare(
     cfg: &Config,
     system: &SystemParams,
     signer: &Signer,
+    session: Option<&SessionParam>,
     method: Method<'_>,
     w: &ParamWriter<'_>,
 ) -> PreparedRequest {
@@ -234,7 +281,10 @@ pub(crate) fn prepare(
     } else {
         w.text_len() + w.key_len() + 2 * w.text_count() + 32
     };
-    let url_estimate = system.url_prefix.len() + 3 * method.len() + URL_PER_CALL;
+    let url_estimate = system.url_prefix.len()
+        + session.map_or(0, |s| s.url.len())
+        + 3 * method.len()
+        + URL_PER_CALL;
     let mut out = Vec::with_capacity(body_estimate + url_estimate);
 
     let mut signing = signer.start();
@@ -255,6 +305,11 @@ pub(crate) fn prepare(
             }
             SystemParam::Method => signing.param("method", method),
             SystemParam::Timestamp => signing.param_bytes("timestamp", timestamp.as_bytes()),
+            SystemParam::Session => {
+                if let Some(s) = session {
+                    signing.raw(&s.signed);
+                }
+            }
         }
     }
     for (k, v) in app {
@@ -263,6 +318,9 @@ pub(crate) fn prepare(
 
     let url_start = out.len();
     out.extend_from_slice(&system.url_prefix);
+    if let Some(s) = session {
+        out.extend_from_slice(&s.url);
+    }
     out.extend_from_slice(b"&method=");
     if method_url_safe {
         out.extend_from_slice(method.as_bytes());

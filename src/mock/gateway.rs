@@ -165,7 +165,17 @@ fn parse_timestamp(ts: &str) -> Option<i64> {
 
 /// Why a param's text breaks its documented type or rules.
 fn invalid_value(f: &crate::schema::Field, v: &str) -> Option<String> {
-    let items: Vec<&str> = if f.list && f.kind != Kind::Object {
+    let json_items: Vec<String>;
+    let items: Vec<&str> = if f.list && f.kind == Kind::Json {
+        // `Json[]` arrives as one JSON array.
+        match serde_json::from_str::<Vec<Box<serde_json::value::RawValue>>>(v) {
+            Ok(a) => {
+                json_items = a.iter().map(|r| r.get().to_string()).collect();
+                json_items.iter().map(String::as_str).collect()
+            }
+            Err(_) => return Some(format!("{} must be a JSON array", f.name)),
+        }
+    } else if f.list && f.kind != Kind::Object {
         v.split(',').collect()
     } else {
         vec![v]
@@ -190,10 +200,25 @@ fn invalid_value(f: &crate::schema::Field, v: &str) -> Option<String> {
     for item in items {
         match f.kind {
             Kind::Number => {
-                let Ok(n) = item.trim().parse::<i64>() else {
-                    return Some(format!("{} must be a Number", f.name));
+                let n = if f.decimal {
+                    crate::Decimal::new(item.trim()).map(|d| d.to_f64())
+                } else {
+                    item.trim().parse::<i64>().ok().map(|n| n as f64)
                 };
-                if c.min_value.is_some_and(|m| n < m) || c.max_value.is_some_and(|m| n > m) {
+                let Some(n) = n else {
+                    return Some(format!(
+                        "{} must be {}",
+                        f.name,
+                        if f.decimal {
+                            "a decimal Number"
+                        } else {
+                            "an integer Number"
+                        }
+                    ));
+                };
+                if c.min_value.is_some_and(|m| n < m as f64)
+                    || c.max_value.is_some_and(|m| n > m as f64)
+                {
                     return Some(format!("{} is out of range", f.name));
                 }
             }

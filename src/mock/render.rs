@@ -66,6 +66,11 @@ fn normalize(v: Value, f: &Field) -> Value {
 fn normalize_item(v: Value, f: &Field) -> Value {
     match f.kind {
         Kind::Object => normalize_object(v, &f.fields),
+        // Decimals as text, like Price: that is how `Decimal` serializes (exactly).
+        Kind::Number if f.decimal => match v {
+            Value::Number(n) => Value::String(n.to_string()),
+            other => other,
+        },
         Kind::Number => match &v {
             Value::String(s) => s.trim().parse::<i64>().map(Value::from).unwrap_or(v),
             _ => v,

@@ -16,7 +16,7 @@ use tree::Tree;
 
 /// The interface version between generated code and the runtime; bump on breaking changes of
 /// what generated code calls, together with `topsdk::__private::ABI`.
-pub const ABI: u32 = 2;
+pub const ABI: u32 = 3;
 
 /// Code generation options.
 #[derive(Clone, Debug)]

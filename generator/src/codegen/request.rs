@@ -2,7 +2,7 @@
 //! for the optional ones, and the runtime trait impls.
 
 use super::tree::{Node, Tree};
-use super::types::{request_field_type, scalar_type, value_type};
+use super::types::{field_scalar_type, request_field_type, value_type};
 use super::{Emit, doc_attrs, ident};
 use crate::model::{ApiSpec, TypeRef};
 use proc_macro2::TokenStream;
@@ -36,7 +36,7 @@ fn arg(node: &Node<'_>, rt: &TokenStream) -> (TokenStream, TokenStream) {
             )
         }
         TypeRef::List(s) => {
-            let t = scalar_type(*s, rt);
+            let t = field_scalar_type(node.field, *s, rt);
             let collect = if sensitive {
                 quote!(#v.into_iter().map(#rt::Secret::new).collect())
             } else {
@@ -44,7 +44,7 @@ fn arg(node: &Node<'_>, rt: &TokenStream) -> (TokenStream, TokenStream) {
             };
             (quote!(impl ::std::iter::IntoIterator<Item = #t>), collect)
         }
-        TypeRef::Scalar(s) => (scalar_type(*s, rt), secret(quote!(#v))),
+        TypeRef::Scalar(s) => (field_scalar_type(node.field, *s, rt), secret(quote!(#v))),
         TypeRef::File | TypeRef::Object(_) | TypeRef::ObjectList(_) => {
             (value_type(node, rt), quote!(#v))
         }
@@ -126,6 +126,7 @@ pub fn request(spec: &ApiSpec, tree: &Tree<'_>, opts: &Emit) -> TokenStream {
         };
         quote!(#id: args.#f(#name)?,)
     });
+    let idempotent = spec.is_idempotent();
     let doc = format!(" Request of `{method}`: {}", super::doc_text(&spec.title));
     let ctor_doc = if required.is_empty() {
         " Creates the request; every param is optional.".to_string()
@@ -170,6 +171,7 @@ pub fn request(spec: &ApiSpec, tree: &Tree<'_>, opts: &Emit) -> TokenStream {
         impl #rt::TopRequest for Request {
             type Response = Response;
             const METHOD: &'static str = #method;
+            const IDEMPOTENT: bool = #idempotent;
             fn schema() -> &'static #rt::schema::ApiSchema {
                 SCHEMA.get()
             }

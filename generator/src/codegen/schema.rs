@@ -23,6 +23,9 @@ pub fn api_schema_json(spec: &ApiSpec) -> String {
         spec.doc_url.as_deref().unwrap_or_default(),
     );
     put_str(&mut m, "response_key", &naming::response_key(&spec.method));
+    if spec.is_idempotent() {
+        m.insert("idempotent".into(), Value::Bool(true));
+    }
     put_fields(&mut m, "request", &spec.request);
     put_fields(&mut m, "response", &spec.response);
     let ex = &spec.examples;
@@ -79,6 +82,7 @@ fn field(f: &Field) -> Value {
         ("list", f.ty.is_list()),
         ("required", f.required),
         ("sensitive", f.is_sensitive()),
+        ("decimal", f.decimal),
     ] {
         if on {
             m.insert(k.into(), Value::Bool(true));

@@ -44,6 +44,7 @@ static REQUEST_ID: std::sync::LazyLock<Field> = std::sync::LazyLock::new(|| Fiel
         .into(),
     constraints: Default::default(),
     sensitive: Some(false),
+    decimal: false,
     item_name: None,
     fields: Vec::new(),
 });
@@ -157,6 +158,9 @@ fn shape_of(fields: &[Field]) -> String {
         }
         if f.is_sensitive() {
             s.push('*');
+        }
+        if f.decimal {
+            s.push('.');
         }
         if !f.fields.is_empty() {
             s.push('{');

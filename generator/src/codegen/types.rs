@@ -18,6 +18,15 @@ pub fn scalar_type(s: Scalar, rt: &TokenStream) -> TokenStream {
     }
 }
 
+/// The Rust type of one scalar value of `field`: a `decimal: true` Number is a `Decimal`.
+pub fn field_scalar_type(field: &crate::model::Field, s: Scalar, rt: &TokenStream) -> TokenStream {
+    if field.decimal && s == Scalar::Number {
+        quote!(#rt::Decimal)
+    } else {
+        scalar_type(s, rt)
+    }
+}
+
 /// The type of one value of the field: `T`, `Secret<T>`, `Vec<T>`, an object, ...
 pub fn value_type(node: &Node<'_>, rt: &TokenStream) -> TokenStream {
     let sensitive = node.field.is_sensitive();
@@ -29,9 +38,9 @@ pub fn value_type(node: &Node<'_>, rt: &TokenStream) -> TokenStream {
         }
     };
     match &node.field.ty {
-        TypeRef::Scalar(s) => wrap(scalar_type(*s, rt)),
+        TypeRef::Scalar(s) => wrap(field_scalar_type(node.field, *s, rt)),
         TypeRef::List(s) => {
-            let t = wrap(scalar_type(*s, rt));
+            let t = wrap(field_scalar_type(node.field, *s, rt));
             quote!(::std::vec::Vec<#t>)
         }
         TypeRef::File => quote!(#rt::FileUpload),

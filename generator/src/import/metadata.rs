@@ -125,6 +125,7 @@ pub fn import(file: &Path, text: &str, category: &Category) -> Result<Imported, 
         )),
         _ => None,
     });
+    let idempotent = Some(crate::naming::read_only_method(&method));
     let spec = ApiSpec {
         method,
         title: meta.chinese_name.unwrap_or_default(),
@@ -132,6 +133,7 @@ pub fn import(file: &Path, text: &str, category: &Category) -> Result<Imported, 
         category: category.name.clone(),
         category_pkg: (!category.pkg.is_empty()).then(|| category.pkg.clone()),
         doc_url,
+        idempotent,
         request,
         response,
         examples: Examples::default(),
@@ -207,17 +209,28 @@ fn field(p: Param, name: String, at: &str, side: Side, depth: usize, w: &mut War
         w,
     );
     let sensitive = crate::naming::looks_sensitive(&name).then_some(true);
+    let description = p.description.unwrap_or_default().trim().to_string();
+    let decimal = is_number(&ty) && crate::naming::looks_decimal(&name, &description);
     Field {
         name,
         ty,
         required: side == Side::Request && p.required.unwrap_or(false),
         example: None,
-        description: p.description.unwrap_or_default().trim().to_string(),
+        description,
         constraints,
         sensitive,
+        decimal,
         item_name: None,
         fields,
     }
+}
+
+/// `Number` or `Number[]`: the types `decimal:` applies to.
+pub(crate) fn is_number(ty: &TypeRef) -> bool {
+    matches!(
+        ty,
+        TypeRef::Scalar(Scalar::Number) | TypeRef::List(Scalar::Number)
+    )
 }
 
 /// Every TOP type spelling in the catalogue, mapped deliberately.

@@ -203,7 +203,12 @@ async fn call(a: CallArgs) -> ExitCode {
             let result = match entry.call {
                 Some(call) => call(&client, args).await,
                 // Bindings generated without dispatch: checked params, untyped call.
-                None => client.execute_raw(&a.method, pairs).await,
+                None => {
+                    client
+                        .with_idempotent(entry.schema().idempotent)
+                        .execute_raw(&a.method, pairs)
+                        .await
+                }
             };
             result.map(|mut v| {
                 if !a.reveal_secrets {
@@ -233,14 +238,11 @@ async fn call(a: CallArgs) -> ExitCode {
 fn report(e: Error) -> ExitCode {
     match e {
         Error::Api(api) => {
-            let v = serde_json::json!({
-                "code": api.code,
-                "msg": api.msg,
-                "sub_code": api.sub_code,
-                "sub_msg": api.sub_msg,
-                "request_id": api.request_id,
-            });
-            eprintln!("{v}");
+            eprintln!("{}", api_json(&api, None));
+            ExitCode::from(2)
+        }
+        Error::RateLimited { error, retry_after } => {
+            eprintln!("{}", api_json(&error, Some(retry_after)));
             ExitCode::from(2)
         }
         e @ (Error::InvalidRequest { .. } | Error::Config { .. }) => usage_error(e),
@@ -249,6 +251,23 @@ fn report(e: Error) -> ExitCode {
             ExitCode::from(3)
         }
     }
+}
+
+/// An `error_response` as the CLI prints it; for a ban, with its length in seconds
+/// (`retry_after_secs`, null when TOP did not say).
+fn api_json(api: &topsdk::ApiError, ban: Option<Option<std::time::Duration>>) -> serde_json::Value {
+    let mut v = serde_json::json!({
+        "code": api.code,
+        "msg": api.msg,
+        "sub_code": api.sub_code,
+        "sub_msg": api.sub_msg,
+        "request_id": api.request_id,
+    });
+    if let (Some(ban), Some(m)) = (ban, v.as_object_mut()) {
+        m.insert("rate_limited".into(), true.into());
+        m.insert("retry_after_secs".into(), ban.map(|d| d.as_secs()).into());
+    }
+    v
 }
 
 fn fastrand_secret() -> String {

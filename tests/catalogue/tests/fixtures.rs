@@ -101,6 +101,16 @@ fn every_type_sample_agrees_across_formats() {
         serde_json::json!({"k": [1, 2]})
     );
     assert_eq!(xml.ids, vec![7]);
+    // 19-digit ids exact (never through f64); decimals exact, as numbers or text.
+    assert_eq!(xml.num_iid, Some(i64::MAX));
+    assert_eq!(
+        xml.lat.as_ref().map(topsdk::Decimal::as_str),
+        Some("30.274150123456")
+    );
+    assert_eq!(
+        xml.discount_rate.as_ref().map(topsdk::Decimal::as_str),
+        Some("0.95")
+    );
     assert_eq!(xml.items.len(), 2);
     assert_eq!(xml.start.unwrap().to_string(), "2026-11-29 12:00:00");
     let shown = format!("{xml:?}");
@@ -124,6 +134,16 @@ fn every_type_request_encodes_per_top_rules() {
         .tags(["a", "b"])
         .ids([1, 2])
         .password("hunter2")
+        .lng(topsdk::Decimal::new("120.15").unwrap())
+        .rates([
+            topsdk::Decimal::new("0.5").unwrap(),
+            topsdk::Decimal::from(2i64),
+        ])
+        .blobs([
+            topsdk::Json::new(r#"{"a":1,"b":[2,3]}"#),
+            topsdk::Json::new("\"x,y\""),
+        ])
+        .flags([])
         .address(every::Address {
             city: "杭州".into(),
             zip: None,
@@ -139,11 +159,16 @@ fn every_type_request_encodes_per_top_rules() {
         [
             ("address", r#"{"city":"杭州"}"#),
             ("amount", "9.90"),
+            // Json[] as one JSON array (its values hold commas).
+            ("blobs", r#"[{"a":1,"b":[2,3]},"x,y"]"#),
             ("count", "5"),
             ("fields", "num_iid,title"),
             ("flag", "false"),
+            // `flags` is an empty list: blank, so neither sent nor signed.
             ("ids", "1,2"),
+            ("lng", "120.15"),
             ("password", "hunter2"),
+            ("rates", "0.5,2"),
             ("tags", "a,b"),
             ("text", "hello"),
         ]
@@ -154,6 +179,30 @@ fn every_type_request_encodes_per_top_rules() {
     let mut w = topsdk::params::ParamWriter::new();
     too_many.write_params(&mut w);
     assert!(topsdk::params::validate(every::SCHEMA.get(), &w).is_err());
+    // Decimal bounds are checked as numbers.
+    let out_of_range = every::Request::new("hello").lng(topsdk::Decimal::new("180.5").unwrap());
+    let mut w = topsdk::params::ParamWriter::new();
+    out_of_range.write_params(&mut w);
+    let e = topsdk::params::validate(every::SCHEMA.get(), &w).unwrap_err();
+    assert!(e.to_string().contains("180.5; the maximum is 180"), "{e}");
+    // A blank required param is missing (code 40), not sent empty.
+    let blank = every::Request::new("  ");
+    let mut w = topsdk::params::ParamWriter::new();
+    blank.write_params(&mut w);
+    let e = topsdk::params::validate(every::SCHEMA.get(), &w).unwrap_err();
+    assert!(
+        matches!(&e, topsdk::Error::InvalidRequest { code: 40, param, .. } if param == "text"),
+        "{e}"
+    );
+    // Json[] parses back from the CLI's text.
+    let parsed = <Vec<topsdk::Json> as topsdk::params::Param>::parse(r#"[{"a":1},"x,y"]"#).unwrap();
+    assert_eq!(
+        parsed,
+        [
+            topsdk::Json::new(r#"{"a":1}"#),
+            topsdk::Json::new("\"x,y\"")
+        ]
+    );
 }
 
 #[test]

@@ -165,6 +165,7 @@ pub fn import(
         .map(|(s, e)| error_codes(&page.lines[s..e]))
         .unwrap_or_default();
 
+    let idempotent = Some(crate::naming::read_only_method(&method));
     let spec = ApiSpec {
         method,
         title,
@@ -172,6 +173,7 @@ pub fn import(
         category,
         category_pkg,
         doc_url: None,
+        idempotent,
         request,
         response,
         examples,

@@ -36,6 +36,8 @@ fn type_of(row: &Row, request: bool, depth: usize, w: &mut Warnings) -> TypeRef 
 fn field_of(row: &Row, ty: TypeRef) -> Field {
     Field {
         name: row.name.clone(),
+        decimal: crate::import::metadata::is_number(&ty)
+            && crate::naming::looks_decimal(&row.name, &row.description),
         ty,
         required: row.required,
         example: row.example.clone(),
@@ -168,6 +170,7 @@ fn fields_from_xml(fields: &mut [Field], el: Option<&Element>, w: &mut Warnings)
                         description: String::new(),
                         constraints: Constraints::default(),
                         sensitive: crate::naming::looks_sensitive(&c.name).then_some(true),
+                        decimal: false,
                         item_name: None,
                         fields: Vec::new(),
                     })
