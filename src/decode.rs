@@ -117,7 +117,7 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for Envelope<'_, T> {
 /// Anything else (another key, a proxy's own JSON, HTML, an empty body) is
 /// [`Error::Decode`], never an empty success. XML must have the response element or
 /// `error_response` as its root.
-pub fn decode<T: DeserializeOwned + crate::TopResponse>(
+pub fn decode<T: DeserializeOwned>(
     body: &[u8],
     format: Format,
     simplified: bool,
@@ -199,13 +199,13 @@ fn starts_with_envelope(text: &str, key: &str) -> bool {
 // (JSON text, XML stream, tracked tree) rather than four. The tree is also the more forgiving
 // reading (repeated XML elements become lists), so a body it decodes is returned.
 
-fn decode_json<T: DeserializeOwned + crate::TopResponse>(
+fn decode_json<T: DeserializeOwned>(
     text: &str,
     simplified: bool,
     schema: &ApiSchema,
 ) -> Decoded<T> {
     let key = schema.response_key.as_str();
-    if let Some(done) = decode_json_untracked(text, simplified, key) {
+    if let Some(done) = decode_json_untracked(text, simplified, schema) {
         return Ok(done);
     }
     let tree: serde_json::Value =
@@ -233,8 +233,7 @@ fn decode_json<T: DeserializeOwned + crate::TopResponse>(
         ));
     }
     // Simplified: the content itself, which must be this API's and not someone else's JSON.
-    let known = |k: &String| k == "request_id" || schema.response.iter().any(|f| f.name == *k);
-    if !outer.keys().any(known) {
+    if !outer.keys().any(|k| is_response_field(schema, k)) {
         return Err((
             String::new(),
             format!(
@@ -276,13 +275,27 @@ fn json_kind(v: &serde_json::Value) -> &'static str {
     }
 }
 
+/// A top-level field of the API's response (or the gateway's `request_id`).
+fn is_response_field(schema: &ApiSchema, name: &str) -> bool {
+    name == "request_id" || schema.response.iter().any(|f| f.name == name)
+}
+
+/// The first key of a JSON object, when it has no escapes (the usual case).
+fn first_key(text: &str) -> Option<&str> {
+    let t = text.trim_start().strip_prefix('{')?.trim_start();
+    let rest = t.strip_prefix('"')?;
+    let end = rest.find(['"', '\\'])?;
+    rest[end..].starts_with('"').then(|| &rest[..end])
+}
+
 /// `None` when the body does not decode, or may not be what it seems (the tree path then
 /// decides, and reports why).
-fn decode_json_untracked<T: DeserializeOwned + crate::TopResponse>(
+fn decode_json_untracked<T: DeserializeOwned>(
     text: &str,
     simplified: bool,
-    key: &str,
+    schema: &ApiSchema,
 ) -> Option<Result<T, ApiError>> {
+    let key = schema.response_key.as_str();
     if !simplified || starts_with_envelope(text, key) {
         let mut de = serde_json::Deserializer::from_str(text);
         let seed = Envelope::<T> {
@@ -295,12 +308,15 @@ fn decode_json_untracked<T: DeserializeOwned + crate::TopResponse>(
             Outcome::Neither => None,
         };
     }
+    // Simplified: read at once when the first key is one of the API's fields; anything else
+    // (a proxy's `{"message": ..}`, `{}`) gets the tree path's check of every key.
+    if !first_key(text).is_some_and(|k| is_response_field(schema, k)) {
+        return None;
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let t = T::deserialize(&mut de).ok()?;
     de.end().ok()?;
-    // TOP puts `request_id` in every response; a body without one gets the tree path's
-    // check that it holds this API's fields at all (a proxy's `{"message": ..}` does not).
-    t.request_id().is_some().then_some(Ok(t))
+    Some(Ok(t))
 }
 
 fn decode_xml<T: DeserializeOwned>(text: &str, key: &str) -> Decoded<T> {
@@ -492,6 +508,23 @@ fn mask_xml_values(text: &str, name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_keys() {
+        assert_eq!(first_key(r#" { "a_b" : 1}"#), Some("a_b"));
+        assert_eq!(first_key(r#"{"a\"b": 1}"#), None);
+        assert_eq!(first_key("{}"), None);
+        assert_eq!(first_key("[1]"), None);
+        assert!(starts_with_envelope(r#"{ "x_response": {}}"#, "x_response"));
+        assert!(!starts_with_envelope(
+            r#"{"x_response_2": {}}"#,
+            "x_response"
+        ));
+        assert!(starts_with_envelope(
+            r#"{"error_response": {}}"#,
+            "x_response"
+        ));
+    }
 
     #[test]
     fn masks_sensitive_values() {

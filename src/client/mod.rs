@@ -139,15 +139,6 @@ impl Client {
         self.session.is_some()
     }
 
-    /// Heap bytes this handle holds of its own (not shared with the client it came from):
-    /// what a session handle costs, for the benchmark.
-    #[doc(hidden)]
-    pub fn own_heap_bytes(&self) -> usize {
-        self.session.as_ref().map_or(0, |s| {
-            std::mem::size_of::<SessionParam>() + 2 * std::mem::size_of::<usize>() + s.heap_bytes()
-        })
-    }
-
     /// Validates, signs and encodes a request without sending it (one attempt's worth).
     pub fn prepare<R: TopRequest>(&self, request: &R) -> Result<PreparedRequest, Error> {
         let mut w = crate::params::ParamWriter::new();

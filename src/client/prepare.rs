@@ -153,11 +153,6 @@ impl SessionParam {
             signed: signed.into_boxed_slice(),
         })
     }
-
-    /// Heap bytes held (for the memory benchmark of session handles).
-    pub(crate) fn heap_bytes(&self) -> usize {
-        self.url.len() + self.signed.len()
-    }
 }
 
 impl std::fmt::Debug for SessionParam {
