@@ -169,16 +169,32 @@ fn gateway_errors_reach_the_cli_as_exit_2() {
 #[test]
 fn missing_required_param_is_code_40() {
     let mock = MockProcess::start(&[]);
-    // An empty value goes on the wire; the gateway treats it as missing.
+    // A blank value is not sent (as the Java SDK does), so the required param is missing:
+    // reported before any I/O, as TOP's client-side code 40.
     let missing = call(
         &mock.url,
         SECRET,
-        &["alibaba.legal.case.common.enumdata", "--param", "key="],
+        &["alibaba.legal.case.common.enumdata", "--param", "key= "],
     );
-    let e = api_error(&missing);
+    let err = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(missing.status.code(), Some(64), "{err}");
+    assert!(
+        err.contains("code 40") && err.contains("param `key`: is required"),
+        "{err}"
+    );
+    // The mock, asked directly without the param, answers TOP's code 40 too.
+    let client = topsdk::Client::builder(KEY, SECRET)
+        .gateway_url(&mock.url)
+        .build()
+        .unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let e = rt
+        .block_on(client.execute_raw("alibaba.legal.case.common.enumdata", []))
+        .unwrap_err();
+    let api = e.api().expect("an error_response");
     assert_eq!(
-        (e["code"].as_i64(), e["sub_code"].as_str()),
-        (Some(40), Some("isv.missing-parameter:key"))
+        (api.code, api.sub_code.as_deref()),
+        (40, Some("isv.missing-parameter:key"))
     );
 }
 

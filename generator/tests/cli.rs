@@ -16,15 +16,15 @@ fn seed_text() -> String {
         .unwrap()
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("topgen-cli-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh directory, removed when the returned guard drops.
+fn scratch() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
 }
 
 /// Runs `topgen check` on `text`; returns (exit code, stderr).
-fn check_text(name: &str, text: &str) -> (i32, String) {
-    let file = scratch(name).join("broken.yaml");
+fn check_text(_name: &str, text: &str) -> (i32, String) {
+    let dir = scratch();
+    let file = dir.path().join("broken.yaml");
     std::fs::write(&file, text).unwrap();
     let out = topgen().arg("check").arg(&file).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
@@ -122,7 +122,8 @@ fn semantic_errors_are_all_reported_with_locations() {
 
 #[test]
 fn generate_writes_what_is_committed() {
-    let out = scratch("gen").join("out.rs");
+    let dir = scratch();
+    let out = dir.path().join("out.rs");
     // The default build's categories, with the CLI's dispatch (see scripts/refresh-generated).
     let status = topgen()
         .args(["generate", "--dispatch"])

@@ -35,7 +35,8 @@ fn the_sample_is_large_and_varied() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_sampled_api_answers_through_the_mock() {
-    let upload = std::env::temp_dir().join(format!("topsdk-catalogue-{}.bin", std::process::id()));
+    let tmp = tempfile::tempdir().unwrap();
+    let upload = tmp.path().join("upload.bin");
     std::fs::write(&upload, b"\x00\x01binary").unwrap();
     let mock = MockGateway::start_with(APIS, "127.0.0.1:0".parse().unwrap(), "k", "s")
         .await
