@@ -177,19 +177,8 @@ fn path_error<E: fmt::Display>(e: serde_path_to_error::Error<E>) -> (String, Str
 /// Whether the body's first key is `error_response` or `key`: a wrapped body, read through
 /// the envelope also when a simplified one was asked for (a gateway or proxy may ignore
 /// `simplify`).
-fn starts_with_envelope(text: &str, key: &str) -> bool {
-    let t = text
-        .trim_start()
-        .strip_prefix('{')
-        .unwrap_or("")
-        .trim_start();
-    let Some(first) = t.strip_prefix('"') else {
-        return false;
-    };
-    first.starts_with("error_response\"")
-        || first
-            .strip_prefix(key)
-            .is_some_and(|rest| rest.starts_with('"'))
+fn is_envelope(first_key: Option<&str>, key: &str) -> bool {
+    first_key.is_some_and(|k| k == "error_response" || k == key)
 }
 
 // Bodies almost always decode, so each format is read by a fast streaming path that does not
@@ -296,7 +285,8 @@ fn decode_json_untracked<T: DeserializeOwned>(
     schema: &ApiSchema,
 ) -> Option<Result<T, ApiError>> {
     let key = schema.response_key.as_str();
-    if !simplified || starts_with_envelope(text, key) {
+    let first = first_key(text);
+    if !simplified || is_envelope(first, key) {
         let mut de = serde_json::Deserializer::from_str(text);
         let seed = Envelope::<T> {
             key,
@@ -310,7 +300,7 @@ fn decode_json_untracked<T: DeserializeOwned>(
     }
     // Simplified: read at once when the first key is one of the API's fields; anything else
     // (a proxy's `{"message": ..}`, `{}`) gets the tree path's check of every key.
-    if !first_key(text).is_some_and(|k| is_response_field(schema, k)) {
+    if !first.is_some_and(|k| is_response_field(schema, k)) {
         return None;
     }
     let mut de = serde_json::Deserializer::from_str(text);
@@ -509,21 +499,19 @@ fn mask_xml_values(text: &str, name: &str) -> String {
 mod tests {
     use super::*;
 
+    fn is_envelope_text(text: &str, key: &str) -> bool {
+        is_envelope(first_key(text), key)
+    }
+
     #[test]
     fn first_keys() {
         assert_eq!(first_key(r#" { "a_b" : 1}"#), Some("a_b"));
         assert_eq!(first_key(r#"{"a\"b": 1}"#), None);
         assert_eq!(first_key("{}"), None);
         assert_eq!(first_key("[1]"), None);
-        assert!(starts_with_envelope(r#"{ "x_response": {}}"#, "x_response"));
-        assert!(!starts_with_envelope(
-            r#"{"x_response_2": {}}"#,
-            "x_response"
-        ));
-        assert!(starts_with_envelope(
-            r#"{"error_response": {}}"#,
-            "x_response"
-        ));
+        assert!(is_envelope_text(r#"{ "x_response": {}}"#, "x_response"));
+        assert!(!is_envelope_text(r#"{"x_response_2": {}}"#, "x_response"));
+        assert!(is_envelope_text(r#"{"error_response": {}}"#, "x_response"));
     }
 
     #[test]

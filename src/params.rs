@@ -259,11 +259,8 @@ impl<'a> ParamWriter<'a> {
         // Blank values are not sent, nor signed (as the Java SDK does): TOP treats an empty
         // param as absent, and a required one is then reported missing before any I/O.
         let blank = match &slot {
-            Slot::Borrowed { value, .. } => value.trim_start().is_empty(),
-            Slot::Written { start, end, .. } => self
-                .text
-                .get(*start..*end)
-                .is_none_or(|t| t.trim_start().is_empty()),
+            Slot::Borrowed { value, .. } => is_blank(value),
+            Slot::Written { start, end, .. } => self.text.get(*start..*end).is_none_or(is_blank),
             Slot::File(_) => false,
         };
         if blank {
@@ -401,6 +398,12 @@ impl<'a> ParamWriter<'a> {
             _ => None,
         }
     }
+}
+
+/// Empty or whitespace only: a value TOP treats as absent, so it is neither sent nor signed
+/// (app params, the session, the client's system params).
+pub(crate) fn is_blank(value: &str) -> bool {
+    value.trim_start().is_empty()
 }
 
 /// `a <= b` in byte order. Param names are short and usually differ early, where a byte loop

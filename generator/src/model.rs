@@ -302,6 +302,14 @@ impl TypeRef {
     pub fn is_list(&self) -> bool {
         matches!(self, TypeRef::List(_) | TypeRef::ObjectList(_))
     }
+
+    /// `Number` or `Number[]`: the types `decimal:` applies to.
+    pub fn is_number(&self) -> bool {
+        matches!(
+            self,
+            TypeRef::Scalar(Scalar::Number) | TypeRef::List(Scalar::Number)
+        )
+    }
 }
 
 impl fmt::Display for TypeRef {

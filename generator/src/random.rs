@@ -133,10 +133,7 @@ fn fields(r: &mut Rng, depth: usize, request: bool) -> Vec<Field> {
             },
             _ => Constraints::default(),
         };
-        let decimal = matches!(
-            ty,
-            TypeRef::Scalar(Scalar::Number) | TypeRef::List(Scalar::Number)
-        ) && seed_decimal(&name);
+        let decimal = ty.is_number() && seed_decimal(&name);
         out.push(Field {
             name,
             ty,

@@ -133,12 +133,7 @@ impl Validator<'_> {
                 ),
             );
         }
-        if f.decimal
-            && !matches!(
-                f.ty,
-                TypeRef::Scalar(Scalar::Number) | TypeRef::List(Scalar::Number)
-            )
-        {
+        if f.decimal && !f.ty.is_number() {
             self.err(
                 &at(path, "decimal"),
                 format!("`decimal` is only for Number and Number[], not `{}`", f.ty),

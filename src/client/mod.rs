@@ -216,10 +216,11 @@ impl Client {
         let policy = self.retry.as_deref().unwrap_or(&cfg.retry);
         let idempotent = self.idempotent.unwrap_or(idempotent);
         let max = policy.max_attempts.max(1);
-        let mut attempt = 1;
+        // Attempts under the retry policy; a ban waited out is one more attempt besides.
         let mut retries = 1;
         let mut waited_out_ban = false;
         loop {
+            let attempt = retries + u32::from(waited_out_ban);
             let span = tracing::info_span!(
                 "top_call",
                 method = method.name,
@@ -278,7 +279,6 @@ impl Client {
                     )
                 });
                 tokio::time::sleep(ban).await;
-                attempt += 1;
                 continue;
             }
             if retries < max && policy.allows(retry, idempotent) {
@@ -286,10 +286,9 @@ impl Client {
                 span.in_scope(|| tracing::info!(pause_ms = pause.as_millis() as u64, "retrying"));
                 tokio::time::sleep(pause).await;
                 retries += 1;
-                attempt += 1;
                 continue;
             }
-            if retry == Retry::MaybeExecuted && !idempotent && !policy.retry_non_idempotent {
+            if retry == Retry::MaybeExecuted && !policy.allows(retry, idempotent) {
                 span.in_scope(|| {
                     tracing::debug!("not retried: the call is not idempotent and may have run")
                 });

@@ -139,7 +139,7 @@ pub(crate) struct SessionParam {
 impl SessionParam {
     /// `None` for a blank session: blank params are not sent (as the Java SDK does).
     pub(crate) fn new(value: &str) -> Option<SessionParam> {
-        if value.trim().is_empty() {
+        if crate::params::is_blank(value) {
             return None;
         }
         let mut url = Vec::with_capacity(9 + value.len());
@@ -207,7 +207,7 @@ impl SystemParams {
         let mut signed_text = Vec::new();
         let mut first = true;
         for (key, value) in fixed {
-            let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
+            let Some(value) = value.filter(|v| !crate::params::is_blank(v)) else {
                 continue;
             };
             if !std::mem::take(&mut first) {

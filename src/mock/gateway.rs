@@ -165,13 +165,13 @@ fn parse_timestamp(ts: &str) -> Option<i64> {
 
 /// Why a param's text breaks its documented type or rules.
 fn invalid_value(f: &crate::schema::Field, v: &str) -> Option<String> {
-    let json_items: Vec<String>;
+    let json_items: Vec<crate::Json>;
     let items: Vec<&str> = if f.list && f.kind == Kind::Json {
         // `Json[]` arrives as one JSON array.
-        match serde_json::from_str::<Vec<Box<serde_json::value::RawValue>>>(v) {
+        match <crate::Json as crate::params::Param>::parse_list(v) {
             Ok(a) => {
-                json_items = a.iter().map(|r| r.get().to_string()).collect();
-                json_items.iter().map(String::as_str).collect()
+                json_items = a;
+                json_items.iter().map(crate::Json::as_str).collect()
             }
             Err(_) => return Some(format!("{} must be a JSON array", f.name)),
         }

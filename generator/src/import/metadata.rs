@@ -210,7 +210,7 @@ fn field(p: Param, name: String, at: &str, side: Side, depth: usize, w: &mut War
     );
     let sensitive = crate::naming::looks_sensitive(&name).then_some(true);
     let description = p.description.unwrap_or_default().trim().to_string();
-    let decimal = is_number(&ty) && crate::naming::looks_decimal(&name, &description);
+    let decimal = ty.is_number() && crate::naming::looks_decimal(&name, &description);
     Field {
         name,
         ty,
@@ -223,14 +223,6 @@ fn field(p: Param, name: String, at: &str, side: Side, depth: usize, w: &mut War
         item_name: None,
         fields,
     }
-}
-
-/// `Number` or `Number[]`: the types `decimal:` applies to.
-pub(crate) fn is_number(ty: &TypeRef) -> bool {
-    matches!(
-        ty,
-        TypeRef::Scalar(Scalar::Number) | TypeRef::List(Scalar::Number)
-    )
 }
 
 /// Every TOP type spelling in the catalogue, mapped deliberately.

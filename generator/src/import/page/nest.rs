@@ -36,8 +36,7 @@ fn type_of(row: &Row, request: bool, depth: usize, w: &mut Warnings) -> TypeRef 
 fn field_of(row: &Row, ty: TypeRef) -> Field {
     Field {
         name: row.name.clone(),
-        decimal: crate::import::metadata::is_number(&ty)
-            && crate::naming::looks_decimal(&row.name, &row.description),
+        decimal: ty.is_number() && crate::naming::looks_decimal(&row.name, &row.description),
         ty,
         required: row.required,
         example: row.example.clone(),
