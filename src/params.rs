@@ -110,6 +110,10 @@ impl Param for Json {
     /// `Json[]` goes as one JSON array (commas inside the values would make a joined list
     /// ambiguous).
     fn write_list(items: &[Self], out: &mut String) {
+        // No items: blank like every other empty list, so not sent.
+        if items.is_empty() {
+            return;
+        }
         out.push('[');
         for (i, item) in items.iter().enumerate() {
             if i > 0 {
@@ -519,6 +523,17 @@ mod tests {
             "-42|-9223372036854775808|true|1001,1002|a,b|2026-11-29 12:00:00"
         );
         assert_eq!(Vec::<i64>::parse("1, 2,3").unwrap(), vec![1, 2, 3]);
+        // Empty lists of any type are blank: not sent, not signed.
+        let (empty_ids, empty_json) = (Vec::<i64>::new(), Vec::<Json>::new());
+        let one_json = vec![Json::new(r#"{"a":1}"#)];
+        let mut w = ParamWriter::new();
+        w.put("ids", &empty_ids);
+        w.put("blobs", &empty_json);
+        w.put("one", &one_json);
+        assert_eq!(
+            w.text_params().collect::<Vec<_>>(),
+            [("one", r#"[{"a":1}]"#)]
+        );
         assert!(i64::parse("x").unwrap_err().contains("Number"));
     }
 }
