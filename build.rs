@@ -37,10 +37,7 @@ fn main() {
             }
         }
     }
-    // The CLI calls APIs by name; a library-only build skips that table's cost.
-    builder
-        .dispatch(std::env::var_os("CARGO_FEATURE_CLI").is_some())
-        .build("top_apis.rs");
+    builder.build("top_apis.rs");
 }
 
 fn category_dirs(root: &Path) -> Vec<PathBuf> {

@@ -66,7 +66,7 @@ fn sign_and_encode(c: &mut Criterion) {
     for m in SignMethod::ALL {
         let client = Client::builder("12345678", SECRET)
             .sign_method(m)
-            .clock(Arc::new(topsdk::time::FixedClock(at)))
+            .clock(Arc::new(topsdk::FixedClock(at)))
             .build()
             .unwrap();
         let req = request();
@@ -148,8 +148,13 @@ struct Simple {
 
 /// The SDK's decode of a seed sample into the generated `Response`.
 fn sdk_decode(body: &str, format: Format, simplified: bool) -> api::Response {
-    topsdk::decode::decode::<api::Response>(body.as_bytes(), format, simplified, api::SCHEMA.get())
-        .unwrap()
+    topsdk::__private::internals::decode::<api::Response>(
+        body.as_bytes(),
+        format,
+        simplified,
+        api::SCHEMA.get(),
+    )
+    .unwrap()
 }
 
 /// The baselines must decode the same content the SDK does, or the comparison means nothing.

@@ -28,7 +28,7 @@ fn main() -> ExitCode {
     let at = UNIX_EPOCH + Duration::from_secs(1_795_924_800);
     let client = match Client::builder("12345678", "test_secret_123")
         .sign_method(method)
-        .clock(Arc::new(topsdk::time::FixedClock(at)))
+        .clock(Arc::new(topsdk::FixedClock(at)))
         .build()
     {
         Ok(c) => c,

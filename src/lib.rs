@@ -4,7 +4,8 @@
 //!
 //! Bindings are generated at build time by `topgen` from the YAML specs under `spec/`; this
 //! crate is the hand-written runtime under them (signing, encoding, decoding, retries) plus the
-//! generated [`apis`], a [`mock`] gateway for tests and the `topsdk` CLI.
+//! generated [`apis`] and, with the `mock` feature, a mock gateway for tests (the `topsdk` command is
+//! the separate package `topsdk-cli`).
 //!
 //! ```no_run
 //! use topsdk::apis::{Apis, alibaba_kongur_token_getosstoken as getosstoken};
@@ -24,17 +25,17 @@
 // Generated code names the runtime `::topsdk`, also when it is compiled into this crate.
 extern crate self as topsdk;
 
+pub mod by_name;
 pub mod client;
-pub mod de;
-pub mod decode;
-pub mod dynamic;
-pub mod error;
-pub mod params;
+mod de;
+mod decode;
+mod error;
+mod params;
 pub mod schema;
-pub mod sign;
-pub mod time;
-pub mod types;
-pub mod xml;
+mod sign;
+mod time;
+mod types;
+mod xml;
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
@@ -45,7 +46,7 @@ pub use client::{Client, ClientBuilder, Config, RetryPolicy};
 pub use decode::Format;
 pub use error::{ApiError, Error, Retry};
 pub use sign::SignMethod;
-pub use time::DateTime;
+pub use time::{Clock, DateTime, FixedClock, ParseDateTimeError, SystemClock};
 pub use types::{Decimal, FileUpload, Json, Price, Reveal, Secret};
 
 /// A request of one TOP API (implemented by generated `Request` types).
@@ -59,6 +60,7 @@ pub trait TopRequest: Send + Sync {
     fn schema() -> &'static schema::ApiSchema;
     /// Writes the app params that are set (any order; the writer keeps them in key order, and
     /// generated code writes them in that order, which is the writer's cheap case).
+    #[doc(hidden)]
     fn write_params<'a>(&'a self, w: &mut params::ParamWriter<'a>);
 }
 
@@ -80,13 +82,38 @@ pub mod prelude {
     pub use crate::{Client, Error, TopRequest, TopResponse};
 }
 
-/// Support for generated code. Not a stable API.
+/// Support for generated code (and this repository's tests and benchmarks). Not a stable API:
+/// anything here may change in any release.
 #[doc(hidden)]
 pub mod __private {
     pub use serde;
 
+    pub use crate::by_name::{FromArgs, call};
+
+    /// `Some(typed call)` for a generated entry of `apis::APIS` with feature `dispatch`, else
+    /// `None`, which costs no compile time.
+    #[cfg(feature = "dispatch")]
+    #[macro_export]
+    #[doc(hidden)]
+    macro_rules! __by_name_call {
+        ($request:ty) => {
+            ::std::option::Option::Some($crate::__private::call::<$request>)
+        };
+    }
+    #[cfg(not(feature = "dispatch"))]
+    #[macro_export]
+    #[doc(hidden)]
+    macro_rules! __by_name_call {
+        ($request:ty) => {
+            ::std::option::Option::None
+        };
+    }
+    pub use crate::params::{Param, ParamValue, ParamWriter, validate};
+    pub use crate::schema::LazySchema;
+    pub use __by_name_call as by_name_call;
+
     /// Interface version of generated code this runtime supports (see `topgen::codegen::ABI`).
-    pub const ABI: u32 = 3;
+    pub const ABI: u32 = 4;
 
     /// Fails compilation when generated code and runtime disagree.
     pub const fn check_abi(generated: u32) {
@@ -100,6 +127,13 @@ pub mod __private {
 
     pub mod de {
         pub use crate::de::{list, object, opt, scalar_list};
+    }
+
+    /// The runtime's internals that the tests and benchmarks check directly.
+    pub mod internals {
+        pub use crate::decode::{decode, decode_raw, redacted_excerpt, response_key};
+        pub use crate::sign::{Signer, Signing, sign};
+        pub use crate::time::{Timestamp, gmt8_timestamp};
     }
 
     /// A request object as JSON for the wire: its secrets in clear (that is where they go).

@@ -60,7 +60,7 @@ fn url_and_body_parse_back_and_the_signature_matches() {
             let mut b = Client::builder("12345678", SECRET)
                 .sign_method(m)
                 .gateway_url(gateway)
-                .clock(Arc::new(topsdk::time::FixedClock(at)));
+                .clock(Arc::new(topsdk::FixedClock(at)));
             if with_extras {
                 b = b
                     .session("sess-1")

@@ -31,7 +31,7 @@ fn client(mock: &MockGateway) -> topsdk::ClientBuilder {
 #[derive(Debug, Default)]
 struct StepClock(AtomicU64);
 
-impl topsdk::time::Clock for StepClock {
+impl topsdk::Clock for StepClock {
     fn now(&self) -> SystemTime {
         SystemTime::now() + Duration::from_secs(self.0.fetch_add(1, Ordering::SeqCst))
     }
@@ -39,7 +39,8 @@ impl topsdk::time::Clock for StepClock {
 
 fn documented() -> api::Response {
     let xml = api::SCHEMA.get().examples.response_xml.as_deref().unwrap();
-    topsdk::decode::decode(xml.as_bytes(), Format::Xml, false, api::SCHEMA.get()).unwrap()
+    topsdk::__private::internals::decode(xml.as_bytes(), Format::Xml, false, api::SCHEMA.get())
+        .unwrap()
 }
 
 fn seed_request() -> api::Request {

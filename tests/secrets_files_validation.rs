@@ -4,10 +4,11 @@
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use topsdk::dynamic::{Args, Entry, FromArgs};
+use topsdk::__private::LazySchema;
+use topsdk::__private::ParamWriter;
+use topsdk::by_name::{Args, Entry, FromArgs};
 use topsdk::mock::{MockGateway, Reply};
-use topsdk::params::ParamWriter;
-use topsdk::schema::{ApiSchema, LazySchema};
+use topsdk::schema::ApiSchema;
 use topsdk::{Client, Error, FileUpload, Format, RetryPolicy, TopRequest, TopResponse};
 
 static UPLOAD: LazySchema = LazySchema::new(
@@ -68,7 +69,7 @@ impl FromArgs for Upload {
 
 static APIS: [Entry; 1] = [Entry {
     schema: &UPLOAD,
-    call: Some(topsdk::dynamic::call::<Upload>),
+    call: Some(topsdk::__private::call::<Upload>),
 }];
 
 async fn mock() -> MockGateway {

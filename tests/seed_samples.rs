@@ -1,9 +1,9 @@
 //! The seed API's documented samples, parsed into the generated types.
 
+use topsdk::__private::ParamWriter;
+use topsdk::__private::internals::decode;
 use topsdk::apis::alibaba_kongur_token_getosstoken as api;
-use topsdk::decode::decode;
-use topsdk::dynamic::{Args, FromArgs};
-use topsdk::params::ParamWriter;
+use topsdk::by_name::{Args, FromArgs};
 use topsdk::{Error, Format, TopRequest};
 
 fn sample(text: &'static Option<String>) -> &'static [u8] {
@@ -189,7 +189,7 @@ fn xml_streaming_matches_json() {
     let item = |n: u32| {
         format!(
             "<oss_token_result_vo><oss_token>t{n}</oss_token><oss_dir_map><![CDATA[{{\"d\":{n}}}]]></oss_dir_map><entrust_oss_folder>a &amp; b</entrust_oss_folder><success>{}</success></oss_token_result_vo>",
-            n % 2 == 0
+            n.is_multiple_of(2)
         )
     };
     let xml = format!(

@@ -5,10 +5,11 @@
 mod support;
 
 use std::time::Duration;
-use support::{Answer, Gateway, error_json};
+use support::{Answer, Gateway, SEED_OK, ban, error_json, isp_timeout};
+use topsdk::__private::LazySchema;
+use topsdk::__private::ParamWriter;
 use topsdk::apis::alibaba_kongur_token_getosstoken as seed;
-use topsdk::params::ParamWriter;
-use topsdk::schema::{ApiSchema, LazySchema};
+use topsdk::schema::ApiSchema;
 use topsdk::{Client, Error, Retry, RetryPolicy, TopRequest, TopResponse};
 
 fn fast() -> RetryPolicy {
@@ -34,17 +35,6 @@ async fn seed_error(g: &Gateway) -> Error {
         .execute(&seed::Request::new())
         .await
         .unwrap_err()
-}
-
-const SEED_OK: &str = r#"{"alibaba_kongur_token_getosstoken_response":{"kongur_oss_result_do":{"success":true,"datas":{"oss_token_result_vo":[{"oss_token":"OSS-T0KEN","access_key_id":"AK1"}]}},"request_id":"rid-1"}}"#;
-
-fn isp_timeout() -> Answer {
-    Answer::json(error_json(
-        15,
-        "Remote service error",
-        "isp.remote-service-timeout",
-        "服务超时",
-    ))
 }
 
 /// A write, as topgen emits it for `taobao.logistics.offline.send` (`idempotent: false`).
@@ -197,15 +187,6 @@ async fn a_connect_failure_is_retried_even_for_a_write() {
     );
     assert_eq!(e.retry(), Retry::NotSent);
     assert!(started.elapsed() < Duration::from_secs(10));
-}
-
-fn ban(seconds: u64) -> Answer {
-    Answer::json(error_json(
-        7,
-        "App Call Limited",
-        "accesscontrol.limited-by-app-access-count",
-        &format!("This ban will last for {seconds} more seconds"),
-    ))
 }
 
 #[tokio::test]
@@ -393,7 +374,7 @@ async fn ten_thousand_session_handles_share_one_pool() {
 
 #[test]
 fn responses_serialize_without_secrets_unless_revealed() {
-    let resp: seed::Response = topsdk::decode::decode(
+    let resp: seed::Response = topsdk::__private::internals::decode(
         SEED_OK.as_bytes(),
         topsdk::Format::Json,
         false,
@@ -437,94 +418,4 @@ fn the_blocking_client_shares_its_pool_across_sessions() {
         g.requests()[19].query("session").as_deref(),
         Some("shop-19")
     );
-}
-
-/// The `topsdk` binary against the test's gateway: (exit code, stdout, stderr).
-#[cfg(feature = "cli")]
-async fn cli(g: &Gateway, args: &[&str]) -> (i32, String, String) {
-    let url = g.url.clone();
-    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    tokio::task::spawn_blocking(move || {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_topsdk"))
-            .arg("call")
-            .args(&args)
-            .env("TOP_APP_KEY", "12345678")
-            .env("TOP_APP_SECRET", "s3cret")
-            .env("TOP_GATEWAY_URL", url)
-            .env_remove("TOP_SESSION")
-            .env_remove("TOP_SIMPLIFY")
-            .env_remove("TOP_FORMAT")
-            .output()
-            .unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    })
-    .await
-    .unwrap()
-}
-
-#[cfg(feature = "cli")]
-#[tokio::test(flavor = "multi_thread")]
-async fn the_cli_never_prints_an_empty_success() {
-    let seed = "alibaba.kongur.token.getosstoken";
-    for body in [
-        r#"{"message":"blocked by proxy"}"#,
-        "<html><body>Bad Gateway</body></html>",
-        "",
-    ] {
-        for simplify in [false, true] {
-            let g = Gateway::start(vec![], Some(Answer::json(body))).await;
-            let mut args = vec![seed];
-            if simplify {
-                args.push("--simplify");
-            }
-            let (code, out, err) = cli(&g, &args).await;
-            assert_eq!(code, 3, "{body:?} simplify={simplify}: {out} {err}");
-            assert!(out.is_empty(), "{out}");
-            assert!(err.contains("cannot decode response"), "{err}");
-            // An API not compiled in, called by name, the same.
-            let (code, _, err) = cli(&g, &["taobao.trade.fullinfo.get"]).await;
-            assert_eq!(code, 3, "{body:?}: {err}");
-        }
-    }
-    // And a wrapped body under --simplify prints the content.
-    let g = Gateway::start(vec![], Some(Answer::json(SEED_OK))).await;
-    let (code, out, err) = cli(&g, &[seed, "--simplify"]).await;
-    assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(
-        v["kongur_oss_result_do"]["datas"][0]["access_key_id"],
-        "AK1"
-    );
-    assert_eq!(v["kongur_oss_result_do"]["datas"][0]["oss_token"], "***");
-}
-
-#[cfg(feature = "cli")]
-#[tokio::test(flavor = "multi_thread")]
-async fn the_cli_sends_a_write_once_and_prints_a_ban_length() {
-    let g = Gateway::start(vec![], Some(isp_timeout())).await;
-    let (code, _, err) = cli(
-        &g,
-        &[
-            "taobao.logistics.offline.send",
-            "--param",
-            "tid=1",
-            "--param",
-            "out_sid=SF1",
-        ],
-    )
-    .await;
-    assert_eq!(code, 2, "{err}");
-    assert_eq!(g.requests().len(), 1, "the write reached the gateway once");
-
-    let g = Gateway::start(vec![], Some(ban(71804))).await;
-    let (code, _, err) = cli(&g, &["alibaba.kongur.token.getosstoken"]).await;
-    assert_eq!(code, 2, "{err}");
-    let v: serde_json::Value = serde_json::from_str(err.trim()).unwrap();
-    assert_eq!(v["retry_after_secs"], 71804);
-    assert_eq!(v["rate_limited"], true);
-    assert_eq!(g.requests().len(), 1);
 }

@@ -76,14 +76,6 @@ impl Builder {
         Ok(self)
     }
 
-    /// Also emit typed calls by method name (`APIS[i].call`), for a command-line tool or
-    /// other dynamic dispatch. Off by default: it costs about 60 % of the compile time of the
-    /// generated code, paid for every API whether the program calls it or not.
-    pub fn dispatch(mut self, on: bool) -> Self {
-        self.options.dispatch = on;
-        self
-    }
-
     fn selected(&self, s: &LoadedSpec) -> bool {
         if self.methods.is_none() && self.categories.is_none() {
             return true;

@@ -10,6 +10,7 @@ pub mod error;
 pub mod import;
 pub mod loader;
 pub mod locate;
+pub mod markdown;
 pub mod model;
 pub mod naming;
 #[doc(hidden)]

@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   topgen generate SPEC_PATH... --out FILE   generate Rust bindings (a path may be a directory)
-         [--dispatch]                       (also typed calls by method name, as the CLI uses)
   topgen check SPEC_PATH...                 validate specs; one located error per line
   topgen import FILE_OR_DIR... --out DIR    TOP doc metadata JSON / doc pages -> DIR/<category>/<method>.yaml
          [--quiet]                          (warnings on stderr unless --quiet)";
@@ -28,7 +27,6 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     let mut paths = Vec::new();
     let mut out: Option<PathBuf> = None;
     let mut quiet = false;
-    let mut dispatch = false;
     let mut it = rest.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -36,7 +34,6 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
                 out = Some(it.next().ok_or("--out needs a file")?.into());
             }
             "--quiet" | "-q" => quiet = true,
-            "--dispatch" => dispatch = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(ExitCode::SUCCESS);
@@ -73,10 +70,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         }
         "generate" => {
             let out = out.ok_or("generate needs --out FILE")?;
-            let opts = topgen::Options {
-                dispatch,
-                ..topgen::Options::default()
-            };
+            let opts = topgen::Options::default();
             let code = topgen::codegen::generate(&specs, &opts);
             if let Err(e) = std::fs::write(&out, code) {
                 eprintln!("{}: {e}", out.display());

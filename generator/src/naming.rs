@@ -14,7 +14,7 @@
 //! - modules and client methods: the method name with `.` replaced by `_`, lowercased.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Strict and reserved keywords of Rust 2024 (all of them may be raw except the ones below).
 const KEYWORDS: &[&str] = &[
@@ -143,7 +143,12 @@ pub fn setter_names(field_idents: &[String]) -> Vec<String> {
 
 /// The type identifier for a doc type name, before disambiguation.
 pub fn type_ident(doc_name: &str) -> String {
-    let mut s = sanitize(&doc_name.to_upper_camel_case());
+    // Only ASCII letters and digits survive: a name of other characters (`说明`) is `Object`.
+    let mut s: String = doc_name
+        .to_upper_camel_case()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
     if s.is_empty() {
         s = "Object".into();
     }
@@ -159,9 +164,75 @@ pub fn type_ident(doc_name: &str) -> String {
     s
 }
 
-/// Disambiguates a type name already taken by a different shape: `Foo` -> `Foo2`, `Foo3`, ...
-pub fn numbered_type(base: &str, used: &mut BTreeSet<String>) -> String {
-    unique(base.to_string(), used, "")
+/// One place where an object type is declared, on one side (request or response) of an API.
+#[derive(Clone, Debug)]
+pub struct ObjectSite<'a> {
+    /// The documentation's type name (`TradeDO`).
+    pub doc_name: &'a str,
+    /// Equal for sites that become one Rust struct (the doc name and the field tree's shape).
+    pub key: String,
+    /// Wire names of the fields leading to the site from the top of its side.
+    pub path: Vec<&'a str>,
+}
+
+/// Names of the object types of one side, by [`ObjectSite::key`]. A name depends only on the
+/// documentation, never on the order the tree is walked in: a doc type name used with one shape
+/// keeps that name (`TradeDO` -> `TradeDo`); one used with several shapes names each shape by
+/// where it sits: parent's doc type + field (`Trade` + `orders` -> `TradeOrders`), or at the
+/// top, field + doc type (`first` + `Item` -> `FirstItem`), then by its whole path. So adding
+/// or reordering fields elsewhere renames nothing, and a type is renamed only when the docs
+/// change that type. A number is the last resort (the catalogue never needs it; a test checks).
+pub fn object_type_names(sites: &[ObjectSite<'_>]) -> BTreeMap<String, String> {
+    let mut by_base: BTreeMap<String, BTreeMap<&str, Vec<&[&str]>>> = BTreeMap::new();
+    let mut base_at: BTreeMap<&[&str], String> = BTreeMap::new();
+    for s in sites {
+        let base = type_ident(s.doc_name);
+        by_base
+            .entry(base.clone())
+            .or_default()
+            .entry(&s.key)
+            .or_default()
+            .push(&s.path);
+        base_at.insert(&s.path, base);
+    }
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    let mut used = BTreeSet::new();
+    let mut shared: Vec<(&[&str], &str, &str)> = Vec::new();
+    for (base, shapes) in &by_base {
+        if let [(key, _)] = shapes.iter().collect::<Vec<_>>()[..] {
+            used.insert(base.clone());
+            names.insert(key.to_string(), base.clone());
+        } else {
+            for (key, paths) in shapes {
+                // The shallowest, then first by wire names: a fact of the docs, not of a walk.
+                if let Some(rep) = paths.iter().min_by(|a, b| by_depth(a, b)) {
+                    shared.push((rep, key, base));
+                }
+            }
+        }
+    }
+    shared.sort_by(|a, b| by_depth(a.0, b.0));
+    for (path, key, base) in shared {
+        let (field, up) = path.split_last().unwrap_or((&"", &[]));
+        let field = type_ident(field);
+        let first = match base_at.get(up) {
+            Some(parent) => format!("{parent}{field}"),
+            None if field.ends_with(base) => field,
+            None => format!("{field}{base}"),
+        };
+        let whole = type_ident(&path.join(" "));
+        let name = [first, whole.clone(), type_ident(&format!("{whole} {base}"))]
+            .into_iter()
+            .find(|c| !used.contains(c))
+            .unwrap_or_else(|| unique(format!("{whole}{base}"), &mut used, ""));
+        used.insert(name.clone());
+        names.insert(key.to_string(), name);
+    }
+    names
+}
+
+fn by_depth(a: &[&str], b: &[&str]) -> std::cmp::Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 
 /// Module and client-method name of an API method.
@@ -513,7 +584,96 @@ mod tests {
             assert_eq!(&type_ident(doc), want, "doc type {doc:?}");
         }
         let mut used = BTreeSet::from(["Foo".to_string(), "Foo2".to_string()]);
-        assert_eq!(numbered_type("Foo", &mut used), "Foo3");
+        assert_eq!(unique("Foo".into(), &mut used, ""), "Foo3");
+    }
+
+    /// (doc name, shape key, path) sites -> the name each shape gets.
+    fn names(sites: &[(&'static str, &str, &[&'static str])]) -> Vec<(String, String)> {
+        let sites: Vec<ObjectSite<'static>> = sites
+            .iter()
+            .map(|(doc, key, path)| ObjectSite {
+                doc_name: doc,
+                key: key.to_string(),
+                path: path.to_vec(),
+            })
+            .collect();
+        object_type_names(&sites).into_iter().collect()
+    }
+
+    #[test]
+    fn object_type_names_come_from_the_docs_not_the_walk() {
+        let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+            v.iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect()
+        };
+        // One shape per doc name: the doc name, wherever and however often it occurs.
+        assert_eq!(
+            names(&[
+                ("TradeDO", "t", &["trades"]),
+                ("Order", "o", &["trades", "orders"]),
+                ("Order", "o", &["refund", "order"]),
+            ]),
+            pairs(&[("o", "Order"), ("t", "TradeDo")])
+        );
+        // Two shapes of `Item`: each named by parent type + field; the walk order is irrelevant.
+        let a = names(&[
+            ("Trade", "t", &["trade"]),
+            ("Item", "i1", &["trade", "items"]),
+            ("Refund", "r", &["refund"]),
+            ("Item", "i2", &["refund", "item"]),
+        ]);
+        let b = names(&[
+            ("Refund", "r", &["refund"]),
+            ("Item", "i2", &["refund", "item"]),
+            ("Trade", "t", &["trade"]),
+            ("Item", "i1", &["trade", "items"]),
+        ]);
+        assert_eq!(a, b);
+        assert_eq!(
+            a,
+            pairs(&[
+                ("i1", "TradeItems"),
+                ("i2", "RefundItem"),
+                ("r", "Refund"),
+                ("t", "Trade")
+            ])
+        );
+        // A shape shared by several sites is named after its shallowest one; a top-level site
+        // after its field and doc type; a chain of one doc type stays short.
+        assert_eq!(
+            names(&[
+                ("Addr", "a1", &["to"]),
+                ("Addr", "a2", &["x", "from"]),
+                ("Addr", "a2", &["from"]),
+                ("X", "x", &["x"]),
+                ("Addr", "a3", &["receiver_addr"]),
+            ]),
+            pairs(&[
+                ("a1", "ToAddr"),
+                ("a2", "FromAddr"),
+                ("a3", "ReceiverAddr"),
+                ("x", "X")
+            ])
+        );
+        assert_eq!(
+            names(&[
+                ("Node", "n1", &["l3"]),
+                ("Node", "n2", &["l3", "l2"]),
+                ("Node", "n3", &["l3", "l2", "l1"]),
+            ]),
+            pairs(&[("n1", "L3Node"), ("n2", "NodeL2"), ("n3", "NodeL1")])
+        );
+        // parent + field taken by another doc type: the whole path, then the path + doc name.
+        assert_eq!(
+            names(&[
+                ("P", "p", &["p"]),
+                ("Q", "q1", &["p", "q"]),
+                ("Q", "q2", &["q"]),
+                ("p_q", "pq", &["z"]),
+            ]),
+            pairs(&[("p", "P"), ("pq", "PQ"), ("q1", "PqQ"), ("q2", "Q")])
+        );
     }
 
     #[test]

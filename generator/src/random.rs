@@ -74,7 +74,7 @@ pub fn random_spec(seed: u64) -> ApiSpec {
         category: "random".into(),
         category_pkg: Some("random".into()),
         doc_url: None,
-        idempotent: (seed % 3 != 0).then_some(seed % 2 == 0),
+        idempotent: (!seed.is_multiple_of(3)).then_some(seed.is_multiple_of(2)),
         request,
         response,
         examples: Examples::default(),
@@ -85,7 +85,7 @@ pub fn random_spec(seed: u64) -> ApiSpec {
 /// Decimal Numbers without drawing from the generator (so the rest of each random spec
 /// stays as it was).
 fn seed_decimal(name: &str) -> bool {
-    name.len() % 2 == 0
+    name.len().is_multiple_of(2)
 }
 
 fn fields(r: &mut Rng, depth: usize, request: bool) -> Vec<Field> {

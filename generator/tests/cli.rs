@@ -126,7 +126,7 @@ fn generate_writes_what_is_committed() {
     let out = dir.path().join("out.rs");
     // The default build's categories, with the CLI's dispatch (see scripts/refresh-generated).
     let status = topgen()
-        .args(["generate", "--dispatch"])
+        .args(["generate"])
         .arg(repo().join("spec/kongur"))
         .arg("--out")
         .arg(&out)

@@ -1,6 +1,6 @@
 //! The gateway contract the mock enforces, as a pure function of the params that arrived.
 
-use crate::dynamic::Entry;
+use crate::by_name::Entry;
 use crate::schema::{ApiSchema, Kind};
 use crate::{ApiError, DateTime, Format, SignMethod};
 use std::collections::BTreeMap;
@@ -65,7 +65,7 @@ pub fn check(
     };
     let simplify = get("simplify") == Some("true");
     let method = get("method").ok_or_else(|| err(21, "Missing Method", None, None))?;
-    let schema = crate::dynamic::find(apis, method)
+    let schema = crate::by_name::find(apis, method)
         .map(|e| e.schema())
         .ok_or_else(|| {
             err(

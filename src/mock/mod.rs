@@ -17,7 +17,7 @@ mod render;
 pub use gateway::{Incoming, TIMESTAMP_TOLERANCE_SECS, check};
 pub use render::{canonical_sample, error_body};
 
-use crate::dynamic::Entry;
+use crate::by_name::Entry;
 use crate::{ApiError, Format, Secret};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, StreamBody, combinators::BoxBody};

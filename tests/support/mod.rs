@@ -186,3 +186,26 @@ pub fn error_json(code: i64, msg: &str, sub_code: &str, sub_msg: &str) -> String
     }})
     .to_string()
 }
+
+/// A success body of the seed API (`alibaba.kongur.token.getosstoken`).
+pub const SEED_OK: &str = r#"{"alibaba_kongur_token_getosstoken_response":{"kongur_oss_result_do":{"success":true,"datas":{"oss_token_result_vo":[{"oss_token":"OSS-T0KEN","access_key_id":"AK1"}]}},"request_id":"rid-1"}}"#;
+
+/// `isp.remote-service-timeout`: TOP may have executed the call.
+pub fn isp_timeout() -> Answer {
+    Answer::json(error_json(
+        15,
+        "Remote service error",
+        "isp.remote-service-timeout",
+        "服务超时",
+    ))
+}
+
+/// Code 7, a ban of `seconds`, worded as TOP words it.
+pub fn ban(seconds: u64) -> Answer {
+    Answer::json(error_json(
+        7,
+        "App Call Limited",
+        "accesscontrol.limited-by-app-access-count",
+        &format!("This ban will last for {seconds} more seconds"),
+    ))
+}

@@ -16,7 +16,7 @@ use tree::Tree;
 
 /// The interface version between generated code and the runtime; bump on breaking changes of
 /// what generated code calls, together with `topsdk::__private::ABI`.
-pub const ABI: u32 = 3;
+pub const ABI: u32 = 4;
 
 /// Code generation options.
 #[derive(Clone, Debug)]
@@ -25,11 +25,6 @@ pub struct Options {
     pub runtime: String,
     /// Extra derives for every emitted struct (paths, e.g. `::schemars::JsonSchema`).
     pub extra_derives: Vec<String>,
-    /// Typed calls by method name (`APIS[i].call`, what `topsdk call` uses). Off by default:
-    /// each entry instantiates the whole call path of its API (execute, decode, re-encode as
-    /// JSON) whether or not the program uses it, about 60 % of the compile time of generated
-    /// code (BENCHMARKS.md). Without it `APIS` still lists every API's schema.
-    pub dispatch: bool,
 }
 
 impl Default for Options {
@@ -37,7 +32,6 @@ impl Default for Options {
         Options {
             runtime: "::topsdk".into(),
             extra_derives: Vec::new(),
-            dispatch: false,
         }
     }
 }
@@ -73,21 +67,65 @@ pub(crate) fn ident(text: &str) -> syn::Ident {
     }
 }
 
-/// Doc text made safe for rustdoc: lines trimmed (indentation would make a doctest), fences
-/// neutralised, tabs and other control characters turned into spaces.
+/// A description from the docs as Markdown rustdoc renders without a warning.
 pub(crate) fn doc_text(text: &str) -> String {
-    text.lines()
-        .map(|l| {
-            l.trim()
-                .replace("```", "'''")
-                .replace(|c: char| c.is_control(), " ")
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    crate::markdown::to_markdown(text)
 }
 
-pub(crate) fn doc_attrs(text: &str) -> TokenStream {
-    raw_doc_attrs(&doc_text(text))
+/// A field's doc attributes (see [`field_doc`]).
+pub(crate) fn field_doc_attrs(field: &crate::model::Field, request: bool) -> TokenStream {
+    raw_doc_attrs(&field_doc(field, request))
+}
+
+/// A field's doc: its description, then what the spec says of its value (required or not,
+/// limits, default, the documented example, whether it is kept secret).
+pub fn field_doc(field: &crate::model::Field, request: bool) -> String {
+    let mut facts: Vec<String> = Vec::new();
+    if request {
+        facts.push(
+            if field.required {
+                "**Required.**"
+            } else {
+                "Optional."
+            }
+            .into(),
+        );
+    }
+    let c = &field.constraints;
+    if let Some(n) = c.max_length {
+        facts.push(format!("At most {n} characters."));
+    }
+    if let Some(n) = c.max_list_size {
+        facts.push(format!("At most {n} items."));
+    }
+    match (c.min_value, c.max_value) {
+        (Some(a), Some(b)) => facts.push(format!("From {a} to {b}.")),
+        (Some(a), None) => facts.push(format!("At least {a}.")),
+        (None, Some(b)) => facts.push(format!("At most {b}.")),
+        (None, None) => {}
+    }
+    if let Some(d) = &c.default {
+        facts.push(format!("Default: {}.", one_line(d)));
+    }
+    if let Some(e) = field.example.as_deref().filter(|e| !e.trim().is_empty()) {
+        facts.push(format!("Example: {}", one_line(e)));
+    }
+    if field.is_sensitive() {
+        facts.push("Sensitive: shown as `***` in `Debug` and serialized output.".into());
+    }
+    let mut d = doc_text(&field.description);
+    if !facts.is_empty() {
+        if !d.is_empty() {
+            d.push_str("\n\n");
+        }
+        d.push_str(&facts.join(" "));
+    }
+    d
+}
+
+/// A value from the docs on one line, as Markdown text.
+fn one_line(text: &str) -> String {
+    doc_text(&text.split_whitespace().collect::<Vec<_>>().join(" ")).replace('\n', " ")
 }
 
 /// Doc attributes for text that is already rustdoc-safe (e.g. holds fenced examples).
@@ -149,12 +187,9 @@ pub fn generate(specs: &[LoadedSpec], opts: &Options) -> String {
         }
     });
     let entries = mods.iter().map(|m| {
-        let call = if opts.dispatch {
-            quote!(::std::option::Option::Some(#rt::dynamic::call::<#m::Request>))
-        } else {
-            quote!(::std::option::Option::None)
-        };
-        quote!(#rt::dynamic::Entry { schema: &#m::SCHEMA, call: #call })
+        // The runtime's `dispatch` feature decides (so generated text is the same either way):
+        // each typed call instantiates its API's whole call path, ~60 % of the compile time.
+        quote!(#rt::by_name::Entry { schema: &#m::SCHEMA, call: #rt::__private::by_name_call!(#m::Request) })
     });
     let head = format_items(quote! {
         const _: () = #rt::__private::check_abi(#abi);
@@ -167,8 +202,8 @@ pub fn generate(specs: &[LoadedSpec], opts: &Options) -> String {
         impl Apis for #rt::Client {
             #(#impl_fns)*
         }
-        /// Every API in this file, for dynamic dispatch by method name (CLI, mock gateway).
-        pub static APIS: &[#rt::dynamic::Entry] = &[#(#entries),*];
+        /// Every API in this file, for calls by method name (CLI, mock gateway).
+        pub static APIS: &[#rt::by_name::Entry] = &[#(#entries),*];
     });
     let mut out = format!(
         "// @generated by topgen {} from TOP API specs. Do not edit: change the spec and regenerate.\n",
@@ -201,8 +236,32 @@ fn api_module(loaded: &LoadedSpec, m: &syn::Ident, opts: &Emit) -> TokenStream {
     let response_fields = tree.response.iter().map(|n| types::response_field(n, rt));
     let serde_path = format!("{}::__private::serde", types::path_text(rt));
     let extra = &opts.extra_derives;
-    let objects = tree.types();
-    let object_structs = objects.iter().map(|d| types::object_struct(d, opts));
+    let side_module = |side: tree::Side, name: &str, doc: &str| {
+        let objects = tree.types(side);
+        if objects.is_empty() {
+            return quote!();
+        }
+        let structs = objects.iter().map(|d| types::object_struct(d, opts));
+        let name = ident(name);
+        quote! {
+            #[doc = #doc]
+            pub mod #name {
+                #(#structs)*
+            }
+        }
+    };
+    let object_structs = [
+        side_module(
+            tree::Side::Request,
+            "request",
+            " Object types of the request (each param of such a type is sent as one JSON string).",
+        ),
+        side_module(
+            tree::Side::Response,
+            "response",
+            " Object types of the response.",
+        ),
+    ];
     let schema_json = schema::api_schema_json(spec);
     let response_doc = format!(" Response of `{}`.", spec.method);
     let request_id_impl = match tree.request_id_node() {
@@ -230,7 +289,7 @@ fn api_module(loaded: &LoadedSpec, m: &syn::Ident, opts: &Emit) -> TokenStream {
             }
             #(#object_structs)*
             /// What the documentation says about this API, for validation, the mock and the CLI.
-            pub static SCHEMA: #rt::schema::LazySchema = #rt::schema::LazySchema::new(#schema_json);
+            pub static SCHEMA: #rt::__private::LazySchema = #rt::__private::LazySchema::new(#schema_json);
         }
     }
 }
@@ -243,16 +302,41 @@ fn module_doc(loaded: &LoadedSpec) -> String {
         d.push_str(&doc_text(&spec.description));
         d.push('\n');
     }
+    d.push_str(&format!(
+        "\n{}",
+        if spec.is_idempotent() {
+            "Only reads: retried after errors where TOP may have executed it.\n"
+        } else {
+            "Changes data: sent once, never retried after TOP may have executed it.\n"
+        }
+    ));
     if !spec.category.is_empty() {
         d.push_str(&format!("\nCategory: {}\n", doc_text(&spec.category)));
     }
     if let Some(url) = &spec.doc_url {
-        d.push_str(&format!("\nDocumentation: <{url}>\n"));
+        let link = crate::markdown::to_markdown(url);
+        d.push_str(&format!("\nDocumentation: {link}\n"));
     }
-    if let Some(xml) = &spec.examples.response_xml {
-        d.push_str("\nResponse example:\n\n```xml\n");
-        d.push_str(&xml.trim_end().replace("```", "'''"));
-        d.push_str("\n```\n");
+    let ex = &spec.examples;
+    if !ex.request.is_empty() {
+        d.push_str("\nThe documented request sample's params:\n\n");
+        for (name, value) in &ex.request {
+            let value = one_line(value);
+            d.push_str(&format!("- `{name}`: {value}\n"));
+        }
+    }
+    let samples = [
+        ("Response sample (JSON)", "json", &ex.response_json),
+        ("Response sample (XML)", "xml", &ex.response_xml),
+        ("Error sample (JSON)", "json", &ex.error_json),
+    ];
+    for (title, lang, text) in samples {
+        if let Some(text) = text.as_deref().filter(|t| !t.trim().is_empty()) {
+            d.push_str(&format!("\n{title}:\n\n```{lang}\n"));
+            // A fence inside would end the block early.
+            d.push_str(&text.trim_end().replace("```", "'''"));
+            d.push_str("\n```\n");
+        }
     }
     d
 }

@@ -3,7 +3,7 @@
 
 use super::tree::{Node, Tree};
 use super::types::{field_scalar_type, request_field_type, value_type};
-use super::{Emit, doc_attrs, ident};
+use super::{Emit, field_doc_attrs, ident};
 use crate::model::{ApiSpec, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -61,7 +61,7 @@ pub fn request(spec: &ApiSpec, tree: &Tree<'_>, opts: &Emit) -> TokenStream {
     let fields = nodes.iter().map(|n| {
         let id = ident(&n.ident);
         let ty = request_field_type(n, rt);
-        let docs = doc_attrs(&n.field.description);
+        let docs = field_doc_attrs(n.field, true);
         quote!(#docs pub #id: #ty,)
     });
     let default = if required.is_empty() {
@@ -91,7 +91,7 @@ pub fn request(spec: &ApiSpec, tree: &Tree<'_>, opts: &Emit) -> TokenStream {
         let id = ident(&n.ident);
         let setter = ident(&n.setter);
         let (t, conv) = arg(n, rt);
-        let docs = doc_attrs(&n.field.description);
+        let docs = field_doc_attrs(n.field, true);
         quote! {
             #docs
             pub fn #setter(mut self, #id: #t) -> Self {
@@ -175,12 +175,12 @@ pub fn request(spec: &ApiSpec, tree: &Tree<'_>, opts: &Emit) -> TokenStream {
             fn schema() -> &'static #rt::schema::ApiSchema {
                 SCHEMA.get()
             }
-            fn write_params<'a>(&'a self, #w: &mut #rt::params::ParamWriter<'a>) {
+            fn write_params<'a>(&'a self, #w: &mut #rt::__private::ParamWriter<'a>) {
                 #(#writes)*
             }
         }
-        impl #rt::dynamic::FromArgs for Request {
-            fn from_args(#args_ident: &#rt::dynamic::Args) -> ::std::result::Result<Self, #rt::Error> {
+        impl #rt::__private::FromArgs for Request {
+            fn from_args(#args_ident: &#rt::by_name::Args) -> ::std::result::Result<Self, #rt::Error> {
                 ::std::result::Result::Ok(Self { #(#reads)* })
             }
         }

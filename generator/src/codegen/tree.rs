@@ -1,5 +1,5 @@
 //! The naming pass: the spec's field trees annotated with every Rust name they need, and the
-//! object types they declare, deduplicated by shape and disambiguated by name.
+//! object types they declare, deduplicated by shape and named by `naming::object_type_names`.
 
 use crate::model::{ApiSpec, Field};
 use crate::naming;
@@ -18,6 +18,10 @@ pub struct Node<'a> {
     pub setter: String,
     /// The Rust type name, for objects and object lists.
     pub type_ident: Option<String>,
+    /// Which side's module declares the type (`request` or `response`).
+    pub side: Side,
+    /// A field of the API's `Request`/`Response` itself, outside that module.
+    pub top: bool,
     pub children: Vec<Node<'a>>,
 }
 
@@ -51,15 +55,10 @@ static REQUEST_ID: std::sync::LazyLock<Field> = std::sync::LazyLock::new(|| Fiel
 
 impl<'a> Tree<'a> {
     pub fn build(spec: &'a ApiSpec) -> Tree<'a> {
-        let mut names = TypeNames::default();
-        let request = nodes(spec.request.iter(), Side::Request, &mut names);
+        let request = side(spec.request.iter(), Side::Request);
         // Appended last, so a documented field that maps to the same identifier keeps it.
         let extra = (!spec.response.iter().any(|f| f.name == "request_id")).then(|| &*REQUEST_ID);
-        let response = nodes(
-            spec.response.iter().chain(extra),
-            Side::Response,
-            &mut names,
-        );
+        let response = side(spec.response.iter().chain(extra), Side::Response);
         Tree { request, response }
     }
 
@@ -72,16 +71,17 @@ impl<'a> Tree<'a> {
         })
     }
 
-    /// Object types in first-occurrence order (request tree first, depth-first), each once.
-    pub fn types(&self) -> Vec<TypeDef<'_, 'a>> {
+    /// The object types of one side, each once, sorted by name (each side is its own module,
+    /// so names are unique per side).
+    pub fn types(&self, side: Side) -> Vec<TypeDef<'_, 'a>> {
         let mut out = Vec::new();
         let mut seen = BTreeSet::new();
-        for (side, nodes) in [
-            (Side::Request, &self.request),
-            (Side::Response, &self.response),
-        ] {
-            collect(nodes, side, &mut seen, &mut out);
-        }
+        let nodes = match side {
+            Side::Request => &self.request,
+            Side::Response => &self.response,
+        };
+        collect(nodes, side, &mut seen, &mut out);
+        out.sort_by(|a, b| a.ident.cmp(&b.ident));
         out
     }
 }
@@ -107,17 +107,20 @@ fn collect<'n, 'a>(
     }
 }
 
-/// Type names handed out so far: doc name -> shapes seen -> ident.
-#[derive(Default)]
-struct TypeNames {
-    by_shape: BTreeMap<String, String>,
-    used: BTreeSet<String>,
+/// The nodes of one side, their object types named by `naming::object_type_names`.
+fn side<'a>(fields: impl Iterator<Item = &'a Field> + Clone, side: Side) -> Vec<Node<'a>> {
+    let mut sites = Vec::new();
+    let mut nodes = nodes(fields, side, &mut Vec::new(), &mut sites);
+    let names = naming::object_type_names(&sites);
+    name_types(&mut nodes, &names);
+    nodes
 }
 
 fn nodes<'a>(
     fields: impl Iterator<Item = &'a Field> + Clone,
     side: Side,
-    names: &mut TypeNames,
+    path: &mut Vec<&'a str>,
+    sites: &mut Vec<naming::ObjectSite<'a>>,
 ) -> Vec<Node<'a>> {
     let idents = naming::field_idents(fields.clone().map(|f| f.name.as_str()));
     let setters = naming::setter_names(&idents);
@@ -125,25 +128,39 @@ fn nodes<'a>(
         .zip(idents)
         .zip(setters)
         .map(|((field, ident), setter)| {
-            let type_ident = field.ty.object_name().map(|doc| {
-                let shape = format!("{side:?}/{doc}/{}", shape_of(&field.fields));
-                if let Some(t) = names.by_shape.get(&shape) {
-                    return t.clone();
-                }
-                let t = naming::numbered_type(&naming::type_ident(doc), &mut names.used);
-                names.by_shape.insert(shape, t.clone());
-                t
+            path.push(&field.name);
+            let type_key = field.ty.object_name().map(|doc| {
+                let key = format!("{doc}/{}", shape_of(&field.fields));
+                sites.push(naming::ObjectSite {
+                    doc_name: doc,
+                    key: key.clone(),
+                    path: path.clone(),
+                });
+                key
             });
-            let children = nodes(field.fields.iter(), side, names);
+            let children = nodes(field.fields.iter(), side, path, sites);
+            path.pop();
             Node {
                 field,
                 ident,
                 setter,
-                type_ident,
+                type_ident: type_key,
+                side,
+                top: path.is_empty(),
                 children,
             }
         })
         .collect()
+}
+
+/// Replaces each object node's shape key with its type name.
+fn name_types(nodes: &mut [Node<'_>], names: &BTreeMap<String, String>) {
+    for n in nodes {
+        if let Some(key) = n.type_ident.take() {
+            n.type_ident = Some(names.get(&key).cloned().unwrap_or(key));
+        }
+        name_types(&mut n.children, names);
+    }
 }
 
 /// A canonical text of a field tree: equal text, equal Rust struct.

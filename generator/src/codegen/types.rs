@@ -1,7 +1,7 @@
 //! Rust types of fields, and the object structs of one API.
 
 use super::tree::{Node, Side, TypeDef};
-use super::{Emit, doc_attrs, ident};
+use super::{Emit, field_doc_attrs, ident};
 use crate::model::{Scalar, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -44,19 +44,23 @@ pub fn value_type(node: &Node<'_>, rt: &TokenStream) -> TokenStream {
             quote!(::std::vec::Vec<#t>)
         }
         TypeRef::File => quote!(#rt::FileUpload),
-        TypeRef::Object(_) => {
-            let t = format_ident!("{}", type_name(node));
-            quote!(#t)
-        }
+        TypeRef::Object(_) => type_path(node),
         TypeRef::ObjectList(_) => {
-            let t = format_ident!("{}", type_name(node));
+            let t = type_path(node);
             quote!(::std::vec::Vec<#t>)
         }
     }
 }
 
-fn type_name<'n>(node: &'n Node<'_>) -> &'n str {
-    node.type_ident.as_deref().unwrap_or("Object")
+/// An object type as named where the field is declared: from the API's `Request`/`Response`
+/// through its side's module, from another object of the same module directly.
+fn type_path(node: &Node<'_>) -> TokenStream {
+    let t = format_ident!("{}", node.type_ident.as_deref().unwrap_or("Object"));
+    match (node.top, node.side) {
+        (false, _) => quote!(#t),
+        (true, Side::Request) => quote!(request::#t),
+        (true, Side::Response) => quote!(response::#t),
+    }
 }
 
 /// The declared type of a request field: required values as they are, the rest optional.
@@ -72,7 +76,7 @@ pub fn request_field_type(node: &Node<'_>, rt: &TokenStream) -> TokenStream {
 /// A response struct field: everything optional or a (possibly empty) list, read leniently.
 pub fn response_field(node: &Node<'_>, rt: &TokenStream) -> TokenStream {
     let id = ident(&node.ident);
-    let docs = doc_attrs(&node.field.description);
+    let docs = field_doc_attrs(node.field, false);
     let t = value_type(node, rt);
     let (ty, de_fn) = match &node.field.ty {
         TypeRef::Scalar(_) => (quote!(::std::option::Option<#t>), "opt"),
@@ -102,7 +106,7 @@ pub fn rename_attr(node: &Node<'_>) -> TokenStream {
 /// A request object field (inside a JSON-encoded object param).
 fn request_object_field(node: &Node<'_>, rt: &TokenStream) -> TokenStream {
     let id = ident(&node.ident);
-    let docs = doc_attrs(&node.field.description);
+    let docs = field_doc_attrs(node.field, true);
     let ty = request_field_type(node, rt);
     let rename = rename_attr(node);
     // Unset optional fields are left out of the JSON sent.
@@ -159,7 +163,7 @@ pub fn object_struct(def: &TypeDef<'_, '_>, opts: &Emit) -> TokenStream {
                     #rt::__private::serde::Deserialize, #rt::__private::serde::Serialize #(, #extra)*)]
                 #[serde(crate = #serde_path, default)]
                 pub struct #id { #(#fields)* }
-                impl #rt::params::Param for #id {
+                impl #rt::__private::Param for #id {
                     const JSON: bool = true;
                     fn write(&self, out: &mut ::std::string::String) {
                         #rt::__private::write_json(self, out)

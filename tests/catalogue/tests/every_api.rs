@@ -2,7 +2,7 @@
 //! gateway, in JSON and XML, wrapped and simplified: the typed response must carry exactly
 //! the sample the mock built from the API's schema.
 
-use topsdk::dynamic::{Args, drop_nulls};
+use topsdk::by_name::{Args, drop_nulls};
 use topsdk::mock::{MockGateway, canonical_sample};
 use topsdk::schema::{Field, Kind};
 use topsdk::{Client, Format};

@@ -1,6 +1,6 @@
 //! The generator's adversarial fixtures, compiled: names, every type, samples.
 
-use topsdk::decode::decode;
+use topsdk::__private::internals::decode;
 use topsdk::{DateTime, Format, TopRequest};
 use topsdk_catalogue_sample::apis::{
     topsdk_fixture_deep as deep, topsdk_fixture_every_type as every, topsdk_fixture_keywords as kw,
@@ -21,15 +21,15 @@ fn keyword_and_reserved_names_are_usable() {
         .user_id("camel")
         .user_id_2("snake")
         .a_b_c("odd")
-        .option(kw::Option {
+        .option(kw::request::Option {
             some: Some("v".into()),
             none: Some(1),
         })
-        .results(vec![kw::Result {
+        .results(vec![kw::request::Result {
             ok: Some("fine".into()),
             err: None,
         }]);
-    let mut w = topsdk::params::ParamWriter::new();
+    let mut w = topsdk::__private::ParamWriter::new();
     req.write_params(&mut w);
     let sent: Vec<(&str, &str)> = w.text_params().collect();
     assert!(
@@ -144,13 +144,13 @@ fn every_type_request_encodes_per_top_rules() {
             topsdk::Json::new("\"x,y\""),
         ])
         .flags([])
-        .address(every::Address {
+        .address(every::request::Address {
             city: "杭州".into(),
             zip: None,
             moved_at: None,
         })
         .image(topsdk::FileUpload::new("a.png", vec![1, 2, 3]));
-    let mut w = topsdk::params::ParamWriter::new();
+    let mut w = topsdk::__private::ParamWriter::new();
     req.write_params(&mut w);
     let sent: Vec<(&str, &str)> = w.text_params().collect();
     assert_eq!(
@@ -176,26 +176,27 @@ fn every_type_request_encodes_per_top_rules() {
     assert_eq!(w.files().map(|(k, _)| k).collect::<Vec<_>>(), ["image"]);
     assert!(!format!("{req:?}").contains("hunter2"));
     let too_many = every::Request::new("hello").tags(["a", "b", "c", "d"]);
-    let mut w = topsdk::params::ParamWriter::new();
+    let mut w = topsdk::__private::ParamWriter::new();
     too_many.write_params(&mut w);
-    assert!(topsdk::params::validate(every::SCHEMA.get(), &w).is_err());
+    assert!(topsdk::__private::validate(every::SCHEMA.get(), &w).is_err());
     // Decimal bounds are checked as numbers.
     let out_of_range = every::Request::new("hello").lng(topsdk::Decimal::new("180.5").unwrap());
-    let mut w = topsdk::params::ParamWriter::new();
+    let mut w = topsdk::__private::ParamWriter::new();
     out_of_range.write_params(&mut w);
-    let e = topsdk::params::validate(every::SCHEMA.get(), &w).unwrap_err();
+    let e = topsdk::__private::validate(every::SCHEMA.get(), &w).unwrap_err();
     assert!(e.to_string().contains("180.5; the maximum is 180"), "{e}");
     // A blank required param is missing (code 40), not sent empty.
     let blank = every::Request::new("  ");
-    let mut w = topsdk::params::ParamWriter::new();
+    let mut w = topsdk::__private::ParamWriter::new();
     blank.write_params(&mut w);
-    let e = topsdk::params::validate(every::SCHEMA.get(), &w).unwrap_err();
+    let e = topsdk::__private::validate(every::SCHEMA.get(), &w).unwrap_err();
     assert!(
         matches!(&e, topsdk::Error::InvalidRequest { code: 40, param, .. } if param == "text"),
         "{e}"
     );
     // Json[] parses back from the CLI's text.
-    let parsed = <Vec<topsdk::Json> as topsdk::params::Param>::parse(r#"[{"a":1},"x,y"]"#).unwrap();
+    let parsed =
+        <Vec<topsdk::Json> as topsdk::__private::Param>::parse(r#"[{"a":1},"x,y"]"#).unwrap();
     assert_eq!(
         parsed,
         [
@@ -209,17 +210,17 @@ fn every_type_request_encodes_per_top_rules() {
 fn same_type_name_different_shapes_get_distinct_types() {
     // Request: Item{a}, Holder{item: Item{b}} -> Item, Holder, Item2.
     let _ = deep::Request::new()
-        .filter(deep::Item {
+        .filter(deep::request::FilterItem {
             a: Some("x".into()),
         })
-        .other(deep::Holder {
-            item: Some(deep::Item2 { b: Some(1) }),
+        .other(deep::request::Holder {
+            item: Some(deep::request::HolderItem { b: Some(1) }),
         });
     // Response Item{a} and Item{b} and Item[]{a}: distinct from the request's types.
     let r = deep::Response::default();
-    let _: Option<deep::Item3> = r.first;
-    let _: Option<deep::Item4> = r.second;
-    let _: Vec<deep::Item3> = r.third;
+    let _: Option<deep::response::FirstItem> = r.first;
+    let _: Option<deep::response::SecondItem> = r.second;
+    let _: Vec<deep::response::FirstItem> = r.third;
 }
 
 #[test]
@@ -241,15 +242,15 @@ fn imported_doc_pages_parse_their_xml_samples() {
         (Some(1), vec!["a".to_string(), "b".to_string()])
     );
     assert_eq!(resp.total_results, Some(1));
-    let req = page::Request::new(page::OrderQuery {
+    let req = page::Request::new(page::request::OrderQuery {
         order_id: 7,
-        page: Some(page::PageParam {
+        page: Some(page::request::PageParam {
             page_no: Some(1),
             page_size: Some(20),
         }),
         ..Default::default()
     });
-    let mut w = topsdk::params::ParamWriter::new();
+    let mut w = topsdk::__private::ParamWriter::new();
     req.write_params(&mut w);
     assert_eq!(
         w.text_params().collect::<Vec<_>>(),

@@ -6,7 +6,7 @@
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 use std::process::ExitCode;
-use topsdk::dynamic::{self, Args};
+use topsdk::by_name::{self, Args};
 use topsdk::mock::MockGateway;
 use topsdk::{Client, ClientBuilder, Error, Format, SignMethod};
 
@@ -194,7 +194,7 @@ async fn call(a: CallArgs) -> ExitCode {
         Ok(c) => c,
         Err(e) => return usage_error(e),
     };
-    let result = match dynamic::find(topsdk::apis::APIS, &a.method) {
+    let result = match by_name::find(topsdk::apis::APIS, &a.method) {
         Some(entry) => {
             let args = match Args::new(entry.schema(), pairs.clone()) {
                 Ok(args) => args,
@@ -212,7 +212,7 @@ async fn call(a: CallArgs) -> ExitCode {
             };
             result.map(|mut v| {
                 if !a.reveal_secrets {
-                    dynamic::mask_sensitive(&mut v, &entry.schema().response);
+                    by_name::mask_sensitive(&mut v, &entry.schema().response);
                 }
                 v
             })
@@ -277,7 +277,7 @@ fn fastrand_secret() -> String {
 }
 
 fn describe(method: &str) -> ExitCode {
-    let Some(entry) = dynamic::find(topsdk::apis::APIS, method) else {
+    let Some(entry) = by_name::find(topsdk::apis::APIS, method) else {
         return usage_error(format!(
             "no API `{method}` in this build (see `topsdk list`)"
         ));
@@ -301,7 +301,7 @@ fn describe(method: &str) -> ExitCode {
         println!(
             "  {:<24} {:<28} {:<8} {}",
             f.name,
-            dynamic::describe_field(f),
+            by_name::describe_field(f),
             if f.required { "required" } else { "optional" },
             f.description
         );

@@ -15,8 +15,8 @@ pub type CallFn = for<'a> fn(&'a Client, Args) -> BoxFuture<'a, Result<serde_jso
 /// One generated API in the dispatch table (`apis::APIS`).
 pub struct Entry {
     pub schema: &'static LazySchema,
-    /// The typed call, when the bindings were generated with dispatch (feature `cli`, or
-    /// `topgen::Builder::dispatch`).
+    /// The typed call, when topsdk's `dispatch` feature is on (otherwise `None`: calls by
+    /// name are then checked against the schema and sent untyped).
     pub call: Option<CallFn>,
 }
 
@@ -122,12 +122,14 @@ impl Args {
     }
 }
 
-/// Builds a typed request from text params.
+/// Builds a typed request from text params (implemented by generated code).
+#[doc(hidden)]
 pub trait FromArgs: Sized {
     fn from_args(args: &Args) -> Result<Self, Error>;
 }
 
-/// The dispatch function every table entry points at.
+/// The typed call every entry of a `dispatch` build points at.
+#[doc(hidden)]
 pub fn call<R: TopRequest + FromArgs + 'static>(
     client: &Client,
     args: Args,
