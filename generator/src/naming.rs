@@ -5,10 +5,12 @@
 //!   a leading digit gets an `f_` prefix; Rust keywords become raw identifiers (`r#type`), and the
 //!   few that cannot be raw (`self`, `Self`, `super`, `crate`, `_`) get a trailing `_`;
 //!   two wire names that map to one identifier: the later one gets `_2`, `_3`, ... in spec order.
-//! - types: UpperCamelCase of the doc's type name; names the module defines itself (`Request`,
-//!   `Response`, `SCHEMA`) get a `Type` suffix; the same name with different shapes in one API:
-//!   first occurrence (request tree first, then response, depth-first) keeps the name, later
-//!   shapes get `2`, `3`, ... appended.
+//! - types: UpperCamelCase of the doc's type name (ASCII letters and digits only); names the
+//!   module defines itself (`Request`, `Response`, `SCHEMA`) get a `Type` suffix. Request and
+//!   response types live in separate modules (`request::`, `response::`). One doc name with
+//!   different shapes on one side: each shape is named by where it sits (parent's doc type +
+//!   field, or field + doc type at the top), never by the order of a walk; see
+//!   [`object_type_names`].
 //! - request setters: the field identifier, except where it clashes with a method the generated
 //!   `Request` has or gets from the runtime traits; those get a `set_` prefix.
 //! - modules and client methods: the method name with `.` replaced by `_`, lowercased.
@@ -183,6 +185,14 @@ pub struct ObjectSite<'a> {
 /// or reordering fields elsewhere renames nothing, and a type is renamed only when the docs
 /// change that type. A number is the last resort (the catalogue never needs it; a test checks).
 pub fn object_type_names(sites: &[ObjectSite<'_>]) -> BTreeMap<String, String> {
+    object_type_names_with_last_resort(sites).0
+}
+
+/// [`object_type_names`], and the names that needed the last resort, a number.
+pub fn object_type_names_with_last_resort(
+    sites: &[ObjectSite<'_>],
+) -> (BTreeMap<String, String>, Vec<String>) {
+    let mut numbered = Vec::new();
     let mut by_base: BTreeMap<String, BTreeMap<&str, Vec<&[&str]>>> = BTreeMap::new();
     let mut base_at: BTreeMap<&[&str], String> = BTreeMap::new();
     for s in sites {
@@ -224,11 +234,15 @@ pub fn object_type_names(sites: &[ObjectSite<'_>]) -> BTreeMap<String, String> {
         let name = [first, whole.clone(), type_ident(&format!("{whole} {base}"))]
             .into_iter()
             .find(|c| !used.contains(c))
-            .unwrap_or_else(|| unique(format!("{whole}{base}"), &mut used, ""));
+            .unwrap_or_else(|| {
+                let n = unique(format!("{whole}{base}"), &mut used, "");
+                numbered.push(n.clone());
+                n
+            });
         used.insert(name.clone());
         names.insert(key.to_string(), name);
     }
-    names
+    (names, numbered)
 }
 
 fn by_depth(a: &[&str], b: &[&str]) -> std::cmp::Ordering {

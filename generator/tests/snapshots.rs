@@ -40,3 +40,84 @@ fn output_is_deterministic() {
     let b = topgen::generate_paths(&reversed, &topgen::Options::default()).unwrap();
     assert_eq!(a, b);
 }
+
+/// The object type names of a spec, one per line: `side::Name (doc name)`.
+fn names_of(spec: &topgen::model::ApiSpec) -> String {
+    topgen::codegen::type_names(spec)
+        .iter()
+        .map(|t| format!("{}::{} ({})\n", t.side, t.name, t.doc_name))
+        .collect()
+}
+
+fn load(file: &Path) -> topgen::model::ApiSpec {
+    topgen::loader::load_file(file).unwrap().spec
+}
+
+/// Adding request params (one of a type name the response also uses, one of a type name the
+/// request already uses with another shape) renames no response type and no existing request
+/// type; the new types get names from where they sit.
+#[test]
+fn names_stay_when_a_request_param_is_added() {
+    use topgen::model::{Field, TypeRef};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let before = load(&root.join("tests/fixtures/deep.yaml"));
+    let mut after = before.clone();
+    let field = |name: &str, ty: &str, fields: Vec<Field>| Field {
+        name: name.into(),
+        ty: TypeRef::parse(ty).unwrap(),
+        required: false,
+        example: None,
+        description: String::new(),
+        constraints: Default::default(),
+        sensitive: None,
+        decimal: false,
+        item_name: None,
+        fields,
+    };
+    // First in the request: a walk-order numbering would shift every later name.
+    after
+        .request
+        .insert(0, field("node", "Node", vec![field("z", "String", vec![])]));
+    after.request.insert(
+        1,
+        field("extra", "Item[]", vec![field("c", "Boolean", vec![])]),
+    );
+    let (a, b) = (names_of(&before), names_of(&after));
+    let response = |s: &str| -> String {
+        s.lines()
+            .filter(|l| l.starts_with("response::"))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    };
+    assert_eq!(response(&a), response(&b), "response names moved");
+    for line in a.lines().filter(|l| l.starts_with("request::")) {
+        assert!(b.lines().any(|l| l == line), "{line} was renamed:\n{b}");
+    }
+    insta::assert_snapshot!("names_before_adding_params", a);
+    insta::assert_snapshot!("names_after_adding_params", b);
+}
+
+/// Across the whole catalogue, no type name needed the naming rule's last resort (a number):
+/// every name comes from the docs.
+#[test]
+fn no_catalogue_type_name_is_numbered() {
+    let files = specs("../spec");
+    assert!(files.len() > 4000, "{} specs", files.len());
+    let mut types = 0;
+    let mut numbered = Vec::new();
+    for f in &files {
+        let spec = load(f);
+        for t in topgen::codegen::type_names(&spec) {
+            types += 1;
+            if t.numbered {
+                numbered.push(format!("{}: {}::{}", spec.method, t.side, t.name));
+            }
+        }
+    }
+    assert!(types > 5000, "{types} types");
+    assert!(
+        numbered.is_empty(),
+        "numbered names:\n{}",
+        numbered.join("\n")
+    );
+}

@@ -137,6 +137,38 @@ fn raw_doc_attrs(text: &str) -> TokenStream {
     quote!(#(#[doc = #lines])*)
 }
 
+/// One generated object type: where it lives and what the docs call it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TypeName {
+    /// `request` or `response`: the submodule of the API's module.
+    pub side: &'static str,
+    pub name: String,
+    pub doc_name: String,
+    /// Named by the last resort, a number (the catalogue never needs it; a test checks).
+    pub numbered: bool,
+}
+
+/// The object types the bindings of `spec` declare, sorted.
+pub fn type_names(spec: &crate::model::ApiSpec) -> Vec<TypeName> {
+    let tree = Tree::build(spec);
+    let mut out = Vec::new();
+    for (side, label) in [
+        (tree::Side::Request, "request"),
+        (tree::Side::Response, "response"),
+    ] {
+        for t in tree.types(side) {
+            out.push(TypeName {
+                side: label,
+                numbered: tree.numbered.contains(&t.ident),
+                name: t.ident,
+                doc_name: t.doc_name.to_string(),
+            });
+        }
+    }
+    out.sort();
+    out
+}
+
 /// Generates the Rust source for all `specs` (sorted by method for a stable output). API
 /// modules are generated and formatted on all cores; the output does not depend on how many.
 pub fn generate(specs: &[LoadedSpec], opts: &Options) -> String {

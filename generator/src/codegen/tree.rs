@@ -36,6 +36,8 @@ pub struct TypeDef<'n, 'a> {
 pub struct Tree<'a> {
     pub request: Vec<Node<'a>>,
     pub response: Vec<Node<'a>>,
+    /// Type names that needed a number (the naming rule's last resort).
+    pub numbered: Vec<String>,
 }
 
 /// The gateway's `request_id`, added to every response that does not declare it.
@@ -55,11 +57,20 @@ static REQUEST_ID: std::sync::LazyLock<Field> = std::sync::LazyLock::new(|| Fiel
 
 impl<'a> Tree<'a> {
     pub fn build(spec: &'a ApiSpec) -> Tree<'a> {
-        let request = side(spec.request.iter(), Side::Request);
+        let mut numbered = Vec::new();
+        let request = side(spec.request.iter(), Side::Request, &mut numbered);
         // Appended last, so a documented field that maps to the same identifier keeps it.
         let extra = (!spec.response.iter().any(|f| f.name == "request_id")).then(|| &*REQUEST_ID);
-        let response = side(spec.response.iter().chain(extra), Side::Response);
-        Tree { request, response }
+        let response = side(
+            spec.response.iter().chain(extra),
+            Side::Response,
+            &mut numbered,
+        );
+        Tree {
+            request,
+            response,
+            numbered,
+        }
     }
 
     /// The response field carrying the gateway's `request_id` as text, if any.
@@ -108,10 +119,15 @@ fn collect<'n, 'a>(
 }
 
 /// The nodes of one side, their object types named by `naming::object_type_names`.
-fn side<'a>(fields: impl Iterator<Item = &'a Field> + Clone, side: Side) -> Vec<Node<'a>> {
+fn side<'a>(
+    fields: impl Iterator<Item = &'a Field> + Clone,
+    side: Side,
+    numbered: &mut Vec<String>,
+) -> Vec<Node<'a>> {
     let mut sites = Vec::new();
     let mut nodes = nodes(fields, side, &mut Vec::new(), &mut sites);
-    let names = naming::object_type_names(&sites);
+    let (names, last_resort) = naming::object_type_names_with_last_resort(&sites);
+    numbered.extend(last_resort);
     name_types(&mut nodes, &names);
     nodes
 }
