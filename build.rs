@@ -1,7 +1,8 @@
-//! Generates bindings into `OUT_DIR/top_apis.rs` for the selected specs only:
+//! Generates bindings into `OUT_DIR/apis.rs` for the selected specs only:
 //! - `full`: everything under `spec/` (including spec files you add);
 //! - otherwise each enabled category feature (`legalcase` -> `spec/legalcase/`),
-//! - plus the methods listed in `TOPSDK_APIS` (comma-separated), wherever they live.
+//! - plus the categories and methods listed in `TOPSDK_APIS` (comma-separated), e.g. set in
+//!   the `[env]` table of your `.cargo/config.toml`.
 //!
 //! Only the selected files are read, and only they trigger a rebuild when changed.
 
@@ -25,19 +26,26 @@ fn main() {
             }
         }
         let wanted = std::env::var("TOPSDK_APIS").unwrap_or_default();
-        for method in wanted.split(',').map(str::trim).filter(|m| !m.is_empty()) {
-            match find_method(root, method) {
+        for name in wanted.split(',').map(str::trim).filter(|m| !m.is_empty()) {
+            // A category (`tbtrade`) or a method (`taobao.trade.fullinfo.get`).
+            let category = root.join(name);
+            if !name.contains('.') && category.is_dir() {
+                builder = builder.spec_dir(category);
+                continue;
+            }
+            match find_method(root, name) {
                 Some(file) => builder = builder.spec_dir(file),
                 None => {
                     eprintln!(
-                        "error: TOPSDK_APIS names `{method}`, but no spec/<category>/{method}.yaml exists"
+                        "error: TOPSDK_APIS names `{name}`, but there is no spec/{name}/ category \
+                         and no spec/<category>/{name}.yaml method"
                     );
                     std::process::exit(1);
                 }
             }
         }
     }
-    builder.build("top_apis.rs");
+    builder.build("apis.rs");
 }
 
 fn category_dirs(root: &Path) -> Vec<PathBuf> {

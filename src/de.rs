@@ -155,7 +155,7 @@ impl<T: Lenient> Lenient for crate::Secret<T> {
 }
 
 /// One value of a type, or absent; how it arrived decides.
-enum Got<T> {
+enum Occurrence<T> {
     Absent,
     One(T),
     Many(Vec<T>),
@@ -163,37 +163,37 @@ enum Got<T> {
 
 /// How list items and single values are read: leniently (scalars) or by `Deserialize` (objects).
 trait Item: Sized {
-    fn from_scalar<E: de::Error>(s: Scalar<'_>) -> Result<Got<Self>, E>;
+    fn from_scalar<E: de::Error>(s: Scalar<'_>) -> Result<Occurrence<Self>, E>;
     fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
 }
 
-struct Lax<T>(T);
-struct Obj<T>(T);
+struct LenientItem<T>(T);
+struct ObjectItem<T>(T);
 
-impl<T: Lenient> Item for Lax<T> {
-    fn from_scalar<E: de::Error>(s: Scalar<'_>) -> Result<Got<Self>, E> {
+impl<T: Lenient> Item for LenientItem<T> {
+    fn from_scalar<E: de::Error>(s: Scalar<'_>) -> Result<Occurrence<Self>, E> {
         if T::EMPTY_IS_ABSENT && matches!(s, Scalar::Str(t) if t.trim().is_empty()) {
-            return Ok(Got::Absent);
+            return Ok(Occurrence::Absent);
         }
         T::from_scalar(s)
-            .map(|v| Got::One(Lax(v)))
+            .map(|v| Occurrence::One(LenientItem(v)))
             .map_err(E::custom)
     }
     fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
         let v = serde_json::Value::deserialize_map_access(map)?;
-        T::from_value(v).map(Lax).map_err(de::Error::custom)
+        T::from_value(v).map(LenientItem).map_err(de::Error::custom)
     }
 }
 
-impl<T: DeserializeOwned> Item for Obj<T> {
-    fn from_scalar<E: de::Error>(s: Scalar<'_>) -> Result<Got<Self>, E> {
+impl<T: DeserializeOwned> Item for ObjectItem<T> {
+    fn from_scalar<E: de::Error>(s: Scalar<'_>) -> Result<Occurrence<Self>, E> {
         match s {
-            Scalar::Str(t) if t.trim().is_empty() => Ok(Got::Absent),
+            Scalar::Str(t) if t.trim().is_empty() => Ok(Occurrence::Absent),
             other => Err(E::custom(format!("expected an object, found {other:?}"))),
         }
     }
     fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Obj)
+        T::deserialize(de::value::MapAccessDeserializer::new(map)).map(ObjectItem)
     }
 }
 
@@ -212,61 +212,61 @@ impl MapToValue for serde_json::Value {
 }
 
 /// Reads one value, a list of values or nothing.
-struct Seed<I>(PhantomData<I>);
+struct OccurrenceSeed<I>(PhantomData<I>);
 
-impl<'de, I: Item> DeserializeSeed<'de> for Seed<I> {
-    type Value = Got<I>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Got<I>, D::Error> {
-        d.deserialize_any(GotVisitor::<I>(PhantomData))
+impl<'de, I: Item> DeserializeSeed<'de> for OccurrenceSeed<I> {
+    type Value = Occurrence<I>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Occurrence<I>, D::Error> {
+        d.deserialize_any(OccurrenceVisitor::<I>(PhantomData))
     }
 }
 
-struct GotVisitor<I>(PhantomData<I>);
+struct OccurrenceVisitor<I>(PhantomData<I>);
 
-impl<'de, I: Item> Visitor<'de> for GotVisitor<I> {
-    type Value = Got<I>;
+impl<'de, I: Item> Visitor<'de> for OccurrenceVisitor<I> {
+    type Value = Occurrence<I>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a TOP value")
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Got<I>, E> {
-        Ok(Got::Absent)
+    fn visit_unit<E: de::Error>(self) -> Result<Occurrence<I>, E> {
+        Ok(Occurrence::Absent)
     }
-    fn visit_none<E: de::Error>(self) -> Result<Got<I>, E> {
-        Ok(Got::Absent)
+    fn visit_none<E: de::Error>(self) -> Result<Occurrence<I>, E> {
+        Ok(Occurrence::Absent)
     }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Got<I>, D::Error> {
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Occurrence<I>, D::Error> {
         d.deserialize_any(self)
     }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Got<I>, E> {
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Occurrence<I>, E> {
         I::from_scalar(Scalar::Bool(v))
     }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Got<I>, E> {
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Occurrence<I>, E> {
         I::from_scalar(Scalar::I64(v))
     }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Got<I>, E> {
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Occurrence<I>, E> {
         I::from_scalar(Scalar::U64(v))
     }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Got<I>, E> {
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Occurrence<I>, E> {
         I::from_scalar(Scalar::F64(v))
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Got<I>, E> {
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Occurrence<I>, E> {
         I::from_scalar(Scalar::Str(v))
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Got<I>, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Occurrence<I>, A::Error> {
         let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
         loop {
             // A seq element that is absent (null, "") is skipped.
-            match seq.next_element_seed(Seed::<I>(PhantomData))? {
+            match seq.next_element_seed(OccurrenceSeed::<I>(PhantomData))? {
                 None => break,
-                Some(Got::One(v)) => out.push(v),
-                Some(Got::Many(v)) => out.extend(v),
-                Some(Got::Absent) => {}
+                Some(Occurrence::One(v)) => out.push(v),
+                Some(Occurrence::Many(v)) => out.extend(v),
+                Some(Occurrence::Absent) => {}
             }
         }
-        Ok(Got::Many(out))
+        Ok(Occurrence::Many(out))
     }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Got<I>, A::Error> {
-        I::from_map(map).map(Got::One)
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Occurrence<I>, A::Error> {
+        I::from_map(map).map(Occurrence::One)
     }
 }
 
@@ -303,35 +303,35 @@ impl<'de, I: Item> Visitor<'de> for ListVisitor<I> {
         into_vec(I::from_scalar(Scalar::F64(v))?)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Vec<I>, A::Error> {
-        into_vec(GotVisitor::<I>(PhantomData).visit_seq(seq)?)
+        into_vec(OccurrenceVisitor::<I>(PhantomData).visit_seq(seq)?)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<I>, A::Error> {
         let mut out = Vec::new();
         while map.next_key::<de::IgnoredAny>()?.is_some() {
-            match map.next_value_seed(Seed::<I>(PhantomData))? {
-                Got::Absent => {}
-                Got::One(v) => out.push(v),
-                Got::Many(v) => out.extend(v),
+            match map.next_value_seed(OccurrenceSeed::<I>(PhantomData))? {
+                Occurrence::Absent => {}
+                Occurrence::One(v) => out.push(v),
+                Occurrence::Many(v) => out.extend(v),
             }
         }
         Ok(out)
     }
 }
 
-fn into_vec<I, E>(g: Got<I>) -> Result<Vec<I>, E> {
+fn into_vec<I, E>(g: Occurrence<I>) -> Result<Vec<I>, E> {
     Ok(match g {
-        Got::Absent => Vec::new(),
-        Got::One(v) => vec![v],
-        Got::Many(v) => v,
+        Occurrence::Absent => Vec::new(),
+        Occurrence::One(v) => vec![v],
+        Occurrence::Many(v) => v,
     })
 }
 
 /// An optional scalar field.
 pub fn opt<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<Option<T>, D::Error> {
-    match d.deserialize_any(GotVisitor::<Lax<T>>(PhantomData))? {
-        Got::Absent => Ok(None),
-        Got::One(Lax(v)) => Ok(Some(v)),
-        Got::Many(_) => Err(de::Error::custom(format!(
+    match d.deserialize_any(OccurrenceVisitor::<LenientItem<T>>(PhantomData))? {
+        Occurrence::Absent => Ok(None),
+        Occurrence::One(LenientItem(v)) => Ok(Some(v)),
+        Occurrence::Many(_) => Err(de::Error::custom(format!(
             "expected {}, found a list",
             T::EXPECTED
         ))),
@@ -346,21 +346,21 @@ pub fn lenient<'de, T: Lenient, D: Deserializer<'de>>(d: D) -> Result<T, D::Erro
 
 /// An optional object field (`""` and empty elements are absent).
 pub fn object<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
-    match d.deserialize_any(GotVisitor::<Obj<T>>(PhantomData))? {
-        Got::Absent => Ok(None),
-        Got::One(Obj(v)) => Ok(Some(v)),
-        Got::Many(_) => Err(de::Error::custom("expected an object, found a list")),
+    match d.deserialize_any(OccurrenceVisitor::<ObjectItem<T>>(PhantomData))? {
+        Occurrence::Absent => Ok(None),
+        Occurrence::One(ObjectItem(v)) => Ok(Some(v)),
+        Occurrence::Many(_) => Err(de::Error::custom("expected an object, found a list")),
     }
 }
 
 /// A list of objects: `[..]`, `{"item": [..]}`, `{"item": {..}}` or nothing.
 pub fn list<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Vec<T>, D::Error> {
-    let v = d.deserialize_any(ListVisitor::<Obj<T>>(PhantomData))?;
-    Ok(v.into_iter().map(|Obj(t)| t).collect())
+    let v = d.deserialize_any(ListVisitor::<ObjectItem<T>>(PhantomData))?;
+    Ok(v.into_iter().map(|ObjectItem(t)| t).collect())
 }
 
 /// A list of scalars: `[..]`, `{"string": [..]}`, `{"string": ".."}` or nothing.
 pub fn scalar_list<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<Vec<T>, D::Error> {
-    let v = d.deserialize_any(ListVisitor::<Lax<T>>(PhantomData))?;
-    Ok(v.into_iter().map(|Lax(t)| t).collect())
+    let v = d.deserialize_any(ListVisitor::<LenientItem<T>>(PhantomData))?;
+    Ok(v.into_iter().map(|LenientItem(t)| t).collect())
 }

@@ -74,7 +74,7 @@ pub trait TopResponse {
 #[allow(missing_docs)]
 pub mod apis {
     #![deny(warnings)]
-    include!(concat!(env!("OUT_DIR"), "/top_apis.rs"));
+    include!(concat!(env!("OUT_DIR"), "/apis.rs"));
 }
 
 pub mod prelude {

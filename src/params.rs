@@ -66,9 +66,10 @@ impl Param for bool {
         out.push_str(if *self { "true" } else { "false" });
     }
     fn parse(text: &str) -> Result<Self, String> {
+        // TOP's Boolean is `true` or `false` (what this SDK sends); the mock checks the same.
         match text.trim() {
-            "true" | "1" => Ok(true),
-            "false" | "0" => Ok(false),
+            "true" => Ok(true),
+            "false" => Ok(false),
             _ => Err(format!("`{text}` is not a Boolean (true or false)")),
         }
     }

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 /// One API method.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ApiSchema {
     pub method: String,
     pub title: String,
@@ -28,7 +28,7 @@ pub struct ApiSchema {
 
 /// A request param or response field.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Field {
     pub name: String,
     /// The type as documented (`OssTokenResultVo[]`).
@@ -62,7 +62,7 @@ pub enum Kind {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Constraints {
     pub max_length: Option<u64>,
     pub max_list_size: Option<u64>,
@@ -72,7 +72,7 @@ pub struct Constraints {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Examples {
     pub request: Vec<(String, String)>,
     pub response_xml: Option<String>,
@@ -114,16 +114,24 @@ impl LazySchema {
         }
     }
 
+    /// The parsed schema.
+    ///
+    /// # Panics
+    ///
+    /// When the text does not parse as this runtime's schema: then the bindings were generated
+    /// by a topgen that does not match this topsdk, which `check_abi` already refuses at
+    /// compile time. Not an empty schema: that would silently switch validation off. (The
+    /// schema structs deny unknown fields, and tests parse every schema the generator emits
+    /// for the catalogue sample, the fixtures and random specs, so both sides stay one format.)
     pub fn get(&'static self) -> &'static ApiSchema {
         self.cell
             .get_or_init(|| match serde_json::from_str(self.json) {
                 Ok(s) => s,
-                // Only a topgen/topsdk version mismatch gets here (check_abi guards against it);
-                // an empty schema then disables validation instead of crashing the caller.
-                Err(e) => {
-                    tracing::error!(error = %e, "generated API schema does not parse");
-                    ApiSchema::default()
-                }
+                Err(e) => panic!(
+                    "generated API schema does not parse ({e}): topgen and topsdk versions differ \
+                 (schema starts {:?})",
+                    self.json.chars().take(80).collect::<String>()
+                ),
             })
     }
 }

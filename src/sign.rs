@@ -52,7 +52,7 @@ impl FromStr for SignMethod {
 /// A digest keyed with the app secret: md5 with the secret already absorbed, or an HMAC state
 /// after its key schedule. Cloned for each signature, so keying happens once per client.
 #[derive(Clone)]
-enum Keyed {
+enum KeyedDigest {
     Md5(Md5),
     HmacMd5(Hmac<Md5>),
     HmacSha256(Hmac<Sha256>),
@@ -62,7 +62,7 @@ enum Keyed {
 #[derive(Clone)]
 pub struct Signer {
     method: SignMethod,
-    keyed: Keyed,
+    keyed: KeyedDigest,
     /// md5 appends the secret again at the end.
     md5_suffix: Box<[u8]>,
 }
@@ -83,13 +83,13 @@ impl Signer {
             SignMethod::Md5 => {
                 let mut h = Md5::new();
                 h.update(secret);
-                Keyed::Md5(h)
+                KeyedDigest::Md5(h)
             }
-            SignMethod::Hmac => Keyed::HmacMd5(
+            SignMethod::Hmac => KeyedDigest::HmacMd5(
                 <Hmac<Md5> as Mac>::new_from_slice(secret)
                     .unwrap_or_else(|_| <Hmac<Md5> as Mac>::new(&Default::default())),
             ),
-            SignMethod::HmacSha256 => Keyed::HmacSha256(
+            SignMethod::HmacSha256 => KeyedDigest::HmacSha256(
                 <Hmac<Sha256> as Mac>::new_from_slice(secret)
                     .unwrap_or_else(|_| <Hmac<Sha256> as Mac>::new(&Default::default())),
             ),
@@ -129,7 +129,7 @@ const SIGN_BUF: usize = 128;
 /// all, cost more per call than the copy (measured with `benches/runtime.rs`).
 pub struct Signing<'a> {
     signer: &'a Signer,
-    state: Keyed,
+    state: KeyedDigest,
     buf: [u8; SIGN_BUF],
     len: usize,
 }
@@ -188,23 +188,23 @@ impl Signing<'_> {
             self.flush();
         }
         match self.state {
-            Keyed::Md5(ref mut h) => {
+            KeyedDigest::Md5(ref mut h) => {
                 Digest::update(h, &self.signer.md5_suffix);
                 // In place: moving the state out would copy it.
                 hex_upper::<16>(h.finalize_reset().into(), out)
             }
-            Keyed::HmacMd5(h) => hex_upper::<16>(h.finalize().into_bytes().into(), out),
-            Keyed::HmacSha256(h) => hex_upper::<32>(h.finalize().into_bytes().into(), out),
+            KeyedDigest::HmacMd5(h) => hex_upper::<16>(h.finalize().into_bytes().into(), out),
+            KeyedDigest::HmacSha256(h) => hex_upper::<32>(h.finalize().into_bytes().into(), out),
         }
     }
 }
 
 #[inline]
-fn update(state: &mut Keyed, bytes: &[u8]) {
+fn update(state: &mut KeyedDigest, bytes: &[u8]) {
     match state {
-        Keyed::Md5(h) => Digest::update(h, bytes),
-        Keyed::HmacMd5(h) => Mac::update(h, bytes),
-        Keyed::HmacSha256(h) => Mac::update(h, bytes),
+        KeyedDigest::Md5(h) => Digest::update(h, bytes),
+        KeyedDigest::HmacMd5(h) => Mac::update(h, bytes),
+        KeyedDigest::HmacSha256(h) => Mac::update(h, bytes),
     }
 }
 

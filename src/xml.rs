@@ -17,7 +17,7 @@ use std::fmt;
 const MAX_DEPTH: usize = 256;
 
 /// What the readers need from the XML: elements opening and closing, and text.
-enum Ev<'x> {
+enum XmlEvent<'x> {
     Open(BytesStart<'x>),
     /// `<name/>`
     Empty(BytesStart<'x>),
@@ -29,12 +29,12 @@ enum Ev<'x> {
     Eof,
 }
 
-/// Pulls [`Ev`]s from the text, skipping what is not data (declarations, comments,
+/// Pulls [`XmlEvent`]s from the text, skipping what is not data (declarations, comments,
 /// processing instructions, doctype) and bounding the nesting depth.
 struct Events<'x> {
     input: &'x str,
     reader: quick_xml::Reader<&'x [u8]>,
-    peeked: Option<Ev<'x>>,
+    peeked: Option<XmlEvent<'x>>,
     depth: usize,
 }
 
@@ -50,7 +50,7 @@ impl<'x> Events<'x> {
         }
     }
 
-    fn next(&mut self) -> Result<Ev<'x>, String> {
+    fn next(&mut self) -> Result<XmlEvent<'x>, String> {
         if let Some(ev) = self.peeked.take() {
             return Ok(ev);
         }
@@ -64,30 +64,30 @@ impl<'x> Events<'x> {
                         return Err(format!("XML nested deeper than {MAX_DEPTH} elements"));
                     }
                     self.depth += 1;
-                    Ev::Open(e)
+                    XmlEvent::Open(e)
                 }
-                Event::Empty(e) => Ev::Empty(e),
+                Event::Empty(e) => XmlEvent::Empty(e),
                 Event::Text(t) => {
                     let raw = self.input_str(&t);
                     if raw.bytes().all(|b| b.is_ascii_whitespace()) {
-                        Ev::Blank(raw)
+                        XmlEvent::Blank(raw)
                     } else if !raw.contains('&') {
-                        Ev::Text(Cow::Borrowed(raw))
+                        XmlEvent::Text(Cow::Borrowed(raw))
                     } else {
-                        Ev::Text(
+                        XmlEvent::Text(
                             quick_xml::escape::unescape(raw)
                                 .map_err(|e| format!("invalid XML text: {e}"))?,
                         )
                     }
                 }
                 Event::CData(t) => {
-                    Ev::Text(t.decode().map_err(|e| format!("invalid XML CDATA: {e}"))?)
+                    XmlEvent::Text(t.decode().map_err(|e| format!("invalid XML CDATA: {e}"))?)
                 }
                 Event::End(_) => {
                     self.depth = self.depth.saturating_sub(1);
-                    Ev::Close
+                    XmlEvent::Close
                 }
-                Event::Eof => Ev::Eof,
+                Event::Eof => XmlEvent::Eof,
                 // Declarations, comments, processing instructions, doctype: not data.
                 _ => continue,
             });
@@ -110,7 +110,7 @@ impl<'x> Events<'x> {
         self.input_str(e.local_name().into_inner())
     }
 
-    fn push_back(&mut self, ev: Ev<'x>) {
+    fn push_back(&mut self, ev: XmlEvent<'x>) {
         self.peeked = Some(ev);
     }
 
@@ -118,13 +118,13 @@ impl<'x> Events<'x> {
     fn root(&mut self) -> Result<(&'x str, bool), String> {
         loop {
             match self.next()? {
-                Ev::Open(e) => return Ok((self.name(&e), false)),
-                Ev::Empty(e) => return Ok((self.name(&e), true)),
-                Ev::Blank(_) => {}
-                Ev::Text(t) if t.trim().is_empty() => {}
-                Ev::Text(_) => return Err("text outside the root element".into()),
-                Ev::Close => return Err("unbalanced end tag".into()),
-                Ev::Eof => return Err("no root element".into()),
+                XmlEvent::Open(e) => return Ok((self.name(&e), false)),
+                XmlEvent::Empty(e) => return Ok((self.name(&e), true)),
+                XmlEvent::Blank(_) => {}
+                XmlEvent::Text(t) if t.trim().is_empty() => {}
+                XmlEvent::Text(_) => return Err("text outside the root element".into()),
+                XmlEvent::Close => return Err("unbalanced end tag".into()),
+                XmlEvent::Eof => return Err("no root element".into()),
             }
         }
     }
@@ -133,9 +133,9 @@ impl<'x> Events<'x> {
     fn finish(&mut self) -> Result<(), String> {
         loop {
             match self.next()? {
-                Ev::Eof => return Ok(()),
-                Ev::Blank(_) => {}
-                Ev::Text(t) if t.trim().is_empty() => {}
+                XmlEvent::Eof => return Ok(()),
+                XmlEvent::Blank(_) => {}
+                XmlEvent::Text(t) if t.trim().is_empty() => {}
                 _ => return Err("content after the root element".into()),
             }
         }
@@ -146,11 +146,11 @@ impl<'x> Events<'x> {
     fn skip_to_close(&mut self, mut open: usize) -> Result<(), String> {
         loop {
             match self.next()? {
-                Ev::Open(_) => open += 1,
-                Ev::Close if open == 0 => return Ok(()),
-                Ev::Close => open -= 1,
-                Ev::Empty(_) | Ev::Text(_) | Ev::Blank(_) => {}
-                Ev::Eof => return Err(ENDS_INSIDE.into()),
+                XmlEvent::Open(_) => open += 1,
+                XmlEvent::Close if open == 0 => return Ok(()),
+                XmlEvent::Close => open -= 1,
+                XmlEvent::Empty(_) | XmlEvent::Text(_) | XmlEvent::Blank(_) => {}
+                XmlEvent::Eof => return Err(ENDS_INSIDE.into()),
             }
         }
     }
@@ -178,16 +178,18 @@ fn tree(events: &mut Events<'_>) -> Result<Value, String> {
     let mut text = String::new();
     loop {
         match events.next()? {
-            Ev::Open(e) => {
+            XmlEvent::Open(e) => {
                 let key = events.name(&e).to_string();
                 let value = tree(events)?;
                 add_child(&mut children, key, value);
             }
-            Ev::Empty(e) => add_child(&mut children, events.name(&e).to_string(), Value::Null),
-            Ev::Text(t) => text.push_str(&t),
-            Ev::Blank(t) => text.push_str(t),
-            Ev::Close => break,
-            Ev::Eof => return Err(ENDS_INSIDE.into()),
+            XmlEvent::Empty(e) => {
+                add_child(&mut children, events.name(&e).to_string(), Value::Null)
+            }
+            XmlEvent::Text(t) => text.push_str(&t),
+            XmlEvent::Blank(t) => text.push_str(t),
+            XmlEvent::Close => break,
+            XmlEvent::Eof => return Err(ENDS_INSIDE.into()),
         }
     }
     Ok(if !children.is_empty() {
@@ -292,7 +294,7 @@ impl<'x> Element<'_, 'x> {
         let mut blank: Option<&'x str> = None;
         loop {
             match self.events.next()? {
-                Ev::Text(t) => {
+                XmlEvent::Text(t) => {
                     text = Some(match (text, blank.take()) {
                         (None, None) => t,
                         (before, space) => Cow::Owned(
@@ -302,7 +304,7 @@ impl<'x> Element<'_, 'x> {
                         ),
                     })
                 }
-                Ev::Blank(space) => match (&mut text, blank) {
+                XmlEvent::Blank(space) => match (&mut text, blank) {
                     (Some(t), _) => t.to_mut().push_str(space),
                     (None, None) => blank = Some(space),
                     (None, Some(before)) => {
@@ -310,18 +312,18 @@ impl<'x> Element<'_, 'x> {
                         blank = None;
                     }
                 },
-                ev @ (Ev::Open(_) | Ev::Empty(_)) => {
+                ev @ (XmlEvent::Open(_) | XmlEvent::Empty(_)) => {
                     // Children win over text beside them (indentation, stray text).
                     self.events.push_back(ev);
                     return Ok(Content::Children);
                 }
-                Ev::Close => {
+                XmlEvent::Close => {
                     return Ok(match text {
                         Some(t) if !t.trim().is_empty() => Content::Text(t),
                         _ => Content::Absent,
                     });
                 }
-                Ev::Eof => return Err(XmlError(ENDS_INSIDE.into())),
+                XmlEvent::Eof => return Err(XmlError(ENDS_INSIDE.into())),
             }
         }
     }
@@ -416,15 +418,15 @@ impl<'de> MapAccess<'de> for Children<'_, 'de> {
         }
         loop {
             let (e, state) = match self.events.next()? {
-                Ev::Open(e) => (e, MapState::ValueOpen),
-                Ev::Empty(e) => (e, MapState::ValueEmpty),
+                XmlEvent::Open(e) => (e, MapState::ValueOpen),
+                XmlEvent::Empty(e) => (e, MapState::ValueEmpty),
                 // Text beside child elements is not data.
-                Ev::Text(_) | Ev::Blank(_) => continue,
-                Ev::Close => {
+                XmlEvent::Text(_) | XmlEvent::Blank(_) => continue,
+                XmlEvent::Close => {
                     self.state = MapState::Done;
                     return Ok(None);
                 }
-                Ev::Eof => return Err(XmlError(ENDS_INSIDE.into())),
+                XmlEvent::Eof => return Err(XmlError(ENDS_INSIDE.into())),
             };
             self.state = state;
             let key = self.events.name(&e);

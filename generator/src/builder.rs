@@ -1,4 +1,4 @@
-//! The build-script API: `topgen::Builder::new().spec_dir("spec").generate_to_out_dir("top_apis.rs")`.
+//! The build-script API: `topgen::Builder::new().spec_dir("spec").generate_to_out_dir("apis.rs")`.
 
 use crate::error::{Errors, SpecError};
 use crate::{LoadedSpec, Options};

@@ -134,10 +134,10 @@ fn generate_writes_what_is_committed() {
         .unwrap();
     assert!(status.success());
     let fresh = std::fs::read_to_string(&out).unwrap();
-    let committed = std::fs::read_to_string(repo().join("generated/top_apis.rs")).unwrap();
+    let committed = std::fs::read_to_string(repo().join("generated/apis.rs")).unwrap();
     assert!(
         fresh == committed,
-        "generated/top_apis.rs differs from `topgen generate spec`"
+        "generated/apis.rs differs from `topgen generate spec`"
     );
 }
 

@@ -1,6 +1,7 @@
 //! The gateway contract the mock enforces, as a pure function of the params that arrived.
 
 use crate::by_name::Entry;
+use crate::params::Param;
 use crate::schema::{ApiSchema, Kind};
 use crate::{ApiError, DateTime, Format, SignMethod};
 use std::collections::BTreeMap;
@@ -200,10 +201,13 @@ fn invalid_value(f: &crate::schema::Field, v: &str) -> Option<String> {
     for item in items {
         match f.kind {
             Kind::Number => {
+                // The client's own rules for a value (`Param::parse`), so the two never differ.
                 let n = if f.decimal {
-                    crate::Decimal::new(item.trim()).map(|d| d.to_f64())
+                    <crate::Decimal as Param>::parse(item)
+                        .ok()
+                        .map(|d| d.to_f64())
                 } else {
-                    item.trim().parse::<i64>().ok().map(|n| n as f64)
+                    <i64 as Param>::parse(item).ok().map(|n| n as f64)
                 };
                 let Some(n) = n else {
                     return Some(format!(
@@ -222,10 +226,10 @@ fn invalid_value(f: &crate::schema::Field, v: &str) -> Option<String> {
                     return Some(format!("{} is out of range", f.name));
                 }
             }
-            Kind::Boolean if item != "true" && item != "false" => {
+            Kind::Boolean if <bool as Param>::parse(item).is_err() => {
                 return Some(format!("{} must be true or false", f.name));
             }
-            Kind::Date if DateTime::parse(item).is_err() => {
+            Kind::Date if <DateTime as Param>::parse(item).is_err() => {
                 return Some(format!("{} must be yyyy-MM-dd HH:mm:ss", f.name));
             }
             Kind::Object | Kind::Json

@@ -37,13 +37,13 @@ impl Default for Options {
 }
 
 /// [`Options`] as tokens. Tokens cannot cross threads, so each worker makes its own.
-pub(crate) struct Emit {
+pub(crate) struct EmitTokens {
     pub runtime: TokenStream,
     pub extra_derives: Vec<syn::Path>,
 }
 
-impl Emit {
-    fn new(opts: &Options) -> Emit {
+impl EmitTokens {
+    fn new(opts: &Options) -> EmitTokens {
         // Builder validates both; an unparsable value falls back rather than panicking.
         let runtime = syn::parse_str::<syn::Path>(&opts.runtime)
             .map(|p| quote!(#p))
@@ -53,7 +53,7 @@ impl Emit {
             .iter()
             .filter_map(|d| syn::parse_str::<syn::Path>(d).ok())
             .collect();
-        Emit {
+        EmitTokens {
             runtime,
             extra_derives,
         }
@@ -107,11 +107,12 @@ pub fn field_doc(field: &crate::model::Field, request: bool) -> String {
     if let Some(d) = &c.default {
         facts.push(format!("Default: {}.", one_line(d)));
     }
-    if let Some(e) = field.example.as_deref().filter(|e| !e.trim().is_empty()) {
-        facts.push(format!("Example: {}", one_line(e)));
-    }
     if field.is_sensitive() {
         facts.push("Sensitive: shown as `***` in `Debug` and serialized output.".into());
+    }
+    // Last: an example ends the line, whatever punctuation it has of its own.
+    if let Some(e) = field.example.as_deref().filter(|e| !e.trim().is_empty()) {
+        facts.push(format!("Example: {}", one_line(e)));
     }
     let mut d = doc_text(&field.description);
     if !facts.is_empty() {
@@ -135,6 +136,11 @@ fn raw_doc_attrs(text: &str) -> TokenStream {
     }
     let lines = text.lines().map(|l| format!(" {l}"));
     quote!(#(#[doc = #lines])*)
+}
+
+/// The schema data the bindings of `spec` carry (`SCHEMA`), as the runtime parses it.
+pub fn schema_json(spec: &crate::model::ApiSpec) -> String {
+    schema::api_schema_json(spec)
 }
 
 /// One generated object type: where it lives and what the docs call it.
@@ -185,7 +191,7 @@ pub fn generate(specs: &[LoadedSpec], opts: &Options) -> String {
             .chunks(chunk)
             .map(|part| {
                 scope.spawn(move || {
-                    let emit = Emit::new(opts);
+                    let emit = EmitTokens::new(opts);
                     part.iter()
                         .map(|(s, m)| format_items(api_module(s, &ident(m), &emit)))
                         .collect::<Vec<String>>()
@@ -199,7 +205,7 @@ pub fn generate(specs: &[LoadedSpec], opts: &Options) -> String {
             .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
     });
-    let emit = Emit::new(opts);
+    let emit = EmitTokens::new(opts);
     let rt = &emit.runtime;
     let abi = ABI;
     let mods: Vec<syn::Ident> = names.iter().map(|m| ident(m)).collect();
@@ -259,7 +265,7 @@ fn format_items(tokens: TokenStream) -> String {
     }
 }
 
-fn api_module(loaded: &LoadedSpec, m: &syn::Ident, opts: &Emit) -> TokenStream {
+fn api_module(loaded: &LoadedSpec, m: &syn::Ident, opts: &EmitTokens) -> TokenStream {
     let spec = &loaded.spec;
     let rt = &opts.runtime;
     let tree = Tree::build(spec);

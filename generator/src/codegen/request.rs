@@ -3,7 +3,7 @@
 
 use super::tree::{Node, Tree};
 use super::types::{field_scalar_type, request_field_type, value_type};
-use super::{Emit, field_doc_attrs, ident};
+use super::{EmitTokens, field_doc_attrs, ident};
 use crate::model::{ApiSpec, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -51,7 +51,7 @@ fn arg(node: &Node<'_>, rt: &TokenStream) -> (TokenStream, TokenStream) {
     }
 }
 
-pub fn request(spec: &ApiSpec, tree: &Tree<'_>, opts: &Emit) -> TokenStream {
+pub fn request(spec: &ApiSpec, tree: &Tree<'_>, opts: &EmitTokens) -> TokenStream {
     let rt = &opts.runtime;
     let method = &spec.method;
     let nodes = &tree.request;

@@ -1,7 +1,7 @@
 //! Rust types of fields, and the object structs of one API.
 
 use super::tree::{Node, Side, TypeDef};
-use super::{Emit, field_doc_attrs, ident};
+use super::{EmitTokens, field_doc_attrs, ident};
 use crate::model::{Scalar, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -131,7 +131,7 @@ pub fn path_text(rt: &TokenStream) -> String {
 }
 
 /// The struct of one object type.
-pub fn object_struct(def: &TypeDef<'_, '_>, opts: &Emit) -> TokenStream {
+pub fn object_struct(def: &TypeDef<'_, '_>, opts: &EmitTokens) -> TokenStream {
     let rt = &opts.runtime;
     let id = ident(&def.ident);
     let serde_path = format!("{}::__private::serde", path_text(rt));

@@ -241,7 +241,7 @@ pub mod alibaba_kongur_token_getosstoken {
         pub struct OssTokenResultVo {
             /// ossToken
             ///
-            /// Example: xxxxx Sensitive: shown as `***` in `Debug` and serialized output.
+            /// Sensitive: shown as `***` in `Debug` and serialized output. Example: xxxxx
             #[serde(deserialize_with = "::topsdk::__private::de::opt")]
             pub oss_token: ::std::option::Option<
                 ::topsdk::Secret<::std::string::String>,
@@ -253,7 +253,7 @@ pub mod alibaba_kongur_token_getosstoken {
             pub access_key_id: ::std::option::Option<::std::string::String>,
             /// secretAccessKey
             ///
-            /// Example: xxxxx Sensitive: shown as `***` in `Debug` and serialized output.
+            /// Sensitive: shown as `***` in `Debug` and serialized output. Example: xxxxx
             #[serde(deserialize_with = "::topsdk::__private::de::opt")]
             pub secret_access_key: ::std::option::Option<
                 ::topsdk::Secret<::std::string::String>,
