@@ -79,7 +79,7 @@ pub(crate) fn field_doc_attrs(field: &crate::model::Field, request: bool) -> Tok
 
 /// A field's doc: its description, then what the spec says of its value (required or not,
 /// limits, default, the documented example, whether it is kept secret).
-pub fn field_doc(field: &crate::model::Field, request: bool) -> String {
+fn field_doc(field: &crate::model::Field, request: bool) -> String {
     let mut facts: Vec<String> = Vec::new();
     if request {
         facts.push(
@@ -158,13 +158,10 @@ pub struct TypeName {
 pub fn type_names(spec: &crate::model::ApiSpec) -> Vec<TypeName> {
     let tree = Tree::build(spec);
     let mut out = Vec::new();
-    for (side, label) in [
-        (tree::Side::Request, "request"),
-        (tree::Side::Response, "response"),
-    ] {
+    for side in [tree::Side::Request, tree::Side::Response] {
         for t in tree.types(side) {
             out.push(TypeName {
-                side: label,
+                side: side.module(),
                 numbered: tree.numbered.contains(&t.ident),
                 name: t.ident,
                 doc_name: t.doc_name.to_string(),
@@ -274,13 +271,13 @@ fn api_module(loaded: &LoadedSpec, m: &syn::Ident, opts: &EmitTokens) -> TokenSt
     let response_fields = tree.response.iter().map(|n| types::response_field(n, rt));
     let serde_path = format!("{}::__private::serde", types::path_text(rt));
     let extra = &opts.extra_derives;
-    let side_module = |side: tree::Side, name: &str, doc: &str| {
+    let side_module = |side: tree::Side, doc: &str| {
         let objects = tree.types(side);
         if objects.is_empty() {
             return quote!();
         }
         let structs = objects.iter().map(|d| types::object_struct(d, opts));
-        let name = ident(name);
+        let name = ident(side.module());
         quote! {
             #[doc = #doc]
             pub mod #name {
@@ -291,14 +288,9 @@ fn api_module(loaded: &LoadedSpec, m: &syn::Ident, opts: &EmitTokens) -> TokenSt
     let object_structs = [
         side_module(
             tree::Side::Request,
-            "request",
             " Object types of the request (each param of such a type is sent as one JSON string).",
         ),
-        side_module(
-            tree::Side::Response,
-            "response",
-            " Object types of the response.",
-        ),
+        side_module(tree::Side::Response, " Object types of the response."),
     ];
     let schema_json = schema::api_schema_json(spec);
     let response_doc = format!(" Response of `{}`.", spec.method);

@@ -11,6 +11,16 @@ pub enum Side {
     Response,
 }
 
+impl Side {
+    /// The submodule of an API's module that declares this side's object types.
+    pub fn module(self) -> &'static str {
+        match self {
+            Side::Request => "request",
+            Side::Response => "response",
+        }
+    }
+}
+
 /// A field with its Rust names.
 pub struct Node<'a> {
     pub field: &'a Field,

@@ -56,10 +56,11 @@ pub fn value_type(node: &Node<'_>, rt: &TokenStream) -> TokenStream {
 /// through its side's module, from another object of the same module directly.
 fn type_path(node: &Node<'_>) -> TokenStream {
     let t = format_ident!("{}", node.type_ident.as_deref().unwrap_or("Object"));
-    match (node.top, node.side) {
-        (false, _) => quote!(#t),
-        (true, Side::Request) => quote!(request::#t),
-        (true, Side::Response) => quote!(response::#t),
+    if node.top {
+        let side = format_ident!("{}", node.side.module());
+        quote!(#side::#t)
+    } else {
+        quote!(#t)
     }
 }
 
