@@ -8,8 +8,8 @@ use md5::Digest;
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
-use topsdk::apis::alibaba_kongur_token_getosstoken as api;
 use topsdk::{Client, Format, SignMethod};
+use topsdk_kongur::alibaba_kongur_token_getosstoken as api;
 
 const SECRET: &str = "test_secret_123";
 

@@ -1,7 +1,8 @@
 //! Calling an API by name with text params (the CLI), through the generated typed bindings.
 
+pub use crate::mask::mask_sensitive;
 use crate::params::Param;
-use crate::schema::{ApiSchema, Field, Kind, LazySchema};
+use crate::schema::{ApiSchema, Field, LazySchema};
 use crate::{Client, Error, FileUpload, TopRequest};
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -12,7 +13,7 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// A typed call by method name: params as text in, the response as JSON out.
 pub type CallFn = for<'a> fn(&'a Client, Args) -> BoxFuture<'a, Result<serde_json::Value, Error>>;
 
-/// One generated API in the dispatch table (`apis::APIS`).
+/// One generated API in a category package's dispatch table (`topsdk_tbtrade::APIS`).
 pub struct Entry {
     pub schema: &'static LazySchema,
     /// The typed call, when topsdk's `dispatch` feature is on (otherwise `None`: calls by
@@ -34,9 +35,9 @@ impl std::fmt::Debug for Entry {
     }
 }
 
-/// Finds an API by its TOP method name.
-pub fn find<'a>(apis: &'a [Entry], method: &str) -> Option<&'a Entry> {
-    apis.iter().find(|e| e.schema().method == method)
+/// Finds an API by its TOP method name (in one table, or several chained).
+pub fn find<'a>(apis: impl IntoIterator<Item = &'a Entry>, method: &str) -> Option<&'a Entry> {
+    apis.into_iter().find(|e| e.schema().method == method)
 }
 
 /// Param values as text, by wire name; checked against the API's params.
@@ -157,36 +158,6 @@ pub fn drop_nulls(value: &mut serde_json::Value) {
         }
         serde_json::Value::Array(items) => items.iter_mut().for_each(drop_nulls),
         _ => {}
-    }
-}
-
-/// Replaces the values of sensitive fields with `"***"` (typed-response JSON, lists as arrays).
-pub fn mask_sensitive(value: &mut serde_json::Value, fields: &[Field]) {
-    let serde_json::Value::Object(map) = value else {
-        return;
-    };
-    for f in fields {
-        let Some(v) = map.get_mut(&f.name) else {
-            continue;
-        };
-        if f.sensitive {
-            mask_all(v);
-        } else if f.kind == Kind::Object {
-            match v {
-                serde_json::Value::Array(items) => {
-                    items.iter_mut().for_each(|i| mask_sensitive(i, &f.fields))
-                }
-                other => mask_sensitive(other, &f.fields),
-            }
-        }
-    }
-}
-
-fn mask_all(v: &mut serde_json::Value) {
-    match v {
-        serde_json::Value::Array(items) => items.iter_mut().for_each(mask_all),
-        serde_json::Value::Null => {}
-        other => *other = serde_json::Value::String("***".into()),
     }
 }
 

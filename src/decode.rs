@@ -2,7 +2,7 @@
 
 use crate::de;
 use crate::error::{ApiError, Error};
-use crate::schema::{ApiSchema, Field};
+use crate::schema::ApiSchema;
 use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use std::fmt;
 use std::marker::PhantomData;
@@ -126,7 +126,7 @@ pub fn decode<T: DeserializeOwned>(
     let fail = |path: String, message: String| Error::Decode {
         path,
         message,
-        excerpt: redacted_excerpt(body, schema),
+        excerpt: crate::mask::redacted_excerpt(body, schema),
     };
     let text = std::str::from_utf8(body)
         .map_err(|e| fail(String::new(), format!("body is not UTF-8: {e}")))?;
@@ -421,80 +421,6 @@ pub fn decode_raw(
     Ok(value)
 }
 
-/// A short excerpt of the body for error messages, with sensitive field values masked.
-pub fn redacted_excerpt(body: &[u8], schema: &ApiSchema) -> String {
-    let head = &body[..body.len().min(4096)];
-    let mut text = String::from_utf8_lossy(head).into_owned();
-    let mut names = Vec::new();
-    sensitive_names(&schema.response, &mut names);
-    for name in names {
-        text = mask_json_values(&text, name);
-        text = mask_xml_values(&text, name);
-    }
-    crate::error::excerpt(text.as_bytes(), 200)
-}
-
-fn sensitive_names<'a>(fields: &'a [Field], out: &mut Vec<&'a str>) {
-    for f in fields {
-        if f.sensitive {
-            out.push(&f.name);
-        }
-        sensitive_names(&f.fields, out);
-    }
-}
-
-fn mask_json_values(text: &str, name: &str) -> String {
-    let needle = format!("\"{name}\"");
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find(&needle) {
-        let (before, after) = rest.split_at(i + needle.len());
-        out.push_str(before);
-        let trimmed = after.trim_start();
-        let Some(colon_rest) = trimmed.strip_prefix(':') else {
-            rest = after;
-            continue;
-        };
-        let value = colon_rest.trim_start();
-        out.push_str(&after[..after.len() - value.len()]);
-        // Skip the value: a string (with escapes) or a bare token.
-        let end = if let Some(s) = value.strip_prefix('"') {
-            let mut esc = false;
-            s.char_indices()
-                .find(|&(_, c)| {
-                    let stop = c == '"' && !esc;
-                    esc = c == '\\' && !esc;
-                    stop
-                })
-                .map(|(j, _)| j + 2)
-                .unwrap_or(value.len())
-        } else {
-            value.find([',', '}', ']']).unwrap_or(value.len())
-        };
-        out.push_str("\"***\"");
-        rest = &value[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-fn mask_xml_values(text: &str, name: &str) -> String {
-    let open = format!("<{name}>");
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find(&open) {
-        let (before, after) = rest.split_at(i + open.len());
-        out.push_str(before);
-        out.push_str("***");
-        rest = match after.find('<') {
-            Some(j) => &after[j..],
-            None => "",
-        };
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -512,14 +438,5 @@ mod tests {
         assert!(is_envelope_text(r#"{ "x_response": {}}"#, "x_response"));
         assert!(!is_envelope_text(r#"{"x_response_2": {}}"#, "x_response"));
         assert!(is_envelope_text(r#"{"error_response": {}}"#, "x_response"));
-    }
-
-    #[test]
-    fn masks_sensitive_values() {
-        assert_eq!(
-            mask_json_values(r#"{"secret": "a\"b", "x": 1, "secret":7}"#, "secret"),
-            r#"{"secret": "***", "x": 1, "secret":"***"}"#
-        );
-        assert_eq!(mask_xml_values("<s>abc</s><s>d", "s"), "<s>***</s><s>***");
     }
 }

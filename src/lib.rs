@@ -2,13 +2,15 @@
 //!
 //! A typed Rust client for the Taobao Open Platform (TOP) `router/rest` gateway.
 //!
-//! Bindings are generated at build time by `topgen` from the YAML specs under `spec/`; this
-//! crate is the hand-written runtime under them (signing, encoding, decoding, retries) plus the
-//! generated [`apis`] and, with the `mock` feature, a mock gateway for tests (the `topsdk` command is
-//! the separate package `topsdk-cli`).
+//! This crate is the hand-written runtime (signing, encoding, decoding, retries) and, with the
+//! `mock` feature, a mock gateway for tests. The bindings are one package per API category,
+//! generated at build time by `topgen` from the YAML specs of the TOP documentation:
+//! `topsdk-tbtrade` for `tbtrade` (trades), `topsdk-kongur` for `kongur`, and so on. Depend on
+//! this crate and on the categories you call. (The `topsdk` command is the package
+//! `topsdk-cli`.)
 //!
 //! ```no_run
-//! use topsdk::apis::{Apis, alibaba_kongur_token_getosstoken as getosstoken};
+//! use topsdk_kongur::{Apis, alibaba_kongur_token_getosstoken as getosstoken};
 //!
 //! # async fn run() -> Result<(), topsdk::Error> {
 //! let client = topsdk::Client::from_env()?;
@@ -22,14 +24,12 @@
 //! # Ok(()) }
 //! ```
 
-// Generated code names the runtime `::topsdk`, also when it is compiled into this crate.
-extern crate self as topsdk;
-
 pub mod by_name;
 pub mod client;
 mod de;
 mod decode;
 mod error;
+mod mask;
 mod params;
 pub mod schema;
 mod sign;
@@ -70,15 +70,7 @@ pub trait TopResponse {
     fn request_id(&self) -> Option<&str>;
 }
 
-/// The generated bindings for the specs under `spec/` selected for this build.
-#[allow(missing_docs)]
-pub mod apis {
-    #![deny(warnings)]
-    include!(concat!(env!("OUT_DIR"), "/apis.rs"));
-}
-
 pub mod prelude {
-    pub use crate::apis::Apis;
     pub use crate::{Client, Error, TopRequest, TopResponse};
 }
 
@@ -90,7 +82,7 @@ pub mod __private {
 
     pub use crate::by_name::{FromArgs, call};
 
-    /// `Some(typed call)` for a generated entry of `apis::APIS` with feature `dispatch`, else
+    /// `Some(typed call)` for a generated entry of an `APIS` table with feature `dispatch`, else
     /// `None`, which costs no compile time.
     #[cfg(feature = "dispatch")]
     #[macro_export]
@@ -131,7 +123,8 @@ pub mod __private {
 
     /// The runtime's internals that the tests and benchmarks check directly.
     pub mod internals {
-        pub use crate::decode::{decode, decode_raw, redacted_excerpt, response_key};
+        pub use crate::decode::{decode, decode_raw, response_key};
+        pub use crate::mask::redacted_excerpt;
         pub use crate::sign::{Signer, Signing, sign};
         pub use crate::time::{Timestamp, gmt8_timestamp};
     }

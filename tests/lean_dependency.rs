@@ -1,6 +1,7 @@
 //! What a crate that depends on topsdk compiles: `cargo tree` of a fresh crate (outside this
-//! workspace) with `topsdk = { path = .., features = [<one category>] }`, and with the
-//! defaults. Neither may pull in a CLI (clap), a server (hyper's `server`, multer) or
+//! workspace) with one category package (`topsdk-legalcase = { path = .. }`, the form of
+//! `features = [<one category>]` now that categories are packages), with one outside the
+//! workspace, and with the runtime's defaults. Neither may pull in a CLI (clap), a server (hyper's `server`, multer) or
 //! serde_json's `preserve_order`; the typed calls by name (`dispatch`) stay off.
 
 use std::process::Command;
@@ -43,7 +44,7 @@ fn cargo_tree(dir: &std::path::Path, args: &[&str]) -> String {
 /// `dependency` in a fresh crate: nothing heavy is built (normal and build dependencies),
 /// and serde_json's map order is the user's own (normal ones: the generator, a build
 /// dependency, has its own serde_json, which Cargo keeps apart).
-fn assert_lean(dependency: &str, what: &str) -> String {
+fn assert_lean(dependency: &str, what: &str, needed: &[&str]) -> String {
     let tree = tree_of(dependency, "normal,build");
     for heavy in [
         "clap v",
@@ -59,13 +60,8 @@ fn assert_lean(dependency: &str, what: &str) -> String {
         !normal.contains("serde_json feature \"preserve_order\""),
         "{what} switches on serde_json/preserve_order:\n{normal}"
     );
-    // And it is the real thing: the runtime and the generator are there.
-    for needed in [
-        "topsdk v",
-        "topgen v",
-        "reqwest v",
-        "topsdk feature \"default\"",
-    ] {
+    // And it is the real thing: the runtime (and the generator, for bindings) are there.
+    for needed in ["topsdk v", "reqwest v"].iter().chain(needed) {
         assert!(tree.contains(needed), "{what}: no {needed} in\n{tree}");
     }
     tree
@@ -74,15 +70,34 @@ fn assert_lean(dependency: &str, what: &str) -> String {
 #[test]
 fn a_dependency_on_one_category_compiles_no_cli_and_no_server() {
     let tree = assert_lean(
-        r#"topsdk = { path = "ROOT", features = ["legalcase"] }"#,
-        "features = [\"legalcase\"]",
+        r#"topsdk-legalcase = { path = "ROOT/apis/legalcase" }"#,
+        "topsdk-legalcase",
+        &["topsdk-legalcase v", "topgen v"],
     );
-    assert!(tree.contains("topsdk feature \"legalcase\""), "{tree}");
+    // Not even the blocking client: the bindings leave the runtime's features to the user.
+    assert!(!tree.contains("topsdk feature \"default\""), "{tree}");
+}
+
+#[test]
+fn a_category_outside_the_workspace_is_a_package_like_the_others() {
+    assert_lean(
+        r#"topsdk-wdk = { path = "ROOT/apis/wdk" }"#,
+        "topsdk-wdk",
+        &["topsdk-wdk v", "topgen v"],
+    );
 }
 
 #[test]
 fn the_default_dependency_compiles_no_cli_and_no_server() {
-    assert_lean(r#"topsdk = { path = "ROOT" }"#, "the defaults");
+    let tree = assert_lean(
+        r#"topsdk = { path = "ROOT" }"#,
+        "the defaults",
+        &["topsdk feature \"default\""],
+    );
+    assert!(
+        !tree.contains("topgen v"),
+        "the runtime generates nothing:\n{tree}"
+    );
 }
 
 #[test]

@@ -7,9 +7,9 @@ use md5::Digest;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
-use topsdk::apis::alibaba_kongur_token_getosstoken as api;
 use topsdk::client::Body;
 use topsdk::{Client, SignMethod};
+use topsdk_kongur::alibaba_kongur_token_getosstoken as api;
 
 const SECRET: &str = "s3cret-for-wire";
 

@@ -5,9 +5,9 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use topsdk::apis::alibaba_kongur_token_getosstoken as api;
 use topsdk::mock::{MockGateway, Reply};
 use topsdk::{ApiError, Client, Error, Format, RetryPolicy, SignMethod};
+use topsdk_kongur::alibaba_kongur_token_getosstoken as api;
 
 const KEY: &str = "12345678";
 const SECRET: &str = "test_secret_123";
@@ -52,7 +52,9 @@ fn seed_request() -> api::Request {
 
 #[tokio::test]
 async fn every_sign_method_format_and_simplify() {
-    let mock = MockGateway::start(KEY, SECRET).await.unwrap();
+    let mock = MockGateway::start(topsdk_kongur::APIS, KEY, SECRET)
+        .await
+        .unwrap();
     let mut n = 0;
     for method in SignMethod::ALL {
         for format in [Format::Json, Format::Xml] {
@@ -126,7 +128,9 @@ async fn every_sign_method_format_and_simplify() {
 
 #[tokio::test]
 async fn timestamp_is_gmt8_wall_clock() {
-    let mock = MockGateway::start(KEY, SECRET).await.unwrap();
+    let mock = MockGateway::start(topsdk_kongur::APIS, KEY, SECRET)
+        .await
+        .unwrap();
     client(&mock)
         .build()
         .unwrap()
@@ -154,7 +158,9 @@ async fn timestamp_is_gmt8_wall_clock() {
 
 #[tokio::test]
 async fn api_error_is_typed_and_not_retried() {
-    let mock = MockGateway::start(KEY, SECRET).await.unwrap();
+    let mock = MockGateway::start(topsdk_kongur::APIS, KEY, SECRET)
+        .await
+        .unwrap();
     let documented = ApiError {
         code: 50,
         msg: "Remote service error".into(),
@@ -185,7 +191,9 @@ async fn api_error_is_typed_and_not_retried() {
 
 #[tokio::test]
 async fn isp_errors_of_a_read_are_retried() {
-    let mock = MockGateway::start(KEY, SECRET).await.unwrap();
+    let mock = MockGateway::start(topsdk_kongur::APIS, KEY, SECRET)
+        .await
+        .unwrap();
     let isp = ApiError {
         code: 15,
         msg: "Remote service error".into(),
@@ -220,7 +228,9 @@ async fn isp_errors_of_a_read_are_retried() {
 
 #[tokio::test]
 async fn http_503_is_retried_then_reported() {
-    let mock = MockGateway::start(KEY, SECRET).await.unwrap();
+    let mock = MockGateway::start(topsdk_kongur::APIS, KEY, SECRET)
+        .await
+        .unwrap();
     mock.set_reply(
         &api::SCHEMA.get().method,
         Reply::Raw {
@@ -244,7 +254,9 @@ async fn http_503_is_retried_then_reported() {
 
 #[tokio::test]
 async fn slow_response_times_out() {
-    let mock = MockGateway::start(KEY, SECRET).await.unwrap();
+    let mock = MockGateway::start(topsdk_kongur::APIS, KEY, SECRET)
+        .await
+        .unwrap();
     mock.set_reply(
         &api::SCHEMA.get().method,
         Reply::Slow {
@@ -269,7 +281,9 @@ async fn slow_response_times_out() {
 
 #[tokio::test]
 async fn truncated_body_is_a_transport_error() {
-    let mock = MockGateway::start(KEY, SECRET).await.unwrap();
+    let mock = MockGateway::start(topsdk_kongur::APIS, KEY, SECRET)
+        .await
+        .unwrap();
     mock.set_reply(
         &api::SCHEMA.get().method,
         Reply::Truncated {
@@ -292,7 +306,9 @@ async fn truncated_body_is_a_transport_error() {
 
 #[tokio::test]
 async fn oversized_body_is_refused() {
-    let mock = MockGateway::start(KEY, SECRET).await.unwrap();
+    let mock = MockGateway::start(topsdk_kongur::APIS, KEY, SECRET)
+        .await
+        .unwrap();
     let big = format!(
         "{{\"alibaba_kongur_token_getosstoken_response\":{{\"pad\":\"{}\"}}}}",
         "x".repeat(4096)
@@ -318,7 +334,9 @@ async fn oversized_body_is_refused() {
 
 #[tokio::test]
 async fn wrong_secret_is_rejected_by_the_gateway() {
-    let mock = MockGateway::start(KEY, SECRET).await.unwrap();
+    let mock = MockGateway::start(topsdk_kongur::APIS, KEY, SECRET)
+        .await
+        .unwrap();
     for m in SignMethod::ALL {
         let err = Client::builder(KEY, "not-the-secret")
             .gateway_url(mock.url())
@@ -335,7 +353,9 @@ async fn wrong_secret_is_rejected_by_the_gateway() {
 #[test]
 fn blocking_client_works_without_a_runtime() {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let mock = rt.block_on(MockGateway::start(KEY, SECRET)).unwrap();
+    let mock = rt
+        .block_on(MockGateway::start(topsdk_kongur::APIS, KEY, SECRET))
+        .unwrap();
     let c = topsdk::blocking::Client::new(
         Client::builder(KEY, SECRET)
             .gateway_url(mock.url())

@@ -74,14 +74,9 @@ static APIS: [Entry; 1] = [Entry {
 
 async fn mock() -> MockGateway {
     capture();
-    MockGateway::start_with(
-        &APIS,
-        "127.0.0.1:0".parse().unwrap(),
-        "k",
-        "APP-S3CRET-VALUE",
-    )
-    .await
-    .unwrap()
+    MockGateway::start(&APIS, "k", "APP-S3CRET-VALUE")
+        .await
+        .unwrap()
 }
 
 fn builder(m: &MockGateway) -> topsdk::ClientBuilder {

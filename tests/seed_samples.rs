@@ -2,9 +2,9 @@
 
 use topsdk::__private::ParamWriter;
 use topsdk::__private::internals::decode;
-use topsdk::apis::alibaba_kongur_token_getosstoken as api;
 use topsdk::by_name::{Args, FromArgs};
 use topsdk::{Error, Format, TopRequest};
+use topsdk_kongur::alibaba_kongur_token_getosstoken as api;
 
 fn sample(text: &'static Option<String>) -> &'static [u8] {
     text.as_deref()

@@ -8,9 +8,9 @@ use std::time::Duration;
 use support::{Answer, Gateway, SEED_OK, ban, error_json, isp_timeout};
 use topsdk::__private::LazySchema;
 use topsdk::__private::ParamWriter;
-use topsdk::apis::alibaba_kongur_token_getosstoken as seed;
 use topsdk::schema::ApiSchema;
 use topsdk::{Client, Error, Retry, RetryPolicy, TopRequest, TopResponse};
+use topsdk_kongur::alibaba_kongur_token_getosstoken as seed;
 
 fn fast() -> RetryPolicy {
     RetryPolicy {

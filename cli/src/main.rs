@@ -80,7 +80,7 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::List => {
-            for e in topsdk::apis::APIS {
+            for e in apis() {
                 println!("{}\t{}", e.schema().method, e.schema().title);
             }
             ExitCode::SUCCESS
@@ -92,16 +92,13 @@ async fn run(cli: Cli) -> ExitCode {
             app_secret,
             clock_offset_secs,
         } => {
-            let mock =
-                match MockGateway::start_with(topsdk::apis::APIS, listen, &app_key, &app_secret)
-                    .await
-                {
-                    Ok(m) => m,
-                    Err(e) => {
-                        eprintln!("topsdk: cannot listen on {listen}: {e}");
-                        return ExitCode::from(3);
-                    }
-                };
+            let mock = match MockGateway::start_with(apis(), listen, &app_key, &app_secret).await {
+                Ok(m) => m,
+                Err(e) => {
+                    eprintln!("topsdk: cannot listen on {listen}: {e}");
+                    return ExitCode::from(3);
+                }
+            };
             mock.set_clock_offset_secs(clock_offset_secs);
             println!("mock TOP gateway listening on {}", mock.url());
             let _ = tokio::signal::ctrl_c().await;
@@ -154,7 +151,7 @@ async fn call(a: CallArgs) -> ExitCode {
     let mut _mock = None;
     let builder = if std::env::var_os("TOP_APP_KEY").is_none_or(|v| v.is_empty()) {
         let secret = format!("mock-secret-{}", fastrand_secret());
-        let mock = match MockGateway::start("mock-app-key", &secret).await {
+        let mock = match MockGateway::start(apis(), "mock-app-key", &secret).await {
             Ok(m) => m,
             Err(e) => {
                 eprintln!("topsdk: cannot start the built-in mock gateway: {e}");
@@ -194,7 +191,7 @@ async fn call(a: CallArgs) -> ExitCode {
         Ok(c) => c,
         Err(e) => return usage_error(e),
     };
-    let result = match by_name::find(topsdk::apis::APIS, &a.method) {
+    let result = match by_name::find(apis(), &a.method) {
         Some(entry) => {
             let args = match Args::new(entry.schema(), pairs.clone()) {
                 Ok(args) => args,
@@ -277,7 +274,7 @@ fn fastrand_secret() -> String {
 }
 
 fn describe(method: &str) -> ExitCode {
-    let Some(entry) = by_name::find(topsdk::apis::APIS, method) else {
+    let Some(entry) = by_name::find(apis(), method) else {
         return usage_error(format!(
             "no API `{method}` in this build (see `topsdk list`)"
         ));
@@ -321,4 +318,17 @@ fn print_fields(fields: &[topsdk::schema::Field], depth: usize) {
         );
         print_fields(&f.fields, depth + 1);
     }
+}
+
+/// The APIs compiled into this command: their typed calls, and the mock's samples.
+fn apis() -> impl Iterator<Item = &'static by_name::Entry> {
+    #[allow(unused_mut)]
+    let mut tables: Vec<&'static [by_name::Entry]> = vec![topsdk_kongur::APIS];
+    #[cfg(feature = "fenxiao")]
+    tables.push(topsdk_fenxiao::APIS);
+    #[cfg(feature = "legalcase")]
+    tables.push(topsdk_legalcase::APIS);
+    #[cfg(feature = "tbtrade")]
+    tables.push(topsdk_tbtrade::APIS);
+    tables.into_iter().flatten()
 }

@@ -2,7 +2,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, Command, Output, Stdio};
-use topsdk::apis::alibaba_kongur_token_getosstoken as api;
+use topsdk_kongur::alibaba_kongur_token_getosstoken as api;
 
 const BIN: &str = env!("CARGO_BIN_EXE_topsdk");
 const KEY: &str = "cli-key";

@@ -12,6 +12,7 @@ pub struct Builder {
     imports: Vec<PathBuf>,
     methods: Option<BTreeSet<String>>,
     categories: Option<BTreeSet<String>>,
+    narrow: Option<BTreeSet<String>>,
     options: Options,
 }
 
@@ -48,6 +49,31 @@ impl Builder {
             .get_or_insert_with(BTreeSet::new)
             .extend(cats.into_iter().map(Into::into));
         self
+    }
+
+    /// Narrows the build to the methods that `names` (TOP method names or categories) lists
+    /// among this builder's specs: when it names a category of them, or none of their methods,
+    /// everything selected so far is kept. So one list serves many category crates, each
+    /// keeping what is listed for it.
+    pub fn narrow_to<I: IntoIterator<Item = S>, S: Into<String>>(mut self, names: I) -> Self {
+        let names: BTreeSet<String> = names.into_iter().map(Into::into).collect();
+        self.narrow = (!names.is_empty()).then_some(names);
+        self
+    }
+
+    /// [`Builder::narrow_to`] the comma-separated names in the environment variable `var`
+    /// (e.g. `TOPSDK_APIS`). Call from `build.rs` (prints `rerun-if-env-changed`).
+    pub fn narrow_by_env(self, var: &str) -> Self {
+        println!("cargo:rerun-if-env-changed={var}");
+        let value = std::env::var(var).unwrap_or_default();
+        self.narrow_to(
+            value
+                .split(',')
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(String::from)
+                .collect::<Vec<_>>(),
+        )
     }
 
     /// Path of the runtime crate in the emitted code (default `::topsdk`).
@@ -100,17 +126,57 @@ impl Builder {
 
     /// Loads, validates, selects and generates; returns the Rust source.
     pub fn generate_string(&self) -> Result<String, Errors> {
+        self.generate_with_warnings().map(|(code, _)| code)
+    }
+
+    /// [`Builder::generate_string`], and warnings for the build script to print: documentation
+    /// that describes no API (skipped), and names in the
+    /// narrowing list that look like methods of these specs (same first two parts) but are
+    /// none of them, most likely misspelt (other names belong to other packages).
+    fn generate_with_warnings(&self) -> Result<(String, Vec<String>), Errors> {
         // One validation pass over specs and imports, so a method described twice across
         // both is reported like any other duplicate.
         let spec_files = crate::spec_files(&self.paths)?;
         let doc_files = crate::import::input_files(&self.imports)?;
+        let mut warnings = Vec::new();
+        let imported: Vec<_> = doc_files.iter().map(|f| crate::import_one(f)).collect();
+        for r in &imported {
+            if let Err(e @ SpecError::NotAnApi { .. }) = r {
+                warnings.push(e.to_string());
+            }
+        }
         let specs = crate::validate_all(
             spec_files
                 .iter()
                 .map(|f| crate::loader::load_file(f))
-                .chain(doc_files.iter().map(|f| crate::import_one(f))),
+                .chain(imported),
         )?;
-        let selected: Vec<LoadedSpec> = specs.into_iter().filter(|s| self.selected(s)).collect();
+        let mut selected: Vec<LoadedSpec> =
+            specs.into_iter().filter(|s| self.selected(s)).collect();
+        if let Some(names) = &self.narrow {
+            let family = |m: &str| m.splitn(3, '.').take(2).collect::<Vec<_>>().join(".");
+            let here: BTreeSet<&str> = selected.iter().map(|s| s.spec.method.as_str()).collect();
+            let families: BTreeSet<String> = here.iter().map(|m| family(m)).collect();
+            for n in names.iter().filter(|n| n.contains('.')) {
+                if !here.contains(n.as_str()) && families.contains(&family(n)) {
+                    warnings.push(format!(
+                        "TOPSDK_APIS names `{n}`, which no spec here describes (misspelt?); \
+                         this package has other `{}.*` methods",
+                        family(n)
+                    ));
+                }
+            }
+            let names_a_category = selected.iter().any(|s| {
+                s.spec
+                    .category_pkg
+                    .as_ref()
+                    .is_some_and(|c| names.contains(c))
+            });
+            let names_a_method = selected.iter().any(|s| names.contains(&s.spec.method));
+            if names_a_method && !names_a_category {
+                selected.retain(|s| names.contains(&s.spec.method));
+            }
+        }
         if let Some(wanted) = &self.methods {
             let found: BTreeSet<&str> = selected.iter().map(|s| s.spec.method.as_str()).collect();
             let missing: Vec<SpecError> = wanted
@@ -131,7 +197,7 @@ impl Builder {
                 return Err(Errors(missing));
             }
         }
-        Ok(crate::codegen::generate(&selected, &self.options))
+        Ok((crate::codegen::generate(&selected, &self.options), warnings))
     }
 
     /// Writes the bindings to `$OUT_DIR/<file_name>` and tells cargo to rerun only when an
@@ -149,7 +215,10 @@ impl Builder {
                 message: "OUT_DIR is not set: call generate_to_out_dir from a build script".into(),
             })
         })?;
-        let code = self.generate_string()?;
+        let (code, warnings) = self.generate_with_warnings()?;
+        for w in warnings {
+            println!("cargo:warning={w}");
+        }
         let out = Path::new(&out_dir).join(file_name);
         write_if_changed(&out, &code)?;
         Ok(out)
@@ -178,4 +247,28 @@ pub fn write_if_changed(path: &Path, content: &str) -> Result<(), SpecError> {
         path: path.to_path_buf(),
         message: e.to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_misspelt_method_of_this_family_is_warned_about() {
+        let b = Builder::new()
+            .spec_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"))
+            .narrow_to([
+                "topsdk.fixture.deeep",
+                "topsdk.fixture.deep",
+                "taobao.trade.fullinfo.get",
+            ]);
+        let (code, warnings) = b.generate_with_warnings().unwrap();
+        assert!(code.contains("pub mod topsdk_fixture_deep "));
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].contains("`topsdk.fixture.deeep`")
+                && warnings[0].contains("topsdk.fixture.*"),
+            "{warnings:?}"
+        );
+    }
 }

@@ -25,6 +25,9 @@ pub enum SpecError {
         first: PathBuf,
         second: PathBuf,
     },
+    /// Documentation that describes no API (a catalogue stub with only an id): importers skip
+    /// it and say so; it is not a failure.
+    NotAnApi { path: PathBuf, reason: String },
 }
 
 impl fmt::Display for SpecError {
@@ -45,6 +48,9 @@ impl fmt::Display for SpecError {
                 Ok(())
             }
             SpecError::Io { path, message } => write!(f, "{}: {message}", path.display()),
+            SpecError::NotAnApi { path, reason } => {
+                write!(f, "{}: skipped: {reason}", path.display())
+            }
             SpecError::Duplicate {
                 method,
                 first,

@@ -7,7 +7,9 @@ const USAGE: &str = "usage:
   topgen generate SPEC_PATH... --out FILE   generate Rust bindings (a path may be a directory)
   topgen check SPEC_PATH...                 validate specs; one located error per line
   topgen import FILE_OR_DIR... --out DIR    TOP doc metadata JSON / doc pages -> DIR/<category>/<method>.yaml
-         [--quiet]                          (warnings on stderr unless --quiet)";
+         [--quiet]                          (warnings on stderr unless --quiet)
+  topgen crates SPEC_DIR APIS_DIR [--check] write (or check) one crate per category:
+                                            APIS_DIR/<category>/ is the package topsdk-<category>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,6 +29,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     let mut paths = Vec::new();
     let mut out: Option<PathBuf> = None;
     let mut quiet = false;
+    let mut check = false;
     let mut it = rest.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -34,6 +37,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
                 out = Some(it.next().ok_or("--out needs a file")?.into());
             }
             "--quiet" | "-q" => quiet = true,
+            "--check" => check = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(ExitCode::SUCCESS);
@@ -44,6 +48,12 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     }
     if paths.is_empty() {
         return Err("no input paths given".into());
+    }
+    if cmd == "crates" {
+        let [spec, apis] = paths.as_slice() else {
+            return Err("crates needs SPEC_DIR and APIS_DIR".into());
+        };
+        return Ok(crates(spec, apis, check));
     }
     if cmd == "import" {
         let out = out.ok_or("import needs --out DIR")?;
@@ -91,40 +101,60 @@ fn import(paths: &[PathBuf], out: &std::path::Path, quiet: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let (mut imported, mut warned, mut failed) = (0usize, 0usize, 0usize);
-    for file in &files {
-        let result = topgen::import::import_file(file).and_then(|imp| {
-            let yaml = topgen::import::to_yaml(&imp.spec, file)?;
-            let dest = topgen::import::spec_path(out, &imp.spec);
-            if let Some(dir) = dest.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| topgen::SpecError::Io {
-                    path: dir.to_path_buf(),
-                    message: e.to_string(),
-                })?;
-            }
-            topgen::builder::write_if_changed(&dest, &yaml)?;
-            Ok(imp.warnings)
-        });
-        match result {
-            Ok(warnings) => {
-                imported += 1;
-                warned += warnings.len();
-                if !quiet {
-                    for w in warnings {
-                        eprintln!("{}: warning: {w}", file.display());
-                    }
-                }
-            }
-            Err(e) => {
-                failed += 1;
-                eprintln!("{e}");
-            }
+    let report = topgen::import::write_specs(&files, out);
+    if !quiet {
+        for w in &report.warnings {
+            eprintln!("{w}");
         }
     }
-    eprintln!("{imported} imported, {warned} warnings, {failed} failed");
-    if failed == 0 {
+    for e in &report.skipped {
+        eprintln!("{e}");
+    }
+    for e in &report.failed {
+        eprintln!("{e}");
+    }
+    eprintln!(
+        "{} imported, {} warnings, {} skipped, {} failed",
+        report.written.len(),
+        report.warnings.len(),
+        report.skipped.len(),
+        report.failed.len()
+    );
+    if report.failed.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+fn crates(spec: &std::path::Path, apis: &std::path::Path, check: bool) -> ExitCode {
+    if check {
+        return match topgen::crates::check(spec, apis) {
+            Ok(diffs) if diffs.is_empty() => {
+                eprintln!("{}: in step with {}", apis.display(), spec.display());
+                ExitCode::SUCCESS
+            }
+            Ok(diffs) => {
+                for d in diffs {
+                    eprintln!("{d}");
+                }
+                eprintln!("run `topgen crates {} {}`", spec.display(), apis.display());
+                ExitCode::FAILURE
+            }
+            Err(errors) => {
+                eprintln!("{errors}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    match topgen::crates::sync(spec, apis) {
+        Ok(n) => {
+            eprintln!("{n} category crate(s) in {}", apis.display());
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            eprintln!("{errors}");
+            ExitCode::FAILURE
+        }
     }
 }

@@ -111,17 +111,33 @@ pub fn to_markdown(text: &str) -> String {
 }
 
 /// A list written with spaced asterisks on one line (`可选值:    * A(..)    * B(..)`, the
-/// docs' flattened bullets) as `<li>` items; a lone `*` is left alone.
+/// docs' flattened bullets) as `<li>` items; a lone `*` is left alone. Once a text has such
+/// bullets, a spaced `*` glued to its text (`    *入参..`, a bullet whose space was lost) is one
+/// too.
 fn bullets_as_items(text: &str) -> String {
-    let marks: Vec<usize> = text
+    let spaced_before = |i: usize| {
+        let before = &text[..i];
+        before.ends_with("  ") || before.ends_with('\t') || before.ends_with('\n')
+    };
+    let strict: Vec<usize> = text
         .match_indices('*')
         .map(|(i, _)| i)
-        .filter(|&i| {
-            let before = &text[..i];
-            let spaced = before.ends_with("  ") || before.ends_with('\t') || before.ends_with('\n');
-            spaced && text[i + 1..].starts_with([' ', '\t'])
-        })
+        .filter(|&i| spaced_before(i) && text[i + 1..].starts_with([' ', '\t']))
         .collect();
+    let glued = text.match_indices('*').map(|(i, _)| i).filter(|&i| {
+        spaced_before(i)
+            && text[i + 1..]
+                .chars()
+                .next()
+                .is_some_and(|c| !c.is_whitespace() && c != '*')
+            // `*emphasis*` is not a bullet (up to the line's end, a `<br>` or the next tag).
+            && !text[i + 1..].split(['\n', '<']).next().unwrap_or("").contains('*')
+    });
+    let mut marks = strict.clone();
+    if !strict.is_empty() {
+        marks.extend(glued);
+        marks.sort_unstable();
+    }
     if marks.len() < 2 {
         return text.to_string();
     }
@@ -227,7 +243,7 @@ impl Writer {
             (Tag::Break | Tag::Paragraph, _) => self.paragraph(),
             (Tag::List, _) => self.paragraph(),
             (Tag::Item, false) => self.raw("\n\n- "),
-            (Tag::Item, true) => {}
+            (Tag::Item, true) => self.paragraph(),
             (Tag::Strong, _) => {
                 if self.strong != closing {
                     return;
@@ -298,6 +314,8 @@ impl Writer {
             lines.pop();
         }
         // List items are kept apart by blank lines when converted; put them together again.
+        // Text right after an item ends the list with a blank line: Markdown would otherwise
+        // run it into the item ("lazy continuation").
         let mut out = String::new();
         for (i, line) in lines.iter().enumerate() {
             if line.is_empty()
@@ -306,6 +324,13 @@ impl Writer {
                 && lines[i - 1].starts_with("- ")
             {
                 continue;
+            }
+            if !line.is_empty()
+                && !line.starts_with("- ")
+                && i > 0
+                && lines[i - 1].starts_with("- ")
+            {
+                out.push('\n');
             }
             out.push_str(line);
             out.push('\n');
@@ -336,6 +361,18 @@ mod tests {
                 "可选值:\n\n- A(甲)\n- B(乙)\n- C",
             ),
             ("a  * b", r"a  \* b"),
+            // A bullet whose space was lost, among bullets, is one too; emphasis is not.
+            (
+                "查询。<br/>    * 入参pids。<br/>    *入参sku(最多50条)<br/>    * 入参fields",
+                "查询。\n\n- 入参pids。\n- 入参sku(最多50条)\n- 入参fields",
+            ),
+            (
+                "说明 \n* 入参a \n*入参b \n* c",
+                "说明\n\n- 入参a\n- 入参b\n- c",
+            ),
+            ("x  * a  *强调*", "x  \\* a  \\*强调\\*"),
+            // Text right after an item is a new paragraph, not part of the item.
+            ("<li>A</li>后文", "- A\n\n后文"),
             (
                 r#"<font color="red">注意</font><span style="x">!</span>"#,
                 "注意!",

@@ -35,6 +35,39 @@ fn selects_methods_and_categories() {
 }
 
 #[test]
+fn narrowing_keeps_what_the_list_names_for_these_specs() {
+    let b = Builder::new().spec_dir(repo().join("generator/tests/fixtures"));
+    let modules = |b: Builder| {
+        let code = b.generate_string().unwrap();
+        ["deep", "keywords", "every_type"]
+            .into_iter()
+            .filter(|m| code.contains(&format!("pub mod topsdk_fixture_{m} ")))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(modules(b.clone()), ["deep", "keywords", "every_type"]);
+    // Methods of other categories (other crates) leave these specs alone.
+    assert_eq!(
+        modules(
+            b.clone()
+                .narrow_to(["taobao.trade.fullinfo.get", "tbtrade"])
+        ),
+        ["deep", "keywords", "every_type"]
+    );
+    assert_eq!(
+        modules(
+            b.clone()
+                .narrow_to(["taobao.trade.fullinfo.get", "topsdk.fixture.deep"])
+        ),
+        ["deep"]
+    );
+    // Naming the category keeps all of it.
+    assert_eq!(
+        modules(b.narrow_to(["topsdk.fixture.deep", "fixtures"])),
+        ["deep", "keywords", "every_type"]
+    );
+}
+
+#[test]
 fn custom_runtime_path_and_derives() {
     let code = Builder::new()
         .spec_dir(repo().join("spec/kongur"))

@@ -124,7 +124,7 @@ fn semantic_errors_are_all_reported_with_locations() {
 fn generate_writes_what_is_committed() {
     let dir = scratch();
     let out = dir.path().join("out.rs");
-    // The default build's categories, with the CLI's dispatch (see scripts/refresh-generated).
+    // The seed's category package (see scripts/refresh-generated).
     let status = topgen()
         .args(["generate"])
         .arg(repo().join("spec/kongur"))
@@ -134,11 +134,25 @@ fn generate_writes_what_is_committed() {
         .unwrap();
     assert!(status.success());
     let fresh = std::fs::read_to_string(&out).unwrap();
-    let committed = std::fs::read_to_string(repo().join("generated/apis.rs")).unwrap();
+    let committed = std::fs::read_to_string(repo().join("generated/kongur.rs")).unwrap();
     assert!(
         fresh == committed,
-        "generated/apis.rs differs from `topgen generate spec`"
+        "generated/kongur.rs differs from `topgen generate spec/kongur`"
     );
+}
+
+/// One package per category under apis/, written from spec/ (`topgen crates spec apis`).
+#[test]
+fn category_packages_are_in_step_with_spec() {
+    let out = topgen()
+        .args(["crates", "--check"])
+        .arg(repo().join("spec"))
+        .arg(repo().join("apis"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("in step"), "{stderr}");
 }
 
 #[test]
@@ -182,5 +196,59 @@ fn app_params_named_like_system_params_are_refused() {
             .iter()
             .any(|l| l.contains("`decimal` is only for Number and Number[], not `Boolean`")),
         "{err}"
+    );
+}
+
+/// `topgen import` writes only specs that pass `check`, skips stubs, and exits non-zero
+/// naming the file and reason when a source gave no valid spec.
+#[test]
+fn import_writes_only_valid_specs_and_skips_stubs() {
+    let dir = scratch();
+    let docs = dir.path().join("docs/demo");
+    std::fs::create_dir_all(&docs).unwrap();
+    std::fs::write(
+        docs.join("good.json"),
+        r#"{"name":"taobao.demo.good.get","apiChineseName":"好","requestParams":[{"name":"a","type":"String"}],"responseParams":[{"name":"n","type":"Number"}]}"#,
+    )
+    .unwrap();
+    // A param named like a system param: the spec would not build.
+    std::fs::write(
+        docs.join("bad.json"),
+        r#"{"name":"taobao.demo.bad.get","requestParams":[{"name":"session","type":"String"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(docs.join(".json"), r#"{"id": 60566}"#).unwrap();
+    let out_dir = dir.path().join("spec");
+    let out = topgen()
+        .arg("import")
+        .arg(dir.path().join("docs"))
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("bad.json: the importer made an invalid spec")
+            && stderr.contains("taobao.demo.bad.get.yaml:")
+            && stderr.contains("`session` is a TOP system param"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(".json: skipped: a catalogue stub"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 imported, 0 warnings, 1 skipped, 1 failed"),
+        "{stderr}"
+    );
+    assert!(out_dir.join("demo/taobao.demo.good.get.yaml").is_file());
+    assert!(!out_dir.join("demo/taobao.demo.bad.get.yaml").exists());
+    // What was written passes check.
+    let check = topgen().arg("check").arg(&out_dir).output().unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
     );
 }

@@ -5,7 +5,9 @@
 //! Compiling the bindings of all 4,400+ APIs for `cargo doc` would take a machine with many
 //! gigabytes for many minutes; what rustdoc checks is the Markdown, so the doc comments are
 //! taken from the generated source as written (every `///` block of every category) and put
-//! on the fields of small structs, in crates rustdoc renders in seconds.
+//! on the fields of small structs, in crates rustdoc renders in seconds. Clippy's doc lints
+//! (what `cargo clippy -D warnings` says about a category package's docs, e.g. text running
+//! into a list item) run over the same crates.
 
 use std::path::Path;
 use std::process::Command;
@@ -80,7 +82,8 @@ fn the_whole_catalogue_documents_without_a_rustdoc_warning() {
                 let out_dir = dir.path().join("doc");
                 s.spawn(move || {
                     part.iter()
-                        .filter_map(|src| rustdoc(src, &out_dir).err())
+                        .flat_map(|src| [rustdoc(src, &out_dir).err(), clippy(src, &out_dir).err()])
+                        .flatten()
                         .collect::<Vec<_>>()
                 })
             })
@@ -92,11 +95,11 @@ fn the_whole_catalogue_documents_without_a_rustdoc_warning() {
     });
     assert!(
         failures.is_empty(),
-        "rustdoc over the doc blocks of {apis} APIs warned:\n{}",
+        "rustdoc or clippy over the doc blocks of {apis} APIs warned:\n{}",
         failures.join("\n").chars().take(8000).collect::<String>()
     );
     eprintln!(
-        "{} doc blocks of {apis} APIs in {} categories, {} crates: no rustdoc warning",
+        "{} doc blocks of {apis} APIs in {} categories, {} crates: no rustdoc or clippy warning",
         blocks.len(),
         categories.len(),
         sources.len()
@@ -117,16 +120,27 @@ fn raw_top_descriptions_would_fail_this_check() {
         let src = dir.path().join("raw.rs");
         std::fs::write(&src, format!("/// {raw}\npub struct S;\n")).unwrap();
         assert!(rustdoc(&src, &dir.path().join("doc")).is_err(), "{raw}");
+        assert!(clippy(&src, &dir.path().join("doc")).is_ok(), "{raw}");
         let converted = topgen::markdown::to_markdown(raw);
         let doc: String = converted.lines().map(|l| format!("/// {l}\n")).collect();
         std::fs::write(&src, format!("{doc}pub struct S;\n")).unwrap();
         rustdoc(&src, &dir.path().join("doc")).unwrap();
+        clippy(&src, &dir.path().join("doc")).unwrap();
     }
+    // And clippy's pass fails on a line that runs into a list item.
+    let src = dir.path().join("lazy.rs");
+    std::fs::write(
+        &src,
+        "pub struct S {\n    /// - a\n    /// b\n    pub f: (),\n}\n",
+    )
+    .unwrap();
+    assert!(clippy(&src, &dir.path().join("doc")).is_err());
 }
 
-fn rustdoc(src: &Path, out: &Path) -> Result<(), String> {
+/// Clippy's lints (its doc lints are what concern these crates), warnings denied.
+fn clippy(src: &Path, out: &Path) -> Result<(), String> {
     let name = src.file_stem().unwrap().to_string_lossy().into_owned();
-    let result = Command::new(std::env::var("RUSTDOC").unwrap_or_else(|_| "rustdoc".into()))
+    let result = Command::new("clippy-driver")
         .args([
             "--edition",
             "2021",
@@ -135,11 +149,46 @@ fn rustdoc(src: &Path, out: &Path) -> Result<(), String> {
             "--crate-name",
             &name,
         ])
-        .args(["-A", "non_camel_case_types", "-D", "warnings", "-o"])
+        .args([
+            "--emit",
+            "metadata",
+            "-A",
+            "non_camel_case_types",
+            "-D",
+            "warnings",
+        ])
+        .arg("--out-dir")
         .arg(out)
         .arg(src)
         .output()
-        .map_err(|e| format!("rustdoc: {e}"))?;
+        .map_err(|e| format!("clippy-driver (rustup component add clippy): {e}"))?;
+    if result.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&result.stderr).into_owned())
+    }
+}
+
+fn rustdoc(src: &Path, out: &Path) -> Result<(), String> {
+    let name = src.file_stem().unwrap().to_string_lossy().into_owned();
+    let mut cmd = Command::new(std::env::var("RUSTDOC").unwrap_or_else(|_| "rustdoc".into()));
+    cmd.args([
+        "--edition",
+        "2021",
+        "--crate-type",
+        "lib",
+        "--crate-name",
+        &name,
+    ])
+    .args(["-A", "non_camel_case_types", "-D", "warnings", "-o"])
+    .arg(out)
+    .arg(src);
+    run(cmd, "rustdoc")
+}
+
+/// Runs the tool; its stderr is the error when it fails.
+fn run(mut cmd: Command, tool: &str) -> Result<(), String> {
+    let result = cmd.output().map_err(|e| format!("{tool}: {e}"))?;
     if result.status.success() {
         Ok(())
     } else {

@@ -166,7 +166,7 @@ impl Client {
             const { Method::new(R::METHOD) },
             R::IDEMPOTENT,
             &w,
-            &|body| crate::decode::redacted_excerpt(body, schema),
+            &|body| crate::mask::redacted_excerpt(body, schema),
             &|body| crate::decode::decode::<R::Response>(body, cfg.format, cfg.simplify, schema),
             &|r| r.request_id().map(str::to_string),
         )

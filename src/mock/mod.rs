@@ -6,7 +6,8 @@
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
-//! let mock = topsdk::mock::MockGateway::start("test-key", "test-secret").await?;
+//! // Serves the APIs of the category packages you pass (here `topsdk-kongur`'s).
+//! let mock = topsdk::mock::MockGateway::start(topsdk_kongur::APIS, "test-key", "test-secret").await?;
 //! let client = topsdk::Client::builder("test-key", "test-secret").gateway_url(mock.url()).build();
 //! # Ok(()) }
 //! ```
@@ -64,7 +65,7 @@ pub struct Recorded {
 }
 
 struct State {
-    apis: &'static [Entry],
+    apis: Vec<&'static Entry>,
     app_key: String,
     app_secret: Secret<String>,
     once: Mutex<HashMap<String, VecDeque<Reply>>>,
@@ -90,10 +91,15 @@ impl std::fmt::Debug for MockGateway {
 }
 
 impl MockGateway {
-    /// Starts on an ephemeral port of 127.0.0.1, serving every API compiled into this crate.
-    pub async fn start(app_key: &str, app_secret: &str) -> std::io::Result<MockGateway> {
+    /// Starts on an ephemeral port of 127.0.0.1, serving `apis`: a category package's `APIS`
+    /// table, or several chained (`topsdk_tbtrade::APIS.iter().chain(topsdk_fenxiao::APIS)`).
+    pub async fn start(
+        apis: impl IntoIterator<Item = &'static Entry>,
+        app_key: &str,
+        app_secret: &str,
+    ) -> std::io::Result<MockGateway> {
         Self::start_with(
-            crate::apis::APIS,
+            apis,
             "127.0.0.1:0".parse().map_err(std::io::Error::other)?,
             app_key,
             app_secret,
@@ -101,9 +107,9 @@ impl MockGateway {
         .await
     }
 
-    /// Starts on `addr`, serving `apis` (e.g. a crate's own generated `APIS` table).
+    /// [`MockGateway::start`] on `addr`.
     pub async fn start_with(
-        apis: &'static [Entry],
+        apis: impl IntoIterator<Item = &'static Entry>,
         addr: SocketAddr,
         app_key: &str,
         app_secret: &str,
@@ -111,7 +117,7 @@ impl MockGateway {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let state = Arc::new(State {
-            apis,
+            apis: apis.into_iter().collect(),
             app_key: app_key.to_string(),
             app_secret: Secret::new(app_secret.to_string()),
             once: Mutex::default(),
@@ -286,7 +292,7 @@ async fn serve(state: &State, req: Request<HyperBody>) -> Response<Body> {
         SystemTime::now() - Duration::from_secs(offset.unsigned_abs())
     };
     let accepted = match check(
-        state.apis,
+        state.apis.iter().copied(),
         &state.app_key,
         state.app_secret.expose(),
         now,

@@ -3,13 +3,9 @@
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mock = topsdk::mock::MockGateway::start_with(
-        own_specs::apis::APIS,
-        "127.0.0.1:0".parse()?,
-        "my-app-key",
-        "my-app-secret",
-    )
-    .await?;
+    let mock =
+        topsdk::mock::MockGateway::start(own_specs::apis::APIS, "my-app-key", "my-app-secret")
+            .await?;
     let client = topsdk::Client::builder("my-app-key", "my-app-secret")
         .gateway_url(mock.url())
         .build()?;

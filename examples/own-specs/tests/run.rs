@@ -6,14 +6,9 @@ use topsdk::{Client, Format};
 
 #[tokio::test]
 async fn both_own_apis_answer_with_their_documented_samples() {
-    let mock = MockGateway::start_with(
-        own_specs::apis::APIS,
-        "127.0.0.1:0".parse().unwrap(),
-        "k",
-        "s",
-    )
-    .await
-    .unwrap();
+    let mock = MockGateway::start(own_specs::apis::APIS, "k", "s")
+        .await
+        .unwrap();
     for format in [Format::Json, Format::Xml] {
         let client = Client::builder("k", "s")
             .gateway_url(mock.url())

@@ -93,7 +93,20 @@ pub fn import(file: &Path, text: &str, category: &Category) -> Result<Imported, 
             message: format!("not TOP doc metadata: {e}"),
         })
     })?;
-    let method = meta.name.unwrap_or_default().trim().to_string();
+    let method = meta.name.clone().unwrap_or_default().trim().to_string();
+    if method.is_empty()
+        && meta.request.as_ref().is_none_or(Vec::is_empty)
+        && meta.response.as_ref().is_none_or(Vec::is_empty)
+        && meta
+            .description
+            .as_deref()
+            .is_none_or(|d| d.trim().is_empty())
+    {
+        return Err(SpecError::NotAnApi {
+            path: file.to_path_buf(),
+            reason: "a catalogue stub with no method name, params or description".into(),
+        });
+    }
     let method_ok = crate::is_method_name(&method);
     if !method_ok {
         return Err(SpecError::Spec(Located {

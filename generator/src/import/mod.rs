@@ -102,3 +102,75 @@ pub fn to_yaml(spec: &ApiSpec, source: &Path) -> Result<String, SpecError> {
         "# Imported by topgen from {name}. Edit freely; `topgen import` overwrites.\n{body}"
     ))
 }
+
+/// What [`write_specs`] did, file by file.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Spec files written (or already up to date).
+    pub written: Vec<PathBuf>,
+    /// What the importers had to guess, each naming its source file.
+    pub warnings: Vec<String>,
+    /// Documentation that describes no API.
+    pub skipped: Vec<SpecError>,
+    /// Sources that gave no valid spec; nothing was written for them.
+    pub failed: Vec<SpecError>,
+}
+
+/// Imports every documentation file to `out/<category_pkg>/<method>.yaml`. A spec is written
+/// only when its YAML loads back and passes validation like any spec under `spec/`, and when
+/// no other file of this run describes the same method: an importer never leaves a spec that
+/// does not build.
+pub fn write_specs(files: &[PathBuf], out: &Path) -> Report {
+    let mut report = Report::default();
+    let mut seen: std::collections::BTreeMap<String, PathBuf> = Default::default();
+    for file in files {
+        let result = import_file(file).and_then(|imp| {
+            let yaml = to_yaml(&imp.spec, file)?;
+            let dest = spec_path(out, &imp.spec);
+            let loaded = crate::loader::load_str(&dest, yaml.clone())
+                .map_err(|e| invalid(file, &e.to_string()))?;
+            if let Some(e) = crate::validate::validate(&loaded).first() {
+                return Err(invalid(file, &e.to_string()));
+            }
+            if let Some(first) = seen.insert(imp.spec.method.clone(), file.clone()) {
+                return Err(SpecError::Duplicate {
+                    method: imp.spec.method.clone(),
+                    first,
+                    second: file.clone(),
+                });
+            }
+            if let Some(dir) = dest.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| SpecError::Io {
+                    path: dir.to_path_buf(),
+                    message: e.to_string(),
+                })?;
+            }
+            crate::builder::write_if_changed(&dest, &yaml)?;
+            Ok((dest, imp.warnings))
+        });
+        match result {
+            Ok((dest, warnings)) => {
+                report.written.push(dest);
+                report.warnings.extend(
+                    warnings
+                        .into_iter()
+                        .map(|w| format!("{}: warning: {w}", file.display())),
+                );
+            }
+            Err(e @ SpecError::NotAnApi { .. }) => report.skipped.push(e),
+            Err(e) => report.failed.push(e),
+        }
+    }
+    report
+}
+
+/// The importer made a spec that fails validation: a bug to report, never a file to write.
+fn invalid(source: &Path, error: &str) -> SpecError {
+    SpecError::Io {
+        path: source.to_path_buf(),
+        message: format!(
+            "the importer made an invalid spec from this file, so none was written (please \
+             report it): {error}"
+        ),
+    }
+}
