@@ -105,7 +105,7 @@ pub mod __private {
     pub use __by_name_call as by_name_call;
 
     /// Interface version of generated code this runtime supports (see `topgen::codegen::ABI`).
-    pub const ABI: u32 = 4;
+    pub const ABI: u32 = 5;
 
     /// Fails compilation when generated code and runtime disagree.
     pub const fn check_abi(generated: u32) {

@@ -21,9 +21,20 @@ pub struct ApiSchema {
     pub response_key: String,
     /// Whether repeating the call is harmless (it only reads).
     pub idempotent: bool,
+    /// The docs say it is deprecated or offline.
+    pub deprecated: Option<Deprecation>,
     pub request: Vec<Field>,
     pub response: Vec<Field>,
     pub examples: Examples,
+}
+
+/// Why an API should not be used any more (the spec's `deprecated:`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Deprecation {
+    pub reason: String,
+    /// The gateway no longer serves it.
+    pub offline: bool,
 }
 
 /// A request param or response field.

@@ -193,6 +193,9 @@ async fn call(a: CallArgs) -> ExitCode {
     };
     let result = match by_name::find(apis(), &a.method) {
         Some(entry) => {
+            if let Some(d) = &entry.schema().deprecated {
+                eprintln!("warning: {}: {}", a.method, deprecation(d));
+            }
             let args = match Args::new(entry.schema(), pairs.clone()) {
                 Ok(args) => args,
                 Err(e) => return report(e),
@@ -290,6 +293,9 @@ fn describe(method: &str) -> ExitCode {
     if !s.doc_url.is_empty() {
         println!("docs: {}", s.doc_url);
     }
+    if let Some(d) = &s.deprecated {
+        println!("{}", deprecation(d));
+    }
     println!("\nrequest params:");
     if s.request.is_empty() {
         println!("  (none)");
@@ -317,6 +323,14 @@ fn print_fields(fields: &[topsdk::schema::Field], depth: usize) {
             f.name, f.ty, f.description
         );
         print_fields(&f.fields, depth + 1);
+    }
+}
+
+fn deprecation(d: &topsdk::schema::Deprecation) -> String {
+    if d.offline {
+        format!("offline, the gateway no longer serves it: {}", d.reason)
+    } else {
+        format!("deprecated: {}", d.reason)
     }
 }
 

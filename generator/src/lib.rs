@@ -16,6 +16,7 @@ pub mod model;
 pub mod naming;
 #[doc(hidden)]
 pub mod random;
+pub mod report;
 pub mod validate;
 
 pub use builder::Builder;

@@ -8,6 +8,7 @@ const USAGE: &str = "usage:
   topgen check SPEC_PATH...                 validate specs; one located error per line
   topgen import FILE_OR_DIR... --out DIR    TOP doc metadata JSON / doc pages -> DIR/<category>/<method>.yaml
          [--quiet]                          (warnings on stderr unless --quiet)
+  topgen decimals SPEC_PATH...              the Number fields marked decimal, and why (TSV)
   topgen crates SPEC_DIR APIS_DIR [--check] write (or check) one crate per category:
                                             APIS_DIR/<category>/ is the package topsdk-<category>";
 
@@ -76,6 +77,10 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     match cmd.as_str() {
         "check" => {
             eprintln!("{} spec(s) OK", specs.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        "decimals" => {
+            print!("{}", topgen::report::decimals(&specs));
             Ok(ExitCode::SUCCESS)
         }
         "generate" => {

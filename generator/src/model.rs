@@ -29,6 +29,10 @@ pub struct ApiSpec {
     /// guessed from the method name (`naming::read_only_method`); the importers write it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotent: Option<bool>,
+    /// The docs say the API is deprecated (废弃, 已迁移) or no longer served (下线): rustdoc
+    /// `#[deprecated]`, `topsdk describe` and a warning from `topsdk call`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecated: Option<Deprecation>,
     #[serde(default)]
     pub request: Vec<Field>,
     #[serde(default)]
@@ -147,6 +151,34 @@ pub struct Examples {
     pub error_xml: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_json: Option<String>,
+}
+
+/// A field tree in one line, `order{items[]{name,num},name}`: for tests and messages that
+/// compare nesting.
+pub fn outline(fields: &[Field]) -> String {
+    fields
+        .iter()
+        .map(|f| {
+            let list = if f.ty.is_list() { "[]" } else { "" };
+            if f.fields.is_empty() {
+                format!("{}{list}", f.name)
+            } else {
+                format!("{}{list}{{{}}}", f.name, outline(&f.fields))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Why an API should not be used any more.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deprecation {
+    /// What the docs say (with the replacement, when they name one).
+    pub reason: String,
+    /// The gateway no longer serves it: calls fail.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub offline: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]

@@ -395,6 +395,12 @@ pub fn read_only_method(method: &str) -> bool {
 /// or "decimal"/"double" outright. Ids, types, statuses and codes stay integers. The
 /// importers write the answer into spec/ as `decimal: true`.
 pub fn looks_decimal(wire: &str, description: &str) -> bool {
+    decimal_hint(wire, description).is_some()
+}
+
+/// What made [`looks_decimal`] say yes: `name word \`price\`` or `description \`金额\``
+/// (for the report a reviewer reads, `topgen decimals`).
+pub fn decimal_hint(wire: &str, description: &str) -> Option<String> {
     const INTEGER_WORDS: &[&str] = &[
         "id",
         "ids",
@@ -489,7 +495,7 @@ pub fn looks_decimal(wire: &str, description: &str) -> bool {
         .last()
         .is_some_and(|w| INTEGER_WORDS.contains(&w.as_str()))
     {
-        return false;
+        return None;
     }
     let text: String = description
         .chars()
@@ -503,14 +509,110 @@ pub fn looks_decimal(wire: &str, description: &str) -> bool {
         .collect();
     if FEN.iter().any(|f| text.contains(f)) || text.contains("可选值") || text.contains("枚举")
     {
-        return false;
+        return None;
     }
-    words.iter().any(|w| DECIMAL_WORDS.contains(&w.as_str()))
-        || DECIMAL_TEXT.iter().any(|t| text.contains(t))
+    if let Some(w) = words.iter().find(|w| DECIMAL_WORDS.contains(&w.as_str())) {
+        return Some(format!("name word `{w}`"));
+    }
+    DECIMAL_TEXT
+        .iter()
+        .find(|t| text.contains(*t))
+        .map(|t| format!("description `{t}`"))
+}
+
+/// Whether the docs say an API is deprecated or offline (`已废弃`, `已迁移`, `已下线`,
+/// `deprecated`, ...), with the words that say so as the reason. A bare `废弃` is not enough:
+/// it is also a verb in API names (`优惠券废弃`, discard a coupon).
+pub fn deprecation_in(title: &str, description: &str) -> Option<crate::model::Deprecation> {
+    const OFFLINE: &[&str] = &["已下线", "接口下线", "停止服务", "has been offline"];
+    const DEPRECATED: &[&str] = &[
+        "已废弃",
+        "（废弃）",
+        "(废弃)",
+        "【废弃",
+        "已迁移",
+        "停止维护",
+        "不再维护",
+        "deprecated",
+    ];
+    // "该类目已废弃", "字段已废弃": something else is deprecated, not the API.
+    const OF_SOMETHING_ELSE: &[&str] = &["类目", "字段", "参数", "属性", "该值", "选项"];
+    let says = |text: &str, words: &[&str]| {
+        let lower = text.to_lowercase();
+        words.iter().any(|w| {
+            lower.match_indices(&w.to_lowercase()).any(|(i, _)| {
+                let before: String = lower[..i]
+                    .chars()
+                    .rev()
+                    .take(3)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                !OF_SOMETHING_ELSE.iter().any(|o| before.contains(o))
+            })
+        })
+    };
+    let all: Vec<&str> = OFFLINE.iter().chain(DEPRECATED).copied().collect();
+    let clause = [title, description].into_iter().find_map(|text| {
+        text.split(['。', '\n', '；', ';'])
+            .map(str::trim)
+            .find(|c| says(c, &all))
+            .map(|c| c.chars().take(200).collect::<String>())
+    })?;
+    Some(crate::model::Deprecation {
+        offline: says(&clause, OFFLINE),
+        reason: clause,
+    })
 }
 
 #[cfg(test)]
 mod tests {
+    use super::deprecation_in;
+
+    #[test]
+    fn deprecation_from_what_the_docs_say() {
+        let dep = |t: &str, d: &str| deprecation_in(t, d).map(|d| (d.reason, d.offline));
+        assert_eq!(
+            dep("宝点用户帐户查询（已迁移）", "查询用户宝点帐户信息"),
+            Some(("宝点用户帐户查询（已迁移）".into(), false))
+        );
+        assert_eq!(
+            dep(
+                "商品绑定",
+                "说明。【已废弃，请使用 taobao.x.bind 接口】提供给服务商"
+            ),
+            Some((
+                "【已废弃，请使用 taobao.x.bind 接口】提供给服务商".into(),
+                false
+            ))
+        );
+        assert_eq!(
+            dep("查询", "该接口已下线，请迁移"),
+            Some(("该接口已下线，请迁移".into(), true))
+        );
+        assert_eq!(
+            dep(
+                "x",
+                "TOP has been offline, please migrate to the new gateway"
+            ),
+            Some((
+                "TOP has been offline, please migrate to the new gateway".into(),
+                true
+            ))
+        );
+        // A verb in the title, or something else that is deprecated: not the API.
+        assert_eq!(dep("优惠券废弃", "废券"), None);
+        assert_eq!(
+            dep(
+                "商品维护",
+                "50019817：海外套餐（该类目已废弃）、125210016：团建"
+            ),
+            None
+        );
+        assert_eq!(dep("查询", "status字段已废弃"), None);
+    }
+
     use super::*;
 
     #[test]

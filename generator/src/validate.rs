@@ -41,6 +41,14 @@ pub fn validate(loaded: &LoadedSpec) -> Vec<SpecError> {
             ),
         );
     }
+    if let Some(d) = &spec.deprecated
+        && d.reason.trim().is_empty()
+    {
+        v.err(
+            &[key("deprecated"), key("reason")],
+            "a deprecation needs a reason (what the docs say, the replacement if any)".into(),
+        );
+    }
     v.fields(&spec.request, &mut vec![key("request")], 1, Side::Request);
     v.fields(
         &spec.response,

@@ -252,3 +252,31 @@ fn import_writes_only_valid_specs_and_skips_stubs() {
         String::from_utf8_lossy(&check.stderr)
     );
 }
+
+/// The report of decimal Number fields (spec/decimal-fields.tsv) is what the specs say, so a
+/// reviewer reads every field the importers made `topsdk::Decimal` and why.
+#[test]
+fn decimal_report_is_fresh() {
+    let out = topgen()
+        .arg("decimals")
+        .arg(repo().join("spec"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let fresh = String::from_utf8(out.stdout).unwrap();
+    let committed = std::fs::read_to_string(repo().join("spec/decimal-fields.tsv")).unwrap();
+    assert!(
+        fresh == committed,
+        "spec/decimal-fields.tsv is stale: run `cargo run -p topgen -- decimals spec > spec/decimal-fields.tsv`"
+    );
+    assert!(
+        fresh.lines().count() > 2000,
+        "{} lines",
+        fresh.lines().count()
+    );
+    assert!(fresh.contains("\tname word `price`\n") && fresh.contains("\tdescription `金额`\n"));
+}

@@ -164,3 +164,92 @@ fn unreadable_pages_name_the_line() {
         "{err}"
     );
 }
+
+use topgen::model::outline as tree;
+
+fn import_page_text(name: &str, text: &str) -> topgen::import::Imported {
+    topgen::import::import_text(&repo().join("generator/tests/pages").join(name), text).unwrap()
+}
+
+/// An object list inside a request object (its row not marked `└`), followed by fields of the
+/// parent, one named like the list item's: the Java sample gives the exact tree.
+#[test]
+fn object_list_followed_by_parent_fields_with_the_same_names() {
+    let imp = fixture("topsdk.fixture.page.orderlist.txt");
+    let s = &imp.spec;
+    assert_eq!(
+        tree(&s.request),
+        "order{items[]{name,quantity},name,remark},shop_id"
+    );
+    let items = &s.request[0].fields[0];
+    assert_eq!(items.ty.to_string(), "ItemDto[]");
+    assert_eq!(items.fields[1].constraints.min_value, Some(1));
+    assert_eq!(s.request[0].fields[1].description, "订单名");
+    assert_eq!(s.request[0].fields[2].constraints.max_length, Some(64));
+    // Two levels of object lists in the response, list rows marked `└`, the XML sample nesting.
+    assert_eq!(tree(&s.response), "orders[]{tid,lines[]{sku,num},status}");
+    assert!(imp.warnings.is_empty(), "{:?}", imp.warnings);
+    let yaml = topgen::import::to_yaml(s, Path::new("orderlist.txt")).unwrap();
+    let loaded = topgen::loader::load_str(Path::new("orderlist.yaml"), yaml).unwrap();
+    assert_eq!(topgen::validate::validate(&loaded), vec![]);
+}
+
+/// The same page with the `└` markers all removed, or with the list row marked too: the
+/// request sample decides, so the tree is the same.
+#[test]
+fn leaf_markers_or_none_the_same_tree() {
+    let name = "topsdk.fixture.page.orderlist.txt";
+    let text = std::fs::read_to_string(repo().join("generator/tests/pages").join(name)).unwrap();
+    let unmarked = import_page_text(name, &text.replace("└ ", ""));
+    let marked = import_page_text(name, &text.replace("  • items\n", "  • └ items\n"));
+    for imp in [&unmarked, &marked] {
+        assert_eq!(
+            tree(&imp.spec.request),
+            "order{items[]{name,quantity},name,remark},shop_id"
+        );
+        assert_eq!(
+            tree(&imp.spec.response),
+            "orders[]{tid,lines[]{sku,num},status}"
+        );
+    }
+}
+
+/// Two levels of object lists, no row marked `└`: the Java sample is the only nesting signal.
+#[test]
+fn two_levels_of_object_lists_from_the_java_sample_alone() {
+    let imp = fixture("topsdk.fixture.page.twolevel.txt");
+    assert_eq!(
+        tree(&imp.spec.request),
+        "batch{orders[]{lines[]{sku,num},remark},remark}"
+    );
+    assert_eq!(imp.spec.request[0].fields[1].description, "批次备注");
+    assert!(imp.warnings.is_empty(), "{:?}", imp.warnings);
+    // Without the Java sample the rows alone cannot say; the repeated `remark` is still a
+    // nesting signal, so the spec stays valid, and the guess is warned about.
+    let text = std::fs::read_to_string(
+        repo().join("generator/tests/pages/topsdk.fixture.page.twolevel.txt"),
+    )
+    .unwrap();
+    let cut = text.find("\n请求示例\n").unwrap();
+    let blind = import_page_text(
+        "twolevel.txt",
+        &format!(
+            "{}{}",
+            &text[..cut],
+            &text[text.find("\n响应示例\n").unwrap()..]
+        ),
+    );
+    let t = tree(&blind.spec.request);
+    assert_eq!(t.matches("remark").count(), 2, "{t}");
+    assert!(
+        blind
+            .warnings
+            .iter()
+            .any(|w| w.contains("guessed from row order")),
+        "{:?}",
+        blind.warnings
+    );
+    let yaml = topgen::import::to_yaml(&blind.spec, Path::new("blind.txt")).unwrap();
+    let loaded = topgen::loader::load_str(Path::new("blind.yaml"), yaml).unwrap();
+    assert_eq!(topgen::validate::validate(&loaded), vec![]);
+}

@@ -14,8 +14,29 @@ fn loaded(seed: u64) -> LoadedSpec {
     back
 }
 
+use topgen::model::outline as tree;
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Whatever a page shows, `import` writes a spec that passes `check`; where the samples
+    /// tell the nesting (Java for the request, XML for the response), it is the page's tree.
+    #[test]
+    fn imported_pages_always_check_and_follow_the_samples(seed in any::<u64>()) {
+        let page = topgen::random::random_page(seed);
+        let imp = topgen::import::import_text(Path::new("random-page.txt"), &page.text)
+            .map_err(|e| TestCaseError::fail(format!("{e}\n{}", page.text)))?;
+        let yaml = topgen::import::to_yaml(&imp.spec, Path::new("random-page.txt")).unwrap();
+        let back = load_str(Path::new("random-page.yaml"), yaml).unwrap();
+        let errors = topgen::validate::validate(&back);
+        prop_assert!(errors.is_empty(), "{:?}\n{}", errors, page.text);
+        if page.has_java {
+            prop_assert_eq!(tree(&imp.spec.request), tree(&page.request), "{}", page.text);
+        }
+        if page.has_xml {
+            prop_assert_eq!(tree(&imp.spec.response), tree(&page.response), "{}", page.text);
+        }
+    }
 
     #[test]
     fn random_specs_validate_and_generate_parsable_code(seed in any::<u64>()) {

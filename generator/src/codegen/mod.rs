@@ -16,7 +16,7 @@ use tree::Tree;
 
 /// The interface version between generated code and the runtime; bump on breaking changes of
 /// what generated code calls, together with `topsdk::__private::ABI`.
-pub const ABI: u32 = 4;
+pub const ABI: u32 = 5;
 
 /// Code generation options.
 #[derive(Clone, Debug)]
@@ -208,8 +208,10 @@ pub fn generate(specs: &[LoadedSpec], opts: &Options) -> String {
     let mods: Vec<syn::Ident> = names.iter().map(|m| ident(m)).collect();
     let trait_fns = sorted.iter().zip(&mods).map(|(s, m)| {
         let doc = format!(" `{}`: {}", s.spec.method, doc_text(&s.spec.title));
+        let deprecated = deprecated_attr(&s.spec);
         quote! {
             #[doc = #doc]
+            #deprecated
             fn #m(&self, request: #m::Request)
                 -> impl ::std::future::Future<Output = ::std::result::Result<#m::Response, #rt::Error>> + ::std::marker::Send;
         }
@@ -231,13 +233,16 @@ pub fn generate(specs: &[LoadedSpec], opts: &Options) -> String {
     });
     let tail = format_items(quote! {
         /// One method per API on the runtime's `Client`: `client.<method_with_underscores>(request)`.
+        #[allow(deprecated)]
         pub trait Apis {
             #(#trait_fns)*
         }
+        #[allow(deprecated)]
         impl Apis for #rt::Client {
             #(#impl_fns)*
         }
         /// Every API in this file, for calls by method name (CLI, mock gateway).
+        #[allow(deprecated)]
         pub static APIS: &[#rt::by_name::Entry] = &[#(#entries),*];
     });
     let mut out = format!(
@@ -301,8 +306,10 @@ fn api_module(loaded: &LoadedSpec, m: &syn::Ident, opts: &EmitTokens) -> TokenSt
         }
         None => quote!(::std::option::Option::None),
     };
+    let deprecated = deprecated_attr(spec);
     quote! {
         #docs
+        #deprecated
         pub mod #m {
             #request
             #[doc = #response_doc]
@@ -324,6 +331,26 @@ fn api_module(loaded: &LoadedSpec, m: &syn::Ident, opts: &EmitTokens) -> TokenSt
     }
 }
 
+/// `#[deprecated]` (and leave the module's own uses alone) when the docs say so.
+fn deprecated_attr(spec: &crate::model::ApiSpec) -> TokenStream {
+    match &spec.deprecated {
+        Some(d) => {
+            let note = deprecation_note(d);
+            quote!(#[deprecated(note = #note)] #[allow(deprecated)])
+        }
+        None => quote!(),
+    }
+}
+
+fn deprecation_note(d: &crate::model::Deprecation) -> String {
+    let what = if d.offline {
+        "offline: the gateway no longer serves it"
+    } else {
+        "deprecated"
+    };
+    format!("{what} ({})", d.reason)
+}
+
 fn module_doc(loaded: &LoadedSpec) -> String {
     let spec = &loaded.spec;
     let mut d = format!("`{}`: {}\n", spec.method, doc_text(&spec.title));
@@ -331,6 +358,9 @@ fn module_doc(loaded: &LoadedSpec) -> String {
         d.push('\n');
         d.push_str(&doc_text(&spec.description));
         d.push('\n');
+    }
+    if let Some(dep) = &spec.deprecated {
+        d.push_str(&format!("\n**{}**\n", doc_text(&deprecation_note(dep))));
     }
     d.push_str(&format!(
         "\n{}",

@@ -26,6 +26,14 @@ pub fn api_schema_json(spec: &ApiSpec) -> String {
     if spec.is_idempotent() {
         m.insert("idempotent".into(), Value::Bool(true));
     }
+    if let Some(d) = &spec.deprecated {
+        let mut dep = Map::new();
+        dep.insert("reason".into(), Value::from(d.reason.as_str()));
+        if d.offline {
+            dep.insert("offline".into(), Value::Bool(true));
+        }
+        m.insert("deprecated".into(), Value::Object(dep));
+    }
     put_fields(&mut m, "request", &spec.request);
     put_fields(&mut m, "response", &spec.response);
     let ex = &spec.examples;

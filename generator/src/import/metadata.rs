@@ -139,10 +139,14 @@ pub fn import(file: &Path, text: &str, category: &Category) -> Result<Imported, 
         _ => None,
     });
     let idempotent = Some(crate::naming::read_only_method(&method));
+    let title = meta.chinese_name.unwrap_or_default();
+    let description = meta.description.unwrap_or_default();
+    let deprecated = crate::naming::deprecation_in(&title, &description);
     let spec = ApiSpec {
+        deprecated,
         method,
-        title: meta.chinese_name.unwrap_or_default(),
-        description: meta.description.unwrap_or_default(),
+        title,
+        description,
         category: category.name.clone(),
         category_pkg: (!category.pkg.is_empty()).then(|| category.pkg.clone()),
         doc_url,

@@ -269,3 +269,27 @@ fn imported_doc_pages_parse_their_xml_samples() {
     .unwrap();
     assert_eq!(resp.item.unwrap().num_iid.as_deref(), Some("42"));
 }
+
+/// An API the docs call deprecated is still bound (with `#[deprecated]`, which is why this
+/// test allows it) and its schema says why, for `topsdk describe`.
+#[test]
+#[allow(deprecated)]
+fn deprecated_apis_are_marked_and_still_usable() {
+    use topsdk_catalogue_sample::apis::taobao_baodian_deposit_get as baodian;
+    let d = baodian::SCHEMA
+        .get()
+        .deprecated
+        .as_ref()
+        .expect("deprecated");
+    assert_eq!(d.reason, "宝点用户帐户查询（已迁移）");
+    assert!(!d.offline);
+    assert_eq!(
+        <baodian::Request as TopRequest>::METHOD,
+        "taobao.baodian.deposit.get"
+    );
+    let generated = include_str!(concat!(env!("OUT_DIR"), "/sample_apis.rs"));
+    assert!(
+        generated.contains("#[deprecated(note = \"deprecated (宝点用户帐户查询（已迁移）)\")]"),
+        "no #[deprecated] on the module"
+    );
+}

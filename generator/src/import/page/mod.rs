@@ -97,6 +97,12 @@ pub fn import(
         .collect::<Vec<_>>()
         .join("\n");
 
+    if page.section("请求参数").is_none() && page.section("响应参数").is_none() {
+        w.push(
+            "page",
+            "no 请求参数 or 响应参数 section: the spec has no params or response fields".into(),
+        );
+    }
     let request_rows = page
         .section_range("请求参数")
         .map(|(s, e)| rows(&page, s, e, true, &mut w))
@@ -166,7 +172,9 @@ pub fn import(
         .unwrap_or_default();
 
     let idempotent = Some(crate::naming::read_only_method(&method));
+    let deprecated = crate::naming::deprecation_in(&title, &description);
     let spec = ApiSpec {
+        deprecated,
         method,
         title,
         description,

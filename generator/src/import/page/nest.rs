@@ -55,6 +55,14 @@ struct Frame<'x> {
     type_name: String,
 }
 
+fn node_ref<'f>(root: &'f [Field], path: &[usize]) -> &'f [Field] {
+    let mut cur = root;
+    for &i in path {
+        cur = &cur[i].fields;
+    }
+    cur
+}
+
 fn node_at<'f>(root: &'f mut Vec<Field>, path: &[usize]) -> &'f mut Vec<Field> {
     let mut cur = root;
     for &i in path {
@@ -75,9 +83,12 @@ pub(super) fn nest_response(rows: Vec<Row>, xml: Option<&Element>, w: &mut Warni
         if row.top {
             stack.truncate(1);
         } else {
-            let found = stack
-                .iter()
-                .rposition(|f| f.xml.is_some_and(|x| x.child(&row.name).is_some()));
+            // The innermost open object whose XML has this child and that does not have the
+            // field yet (a name repeated at two levels goes to the next one out).
+            let found = stack.iter().rposition(|f| {
+                f.xml.is_some_and(|x| x.child(&row.name).is_some())
+                    && !node_ref(&root, &f.path).iter().any(|x| x.name == row.name)
+            });
             match found {
                 Some(p) if p > 0 || stack.len() == 1 => stack.truncate(p + 1),
                 _ => {
@@ -91,6 +102,8 @@ pub(super) fn nest_response(rows: Vec<Row>, xml: Option<&Element>, w: &mut Warni
                 }
             }
         }
+        // A name the object already has is a nesting signal: it belongs further out.
+        close_where_taken(&mut stack, &mut root, &row.name);
         let depth = stack.len();
         let ty = type_of(&row, false, depth, w);
         let frame = stack.last();
@@ -119,6 +132,9 @@ pub(super) fn nest_response(rows: Vec<Row>, xml: Option<&Element>, w: &mut Warni
             (_, el) => el,
         };
         let siblings = node_at(&mut root, &path);
+        if taken(siblings, &row, w) {
+            continue;
+        }
         siblings.push(field);
         if ty.object_name().is_some() {
             let mut p = path;
@@ -181,11 +197,13 @@ fn fields_from_xml(fields: &mut [Field], el: Option<&Element>, w: &mut Warnings)
     }
 }
 
-/// Request nesting from the Java sample: which object type each setter is called on.
+/// Request nesting from the Java sample: which fields are set on each object type, in order.
+/// The sample builds every object, adds items to lists and sets them on their parent, so it
+/// spells out the exact tree, also where a field name repeats at two levels.
 #[derive(Default)]
 pub(super) struct Java {
-    /// field (snake_case) -> object type it is set on (`req` for top level).
-    parent: BTreeMap<String, String>,
+    /// Object type (`req` for the request) -> the fields set on it, in order.
+    fields: BTreeMap<String, Vec<String>>,
     pub(super) values: BTreeMap<String, String>,
 }
 
@@ -194,12 +212,10 @@ impl Java {
         let mut j = Java::default();
         let mut var_type: BTreeMap<String, String> = BTreeMap::new();
         for l in lines {
-            // `Outer.Inner obj1 = new Outer.Inner();`
+            // `Outer.Inner obj1 = new Outer.Inner();`, `List<Outer.Inner> list2 = new ...;`
             if let Some((decl, _)) = l.split_once(" = new ") {
-                let mut parts = decl.split_whitespace();
-                if let (Some(ty), Some(var)) = (parts.next(), parts.next()) {
-                    let ty = ty.rsplit('.').next().unwrap_or(ty).to_string();
-                    var_type.insert(var.to_string(), ty);
+                if let Some((ty, var)) = decl.trim().rsplit_once(char::is_whitespace) {
+                    var_type.insert(var.trim().to_string(), java_type(ty));
                 }
                 continue;
             }
@@ -222,9 +238,15 @@ impl Java {
             let owner = if var == "req" {
                 "req".to_string()
             } else {
-                var_type.get(var).cloned().unwrap_or_default()
+                match var_type.get(var) {
+                    Some(t) => t.clone(),
+                    None => continue,
+                }
             };
-            j.parent.insert(field.clone(), owner);
+            let set = j.fields.entry(owner).or_default();
+            if !set.contains(&field) {
+                set.push(field.clone());
+            }
             if var == "req"
                 && let Some(v) = literal(arg)
             {
@@ -233,6 +255,26 @@ impl Java {
         }
         j
     }
+
+    /// Whether the sample sets `field` on objects of type `ty`.
+    fn sets(&self, ty: &str, field: &str) -> bool {
+        self.fields
+            .get(ty)
+            .is_some_and(|f| f.iter().any(|n| n == field))
+    }
+
+    fn knows(&self, field: &str) -> bool {
+        self.fields.values().any(|f| f.iter().any(|n| n == field))
+    }
+}
+
+/// `Outer.Inner` -> `Inner`; `List<Outer.Inner>` -> `Inner` (a list's item type).
+fn java_type(ty: &str) -> String {
+    let inner = match (ty.find('<'), ty.rfind('>')) {
+        (Some(a), Some(b)) if a < b => &ty[a + 1..b],
+        _ => ty,
+    };
+    inner.trim().rsplit('.').next().unwrap_or(inner).to_string()
 }
 
 /// The value of a Java literal argument: `"x"`, `1L`, `true`, `StringUtils.parseDateTime("…")`.
@@ -260,41 +302,98 @@ pub(super) fn nest_request(rows: Vec<Row>, java: &Java, w: &mut Warnings) -> Vec
         type_name: "req".into(),
     }];
     for row in rows {
-        if row.top {
-            stack.truncate(1);
-        } else {
-            match java.parent.get(&row.name) {
-                Some(owner) => {
-                    if let Some(p) = stack.iter().rposition(|f| &f.type_name == owner) {
-                        stack.truncate(p + 1);
-                    }
+        let at = format!("line {}", row.line + 1);
+        // The innermost open object the Java sample sets this field on and that does not
+        // have it yet (a name repeated at two levels goes to the next one out).
+        let by_java = stack.iter().rposition(|f| {
+            java.sets(&f.type_name, &row.name)
+                && !node_at(&mut root, &f.path)
+                    .iter()
+                    .any(|x| x.name == row.name)
+        });
+        match by_java {
+            Some(p) => stack.truncate(p + 1),
+            None if row.top => stack.truncate(1),
+            None => {
+                if java.knows(&row.name) {
+                    w.push(
+                        &at,
+                        format!("`{}`: the request sample sets it on no open object; placed by row order", row.name),
+                    );
+                } else {
+                    w.push(
+                        &at,
+                        format!(
+                            "`{}`: nesting guessed from row order (not in the request sample)",
+                            row.name
+                        ),
+                    );
                 }
-                None => w.push(
-                    &format!("line {}", row.line + 1),
-                    format!(
-                        "`{}`: nesting guessed from row order (not in the request sample)",
-                        row.name
-                    ),
-                ),
+                close_where_taken(&mut stack, &mut root, &row.name);
             }
         }
-        let depth = stack.len();
-        let ty = type_of(&row, true, depth, w);
-        let path = stack.last().map(|f| f.path.clone()).unwrap_or_default();
-        let siblings = node_at(&mut root, &path);
-        siblings.push(field_of(&row, ty.clone()));
-        if let Some(t) = ty.object_name() {
-            let mut p = path;
-            p.push(siblings.len() - 1);
-            stack.push(Frame {
-                path: p,
-                xml: None,
-                type_name: t.to_string(),
-            });
-        }
+        push_row(&mut stack, &mut root, &row, true, w);
     }
     fix_empty_objects(&mut root, w);
     root
+}
+
+/// Whether the object already has a field of the row's name (only possible at the root once
+/// the nesting signals are used): then the row is left out, with a warning, so one parent
+/// never gets the same field twice.
+fn taken(siblings: &[Field], row: &Row, w: &mut Warnings) -> bool {
+    let taken = siblings.iter().any(|f| f.name == row.name);
+    if taken {
+        w.push(
+            &format!("line {}", row.line + 1),
+            format!(
+                "`{}` is documented twice at one level; the later one is left out",
+                row.name
+            ),
+        );
+    }
+    taken
+}
+
+/// A name already under the current object cannot be its field again: it is a nesting signal,
+/// so the objects that have it are closed (down to the root).
+fn close_where_taken(stack: &mut Vec<Frame<'_>>, root: &mut Vec<Field>, name: &str) {
+    while stack.len() > 1
+        && node_at(root, &stack[stack.len() - 1].path)
+            .iter()
+            .any(|f| f.name == name)
+    {
+        stack.pop();
+    }
+}
+
+/// Adds the row under the innermost open object; an object row opens a frame. A name the
+/// object already has (only possible at the root) is left out with a warning: one parent never
+/// gets the same field twice.
+fn push_row(
+    stack: &mut Vec<Frame<'_>>,
+    root: &mut Vec<Field>,
+    row: &Row,
+    request: bool,
+    w: &mut Warnings,
+) {
+    let depth = stack.len();
+    let ty = type_of(row, request, depth, w);
+    let path = stack.last().map(|f| f.path.clone()).unwrap_or_default();
+    let siblings = node_at(root, &path);
+    if taken(siblings, row, w) {
+        return;
+    }
+    siblings.push(field_of(row, ty.clone()));
+    if let Some(t) = ty.object_name() {
+        let mut p = path;
+        p.push(siblings.len() - 1);
+        stack.push(Frame {
+            path: p,
+            xml: None,
+            type_name: t.to_string(),
+        });
+    }
 }
 
 /// An object type whose rows the page does not show is kept as raw JSON.
