@@ -41,6 +41,8 @@ mod xml;
 pub mod blocking;
 #[cfg(feature = "mock")]
 pub mod mock;
+#[cfg(feature = "tmc")]
+pub mod tmc;
 
 pub use client::{Client, ClientBuilder, Config, RetryPolicy};
 pub use decode::Format;

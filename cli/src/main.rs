@@ -3,6 +3,8 @@
 //! Exit codes: 0 success; 2 the gateway answered with an error (JSON on stderr); 3 transport,
 //! HTTP or decoding failure; 64 bad usage, bad param value or bad configuration.
 
+mod tmc;
+
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -59,6 +61,17 @@ enum Command {
     List,
     /// Show an API's params and response fields.
     Describe { method: String },
+    /// TMC, the message channel.
+    Tmc {
+        #[command(subcommand)]
+        command: TmcCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TmcCommand {
+    /// Print one top-link frame (hex, spaces allowed) as JSON.
+    Decode { hex: String },
 }
 
 fn main() -> ExitCode {
@@ -86,6 +99,9 @@ async fn run(cli: Cli) -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Describe { method } => describe(&method),
+        Command::Tmc {
+            command: TmcCommand::Decode { hex },
+        } => tmc::decode(&hex),
         Command::Mock {
             listen,
             app_key,

@@ -347,3 +347,52 @@ fn mock_accepts_requests_signed_by_other_clients() {
         "{resp}"
     );
 }
+
+/// `topsdk tmc decode HEX`: the golden frames of the protocol notes as JSON; a bad frame is
+/// exit 64 with the byte offset.
+#[test]
+fn tmc_decode_prints_frames_as_json() {
+    let decode = |hex: &str| {
+        Command::new(BIN)
+            .args(["tmc", "decode", hex])
+            .output()
+            .unwrap()
+    };
+    let out = decode("020102009101000003000c000000696e76616c6964207369676e0400010000000000");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!({"version": 2, "message_type": "CONNECTACK", "flag": 1, "token": null,
+            "status_code": 401, "status_phrase": "invalid sign", "headers": {}})
+    );
+    // A data message with gzip content (byte array) and a 19-digit id.
+    let out = decode(
+        "020205002400000035346537386461382d643633362d343462622d623066652d3831396164323238343739330100060000005f5f6b696e640202010002000000696405090099e4e0ac951d0000",
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains(r#""id":2131800080537681929"#), "{text}");
+    assert!(
+        text.contains(r#""__kind":2"#) && text.contains(r#""message_type":"SEND""#),
+        "{text}"
+    );
+    let out = decode(
+        "020205002400000064326333653836342d636636642d343838382d386662332d3562623935373139623031620100060000005f5f6b696e6402030100020000006964050100000000000000010005000000746f706963010100000074010007000000636f6e74656e74071b0000001f8b0800000000000203ab564a54b232ac0500afac1b56070000000000",
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["headers"]["content"]["bytes_base64"],
+        "H4sIAAAAAAACA6tWSlSyMqwFAK+sG1YHAAAA"
+    );
+    let out = decode("0202050002");
+    assert_eq!(out.status.code(), Some(64));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("TMC frame, byte 4: truncated in the token"),
+        "{err}"
+    );
+}
