@@ -7,6 +7,7 @@
 pub mod builder;
 pub mod codegen;
 pub mod crates;
+pub mod diff;
 pub mod error;
 pub mod import;
 pub mod loader;

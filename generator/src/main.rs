@@ -8,6 +8,9 @@ const USAGE: &str = "usage:
   topgen check SPEC_PATH...                 validate specs; one located error per line
   topgen import FILE_OR_DIR... --out DIR    TOP doc metadata JSON / doc pages -> DIR/<category>/<method>.yaml
          [--quiet]                          (warnings on stderr unless --quiet)
+  topgen diff OLD NEW [--format json]      what changed between two spec sets (files or folders),
+                                            breaking or compatible; exit 1 when something breaks
+  topgen diff --git REV1..REV2 [PATH]       the same between two git revisions of PATH (spec)
   topgen decimals SPEC_PATH...              the Number fields marked decimal, and why (TSV)
   topgen crates SPEC_DIR APIS_DIR [--check] write (or check) one crate per category:
                                             APIS_DIR/<category>/ is the package topsdk-<category>";
@@ -31,6 +34,8 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     let mut out: Option<PathBuf> = None;
     let mut quiet = false;
     let mut check = false;
+    let mut json = false;
+    let mut git: Option<String> = None;
     let mut it = rest.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -39,6 +44,12 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             }
             "--quiet" | "-q" => quiet = true,
             "--check" => check = true,
+            "--git" => git = Some(it.next().ok_or("--git needs REV1..REV2")?.clone()),
+            "--format" => match it.next().map(String::as_str) {
+                Some("json") => json = true,
+                Some("human") => json = false,
+                other => return Err(format!("--format takes json or human, not {other:?}")),
+            },
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(ExitCode::SUCCESS);
@@ -47,8 +58,21 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             s => paths.push(PathBuf::from(s)),
         }
     }
+    if let Some(range) = git {
+        if cmd != "diff" {
+            return Err("--git is for diff".into());
+        }
+        let path = paths.first().cloned().unwrap_or_else(|| "spec".into());
+        return Ok(diff_git(&range, &path, json));
+    }
     if paths.is_empty() {
         return Err("no input paths given".into());
+    }
+    if cmd == "diff" {
+        let [old, new] = paths.as_slice() else {
+            return Err("diff needs OLD and NEW".into());
+        };
+        return Ok(diff(old, new, json));
     }
     if cmd == "crates" {
         let [spec, apis] = paths.as_slice() else {
@@ -162,4 +186,107 @@ fn crates(spec: &std::path::Path, apis: &std::path::Path, check: bool) -> ExitCo
             ExitCode::FAILURE
         }
     }
+}
+
+/// Exit 0: nothing breaks; 1: something breaks; 2: an input does not load.
+fn diff(old: &std::path::Path, new: &std::path::Path, json: bool) -> ExitCode {
+    let load = |p: &std::path::Path| {
+        topgen::spec_files(&[p.to_path_buf()])
+            .map_err(topgen::Errors::from)
+            .and_then(|files| {
+                if files.is_empty() {
+                    return Err(topgen::Errors::from(topgen::SpecError::Io {
+                        path: p.to_path_buf(),
+                        message: "no spec files here".into(),
+                    }));
+                }
+                topgen::load_and_validate(&files)
+            })
+    };
+    let (old, new) = match (load(old), load(new)) {
+        (Ok(o), Ok(n)) => (o, n),
+        (o, n) => {
+            for e in [o.err(), n.err()].into_iter().flatten() {
+                eprintln!("{e}");
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let changes = topgen::diff::diff(&old, &new);
+    if json {
+        match serde_json::to_string_pretty(&changes) {
+            Ok(text) => println!("{text}"),
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        print!("{}", topgen::diff::human(&changes));
+    }
+    if changes
+        .iter()
+        .any(|c| c.verdict == topgen::diff::Verdict::Breaking)
+    {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `topgen diff --git REV1..REV2 PATH`: both revisions of PATH exported (`git archive`) to a
+/// scratch directory, then compared.
+fn diff_git(range: &str, path: &std::path::Path, json: bool) -> ExitCode {
+    let Some((a, b)) = range
+        .split_once("..")
+        .filter(|(a, b)| !a.is_empty() && !b.is_empty())
+    else {
+        eprintln!("--git takes REV1..REV2, not `{range}`");
+        return ExitCode::from(2);
+    };
+    let scratch = std::env::temp_dir().join(format!("topgen-diff-{}", std::process::id()));
+    let export = |rev: &str| -> Result<std::path::PathBuf, String> {
+        let dir = scratch.join(rev.replace(['/', '~', '^', ':'], "_"));
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let archive = std::process::Command::new("git")
+            .args(["archive", "--format=tar", rev, "--"])
+            .arg(path)
+            .output()
+            .map_err(|e| format!("git: {e}"))?;
+        if !archive.status.success() {
+            return Err(format!(
+                "git archive {rev} {}: {}",
+                path.display(),
+                String::from_utf8_lossy(&archive.stderr).trim()
+            ));
+        }
+        let mut tar = std::process::Command::new("tar")
+            .arg("-x")
+            .arg("-C")
+            .arg(&dir)
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("tar: {e}"))?;
+        if let Some(mut stdin) = tar.stdin.take() {
+            use std::io::Write;
+            stdin
+                .write_all(&archive.stdout)
+                .map_err(|e| format!("tar: {e}"))?;
+        }
+        match tar.wait() {
+            Ok(s) if s.success() => Ok(dir.join(path)),
+            _ => Err(format!("tar could not unpack {rev}")),
+        }
+    };
+    let code = match (export(a), export(b)) {
+        (Ok(old), Ok(new)) => diff(&old, &new, json),
+        (o, n) => {
+            for e in [o.err(), n.err()].into_iter().flatten() {
+                eprintln!("{e}");
+            }
+            ExitCode::from(2)
+        }
+    };
+    let _ = std::fs::remove_dir_all(&scratch);
+    code
 }
