@@ -41,6 +41,8 @@ mod xml;
 pub mod blocking;
 #[cfg(feature = "mock")]
 pub mod mock;
+#[cfg(feature = "spi")]
+pub mod spi;
 #[cfg(feature = "tmc")]
 pub mod tmc;
 

@@ -1,0 +1,229 @@
+//! Verifying calls TOP sends *to* you: SPI calls and QIMEN calls forwarded to an ISV's endpoint.
+//!
+//! Framework-agnostic: give [`Verifier::verify`] the request's raw query string, its headers
+//! and its body; it checks the signature the way the official SDKs do (`SpiUtils.checkSign`)
+//! and, optionally, the age of its `timestamp`:
+//!
+//! ```text
+//! sign = UPPERHEX(MD5(secret + k1 v1 k2 v2 ... + body + secret))
+//! ```
+//!
+//! over the headers named in `top-sign-list`, the URL query params and (without a text body)
+//! the form params, sorted by name, empty values included, only `sign` left out; the body is
+//! appended when its content type is JSON, XML or plain text; `sign` is read from the URL.
+//! Values are compared as the bytes they decode to, so any ASCII-compatible charset verifies
+//! as sent.
+
+use crate::{DateTime, Secret};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+/// An incoming request, as any HTTP framework has it.
+#[derive(Clone, Copy, Debug)]
+pub struct Request<'a> {
+    /// The raw query string, without `?` (`sign=…&timestamp=…`).
+    pub query: &'a str,
+    /// Header names and values; names compare case-insensitively.
+    pub headers: &'a [(&'a str, &'a str)],
+    pub body: &'a [u8],
+}
+
+/// Checks incoming SPI/QIMEN requests for one app secret.
+#[derive(Clone)]
+pub struct Verifier {
+    secret: Secret<String>,
+    max_age: Option<Duration>,
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verifier")
+            .field("secret", &"***")
+            .field("max_age", &self.max_age)
+            .finish()
+    }
+}
+
+/// Why a request was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SpiError {
+    /// No `sign` in the URL query.
+    MissingSign,
+    /// The signature does not match. `missing_headers`: headers `top-sign-list` names that the
+    /// request does not carry (counted as empty, as the SDKs do): a proxy may have dropped them.
+    BadSign { missing_headers: Vec<String> },
+    /// A timestamp check was asked for and the request has none.
+    MissingTimestamp,
+    /// `timestamp` is not `yyyy-MM-dd HH:mm:ss`.
+    BadTimestamp(String),
+    /// Older than the allowed age.
+    Stale { age_secs: u64, max_age_secs: u64 },
+}
+
+impl fmt::Display for SpiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SpiError::MissingSign => f.write_str("no `sign` in the query"),
+            SpiError::BadSign { missing_headers } if missing_headers.is_empty() => {
+                f.write_str("the signature does not match")
+            }
+            SpiError::BadSign { missing_headers } => write!(
+                f,
+                "the signature does not match; headers named in top-sign-list are missing: {}",
+                missing_headers.join(", ")
+            ),
+            SpiError::MissingTimestamp => f.write_str("no `timestamp` param"),
+            SpiError::BadTimestamp(t) => write!(f, "timestamp `{t}` is not yyyy-MM-dd HH:mm:ss"),
+            SpiError::Stale {
+                age_secs,
+                max_age_secs,
+            } => write!(
+                f,
+                "the request is {age_secs} s old; at most {max_age_secs} s is accepted"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SpiError {}
+
+/// Content types whose body is signed (the SDKs' `checkSign`).
+const TEXT_TYPES: &[&str] = &[
+    "application/json",
+    "text/xml",
+    "application/xml",
+    "text/plain",
+];
+
+impl Verifier {
+    /// Signature checks only; add [`Verifier::max_age`] for the timestamp check.
+    pub fn new(app_secret: impl Into<String>) -> Verifier {
+        Verifier {
+            secret: Secret::new(app_secret.into()),
+            max_age: None,
+        }
+    }
+
+    /// Refuses requests whose `timestamp` (GMT+8) is older than `max_age` (the SDKs take the
+    /// tolerance from the caller and set no lower bound; neither does this).
+    pub fn max_age(mut self, max_age: Duration) -> Verifier {
+        self.max_age = Some(max_age);
+        self
+    }
+
+    /// Checks `request` at time `now`; `Ok` with the signed params by name.
+    pub fn verify(
+        &self,
+        request: &Request<'_>,
+        now: SystemTime,
+    ) -> Result<BTreeMap<Vec<u8>, Vec<u8>>, SpiError> {
+        let header = |name: &str| {
+            request
+                .headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| *v)
+        };
+        let mut params: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
+        let mut missing_headers = Vec::new();
+        for name in header("top-sign-list")
+            .unwrap_or("")
+            .split(',')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            let value = match header(name) {
+                Some(v) => percent_decode(v.as_bytes()),
+                None => {
+                    missing_headers.push(name.to_string());
+                    Vec::new()
+                }
+            };
+            params.insert(name.as_bytes().to_vec(), value);
+        }
+        let query = pairs(request.query.as_bytes());
+        let mut remote_sign = None;
+        for (k, v) in &query {
+            if k == b"sign" {
+                remote_sign = Some(v.clone());
+            }
+            params.insert(k.clone(), v.clone());
+        }
+        let content_type = header("content-type").unwrap_or("").to_ascii_lowercase();
+        let text_body = TEXT_TYPES.iter().any(|t| content_type.starts_with(t));
+        if !text_body && content_type.starts_with("application/x-www-form-urlencoded") {
+            for (k, v) in pairs(request.body) {
+                params.entry(k).or_insert(v);
+            }
+        }
+        let remote_sign = remote_sign.ok_or(SpiError::MissingSign)?;
+        params.remove(b"sign".as_slice());
+
+        use md5::{Digest, Md5};
+        let mut md5 = Md5::new();
+        md5.update(self.secret.expose().as_bytes());
+        for (k, v) in &params {
+            md5.update(k);
+            md5.update(v);
+        }
+        if text_body {
+            md5.update(request.body);
+        }
+        md5.update(self.secret.expose().as_bytes());
+        let local: String = md5.finalize().iter().map(|b| format!("{b:02X}")).collect();
+        if local.as_bytes() != remote_sign.as_slice() {
+            return Err(SpiError::BadSign { missing_headers });
+        }
+        if let Some(max_age) = self.max_age {
+            let text = params
+                .get(b"timestamp".as_slice())
+                .map(|t| String::from_utf8_lossy(t).into_owned())
+                .ok_or(SpiError::MissingTimestamp)?;
+            let sent = DateTime::parse(&text)
+                .map_err(|_| SpiError::BadTimestamp(text.clone()))?
+                .to_system_time();
+            let age = now.duration_since(sent).unwrap_or(Duration::ZERO);
+            if age > max_age {
+                return Err(SpiError::Stale {
+                    age_secs: age.as_secs(),
+                    max_age_secs: max_age.as_secs(),
+                });
+            }
+        }
+        Ok(params)
+    }
+}
+
+/// `k=v&k2=` split and percent-decoded (`+` is a space), as bytes; `k` alone is `k=`.
+fn pairs(raw: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+    raw.split(|&b| b == b'&')
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.iter().position(|&b| b == b'=') {
+            Some(i) => (percent_decode(&p[..i]), percent_decode(&p[i + 1..])),
+            None => (percent_decode(p), Vec::new()),
+        })
+        .collect()
+}
+
+fn percent_decode(s: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        match s[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < s.len() => match (hex(s[i + 1]), hex(s[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 3;
+                    continue;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    out
+}
