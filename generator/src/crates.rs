@@ -75,9 +75,7 @@ pub fn category_crate(
     spec_root: &Path,
     category: &str,
 ) -> Result<BTreeMap<PathBuf, Entry>, crate::Errors> {
-    let dir = spec_root.join(category);
-    let files = crate::spec_files(std::slice::from_ref(&dir))?;
-    let specs = crate::load_and_validate(&files)?;
+    let specs = crate::load_paths(&[spec_root.join(category)])?;
     // The directory is the category: a spec that says otherwise would be built into a package
     // its users do not look in.
     let misplaced: Vec<SpecError> = specs

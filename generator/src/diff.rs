@@ -3,7 +3,7 @@
 //! behaviour (validation that rejects what it accepted, retries), or neither.
 
 use crate::LoadedSpec;
-use crate::model::{ApiSpec, Constraints, Field};
+use crate::model::{ApiSpec, Constraints, Field, Side};
 use std::collections::BTreeMap;
 
 /// Whether a change breaks users of the generated code.
@@ -138,12 +138,6 @@ fn api(o: &ApiSpec, n: &ApiSpec, out: &mut Vec<Change>) {
     for (path, what, verdict, why) in changes {
         out.push(change(n, &path, &what, verdict, &why));
     }
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum Side {
-    Request,
-    Response,
 }
 
 type Found = (String, String, Verdict, String);

@@ -80,6 +80,11 @@ pub fn is_spec_file(path: &Path) -> bool {
     )
 }
 
+/// Loads and validates the specs under `paths` (files or directories, see [`spec_files`]).
+pub fn load_paths(paths: &[PathBuf]) -> Result<Vec<LoadedSpec>, Errors> {
+    load_and_validate(&spec_files(paths)?)
+}
+
 /// Loads and validates every spec file; all errors are returned, not only the first.
 pub fn load_and_validate(files: &[PathBuf]) -> Result<Vec<LoadedSpec>, Errors> {
     validate_all(files.iter().map(|f| loader::load_file(f)))
@@ -150,7 +155,5 @@ pub fn is_method_name(m: &str) -> bool {
 
 /// Loads, validates and generates: the whole pipeline for a set of spec paths.
 pub fn generate_paths(paths: &[PathBuf], opts: &Options) -> Result<String, Errors> {
-    let files = spec_files(paths)?;
-    let specs = load_and_validate(&files)?;
-    Ok(codegen::generate(&specs, opts))
+    Ok(codegen::generate(&load_paths(paths)?, opts))
 }

@@ -84,14 +84,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         let out = out.ok_or("import needs --out DIR")?;
         return Ok(import(&paths, &out, quiet));
     }
-    let files = match topgen::spec_files(&paths) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("{e}");
-            return Ok(ExitCode::FAILURE);
-        }
-    };
-    let specs = match topgen::load_and_validate(&files) {
+    let specs = match topgen::load_paths(&paths) {
         Ok(s) => s,
         Err(errors) => {
             eprintln!("{errors}");
@@ -190,18 +183,13 @@ fn crates(spec: &std::path::Path, apis: &std::path::Path, check: bool) -> ExitCo
 
 /// Exit 0: nothing breaks; 1: something breaks; 2: an input does not load.
 fn diff(old: &std::path::Path, new: &std::path::Path, json: bool) -> ExitCode {
-    let load = |p: &std::path::Path| {
-        topgen::spec_files(&[p.to_path_buf()])
-            .map_err(topgen::Errors::from)
-            .and_then(|files| {
-                if files.is_empty() {
-                    return Err(topgen::Errors::from(topgen::SpecError::Io {
-                        path: p.to_path_buf(),
-                        message: "no spec files here".into(),
-                    }));
-                }
-                topgen::load_and_validate(&files)
-            })
+    // An empty side would read as "every API removed": a wrong path, not a diff.
+    let load = |p: &std::path::Path| match topgen::load_paths(&[p.to_path_buf()]) {
+        Ok(specs) if specs.is_empty() => Err(topgen::Errors::from(topgen::SpecError::Io {
+            path: p.to_path_buf(),
+            message: "no spec files here".into(),
+        })),
+        other => other,
     };
     let (old, new) = match (load(old), load(new)) {
         (Ok(o), Ok(n)) => (o, n),

@@ -153,6 +153,24 @@ pub struct Examples {
     pub error_json: Option<String>,
 }
 
+/// The two field trees of an API: the request params and the response fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Side {
+    Request,
+    Response,
+}
+
+impl Side {
+    /// `request` or `response`: the spec's key, and the submodule of an API's module that
+    /// declares the side's object types.
+    pub fn key(self) -> &'static str {
+        match self {
+            Side::Request => "request",
+            Side::Response => "response",
+        }
+    }
+}
+
 /// A field tree in one line, `order{items[]{name,num},name}`: for tests and messages that
 /// compare nesting.
 pub fn outline(fields: &[Field]) -> String {

@@ -1,7 +1,7 @@
 //! Reports that make the importers' guesses reviewable.
 
 use crate::LoadedSpec;
-use crate::model::Field;
+use crate::model::{Field, Side};
 
 /// Every `Number` field the specs mark `decimal: true` (sent and read as exact decimal text,
 /// `topsdk::Decimal`, not `i64`), one tab-separated line each: method, `request.`/`response.`
@@ -12,8 +12,11 @@ pub fn decimals(specs: &[LoadedSpec]) -> String {
     let mut sorted: Vec<&LoadedSpec> = specs.iter().collect();
     sorted.sort_by(|a, b| a.spec.method.cmp(&b.spec.method));
     for s in sorted {
-        for (side, fields) in [("request", &s.spec.request), ("response", &s.spec.response)] {
-            walk(&s.spec.method, side, fields, &mut out);
+        for (side, fields) in [
+            (Side::Request, &s.spec.request),
+            (Side::Response, &s.spec.response),
+        ] {
+            walk(&s.spec.method, side.key(), fields, &mut out);
         }
     }
     out

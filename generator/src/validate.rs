@@ -3,7 +3,7 @@
 use crate::error::SpecError;
 use crate::loader::LoadedSpec;
 use crate::locate::{PathSeg, key};
-use crate::model::{Field, Scalar, TypeRef};
+use crate::model::{Field, Scalar, Side, TypeRef};
 use std::collections::BTreeSet;
 
 /// The system params of every call: an app param of one of these names would clash on the
@@ -83,12 +83,6 @@ pub fn validate(loaded: &LoadedSpec) -> Vec<SpecError> {
         }
     }
     v.errors
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Side {
-    Request,
-    Response,
 }
 
 struct Validator<'a> {

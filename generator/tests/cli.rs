@@ -17,6 +17,21 @@ fn seed_text() -> String {
 }
 
 /// A fresh directory, removed when the returned guard drops.
+/// Runs `topgen ARGS... spec` in the repository and asserts it succeeded.
+fn on_spec_ok(args: &[&str]) -> std::process::Output {
+    let out = topgen()
+        .args(args)
+        .arg(repo().join("spec"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 fn scratch() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
@@ -37,16 +52,7 @@ fn check_text(_name: &str, text: &str) -> (i32, String) {
 
 #[test]
 fn check_accepts_the_spec_dir() {
-    let out = topgen()
-        .arg("check")
-        .arg(repo().join("spec"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    on_spec_ok(&["check"]);
 }
 
 #[test]
@@ -257,16 +263,7 @@ fn import_writes_only_valid_specs_and_skips_stubs() {
 /// reviewer reads every field the importers made `topsdk::Decimal` and why.
 #[test]
 fn decimal_report_is_fresh() {
-    let out = topgen()
-        .arg("decimals")
-        .arg(repo().join("spec"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = on_spec_ok(&["decimals"]);
     let fresh = String::from_utf8(out.stdout).unwrap();
     let committed = std::fs::read_to_string(repo().join("spec/decimal-fields.tsv")).unwrap();
     assert!(

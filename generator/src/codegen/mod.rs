@@ -161,7 +161,7 @@ pub fn type_names(spec: &crate::model::ApiSpec) -> Vec<TypeName> {
     for side in [tree::Side::Request, tree::Side::Response] {
         for t in tree.types(side) {
             out.push(TypeName {
-                side: side.module(),
+                side: side.key(),
                 numbered: tree.numbered.contains(&t.ident),
                 name: t.ident,
                 doc_name: t.doc_name.to_string(),
@@ -282,7 +282,7 @@ fn api_module(loaded: &LoadedSpec, m: &syn::Ident, opts: &EmitTokens) -> TokenSt
             return quote!();
         }
         let structs = objects.iter().map(|d| types::object_struct(d, opts));
-        let name = ident(side.module());
+        let name = ident(side.key());
         quote! {
             #[doc = #doc]
             pub mod #name {

@@ -1,25 +1,10 @@
 //! The naming pass: the spec's field trees annotated with every Rust name they need, and the
 //! object types they declare, deduplicated by shape and named by `naming::object_type_names`.
 
+pub use crate::model::Side;
 use crate::model::{ApiSpec, Field};
 use crate::naming;
 use std::collections::{BTreeMap, BTreeSet};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Side {
-    Request,
-    Response,
-}
-
-impl Side {
-    /// The submodule of an API's module that declares this side's object types.
-    pub fn module(self) -> &'static str {
-        match self {
-            Side::Request => "request",
-            Side::Response => "response",
-        }
-    }
-}
 
 /// A field with its Rust names.
 pub struct Node<'a> {

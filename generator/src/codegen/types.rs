@@ -57,7 +57,7 @@ pub fn value_type(node: &Node<'_>, rt: &TokenStream) -> TokenStream {
 fn type_path(node: &Node<'_>) -> TokenStream {
     let t = format_ident!("{}", node.type_ident.as_deref().unwrap_or("Object"));
     if node.top {
-        let side = format_ident!("{}", node.side.module());
+        let side = format_ident!("{}", node.side.key());
         quote!(#side::#t)
     } else {
         quote!(#t)

@@ -4,7 +4,7 @@
 
 use super::{Imported, Warnings};
 use crate::error::{Located, SpecError};
-use crate::model::{ApiSpec, Constraints, Examples, Field, Scalar, TypeRef};
+use crate::model::{ApiSpec, Constraints, Examples, Field, Scalar, Side, TypeRef};
 use crate::validate::MAX_DEPTH;
 use serde::Deserialize;
 use std::collections::BTreeSet;
@@ -160,12 +160,6 @@ pub fn import(file: &Path, text: &str, category: &Category) -> Result<Imported, 
         spec,
         warnings: w.0,
     })
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Side {
-    Request,
-    Response,
 }
 
 fn params(list: Vec<Param>, path: &str, side: Side, depth: usize, w: &mut Warnings) -> Vec<Field> {

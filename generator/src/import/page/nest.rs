@@ -332,7 +332,7 @@ pub(super) fn nest_request(rows: Vec<Row>, java: &Java, w: &mut Warnings) -> Vec
                 close_where_taken(&mut stack, &mut root, &row.name);
             }
         }
-        push_row(&mut stack, &mut root, &row, true, w);
+        push_row(&mut stack, &mut root, &row, w);
     }
     fix_empty_objects(&mut root, w);
     root
@@ -367,18 +367,12 @@ fn close_where_taken(stack: &mut Vec<Frame<'_>>, root: &mut Vec<Field>, name: &s
     }
 }
 
-/// Adds the row under the innermost open object; an object row opens a frame. A name the
+/// Adds a request row under the innermost open object; an object row opens a frame. A name the
 /// object already has (only possible at the root) is left out with a warning: one parent never
 /// gets the same field twice.
-fn push_row(
-    stack: &mut Vec<Frame<'_>>,
-    root: &mut Vec<Field>,
-    row: &Row,
-    request: bool,
-    w: &mut Warnings,
-) {
+fn push_row(stack: &mut Vec<Frame<'_>>, root: &mut Vec<Field>, row: &Row, w: &mut Warnings) {
     let depth = stack.len();
-    let ty = type_of(row, request, depth, w);
+    let ty = type_of(row, true, depth, w);
     let path = stack.last().map(|f| f.path.clone()).unwrap_or_default();
     let siblings = node_at(root, &path);
     if taken(siblings, row, w) {
