@@ -83,6 +83,7 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use serde;
+    pub use serde_json;
 
     pub use crate::by_name::{FromArgs, call};
 

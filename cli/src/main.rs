@@ -45,10 +45,14 @@ enum Command {
         #[arg(long)]
         reveal_secrets: bool,
     },
-    /// Run the mock gateway until interrupted.
+    /// Run the mock gateway and the mock TMC server until interrupted (prints `gateway: URL`
+    /// and `tmc: URL`).
     Mock {
         #[arg(long, default_value = "127.0.0.1:8780")]
         listen: SocketAddr,
+        /// Where the mock TMC (message channel) websocket listens
+        #[arg(long, default_value = "127.0.0.1:8781")]
+        tmc_listen: SocketAddr,
         #[arg(long)]
         app_key: String,
         #[arg(long)]
@@ -72,6 +76,25 @@ enum Command {
 enum TmcCommand {
     /// Print one top-link frame (hex, spaces allowed) as JSON.
     Decode { hex: String },
+    /// Print each message as a JSON line, confirming it once written. Config from TOP_* and
+    /// TOP_TMC_URL/TOP_TMC_GROUP; without TOP_APP_KEY, a built-in mock with sample messages.
+    Listen {
+        /// The message group (default: TOP_TMC_GROUP, else `default`)
+        #[arg(long)]
+        group: Option<String>,
+        /// Exit after this many messages
+        #[arg(long)]
+        max_messages: Option<u64>,
+    },
+    /// Publish a message through the API taobao.tmc.message.produce.
+    Publish {
+        topic: String,
+        /// The content, JSON text
+        content: String,
+        /// The group to deliver to (default: the app's default group)
+        #[arg(long)]
+        target_group: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -99,11 +122,35 @@ async fn run(cli: Cli) -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Describe { method } => describe(&method),
-        Command::Tmc {
-            command: TmcCommand::Decode { hex },
-        } => tmc::decode(&hex),
+        Command::Tmc { command } => match command {
+            TmcCommand::Decode { hex } => tmc::decode(&hex),
+            TmcCommand::Listen {
+                group,
+                max_messages,
+            } => tmc::listen(group, max_messages).await,
+            TmcCommand::Publish {
+                topic,
+                content,
+                target_group,
+            } => {
+                let mut params = vec![format!("topic={topic}"), format!("content={content}")];
+                if let Some(g) = target_group {
+                    params.push(format!("target_group={g}"));
+                }
+                call(CallArgs {
+                    method: "taobao.tmc.message.produce".into(),
+                    params,
+                    format: None,
+                    sign_method: None,
+                    simplify: false,
+                    reveal_secrets: false,
+                })
+                .await
+            }
+        },
         Command::Mock {
             listen,
+            tmc_listen,
             app_key,
             app_secret,
             clock_offset_secs,
@@ -115,8 +162,18 @@ async fn run(cli: Cli) -> ExitCode {
                     return ExitCode::from(3);
                 }
             };
+            let tmc =
+                match topsdk::mock::MockTmc::start_with(tmc_listen, &app_key, &app_secret).await {
+                    Ok(m) => m,
+                    Err(e) => {
+                        eprintln!("topsdk: cannot listen on {tmc_listen}: {e}");
+                        return ExitCode::from(3);
+                    }
+                };
+            mock.attach_tmc(tmc.queue());
             mock.set_clock_offset_secs(clock_offset_secs);
-            println!("mock TOP gateway listening on {}", mock.url());
+            println!("gateway: {}", mock.url());
+            println!("tmc: {}", tmc.url());
             let _ = tokio::signal::ctrl_c().await;
             ExitCode::SUCCESS
         }
@@ -150,7 +207,7 @@ struct CallArgs {
     reveal_secrets: bool,
 }
 
-fn usage_error(msg: impl std::fmt::Display) -> ExitCode {
+pub(crate) fn usage_error(msg: impl std::fmt::Display) -> ExitCode {
     eprintln!("topsdk: {msg}");
     ExitCode::from(64)
 }
@@ -165,6 +222,7 @@ async fn call(a: CallArgs) -> ExitCode {
     }
     // Without credentials, the built-in mock gateway answers (the README's first command).
     let mut _mock = None;
+    let mut _tmc = None;
     let builder = if std::env::var_os("TOP_APP_KEY").is_none_or(|v| v.is_empty()) {
         let secret = format!("mock-secret-{}", fastrand_secret());
         let mock = match MockGateway::start(apis(), "mock-app-key", &secret).await {
@@ -178,6 +236,11 @@ async fn call(a: CallArgs) -> ExitCode {
             "topsdk: TOP_APP_KEY is not set; calling the built-in mock gateway at {}",
             mock.url()
         );
+        // taobao.tmc.* calls work on a real (mock) message queue.
+        if let Ok(tmc) = topsdk::mock::MockTmc::start("mock-app-key", &secret).await {
+            mock.attach_tmc(tmc.queue());
+            _tmc = Some(tmc);
+        }
         let b = ClientBuilder::new("mock-app-key", secret).gateway_url(mock.url());
         _mock = Some(mock);
         b
@@ -286,7 +349,7 @@ fn api_json(api: &topsdk::ApiError, ban: Option<Option<std::time::Duration>>) ->
     v
 }
 
-fn fastrand_secret() -> String {
+pub(crate) fn fastrand_secret() -> String {
     std::iter::repeat_with(fastrand::alphanumeric)
         .take(16)
         .collect()
@@ -351,9 +414,10 @@ fn deprecation(d: &topsdk::schema::Deprecation) -> String {
 }
 
 /// The APIs compiled into this command: their typed calls, and the mock's samples.
-fn apis() -> impl Iterator<Item = &'static by_name::Entry> {
+pub(crate) fn apis() -> impl Iterator<Item = &'static by_name::Entry> {
     #[allow(unused_mut)]
-    let mut tables: Vec<&'static [by_name::Entry]> = vec![topsdk_kongur::APIS];
+    let mut tables: Vec<&'static [by_name::Entry]> =
+        vec![topsdk_kongur::APIS, topsdk_tmc::APIS, topsdk_util::APIS];
     #[cfg(feature = "fenxiao")]
     tables.push(topsdk_fenxiao::APIS);
     #[cfg(feature = "legalcase")]

@@ -86,6 +86,175 @@ fn base64(bytes: &[u8]) -> String {
     out
 }
 
+/// Sample messages the built-in mock publishes for `tmc listen` without credentials: typed
+/// topics (one gzipped, as TMC sends large contents), and a topic without a type.
+const SAMPLES: &[(&str, &str, bool)] = &[
+    (
+        "taobao_trade_TradeCreate",
+        r#"{"buyer_nick":"buyer1","payment":"1299.00","oid":4345678901234567891,"tid":4345678901234567891,"type":"guarantee_trade","seller_nick":"shop1","status":"WAIT_BUYER_PAY"}"#,
+        false,
+    ),
+    (
+        "taobao_trade_TradeBuyerPay",
+        r#"{"buyer_nick":"buyer1","payment":"1299.00","oid":4345678901234567891,"tid":4345678901234567891,"type":"guarantee_trade","seller_nick":"shop1","status":"WAIT_SELLER_SEND_GOODS"}"#,
+        true,
+    ),
+    (
+        "taobao_refund_RefundCreated",
+        r#"{"buyer_nick":"buyer1","refund_fee":"99.00","oid":4345678901234567891,"tid":4345678901234567891,"refund_id":98765432101234567,"seller_nick":"shop1","modified":"2026-11-30 12:00:00","refund_phase":"onsale"}"#,
+        false,
+    ),
+    (
+        "taobao_item_ItemUpdate",
+        r#"{"nick":"shop1","num_iid":712345678901,"changed_fields":"title,price"}"#,
+        false,
+    ),
+    ("example_custom_Event", r#"{"anything":"goes"}"#, false),
+];
+
+/// `topsdk tmc listen`: one JSON line per message, confirmed after it is written.
+pub async fn listen(group: Option<String>, max_messages: Option<u64>) -> ExitCode {
+    use futures_util::StreamExt;
+    use topsdk::tmc::{Client, ClientBuilder, ConnectToken};
+    let mut _mocks = None;
+    let builder = if std::env::var_os("TOP_APP_KEY").is_none_or(|v| v.is_empty()) {
+        let secret = format!("mock-secret-{}", crate::fastrand_secret());
+        let started = async {
+            let gateway =
+                topsdk::mock::MockGateway::start(crate::apis(), "mock-app-key", &secret).await?;
+            let tmc = topsdk::mock::MockTmc::start("mock-app-key", &secret).await?;
+            gateway.attach_tmc(tmc.queue());
+            Ok::<_, std::io::Error>((gateway, tmc))
+        };
+        let (gateway, tmc) = match started.await {
+            Ok(m) => m,
+            Err(e) => {
+                eprintln!("topsdk: cannot start the built-in mock: {e}");
+                return ExitCode::from(3);
+            }
+        };
+        let g = group.clone().unwrap_or_else(|| "default".into());
+        for (topic, content, gzip) in SAMPLES {
+            tmc.publish(
+                topsdk::mock::Published::new(*topic, *content)
+                    .group(g.clone())
+                    .user(2_207_000_000_001, "shop1")
+                    .gzip(*gzip),
+            );
+        }
+        eprintln!(
+            "topsdk: TOP_APP_KEY is not set; listening to the built-in mock TMC at {}, which has \
+             {} sample messages (publish more: `topsdk tmc publish` against `topsdk mock`)",
+            tmc.url(),
+            SAMPLES.len()
+        );
+        let api = match topsdk::ClientBuilder::new("mock-app-key", secret.clone())
+            .gateway_url(gateway.url())
+            .build()
+        {
+            Ok(c) => c,
+            Err(e) => return crate::usage_error(e),
+        };
+        let b = ClientBuilder::new("mock-app-key", secret)
+            .url(tmc.url())
+            .map(|b| b.gateway(api).connect_token(ConnectToken::Api));
+        _mocks = Some((gateway, tmc));
+        b
+    } else {
+        ClientBuilder::from_env()
+    };
+    let mut builder = match builder {
+        Ok(b) => b,
+        Err(e) => return crate::usage_error(e),
+    };
+    if let Some(g) = group {
+        builder = builder.group(g);
+    }
+    // A refused connect is final; an unreachable TMC is retried a few times, not forever.
+    let client: Client = builder.max_reconnects(5).build();
+    let mut messages = match client.connect().await {
+        Ok(m) => m,
+        Err(e) => return tmc_error(e),
+    };
+    let handle = messages.handle();
+    let stop = handle.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            stop.shutdown();
+        }
+    });
+    let mut seen = 0u64;
+    let mut code = ExitCode::SUCCESS;
+    while max_messages.is_none_or(|n| seen < n) {
+        let Some(item) = messages.next().await else {
+            break;
+        };
+        match item {
+            Ok(msg) => {
+                println!("{}", message_json(&msg));
+                // Confirmed once written: a crash before this line leaves it for redelivery.
+                if let Err(e) = msg.confirm() {
+                    eprintln!("topsdk: {e}");
+                }
+                seen += 1;
+            }
+            Err(e) if !e.is_fatal() => eprintln!("topsdk: {e}"),
+            Err(e) => {
+                code = tmc_error(e);
+                break;
+            }
+        }
+    }
+    messages.close().await;
+    code
+}
+
+fn tmc_error(e: topsdk::tmc::TmcError) -> ExitCode {
+    eprintln!("topsdk: {e}");
+    match e {
+        topsdk::tmc::TmcError::Refused { .. } => ExitCode::from(2),
+        topsdk::tmc::TmcError::Config { .. } => ExitCode::from(64),
+        _ => ExitCode::from(3),
+    }
+}
+
+/// One message as the JSON line `tmc listen` prints: the envelope, then the content typed when
+/// the topic is known and decodes (serialized back, sensitive fields masked), else as sent.
+pub fn message_json(msg: &topsdk::tmc::Message) -> Json {
+    use topsdk_topics::Topic;
+    let time = |ms: Option<i64>| ms.map(|ms| topsdk::tmc::millis_gmt8(ms).to_string());
+    let mut out = json!({
+        "id": msg.id,
+        "topic": msg.topic,
+        "pub_app_key": msg.pub_app_key,
+        "user_id": msg.user_id,
+        "user_nick": msg.user_nick,
+        "pub_time": time(msg.pub_time),
+        "outgoing_time": time(msg.outgoing_time),
+        "data_id": msg.data_id,
+    });
+    let raw = || {
+        msg.json()
+            .unwrap_or_else(|_| Json::from(msg.content.as_str()))
+    };
+    let (typed, content, error) = match msg.typed::<Topic>() {
+        Ok(Topic::Unknown(_)) => (false, raw(), None),
+        Ok(t) => match serde_json::to_value(&t) {
+            Ok(v) => (true, v, None),
+            Err(e) => (false, raw(), Some(e.to_string())),
+        },
+        Err(e) => (false, raw(), Some(e.message)),
+    };
+    if let Some(m) = out.as_object_mut() {
+        m.insert("typed".into(), Json::from(typed));
+        m.insert("content".into(), content);
+        if let Some(e) = error {
+            m.insert("decode_error".into(), Json::from(e));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

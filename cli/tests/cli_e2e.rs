@@ -12,6 +12,7 @@ const SECRET: &str = "cli-secret";
 struct MockProcess {
     child: Child,
     url: String,
+    tmc: String,
 }
 
 impl MockProcess {
@@ -20,6 +21,8 @@ impl MockProcess {
             .args([
                 "mock",
                 "--listen",
+                "127.0.0.1:0",
+                "--tmc-listen",
                 "127.0.0.1:0",
                 "--app-key",
                 KEY,
@@ -30,13 +33,17 @@ impl MockProcess {
             .stdout(Stdio::piped())
             .spawn()
             .unwrap();
+        // One line per endpoint: `gateway: URL`, then `tmc: URL`.
+        let mut out = BufReader::new(child.stdout.take().unwrap());
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line.trim().rsplit(' ').next().unwrap().to_string();
+        out.read_line(&mut line).unwrap();
+        let url = line.trim().strip_prefix("gateway: ").unwrap().to_string();
         assert!(url.starts_with("http://127.0.0.1:"), "{line}");
-        MockProcess { child, url }
+        line.clear();
+        out.read_line(&mut line).unwrap();
+        let tmc = line.trim().strip_prefix("tmc: ").unwrap().to_string();
+        assert!(tmc.starts_with("ws://127.0.0.1:"), "{line}");
+        MockProcess { child, url, tmc }
     }
 }
 
@@ -395,4 +402,102 @@ fn tmc_decode_prints_frames_as_json() {
         err.contains("TMC frame, byte 4: truncated in the token"),
         "{err}"
     );
+}
+
+#[test]
+fn tmc_listen_without_credentials_prints_the_sample_messages() {
+    let out = Command::new(BIN)
+        .args(["tmc", "listen", "--max-messages", "5"])
+        .env_remove("TOP_APP_KEY")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("built-in mock TMC"), "{stderr}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 5, "{text}");
+    let typed: Vec<bool> = lines
+        .iter()
+        .map(|l| l["typed"].as_bool().unwrap())
+        .collect();
+    assert_eq!(typed, [true, true, true, true, false], "{text}");
+    for l in &lines {
+        for k in [
+            "id",
+            "topic",
+            "pub_app_key",
+            "user_id",
+            "user_nick",
+            "pub_time",
+            "outgoing_time",
+            "data_id",
+            "content",
+        ] {
+            assert!(l.get(k).is_some(), "{k} missing: {l}");
+        }
+        let t = l["pub_time"].as_str().unwrap();
+        assert_eq!(t.len(), 19, "yyyy-MM-dd HH:mm:ss: {t}");
+    }
+    // 19-digit ids exact in the text (never through f64).
+    assert!(text.contains(r#""tid":4345678901234567891"#), "{text}");
+    assert!(text.contains(r#""id":2131800080537681921"#), "{text}");
+    // The gzipped sample arrived inflated and typed.
+    assert_eq!(lines[1]["content"]["status"], "WAIT_SELLER_SEND_GOODS");
+}
+
+#[test]
+fn tmc_publish_then_listen_against_topsdk_mock_and_a_bad_secret_fails_fast() {
+    let mock = MockProcess::start(&[]);
+    let env = |c: &mut Command, secret: &str| {
+        c.env("TOP_APP_KEY", KEY)
+            .env("TOP_APP_SECRET", secret)
+            .env("TOP_GATEWAY_URL", &mock.url)
+            .env("TOP_TMC_URL", &mock.tmc);
+    };
+    let mut publish = Command::new(BIN);
+    publish.args([
+        "tmc",
+        "publish",
+        "taobao_trade_TradeCreate",
+        r#"{"tid":4345678901234567891,"seller_nick":"shop1"}"#,
+    ]);
+    env(&mut publish, SECRET);
+    let out = publish.output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["is_success"], true, "{v}");
+    let mut listen = Command::new(BIN);
+    listen.args(["tmc", "listen", "--max-messages", "1"]);
+    env(&mut listen, SECRET);
+    let out = listen.output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(line["topic"], "taobao_trade_TradeCreate");
+    assert_eq!(line["typed"], true);
+    assert_eq!(line["content"]["seller_nick"], "shop1");
+    assert_eq!(line["pub_app_key"], KEY);
+    let started = std::time::Instant::now();
+    let mut bad = Command::new(BIN);
+    bad.args(["tmc", "listen"]);
+    env(&mut bad, "not-the-secret");
+    let out = bad.output().unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("invalid sign"), "{stderr}");
+    assert!(!stderr.contains("not-the-secret"), "{stderr}");
 }

@@ -47,6 +47,10 @@ pub fn categories(spec_root: &Path) -> Result<Vec<String>, SpecError> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
+            // The message topics (package topsdk-topics), not an API category.
+            if name == crate::topics::TOPICS_DIR {
+                continue;
+            }
             if !valid_category(&name) {
                 return Err(SpecError::Io {
                     path,

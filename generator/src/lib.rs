@@ -18,6 +18,7 @@ pub mod naming;
 #[doc(hidden)]
 pub mod random;
 pub mod report;
+pub mod topics;
 pub mod validate;
 
 pub use builder::Builder;
@@ -30,10 +31,19 @@ use std::path::{Path, PathBuf};
 /// Spec files under `paths` (a path may be a file or a directory, searched recursively for
 /// `*.yaml`/`*.yml`), sorted for a deterministic order.
 pub fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, SpecError> {
+    files_under(paths, &is_spec_file)
+}
+
+/// The files under `paths` that `keep` accepts (a path may be a file, taken as it is, or a
+/// directory, searched recursively), sorted and without duplicates.
+pub(crate) fn files_under(
+    paths: &[PathBuf],
+    keep: &dyn Fn(&Path) -> bool,
+) -> Result<Vec<PathBuf>, SpecError> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            walk(p, &mut out)?;
+            walk_files(p, keep, &mut out)?;
         } else if p.exists() {
             out.push(p.clone());
         } else {
@@ -46,10 +56,6 @@ pub fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, SpecError> {
     out.sort();
     out.dedup();
     Ok(out)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), SpecError> {
-    walk_files(dir, &is_spec_file, out)
 }
 
 /// Files under `dir` (recursively) that `keep` accepts, appended to `out`.
@@ -73,11 +79,12 @@ pub(crate) fn walk_files(
     Ok(())
 }
 
+/// An API spec file: `*.yaml`/`*.yml`, but not a topic spec (`*.topic.yaml`, see [`topics`]).
 pub fn is_spec_file(path: &Path) -> bool {
     matches!(
         path.extension().and_then(|e| e.to_str()),
         Some("yaml" | "yml")
-    )
+    ) && !topics::is_topic_file(path)
 }
 
 /// Loads and validates the specs under `paths` (files or directories, see [`spec_files`]).

@@ -19,15 +19,25 @@ pub struct LoadedSpec {
 impl LoadedSpec {
     /// An error at a YAML path of this spec, located in its text.
     pub fn error_at(&self, path: &[PathSeg], message: impl Into<String>) -> SpecError {
-        let (line, column) = locate(&self.text, path);
-        SpecError::Spec(Located {
-            file: self.file.clone(),
-            line,
-            column,
-            yaml_path: crate::locate::render(path),
-            message: message.into(),
-        })
+        located_error(&self.file, &self.text, path, message)
     }
+}
+
+/// An error at a YAML path of `text` (the content of `file`), located in it.
+pub fn located_error(
+    file: &Path,
+    text: &str,
+    path: &[PathSeg],
+    message: impl Into<String>,
+) -> SpecError {
+    let (line, column) = locate(text, path);
+    SpecError::Spec(Located {
+        file: file.to_path_buf(),
+        line,
+        column,
+        yaml_path: crate::locate::render(path),
+        message: message.into(),
+    })
 }
 
 pub fn load_file(path: &Path) -> Result<LoadedSpec, SpecError> {
@@ -56,13 +66,23 @@ pub fn load_file(path: &Path) -> Result<LoadedSpec, SpecError> {
 
 /// Parses spec text; `path` is only used in error messages.
 pub fn load_str(path: &Path, text: String) -> Result<LoadedSpec, SpecError> {
-    let de = serde_yaml::Deserializer::from_str(&text);
-    match serde_path_to_error::deserialize::<_, ApiSpec>(de) {
-        Ok(spec) => Ok(LoadedSpec {
-            file: path.to_path_buf(),
-            text,
-            spec,
-        }),
+    let spec = parse_located::<ApiSpec>(path, &text)?;
+    Ok(LoadedSpec {
+        file: path.to_path_buf(),
+        text,
+        spec,
+    })
+}
+
+/// YAML text as `T`, an error located at the node (line, column, YAML path) when it does not
+/// fit; `path` is only used in error messages.
+pub fn parse_located<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    text: &str,
+) -> Result<T, SpecError> {
+    let de = serde_yaml::Deserializer::from_str(text);
+    match serde_path_to_error::deserialize::<_, T>(de) {
+        Ok(v) => Ok(v),
         Err(err) => {
             let yaml_path = err.path().to_string();
             let inner = err.into_inner();
@@ -72,12 +92,12 @@ pub fn load_str(path: &Path, text: String) -> Result<LoadedSpec, SpecError> {
             // deepest node found.
             // Data errors: serde_yaml points at the enclosing map, before the node found by
             // path. Syntax errors: it points past it, where parsing failed. The later wins.
-            let (line, column) = match (crate::locate::locate_exact(&text, &segs), inner.location())
+            let (line, column) = match (crate::locate::locate_exact(text, &segs), inner.location())
             {
                 (Some(pos), Some(loc)) if !segs.is_empty() => pos.max((loc.line(), loc.column())),
                 (Some(pos), None) if !segs.is_empty() => pos,
                 (_, Some(loc)) => (loc.line(), loc.column()),
-                _ => locate(&text, &segs),
+                _ => locate(text, &segs),
             };
             let mut message = inner.to_string();
             if let Some(cut) = message.find(" at line ") {

@@ -13,7 +13,10 @@ const USAGE: &str = "usage:
   topgen diff --git REV1..REV2 [PATH]       the same between two git revisions of PATH (spec)
   topgen decimals SPEC_PATH...              the Number fields marked decimal, and why (TSV)
   topgen crates SPEC_DIR APIS_DIR [--check] write (or check) one crate per category:
-                                            APIS_DIR/<category>/ is the package topsdk-<category>";
+                                            APIS_DIR/<category>/ is the package topsdk-<category>
+  topgen import-topics CORPUS.yaml --out DIR  the TMC topic corpus -> DIR/<group>/<topic>.topic.yaml
+  topgen topics TOPICS_DIR [--out FILE]     validate topic specs (and generate their code)
+  (`check` also validates the topic specs under SPEC_PATH/topics)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -84,6 +87,44 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         let out = out.ok_or("import needs --out DIR")?;
         return Ok(import(&paths, &out, quiet));
     }
+    if cmd == "import-topics" {
+        let out = out.ok_or("import-topics needs --out DIR")?;
+        let [corpus] = paths.as_slice() else {
+            return Err("import-topics needs one CORPUS.yaml".into());
+        };
+        return Ok(
+            match topgen::topics::import_corpus(corpus)
+                .and_then(|t| topgen::topics::write_topics(&t, &out))
+            {
+                Ok(n) => {
+                    eprintln!("{n} topic(s) -> {}", out.display());
+                    ExitCode::SUCCESS
+                }
+                Err(errors) => {
+                    eprintln!("{errors}");
+                    ExitCode::FAILURE
+                }
+            },
+        );
+    }
+    if cmd == "topics" {
+        let topics = match topgen::topics::load_paths(&paths) {
+            Ok(t) => t,
+            Err(errors) => {
+                eprintln!("{errors}");
+                return Ok(ExitCode::FAILURE);
+            }
+        };
+        if let Some(out) = out {
+            let code = topgen::codegen::topics::generate(&topics, &topgen::Options::default());
+            if let Err(e) = std::fs::write(&out, code) {
+                eprintln!("{}: {e}", out.display());
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        eprintln!("{} topic(s) OK", topics.len());
+        return Ok(ExitCode::SUCCESS);
+    }
     let specs = match topgen::load_paths(&paths) {
         Ok(s) => s,
         Err(errors) => {
@@ -94,7 +135,24 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     match cmd.as_str() {
         "check" => {
             eprintln!("{} spec(s) OK", specs.len());
-            Ok(ExitCode::SUCCESS)
+            let topic_dirs: Vec<PathBuf> = paths
+                .iter()
+                .map(|p| p.join(topgen::topics::TOPICS_DIR))
+                .filter(|p| p.is_dir())
+                .collect();
+            if topic_dirs.is_empty() {
+                return Ok(ExitCode::SUCCESS);
+            }
+            match topgen::topics::load_paths(&topic_dirs) {
+                Ok(t) => {
+                    eprintln!("{} topic(s) OK", t.len());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(errors) => {
+                    eprintln!("{errors}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
         }
         "decimals" => {
             print!("{}", topgen::report::decimals(&specs));

@@ -89,6 +89,22 @@ impl ApiSpec {
 }
 
 impl Field {
+    /// A field of that name and type with nothing else said about it.
+    pub fn new(name: impl Into<String>, ty: TypeRef) -> Field {
+        Field {
+            name: name.into(),
+            ty,
+            required: false,
+            example: None,
+            description: String::new(),
+            constraints: Constraints::default(),
+            sensitive: None,
+            decimal: false,
+            item_name: None,
+            fields: Vec::new(),
+        }
+    }
+
     /// Whether the field is kept out of `Debug` and logs: the spec's word, else a guess from the name.
     pub fn is_sensitive(&self) -> bool {
         self.sensitive

@@ -166,6 +166,12 @@ pub fn type_ident(doc_name: &str) -> String {
     s
 }
 
+/// The struct (and enum variant) name of a TMC topic's content: `taobao_trade_TradeCreate` ->
+/// `TaobaoTradeTradeCreate` (words as [`type_ident`] splits them).
+pub fn topic_type_ident(topic: &str) -> String {
+    type_ident(topic)
+}
+
 /// One place where an object type is declared, on one side (request or response) of an API.
 #[derive(Clone, Debug)]
 pub struct ObjectSite<'a> {
@@ -569,6 +575,24 @@ pub fn deprecation_in(title: &str, description: &str) -> Option<crate::model::De
 #[cfg(test)]
 mod tests {
     use super::deprecation_in;
+
+    #[test]
+    fn topic_type_names() {
+        let table = [
+            ("taobao_trade_TradeCreate", "TaobaoTradeTradeCreate"),
+            ("taobao_refund_RefundCreate", "TaobaoRefundRefundCreate"),
+            ("alibaba_aliqin_FcSmsDR", "AlibabaAliqinFcSmsDr"),
+            (
+                "taobao_fenxiao_FxTradeRefundCreate",
+                "TaobaoFenxiaoFxTradeRefundCreate",
+            ),
+            ("tmall_fuwu_ServiceItemUpdate", "TmallFuwuServiceItemUpdate"),
+            ("alipay_baas_3rdNotify", "AlipayBaas3rdNotify"),
+        ];
+        for (topic, want) in table {
+            assert_eq!(topic_type_ident(topic), want, "{topic}");
+        }
+    }
 
     #[test]
     fn deprecation_from_what_the_docs_say() {

@@ -244,16 +244,8 @@ fn page_fields(r: &mut Rng, depth: usize, types: &mut usize) -> Vec<Field> {
             }
         };
         out.push(Field {
-            name,
-            ty,
-            required: false,
-            example: None,
-            description: String::new(),
-            constraints: Constraints::default(),
-            sensitive: None,
-            decimal: false,
-            item_name: None,
             fields,
+            ..Field::new(name, ty)
         });
     }
     out

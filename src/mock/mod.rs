@@ -14,9 +14,13 @@
 
 mod gateway;
 mod render;
+#[cfg(feature = "tmc")]
+mod tmc;
 
 pub use gateway::{Incoming, TIMESTAMP_TOLERANCE_SECS, check};
 pub use render::{canonical_sample, error_body};
+#[cfg(feature = "tmc")]
+pub use tmc::{MockTmc, Published, TmcQueue, TmcStats};
 
 use crate::by_name::Entry;
 use crate::{ApiError, Format, Secret};
@@ -73,6 +77,9 @@ struct State {
     recorded: Mutex<Vec<Recorded>>,
     /// Seconds added to the gateway's clock (to test clients against a skewed gateway).
     clock_offset_secs: std::sync::atomic::AtomicI64,
+    /// The message queue `taobao.tmc.*` calls work on, when attached.
+    #[cfg(feature = "tmc")]
+    tmc: Mutex<Option<TmcQueue>>,
 }
 
 /// A running mock gateway; stops when dropped.
@@ -124,6 +131,8 @@ impl MockGateway {
             always: Mutex::default(),
             recorded: Mutex::default(),
             clock_offset_secs: Default::default(),
+            #[cfg(feature = "tmc")]
+            tmc: Mutex::default(),
         });
         let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
         let st = state.clone();
@@ -183,6 +192,15 @@ impl MockGateway {
         self.state
             .clock_offset_secs
             .store(secs, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Serves `taobao.tmc.message.produce` (queues into the mock TMC server),
+    /// `taobao.tmc.messages.consume`/`confirm` (read its queue) and `taobao.tmc.auth.get` (a
+    /// connect token it accepts) from `queue` instead of the documented samples. The APIs must
+    /// be among those served (`topsdk_tmc::APIS`, `topsdk_util::APIS`).
+    #[cfg(feature = "tmc")]
+    pub fn attach_tmc(&self, queue: TmcQueue) {
+        *lock(&self.state.tmc) = Some(queue);
     }
 
     /// Every request received so far.
@@ -311,7 +329,27 @@ async fn serve(state: &State, req: Request<HyperBody>) -> Response<Body> {
     let reply = queued
         .or_else(|| lock(&state.always).get(method.as_str()).cloned())
         .unwrap_or(Reply::Sample);
+    #[cfg(feature = "tmc")]
+    if matches!(reply, Reply::Sample) {
+        let queue = lock(&state.tmc).clone();
+        if let Some(content) = queue.and_then(|q| q.answer(method, &incoming.params)) {
+            return full(
+                StatusCode::OK,
+                content_type(accepted.format),
+                render_content(&accepted, &content, &rid),
+            );
+        }
+    }
     respond(reply, &accepted, rid).await
+}
+
+/// A response body with `content` (the simplified form) in the requested format.
+fn render_content(a: &gateway::Accepted, content: &serde_json::Value, rid: &str) -> String {
+    match (a.format, a.simplify) {
+        (Format::Json, true) => render::simplified_json(content, rid),
+        (Format::Json, false) => render::wrapped_json(a.schema, content, rid),
+        (Format::Xml, _) => render::xml(a.schema, content, rid),
+    }
 }
 
 async fn respond(mut reply: Reply, a: &gateway::Accepted, rid: String) -> Response<Body> {
@@ -326,11 +364,7 @@ async fn respond(mut reply: Reply, a: &gateway::Accepted, rid: String) -> Respon
             if let Some(m) = content.as_object_mut() {
                 m.remove("request_id");
             }
-            let body = match (a.format, a.simplify) {
-                (Format::Json, true) => render::simplified_json(&content, &rid),
-                (Format::Json, false) => render::wrapped_json(a.schema, &content, &rid),
-                (Format::Xml, _) => render::xml(a.schema, &content, &rid),
-            };
+            let body = render_content(a, &content, &rid);
             full(StatusCode::OK, content_type(a.format), body)
         }
         Reply::Error(mut e) => {

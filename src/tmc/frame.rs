@@ -113,6 +113,12 @@ impl Frame {
         self
     }
 
+    /// Sets the session token (builder style).
+    pub fn with_token(mut self, token: &str) -> Frame {
+        self.token = token.to_string();
+        self
+    }
+
     /// The first custom header of that name.
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v)

@@ -1,13 +1,42 @@
 //! TMC, the Taobao Message Channel (消息服务): the websocket over which TOP pushes messages
 //! (orders, refunds, items...) to an app.
 //!
-//! This module has the channel's wire format, [`Frame`] (top-link version 2, byte for byte
-//! what the official SDKs send and read), and the connect signature. The protocol, with its
-//! sources, is summarised in the repository's `protocol/tmc.md` notes.
+//! - [`Client`]: connects (CONNECT with the md5 sign), keeps the connection up (pull requests,
+//!   pings, reconnects with a fresh sign), and gives the messages as a bounded [`Messages`]
+//!   stream or to a handler ([`Client::run`]) with a concurrency limit; each [`Message`] is
+//!   confirmed or failed back to TMC, never confirmed before its handler finished.
+//! - [`Message::typed`]: the content as a typed topic (`topsdk_topics::Topic`, generated from
+//!   the topic specs).
+//! - [`Frame`]: the wire format (top-link version 2, byte for byte what the official SDKs send
+//!   and read), and [`connect_sign`].
+//!
+//! The protocol, with its sources, is summarised in the repository's `protocol/tmc.md` notes.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), topsdk::tmc::TmcError> {
+//! use std::sync::Arc;
+//! use topsdk::tmc::{Client, Message};
+//! let client = Client::from_env()?; // TOP_APP_KEY, TOP_APP_SECRET, TOP_TMC_URL, TOP_TMC_GROUP
+//! client
+//!     .run(16, |msg: Arc<Message>| async move {
+//!         println!("{} {}", msg.topic, msg.content);
+//!         Ok::<(), std::io::Error>(()) // Ok confirms; Err fails it back for redelivery
+//!     })
+//!     .await
+//! # }
+//! ```
 
+mod client;
+mod conn;
 mod frame;
+mod message;
 
+pub use client::{
+    Client, ClientBuilder, Config, ConnectToken, Handle, Messages, PRODUCTION_URL, SANDBOX_URL,
+    TmcError,
+};
 pub use frame::{Frame, FrameError, MessageType, Value};
+pub use message::{Message, MessageError, RawTopic, TopicError, Topics, decode_topic, millis_gmt8};
 
 /// The `sign` of a CONNECT: TOP's md5 signature over `app_key`, `group_name` and `timestamp`
 /// (epoch milliseconds, as sent) only, uppercase hex.

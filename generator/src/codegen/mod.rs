@@ -5,6 +5,7 @@
 
 mod request;
 mod schema;
+pub mod topics;
 mod tree;
 mod types;
 
