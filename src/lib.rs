@@ -41,10 +41,14 @@ mod xml;
 pub mod blocking;
 #[cfg(feature = "mock")]
 pub mod mock;
+#[cfg(feature = "oauth")]
+pub mod oauth;
 #[cfg(feature = "spi")]
 pub mod spi;
 #[cfg(feature = "tmc")]
 pub mod tmc;
+#[cfg(feature = "oauth")]
+pub mod tokens;
 
 pub use client::{Client, ClientBuilder, Config, RetryPolicy};
 pub use decode::Format;

@@ -3,6 +3,7 @@
 //! Exit codes: 0 success; 2 the gateway answered with an error (JSON on stderr); 3 transport,
 //! HTTP or decoding failure; 64 bad usage, bad param value or bad configuration.
 
+mod auth;
 mod tmc;
 
 use clap::{Parser, Subcommand};
@@ -65,10 +66,52 @@ enum Command {
     List,
     /// Show an API's params and response fields.
     Describe { method: String },
+    /// Shop authorization: authorize URL, code -> token, refresh, the stored shops (SQLite:
+    /// --db, else TOP_TOKEN_DB, else ./topsdk-tokens.sqlite).
+    Auth {
+        #[command(subcommand)]
+        command: AuthCommand,
+    },
     /// TMC, the message channel.
     Tmc {
         #[command(subcommand)]
         command: TmcCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuthCommand {
+    /// Print the page a shop owner opens to authorize the app.
+    Url {
+        #[arg(long)]
+        redirect_uri: String,
+        #[arg(long)]
+        state: Option<String>,
+        /// web, tmall or wap
+        #[arg(long)]
+        view: Option<String>,
+    },
+    /// Exchange the callback's code for the shop's token and store it.
+    Token {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        db: Option<std::path::PathBuf>,
+    },
+    /// Refresh the stored tokens that expire soon.
+    Refresh {
+        #[arg(long)]
+        db: Option<std::path::PathBuf>,
+        /// Refresh what expires within this many seconds
+        #[arg(long, default_value_t = 3600)]
+        margin_secs: u64,
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+    },
+    /// The stored shops: id, nick, expiry (secrets masked).
+    List {
+        #[arg(long)]
+        db: Option<std::path::PathBuf>,
     },
 }
 
@@ -122,6 +165,27 @@ async fn run(cli: Cli) -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Describe { method } => describe(&method),
+        Command::Auth { command } => match command {
+            AuthCommand::Url {
+                redirect_uri,
+                state,
+                view,
+            } => auth::url(&redirect_uri, state, view),
+            AuthCommand::Token { code, db } => auth::token(&code, auth::db_path(db)).await,
+            AuthCommand::Refresh {
+                db,
+                margin_secs,
+                concurrency,
+            } => {
+                auth::refresh(
+                    auth::db_path(db),
+                    std::time::Duration::from_secs(margin_secs),
+                    concurrency,
+                )
+                .await
+            }
+            AuthCommand::List { db } => auth::list(auth::db_path(db)),
+        },
         Command::Tmc { command } => match command {
             TmcCommand::Decode { hex } => tmc::decode(&hex),
             TmcCommand::Listen {
@@ -314,7 +378,34 @@ async fn call(a: CallArgs) -> ExitCode {
     }
 }
 
-fn report(e: Error) -> ExitCode {
+/// A gateway client from TOP_* (or, without TOP_APP_KEY, for a built-in mock gateway, kept
+/// alive by the returned handle).
+pub(crate) async fn gateway_client() -> Result<(Client, Option<MockGateway>), ExitCode> {
+    if std::env::var_os("TOP_APP_KEY").is_none_or(|v| v.is_empty()) {
+        let secret = format!("mock-secret-{}", fastrand_secret());
+        let mock = MockGateway::start(apis(), "mock-app-key", &secret)
+            .await
+            .map_err(|e| {
+                eprintln!("topsdk: cannot start the built-in mock gateway: {e}");
+                ExitCode::from(3)
+            })?;
+        eprintln!(
+            "topsdk: TOP_APP_KEY is not set; calling the built-in mock gateway at {}",
+            mock.url()
+        );
+        let client = ClientBuilder::new("mock-app-key", secret)
+            .gateway_url(mock.url())
+            .build()
+            .map_err(usage_error)?;
+        return Ok((client, Some(mock)));
+    }
+    let client = ClientBuilder::from_env()
+        .and_then(ClientBuilder::build)
+        .map_err(usage_error)?;
+    Ok((client, None))
+}
+
+pub(crate) fn report(e: Error) -> ExitCode {
     match e {
         Error::Api(api) => {
             eprintln!("{}", api_json(&api, None));

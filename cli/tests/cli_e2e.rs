@@ -501,3 +501,58 @@ fn tmc_publish_then_listen_against_topsdk_mock_and_a_bad_secret_fails_fast() {
     assert!(stderr.contains("invalid sign"), "{stderr}");
     assert!(!stderr.contains("not-the-secret"), "{stderr}");
 }
+
+#[test]
+fn auth_token_survives_a_restart_and_refreshes_without_credentials() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tokens.sqlite");
+    let run = |args: &[&str]| {
+        let out = Command::new(BIN)
+            .args(args)
+            .env_remove("TOP_APP_KEY")
+            .env("TOP_TOKEN_DB", &db)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let url = run(&[
+        "auth",
+        "url",
+        "--redirect-uri",
+        "https://isv.example.com/cb",
+        "--state",
+        "s1",
+    ]);
+    assert!(
+        url.starts_with(
+            "https://oauth.taobao.com/authorize?response_type=code&client_id=mock-app-key"
+        ),
+        "{url}"
+    );
+    let stored: serde_json::Value =
+        serde_json::from_str(&run(&["auth", "token", "--code", "c-1"])).unwrap();
+    let shop = stored["shop"].as_i64().unwrap();
+    assert_eq!(stored["access_token"], "***");
+    // Another process reads the same file.
+    let listed: serde_json::Value = serde_json::from_str(&run(&["auth", "list"])).unwrap();
+    assert_eq!(listed["shop"].as_i64(), Some(shop));
+    assert_eq!(listed["nick"], stored["nick"]);
+    let refreshed: serde_json::Value =
+        serde_json::from_str(&run(&["auth", "refresh", "--margin-secs", "172800"])).unwrap();
+    assert_eq!(
+        refreshed["refreshed"][0].as_i64(),
+        Some(shop),
+        "{refreshed}"
+    );
+    let text = run(&["auth", "list"]);
+    assert_eq!(text.lines().count(), 1);
+    let after: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(after["access_token"], "***", "secrets masked: {text}");
+    assert_eq!(after["needs_refresh"], false);
+}

@@ -77,6 +77,8 @@ struct State {
     recorded: Mutex<Vec<Recorded>>,
     /// Seconds added to the gateway's clock (to test clients against a skewed gateway).
     clock_offset_secs: std::sync::atomic::AtomicI64,
+    /// Refresh tokens issued by the mock's `taobao.top.auth.token.*`, with their shop.
+    refresh_tokens: Mutex<HashMap<String, i64>>,
     /// The message queue `taobao.tmc.*` calls work on, when attached.
     #[cfg(feature = "tmc")]
     tmc: Mutex<Option<TmcQueue>>,
@@ -131,6 +133,7 @@ impl MockGateway {
             always: Mutex::default(),
             recorded: Mutex::default(),
             clock_offset_secs: Default::default(),
+            refresh_tokens: Mutex::default(),
             #[cfg(feature = "tmc")]
             tmc: Mutex::default(),
         });
@@ -329,6 +332,18 @@ async fn serve(state: &State, req: Request<HyperBody>) -> Response<Body> {
     let reply = queued
         .or_else(|| lock(&state.always).get(method.as_str()).cloned())
         .unwrap_or(Reply::Sample);
+    if matches!(reply, Reply::Sample)
+        && let Some(answer) = auth_answer(state, method, &incoming.params)
+    {
+        let body = match answer {
+            Ok(content) => render_content(&accepted, &content, &rid),
+            Err(mut e) => {
+                e.request_id = Some(rid);
+                error_body(&e, accepted.format)
+            }
+        };
+        return full(StatusCode::OK, content_type(accepted.format), body);
+    }
     #[cfg(feature = "tmc")]
     if matches!(reply, Reply::Sample) {
         let queue = lock(&state.tmc).clone();
@@ -341,6 +356,61 @@ async fn serve(state: &State, req: Request<HyperBody>) -> Response<Body> {
         }
     }
     respond(reply, &accepted, rid).await
+}
+
+/// `taobao.top.auth.token.create` and `.refresh` as TOP answers them: a code gives a fresh
+/// token (its shop id derived from the code, so the same code is the same shop), a refresh
+/// token the mock issued gives a new one; the token is JSON text in `token_result`.
+fn auth_answer(
+    state: &State,
+    method: &str,
+    params: &std::collections::BTreeMap<String, String>,
+) -> Option<Result<serde_json::Value, ApiError>> {
+    let shop = match method {
+        "taobao.top.auth.token.create" => {
+            let code = params.get("code")?;
+            // FNV-1a: a stable shop id per code, kept below 2^53 only by chance of the hash.
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+            for b in code.bytes() {
+                h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+            }
+            (h >> 2) as i64
+        }
+        "taobao.top.auth.token.refresh" => {
+            let refresh = params.get("refresh_token")?;
+            // Issued by this mock, or by another run of it (`63<shop>-<random>`): a refresh
+            // across restarts of the CLI's built-in mock works too.
+            let known = lock(&state.refresh_tokens).remove(refresh).or_else(|| {
+                refresh
+                    .strip_prefix("63")
+                    .and_then(|r| r.split_once('-'))
+                    .and_then(|(shop, _)| shop.parse().ok())
+            });
+            match known {
+                Some(shop) => shop,
+                None => {
+                    return Some(Err(ApiError {
+                        code: 15,
+                        msg: "Remote service error".into(),
+                        sub_code: Some("isv.refresh-token-invalid".into()),
+                        sub_msg: Some("refresh_token 无效".into()),
+                        request_id: None,
+                    }));
+                }
+            }
+        }
+        _ => return None,
+    };
+    let access = format!("62{}", request_id());
+    let refresh = format!("63{shop}-{}", request_id());
+    lock(&state.refresh_tokens).insert(refresh.clone(), shop);
+    let token = serde_json::json!({
+        "access_token": access, "token_type": "Bearer", "expires_in": 86400,
+        "refresh_token": refresh, "re_expires_in": 2_592_000,
+        "r1_expires_in": 86400, "r2_expires_in": 86400, "w1_expires_in": 86400, "w2_expires_in": 86400,
+        "taobao_user_id": shop.to_string(), "taobao_user_nick": format!("mock%E5%BA%97{}", shop % 1000),
+    });
+    Some(Ok(serde_json::json!({ "token_result": token.to_string() })))
 }
 
 /// A response body with `content` (the simplified form) in the requested format.

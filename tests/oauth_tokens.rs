@@ -1,0 +1,303 @@
+//! OAuth and token stores: the protocol notes' golden vector, the authorize URL, token JSON in
+//! every shape the docs show (and broken ones), and authorize -> token -> SQLite -> restart ->
+//! refresh -> a call with the shop's session, through the mock gateway.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use topsdk::mock::{MockGateway, Reply};
+use topsdk::oauth::{self, Authorize, OAuthError, Token, View};
+use topsdk::tokens::{MemoryStore, SqliteStore, TokenStore, refresh_expiring, shop_client};
+
+const KEY: &str = "12345678";
+const SECRET: &str = "helloworld";
+
+#[test]
+fn legacy_top_sign_golden_vector() {
+    let params = "dmlzaXRvcl9pZD0xMjM0NSZ2aXNpdG9yX25pY2s9dGVzdCZ0cz0xNDUxNjIwODAwMDAw";
+    let session = "6100e23657fb0b2d0c78568e55a3031134be9a3a5d4b3a365753";
+    assert!(oauth::verify_top_sign(
+        KEY,
+        params,
+        session,
+        "0NTxjB7gUHGibF8lzmLq9w==",
+        SECRET
+    ));
+    assert!(!oauth::verify_top_sign(
+        KEY,
+        params,
+        session,
+        "0NTxjB7gUHGibF8lzmLq9w=",
+        SECRET
+    ));
+    assert!(!oauth::verify_top_sign(
+        KEY,
+        params,
+        "other",
+        "0NTxjB7gUHGibF8lzmLq9w==",
+        SECRET
+    ));
+    assert!(!oauth::verify_top_sign(KEY, params, session, "", SECRET));
+}
+
+#[test]
+fn authorize_url() {
+    let url = Authorize::new(KEY, "https://isv.example.com/cb?x=1")
+        .state("s 1")
+        .view(View::Tmall)
+        .url();
+    assert_eq!(
+        url,
+        "https://oauth.taobao.com/authorize?response_type=code&client_id=12345678&redirect_uri=https%3A%2F%2Fisv.example.com%2Fcb%3Fx%3D1&state=s+1&view=tmall"
+    );
+    let sandbox = Authorize::new(KEY, "https://a/b")
+        .host(oauth::SANDBOX_HOST)
+        .url();
+    assert!(sandbox.starts_with("https://oauth.tbsandbox.com/authorize?response_type=code"));
+}
+
+const NOW_MS: u64 = 1_764_460_800_000;
+
+fn now() -> SystemTime {
+    UNIX_EPOCH + Duration::from_millis(NOW_MS)
+}
+
+/// A token_result as the docs show it: ids as strings, the nick URL-encoded, expiries.
+fn token_json(access: &str, refresh: &str, expires_in: i64) -> String {
+    serde_json::json!({
+        "access_token": access,
+        "token_type": "Bearer",
+        "expires_in": expires_in,
+        "refresh_token": refresh,
+        "re_expires_in": 86400,
+        "r1_expires_in": 1800,
+        "r2_expires_in": 86400,
+        "w1_expires_in": "1800",
+        "w2_expires_in": 0,
+        "taobao_user_id": "9007199254740993",
+        "taobao_user_nick": "bagsmart%E6%97%97%E8%88%B0%E5%BA%97",
+        "sub_taobao_user_id": 2207000000001u64,
+    })
+    .to_string()
+}
+
+#[test]
+fn token_json_reads_as_the_docs_show_it() {
+    let t = Token::parse(&token_json("6201c0e7", "6202d1f8", 86400), now()).unwrap();
+    assert_eq!(t.access_token.expose(), "6201c0e7");
+    assert_eq!(
+        t.taobao_user_id,
+        Some(9_007_199_254_740_993),
+        "exact past 2^53"
+    );
+    assert_eq!(t.taobao_user_nick.as_deref(), Some("bagsmart旗舰店"));
+    assert_eq!(t.w1_expires_in, Some(1800));
+    assert_eq!(t.sub_taobao_user_id, Some(2_207_000_000_001));
+    assert_eq!(t.expire_time, Some(NOW_MS as i64 + 86_400_000));
+    assert!(!t.needs_refresh(Duration::from_secs(3600), now()));
+    assert!(t.needs_refresh(Duration::from_secs(86_400), now()));
+    assert!(t.can_refresh(now()));
+    // An explicit expire_time wins; secrets stay out of Debug and of serialized output.
+    let t = Token::parse(
+        r#"{"access_token":"a","expire_time":"1764460900000"}"#,
+        now(),
+    )
+    .unwrap();
+    assert_eq!(t.expire_time, Some(1_764_460_900_000));
+    assert!(!t.can_refresh(now()));
+    let t = Token::parse(&token_json("secret-access", "secret-refresh", 60), now()).unwrap();
+    let shown = format!("{t:?} {}", serde_json::to_string(&t).unwrap());
+    assert!(
+        !shown.contains("secret-access") && !shown.contains("secret-refresh"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn broken_token_json_is_a_typed_error() {
+    let cases = [
+        ("", "not JSON"),
+        ("[1]", "not a JSON object"),
+        (r#"{"expires_in":1}"#, "no `access_token`"),
+        (
+            r#"{"access_token":"a","expires_in":"soon"}"#,
+            "`expires_in` is `soon`",
+        ),
+        (r#"{"access_token":{"x":1}}"#, "`access_token` is"),
+        (
+            r#"{"access_token":"a","taobao_user_id":"9x"}"#,
+            "`taobao_user_id`",
+        ),
+    ];
+    for (json, what) in cases {
+        match Token::parse(json, now()) {
+            Err(OAuthError::BadToken { message }) => {
+                assert!(message.contains(what), "{json}: {message}")
+            }
+            other => panic!("{json}: {other:?}"),
+        }
+    }
+    match Token::parse(
+        r#"{"error":"invalid_client","error_description":"no such app"}"#,
+        now(),
+    ) {
+        Err(OAuthError::Refused { error, description }) => {
+            assert_eq!(
+                (error.as_str(), description.as_str()),
+                ("invalid_client", "no such app")
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+fn wrapped(method_key: &str, token_result: &str) -> Reply {
+    Reply::Raw {
+        status: 200,
+        content_type: "application/json;charset=utf-8".into(),
+        body: serde_json::json!({ method_key: {"token_result": token_result, "request_id": "r1"} })
+            .to_string()
+            .into_bytes(),
+    }
+}
+
+#[tokio::test]
+async fn authorize_token_store_restart_refresh_and_call_as_the_shop() {
+    let mock = MockGateway::start(topsdk_util::APIS, KEY, SECRET)
+        .await
+        .unwrap();
+    let client = topsdk::Client::builder(KEY, SECRET)
+        .gateway_url(mock.url())
+        .build()
+        .unwrap();
+    // The callback's code becomes a token (expiring in 10 minutes).
+    mock.push_reply(
+        "taobao.top.auth.token.create",
+        wrapped(
+            "top_auth_token_create_response",
+            &token_json("access-1", "refresh-1", 600),
+        ),
+    );
+    let token = oauth::create_token(&client, "code-from-callback")
+        .await
+        .unwrap();
+    let shop = token.taobao_user_id.unwrap();
+    let sent = mock.requests();
+    assert!(sent.iter().any(|r| {
+        r.body
+            .iter()
+            .any(|(k, v)| k == "code" && v == "code-from-callback")
+    }));
+    // Stored in SQLite; a new process (a new store on the same file) still has it.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tokens.sqlite");
+    SqliteStore::open(&db).unwrap().put(shop, &token).unwrap();
+    let store = SqliteStore::open(&db).unwrap();
+    let back = store.get(shop).unwrap().unwrap();
+    assert_eq!(back, token, "secrets stored in clear, read back equal");
+    assert_eq!(back.taobao_user_nick.as_deref(), Some("bagsmart旗舰店"));
+    // It expires within the hour: the refresher renews it.
+    mock.push_reply(
+        "taobao.top.auth.token.refresh",
+        wrapped(
+            "top_auth_token_refresh_response",
+            &token_json("access-2", "refresh-2", 86400),
+        ),
+    );
+    let report = refresh_expiring(&store, &client, Duration::from_secs(3600), 4)
+        .await
+        .unwrap();
+    assert_eq!(report.refreshed, [shop]);
+    assert!(report.failed.is_empty());
+    assert!(mock.requests().iter().any(|r| {
+        r.body
+            .iter()
+            .any(|(k, v)| k == "refresh_token" && v == "refresh-1")
+    }));
+    let renewed = SqliteStore::open(&db).unwrap().get(shop).unwrap().unwrap();
+    assert_eq!(renewed.access_token.expose(), "access-2");
+    // Nothing left to refresh.
+    let again = refresh_expiring(&store, &client, Duration::from_secs(3600), 4)
+        .await
+        .unwrap();
+    assert!(again.refreshed.is_empty() && again.failed.is_empty());
+    // A call as that shop carries its session.
+    let as_shop = shop_client(&store, &client, shop).unwrap().unwrap();
+    as_shop.execute_raw("taobao.time.get", []).await.unwrap();
+    let last = mock.requests().pop().unwrap();
+    assert!(
+        last.query
+            .iter()
+            .any(|(k, v)| k == "session" && v == "access-2"),
+        "{last:?}"
+    );
+    assert!(shop_client(&store, &client, 1).unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_bad_token_result_is_a_typed_error() {
+    let mock = MockGateway::start(topsdk_util::APIS, KEY, SECRET)
+        .await
+        .unwrap();
+    let client = topsdk::Client::builder(KEY, SECRET)
+        .gateway_url(mock.url())
+        .build()
+        .unwrap();
+    mock.push_reply(
+        "taobao.top.auth.token.create",
+        wrapped("top_auth_token_create_response", "{not json"),
+    );
+    let err = oauth::create_token(&client, "c").await.unwrap_err();
+    assert!(matches!(err, OAuthError::BadToken { .. }), "{err:?}");
+    mock.push_reply(
+        "taobao.top.auth.token.create",
+        Reply::Raw {
+            status: 200,
+            content_type: "application/json".into(),
+            body: br#"{"top_auth_token_create_response":{"token_result":42}}"#.to_vec(),
+        },
+    );
+    let err = oauth::create_token(&client, "c")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("a number"), "{err}");
+}
+
+#[test]
+fn stores_agree_and_sqlite_takes_concurrent_writers() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.sqlite");
+    let mem = MemoryStore::new();
+    let sql = SqliteStore::open(&db).unwrap();
+    for (i, store) in [&mem as &dyn TokenStore, &sql].into_iter().enumerate() {
+        for shop in 1..=5i64 {
+            let t = Token::parse(&token_json(&format!("a{shop}"), "r", shop * 100), now()).unwrap();
+            store.put(shop, &t).unwrap();
+        }
+        let soon = store.expiring(now() + Duration::from_secs(250)).unwrap();
+        assert_eq!(
+            soon.iter().map(|(s, _)| *s).collect::<Vec<_>>(),
+            [1, 2],
+            "store {i}"
+        );
+        assert!(store.remove(2).unwrap());
+        assert!(!store.remove(2).unwrap());
+        assert_eq!(store.list().unwrap().len(), 4);
+    }
+    // Four threads, each with its own connection, 250 shops each.
+    std::thread::scope(|s| {
+        for w in 0..4i64 {
+            let db = db.clone();
+            s.spawn(move || {
+                let store = SqliteStore::open(&db).unwrap();
+                for n in 0..250i64 {
+                    let t = Token::parse(&token_json("a", "r", 3600), now()).unwrap();
+                    store.put(1000 + w * 1000 + n, &t).unwrap();
+                }
+            });
+        }
+    });
+    assert_eq!(
+        SqliteStore::open(&db).unwrap().list().unwrap().len(),
+        4 + 1000
+    );
+}
