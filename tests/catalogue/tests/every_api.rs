@@ -57,6 +57,26 @@ async fn every_sampled_api_answers_through_the_mock() {
                     .map(|f| (f.name.clone(), value_for(f, &upload)));
                 let args = Args::new(schema, pairs).unwrap();
                 let call = entry.call.expect("generated with dispatch");
+                // The mock issues real tokens for these two instead of their samples.
+                if schema.method.starts_with("taobao.top.auth.token.") {
+                    match call(&client, args).await {
+                        Ok(v) => {
+                            let text = v["token_result"].as_str().unwrap_or_default();
+                            let token: serde_json::Value = serde_json::from_str(text).unwrap();
+                            assert!(token["access_token"].is_string(), "{}: {v}", schema.method);
+                        }
+                        // A refresh token the mock never issued.
+                        Err(topsdk::Error::Api(e)) => assert_eq!(
+                            e.sub_code.as_deref(),
+                            Some("isv.refresh-token-invalid"),
+                            "{}",
+                            schema.method
+                        ),
+                        Err(e) => panic!("{}: {e}", schema.method),
+                    }
+                    calls += 1;
+                    continue;
+                }
                 let mut got = call(&client, args).await.unwrap_or_else(|e| {
                     panic!("{} ({format}, simplify={simplify}): {e}", schema.method)
                 });
