@@ -186,7 +186,7 @@ impl fmt::Debug for Token {
     }
 }
 
-fn epoch_ms(t: SystemTime) -> i64 {
+pub(crate) fn epoch_ms(t: SystemTime) -> i64 {
     t.duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or_default()

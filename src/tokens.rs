@@ -7,7 +7,7 @@ use crate::oauth::{OAuthError, Token};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::RwLock;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 /// A store failed (the database, or a stored token that no longer reads).
 #[derive(Debug)]
@@ -33,12 +33,6 @@ pub trait TokenStore: Send + Sync {
     /// Tokens whose access token expires before `before` (expired ones included), soonest
     /// first.
     fn expiring(&self, before: SystemTime) -> Result<Vec<(i64, Token)>, StoreError>;
-}
-
-fn ms(t: SystemTime) -> i64 {
-    t.duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default()
 }
 
 /// Tokens in memory (lost at exit).
@@ -93,7 +87,7 @@ impl TokenStore for MemoryStore {
     }
 
     fn expiring(&self, before: SystemTime) -> Result<Vec<(i64, Token)>, StoreError> {
-        let limit = ms(before);
+        let limit = crate::oauth::epoch_ms(before);
         let mut out: Vec<(i64, Token)> = self
             .tokens
             .read()
@@ -220,7 +214,7 @@ impl TokenStore for SqliteStore {
     fn expiring(&self, before: SystemTime) -> Result<Vec<(i64, Token)>, StoreError> {
         self.rows(
             "SELECT shop, token FROM tmc_tokens_v1 WHERE expire_time < ?1 ORDER BY expire_time",
-            [ms(before)],
+            [crate::oauth::epoch_ms(before)],
         )
     }
 }

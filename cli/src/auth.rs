@@ -42,21 +42,13 @@ fn open(db: &std::path::Path) -> Result<SqliteStore, ExitCode> {
 /// value) and the store.
 async fn client_and_store(
     db: &std::path::Path,
-) -> Result<
-    (
-        topsdk::Client,
-        Option<topsdk::mock::MockGateway>,
-        SqliteStore,
-    ),
-    ExitCode,
-> {
+) -> Result<(topsdk::Client, crate::Embedded, SqliteStore), ExitCode> {
     let (client, mock) = crate::gateway_client().await?;
     Ok((client, mock, open(db)?))
 }
 
 fn line(shop: i64, t: &oauth::Token) -> serde_json::Value {
-    let at =
-        |ms: Option<i64>| ms.map(|ms| topsdk::DateTime::from_unix(ms.div_euclid(1000)).to_string());
+    let at = |ms: Option<i64>| ms.map(|ms| topsdk::tmc::millis_gmt8(ms).to_string());
     serde_json::json!({
         "shop": shop,
         "nick": t.taobao_user_nick,

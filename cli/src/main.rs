@@ -285,34 +285,9 @@ async fn call(a: CallArgs) -> ExitCode {
         }
     }
     // Without credentials, the built-in mock gateway answers (the README's first command).
-    let mut _mock = None;
-    let mut _tmc = None;
-    let builder = if std::env::var_os("TOP_APP_KEY").is_none_or(|v| v.is_empty()) {
-        let secret = format!("mock-secret-{}", fastrand_secret());
-        let mock = match MockGateway::start(apis(), "mock-app-key", &secret).await {
-            Ok(m) => m,
-            Err(e) => {
-                eprintln!("topsdk: cannot start the built-in mock gateway: {e}");
-                return ExitCode::from(3);
-            }
-        };
-        eprintln!(
-            "topsdk: TOP_APP_KEY is not set; calling the built-in mock gateway at {}",
-            mock.url()
-        );
-        // taobao.tmc.* calls work on a real (mock) message queue.
-        if let Ok(tmc) = topsdk::mock::MockTmc::start("mock-app-key", &secret).await {
-            mock.attach_tmc(tmc.queue());
-            _tmc = Some(tmc);
-        }
-        let b = ClientBuilder::new("mock-app-key", secret).gateway_url(mock.url());
-        _mock = Some(mock);
-        b
-    } else {
-        match ClientBuilder::from_env() {
-            Ok(b) => b,
-            Err(e) => return usage_error(e),
-        }
+    let (builder, _mocks) = match gateway_builder().await {
+        Ok(b) => b,
+        Err(code) => return code,
     };
     let mut builder = builder;
     if let Some(f) = &a.format {
@@ -378,9 +353,12 @@ async fn call(a: CallArgs) -> ExitCode {
     }
 }
 
-/// A gateway client from TOP_* (or, without TOP_APP_KEY, for a built-in mock gateway, kept
-/// alive by the returned handle).
-pub(crate) async fn gateway_client() -> Result<(Client, Option<MockGateway>), ExitCode> {
+/// The built-in mocks a command without credentials talks to, kept alive while it runs.
+pub(crate) type Embedded = Option<(MockGateway, Option<topsdk::mock::MockTmc>)>;
+
+/// A client builder from TOP_*, or, without TOP_APP_KEY, for a built-in mock gateway (its
+/// `taobao.tmc.*` calls on a built-in mock message queue), said on stderr.
+pub(crate) async fn gateway_builder() -> Result<(ClientBuilder, Embedded), ExitCode> {
     if std::env::var_os("TOP_APP_KEY").is_none_or(|v| v.is_empty()) {
         let secret = format!("mock-secret-{}", fastrand_secret());
         let mock = MockGateway::start(apis(), "mock-app-key", &secret)
@@ -393,16 +371,22 @@ pub(crate) async fn gateway_client() -> Result<(Client, Option<MockGateway>), Ex
             "topsdk: TOP_APP_KEY is not set; calling the built-in mock gateway at {}",
             mock.url()
         );
-        let client = ClientBuilder::new("mock-app-key", secret)
-            .gateway_url(mock.url())
-            .build()
-            .map_err(usage_error)?;
-        return Ok((client, Some(mock)));
+        let tmc = topsdk::mock::MockTmc::start("mock-app-key", &secret)
+            .await
+            .ok();
+        if let Some(tmc) = &tmc {
+            mock.attach_tmc(tmc.queue());
+        }
+        let builder = ClientBuilder::new("mock-app-key", secret).gateway_url(mock.url());
+        return Ok((builder, Some((mock, tmc))));
     }
-    let client = ClientBuilder::from_env()
-        .and_then(ClientBuilder::build)
-        .map_err(usage_error)?;
-    Ok((client, None))
+    Ok((ClientBuilder::from_env().map_err(usage_error)?, None))
+}
+
+/// [`gateway_builder`], built.
+pub(crate) async fn gateway_client() -> Result<(Client, Embedded), ExitCode> {
+    let (builder, mocks) = gateway_builder().await?;
+    Ok((builder.build().map_err(usage_error)?, mocks))
 }
 
 pub(crate) fn report(e: Error) -> ExitCode {
