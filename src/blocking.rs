@@ -72,6 +72,15 @@ impl Client {
         }
     }
 
+    /// A blocking client whose QIMEN calls go to `customer_id` (see
+    /// [`crate::Client::with_customer_id`]).
+    pub fn with_customer_id(&self, customer_id: impl AsRef<str>) -> Client {
+        Client {
+            inner: self.inner.with_customer_id(customer_id),
+            runtime: self.runtime.clone(),
+        }
+    }
+
     pub fn async_client(&self) -> &crate::Client {
         &self.inner
     }

@@ -149,6 +149,41 @@ pub fn call<R: TopRequest + FromArgs + 'static>(
     })
 }
 
+/// Brings an untyped response (`Client::execute_raw`, `BatchResponse::take_raw`) to the
+/// typed responses' shape, following the schema: list wrappers dropped (`{"datas":
+/// {"item": [..]}}` is `{"datas": [..]}`), a single item (as XML gives one) made a list, so
+/// that [`mask_sensitive`] finds every field.
+pub fn flatten_lists(value: &mut serde_json::Value, fields: &[Field]) {
+    use serde_json::Value;
+    let Value::Object(map) = value else { return };
+    for f in fields {
+        let Some(v) = map.get_mut(&f.name) else {
+            continue;
+        };
+        if f.list {
+            let items = match v.take() {
+                Value::Array(a) => a,
+                Value::Null => Vec::new(),
+                Value::Object(m) if m.len() == 1 && f.kind != crate::schema::Kind::Json => {
+                    match m.into_iter().next().map(|(_, inner)| inner) {
+                        Some(Value::Array(a)) => a,
+                        Some(Value::Null) | None => Vec::new(),
+                        Some(one) => vec![one],
+                    }
+                }
+                one => vec![one],
+            };
+            *v = Value::Array(items);
+        }
+        if f.kind == crate::schema::Kind::Object {
+            match v {
+                Value::Array(items) => items.iter_mut().for_each(|i| flatten_lists(i, &f.fields)),
+                other => flatten_lists(other, &f.fields),
+            }
+        }
+    }
+}
+
 /// Removes absent (null) fields, recursively: what was not sent is not shown.
 pub fn drop_nulls(value: &mut serde_json::Value) {
     match value {

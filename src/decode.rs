@@ -349,7 +349,7 @@ fn decode_xml_untracked<T: DeserializeOwned>(text: &str, key: &str) -> Option<Re
 }
 
 /// Decodes a tree, tracking the path for the error.
-fn tracked<T: DeserializeOwned>(tree: serde_json::Value) -> Result<T, (String, String)> {
+pub(crate) fn tracked<T: DeserializeOwned>(tree: serde_json::Value) -> Result<T, (String, String)> {
     serde_path_to_error::deserialize(tree).map_err(path_error)
 }
 

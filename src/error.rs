@@ -54,6 +54,23 @@ pub enum Error {
     TooLarge { limit: usize },
     /// Invalid configuration (names the setting or environment variable).
     Config { setting: String, message: String },
+    /// A QIMEN call answered `<flag>failure</flag>`.
+    Qimen(QimenError),
+}
+
+/// The failure a QIMEN reply reports (`<response><flag>failure</flag><code>..</code>
+/// <message>..</message></response>`). The codes are the target system's own (text, not
+/// TOP's numbers).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct QimenError {
+    pub code: String,
+    pub message: String,
+}
+
+impl fmt::Display for QimenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "QIMEN failure {}: {}", self.code, self.message)
+    }
 }
 
 /// TOP's `error_response`.
@@ -178,6 +195,7 @@ impl fmt::Display for Error {
             }
             Error::TooLarge { limit } => write!(f, "response larger than the {limit}-byte limit"),
             Error::Config { setting, message } => write!(f, "invalid {setting}: {message}"),
+            Error::Qimen(e) => e.fmt(f),
         }
     }
 }

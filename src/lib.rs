@@ -24,6 +24,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod batch;
 pub mod by_name;
 pub mod client;
 mod de;
@@ -31,6 +32,7 @@ mod decode;
 mod error;
 mod mask;
 mod params;
+mod qimen;
 pub mod schema;
 mod sign;
 mod time;
@@ -52,7 +54,7 @@ pub mod tokens;
 
 pub use client::{Client, ClientBuilder, Config, RetryPolicy};
 pub use decode::Format;
-pub use error::{ApiError, Error, Retry};
+pub use error::{ApiError, Error, QimenError, Retry};
 pub use sign::SignMethod;
 pub use time::{Clock, DateTime, FixedClock, ParseDateTimeError, SystemClock};
 pub use types::{Decimal, FileUpload, Json, Price, Reveal, Secret};
@@ -114,7 +116,7 @@ pub mod __private {
     pub use __by_name_call as by_name_call;
 
     /// Interface version of generated code this runtime supports (see `topgen::codegen::ABI`).
-    pub const ABI: u32 = 5;
+    pub const ABI: u32 = 6;
 
     /// Fails compilation when generated code and runtime disagree.
     pub const fn check_abi(generated: u32) {

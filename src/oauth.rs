@@ -329,6 +329,51 @@ pub async fn create_token(client: &crate::Client, code: &str) -> Result<Token, O
     Token::parse(token_result(&v)?, SystemTime::now())
 }
 
+/// Code -> token through the OAuth endpoint, `POST {host}/token` ([`PRODUCTION_HOST`],
+/// [`SANDBOX_HOST`], or a mock's `oauth_url()`), the other route of the protocol notes: a
+/// form with `grant_type=authorization_code`, the client's app key and secret as `client_id`
+/// and `client_secret`, `code` and the `redirect_uri` the code was issued for. Its JSON reply
+/// is the token; an `error` reply is [`OAuthError::Refused`].
+pub async fn exchange_code(
+    client: &crate::Client,
+    host: &str,
+    code: &str,
+    redirect_uri: &str,
+) -> Result<Token, OAuthError> {
+    let cfg = client.config();
+    let form: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("grant_type", "authorization_code")
+        .append_pair("client_id", &cfg.app_key)
+        .append_pair("client_secret", cfg.app_secret.expose())
+        .append_pair("code", code)
+        .append_pair("redirect_uri", redirect_uri)
+        .finish();
+    let url = format!("{}/token", host.trim_end_matches('/'));
+    let resp = client
+        .http()
+        .post(url)
+        .header(
+            reqwest::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded;charset=utf-8",
+        )
+        .body(form)
+        .send()
+        .await
+        .map_err(crate::client::transport)?;
+    let status = resp.status();
+    let body = resp.bytes().await.map_err(crate::client::transport)?;
+    let text = String::from_utf8_lossy(&body);
+    match Token::parse(&text, SystemTime::now()) {
+        // The endpoint answers refusals with a 4xx and the `error` JSON: that says more.
+        Err(refused @ OAuthError::Refused { .. }) => Err(refused),
+        _ if !status.is_success() => Err(OAuthError::Call(crate::Error::Http {
+            status: status.as_u16(),
+            excerpt: crate::error::excerpt(&body, 200),
+        })),
+        other => other,
+    }
+}
+
 /// A fresh token for `refresh_token` through `taobao.top.auth.token.refresh` (only apps sold
 /// on the service market can refresh; others get tokens of a fixed life).
 pub async fn refresh_token(

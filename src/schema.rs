@@ -23,9 +23,23 @@ pub struct ApiSchema {
     pub idempotent: bool,
     /// The docs say it is deprecated or offline.
     pub deprecated: Option<Deprecation>,
+    /// Where the call goes: TOP's `router/rest` or the QIMEN gateway.
+    pub gateway: Gateway,
     pub request: Vec<Field>,
     pub response: Vec<Field>,
     pub examples: Examples,
+}
+
+/// The gateway an API is called through (the spec's `gateway:`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Gateway {
+    /// `router/rest`: params form-encoded, `<method>_response` replies.
+    #[default]
+    Rest,
+    /// The QIMEN gateway (`router/qimen/service`): a signed XML `<request>` body with
+    /// `customerId`, `<response><flag>..` replies.
+    Qimen,
 }
 
 /// Why an API should not be used any more (the spec's `deprecated:`).

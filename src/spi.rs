@@ -13,6 +13,18 @@
 //! appended when its content type is JSON, XML or plain text; `sign` is read from the URL.
 //! Values are compared as the bytes they decode to, so any ASCII-compatible charset verifies
 //! as sent.
+//!
+//! With a framework built on the `http` crate (axum, hyper, ...), hand over the request's head
+//! and body: [`Verifier::verify_http`]. The source-IP check of the SDKs (`checkRemoteIp`:
+//! TOP's egress ranges from `taobao.top.ipout.get`) is [`IpAllowList`].
+//!
+//! ```
+//! # fn handle(head: &http::request::Parts, body: &[u8]) -> Result<(), topsdk::spi::SpiError> {
+//! use std::time::{Duration, SystemTime};
+//! let verifier = topsdk::spi::Verifier::new("app-secret").max_age(Duration::from_secs(300));
+//! let params = verifier.verify_http(head, body, SystemTime::now())?; // signed params by name
+//! # Ok(()) }
+//! ```
 
 use crate::{DateTime, Secret};
 use std::collections::BTreeMap;
@@ -59,6 +71,8 @@ pub enum SpiError {
     BadTimestamp(String),
     /// Older than the allowed age.
     Stale { age_secs: u64, max_age_secs: u64 },
+    /// The caller's address is not in TOP's egress ranges ([`IpAllowList`]).
+    ForbiddenIp(std::net::IpAddr),
 }
 
 impl fmt::Display for SpiError {
@@ -82,6 +96,7 @@ impl fmt::Display for SpiError {
                 f,
                 "the request is {age_secs} s old; at most {max_age_secs} s is accepted"
             ),
+            SpiError::ForbiddenIp(ip) => write!(f, "{ip} is not one of TOP's egress addresses"),
         }
     }
 }
@@ -192,6 +207,132 @@ impl Verifier {
             }
         }
         Ok(params)
+    }
+}
+
+impl Verifier {
+    /// [`Verifier::verify`] for a request of the `http` crate (axum's and hyper's), its head
+    /// and its whole body (`let (head, body) = request.into_parts()`, body collected). Header
+    /// values that are not text are left out (as missing, which a signed one then shows).
+    pub fn verify_http(
+        &self,
+        head: &http::request::Parts,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<BTreeMap<Vec<u8>, Vec<u8>>, SpiError> {
+        let headers: Vec<(&str, &str)> = head
+            .headers
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?)))
+            .collect();
+        self.verify(
+            &Request {
+                query: head.uri.query().unwrap_or(""),
+                headers: &headers,
+                body,
+            },
+            now,
+        )
+    }
+}
+
+/// TOP's egress address ranges, as `taobao.top.ipout.get` lists them (`ip_list`: CIDR ranges
+/// or single addresses, separated by commas, semicolons or white space), to refuse SPI calls
+/// from anywhere else (the SDKs' `checkRemoteIp`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IpAllowList {
+    ranges: Vec<(std::net::IpAddr, u8)>,
+}
+
+/// Headers a proxy puts the caller's address in, in the order the SDKs read them.
+const FORWARD_HEADERS: &[&str] = &[
+    "x-real-ip",
+    "x-forwarded-for",
+    "proxy-client-ip",
+    "wl-proxy-client-ip",
+    "http_client_ip",
+    "http_x_forwarded_for",
+];
+
+impl IpAllowList {
+    /// Parses an `ip_list`; a bad entry is an error naming it and its position (1-based).
+    pub fn parse(ip_list: &str) -> Result<IpAllowList, String> {
+        let mut ranges = Vec::new();
+        let entries = ip_list
+            .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+            .filter(|e| !e.is_empty());
+        for (i, entry) in entries.enumerate() {
+            let bad = |why: &str| format!("entry {} `{entry}` of the IP list: {why}", i + 1);
+            let (addr, bits) = match entry.split_once('/') {
+                Some((a, b)) => (a, Some(b)),
+                None => (entry, None),
+            };
+            let addr: std::net::IpAddr = addr.parse().map_err(|_| bad("not an IP address"))?;
+            let max = if addr.is_ipv4() { 32 } else { 128 };
+            let bits = match bits {
+                None => max,
+                Some(b) => b
+                    .parse::<u8>()
+                    .ok()
+                    .filter(|b| *b <= max)
+                    .ok_or_else(|| bad("bad prefix length"))?,
+            };
+            ranges.push((addr, bits));
+        }
+        Ok(IpAllowList { ranges })
+    }
+
+    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
+        use std::net::IpAddr;
+        let ip = match ip {
+            // `::ffff:a.b.c.d` is the IPv4 address (dual-stack sockets report it so).
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+            v4 => v4,
+        };
+        self.ranges.iter().any(|&(net, bits)| match (net, ip) {
+            (IpAddr::V4(n), IpAddr::V4(a)) => {
+                let mask = u32::MAX.checked_shl(32 - u32::from(bits)).unwrap_or(0);
+                u32::from(n) & mask == u32::from(a) & mask
+            }
+            (IpAddr::V6(n), IpAddr::V6(a)) => {
+                let mask = u128::MAX.checked_shl(128 - u32::from(bits)).unwrap_or(0);
+                u128::from(n) & mask == u128::from(a) & mask
+            }
+            _ => false,
+        })
+    }
+
+    /// Checks the caller: `peer` (the socket's address), or, when `behind_proxy`, the first
+    /// address in the forwarding headers the SDKs read (`X-Real-IP`, `X-Forwarded-For`, ...;
+    /// empty and `unknown` skipped), falling back to `peer`. Trust those headers only behind a
+    /// proxy that sets them: anyone can send them. `Ok` with the address checked.
+    pub fn check(
+        &self,
+        headers: &[(&str, &str)],
+        peer: std::net::IpAddr,
+        behind_proxy: bool,
+    ) -> Result<std::net::IpAddr, SpiError> {
+        let forwarded = behind_proxy
+            .then(|| {
+                FORWARD_HEADERS.iter().find_map(|name| {
+                    let value = headers
+                        .iter()
+                        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                        .map(|(_, v)| *v)?;
+                    let first = value.split(',').next()?.trim();
+                    if first.is_empty() || first.eq_ignore_ascii_case("unknown") {
+                        return None;
+                    }
+                    first.parse().ok()
+                })
+            })
+            .flatten();
+        let ip = forwarded.unwrap_or(peer);
+        if self.contains(ip) {
+            Ok(ip)
+        } else {
+            Err(SpiError::ForbiddenIp(ip))
+        }
     }
 }
 

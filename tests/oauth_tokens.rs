@@ -159,8 +159,8 @@ fn wrapped(method_key: &str, token_result: &str) -> Reply {
     }
 }
 
-#[tokio::test]
-async fn authorize_token_store_restart_refresh_and_call_as_the_shop() {
+/// The mock gateway with the util APIs (token create/refresh, time), and a client for it.
+async fn util_mock() -> (MockGateway, topsdk::Client) {
     let mock = MockGateway::start(topsdk_util::APIS, KEY, SECRET)
         .await
         .unwrap();
@@ -168,6 +168,12 @@ async fn authorize_token_store_restart_refresh_and_call_as_the_shop() {
         .gateway_url(mock.url())
         .build()
         .unwrap();
+    (mock, client)
+}
+
+#[tokio::test]
+async fn authorize_token_store_restart_refresh_and_call_as_the_shop() {
+    let (mock, client) = util_mock().await;
     // The callback's code becomes a token (expiring in 10 minutes).
     mock.push_reply(
         "taobao.top.auth.token.create",
@@ -234,13 +240,7 @@ async fn authorize_token_store_restart_refresh_and_call_as_the_shop() {
 
 #[tokio::test]
 async fn a_bad_token_result_is_a_typed_error() {
-    let mock = MockGateway::start(topsdk_util::APIS, KEY, SECRET)
-        .await
-        .unwrap();
-    let client = topsdk::Client::builder(KEY, SECRET)
-        .gateway_url(mock.url())
-        .build()
-        .unwrap();
+    let (mock, client) = util_mock().await;
     mock.push_reply(
         "taobao.top.auth.token.create",
         wrapped("top_auth_token_create_response", "{not json"),
@@ -300,4 +300,50 @@ fn stores_agree_and_sqlite_takes_concurrent_writers() {
         SqliteStore::open(&db).unwrap().list().unwrap().len(),
         4 + 1000
     );
+}
+
+/// The other route of code -> token: the OAuth endpoint `POST /token` (the mock serves it),
+/// then the token refreshed through the API and used for a call.
+#[tokio::test]
+async fn code_to_token_through_the_token_endpoint() {
+    let (mock, client) = util_mock().await;
+    let host = mock.oauth_url();
+    let url = Authorize::new(KEY, "https://isv.example.com/cb")
+        .host(&host)
+        .url();
+    assert!(url.starts_with(&format!("{host}/authorize?")), "{url}");
+    let token = oauth::exchange_code(&client, &host, "code-9", "https://isv.example.com/cb")
+        .await
+        .unwrap();
+    let shop = token.taobao_user_id.unwrap();
+    // The same code is the same shop by either route.
+    let again = oauth::create_token(&client, "code-9").await.unwrap();
+    assert_eq!(again.taobao_user_id, Some(shop));
+    assert!(token.expires_at().unwrap() > SystemTime::now());
+    assert!(token.taobao_user_nick.unwrap().starts_with("mock店"));
+    // Its refresh token works through the API.
+    let renewed = oauth::refresh_token(&client, token.refresh_token.as_ref().unwrap().expose())
+        .await
+        .unwrap();
+    assert_eq!(renewed.taobao_user_id, Some(shop));
+    assert_ne!(renewed.access_token.expose(), token.access_token.expose());
+
+    // A wrong client secret: refused with the endpoint's error, no secret in the message.
+    let wrong = topsdk::Client::builder(KEY, "not-the-secret")
+        .gateway_url(mock.url())
+        .build()
+        .unwrap();
+    match oauth::exchange_code(&wrong, &host, "code-9", "https://isv.example.com/cb").await {
+        Err(e @ OAuthError::Refused { .. }) => {
+            let text = e.to_string();
+            assert!(text.contains("invalid_client"), "{text}");
+            assert!(!text.contains("not-the-secret"), "{text}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // No code: the endpoint's `invalid_request`.
+    match oauth::exchange_code(&client, &host, "", "https://isv.example.com/cb").await {
+        Err(OAuthError::Refused { error, .. }) => assert_eq!(error, "invalid_request"),
+        other => panic!("{other:?}"),
+    }
 }

@@ -131,3 +131,85 @@ proptest! {
         );
     }
 }
+
+/// The `http` crate's request (what axum and hyper hand a handler): golden vector 2, with its
+/// signed header, verifies; without the header it is refused naming it.
+#[test]
+fn http_requests_verify_as_plain_ones() {
+    let q = format!("{QUERY}&extra=&sign=000DC61358F00F38297E1339038E5761");
+    let request = http::Request::builder()
+        .method("POST")
+        .uri(format!("https://wms.example.com/qimen?{q}"))
+        .header("content-type", "text/xml;charset=utf-8")
+        .header("top-sign-list", "x-top-test")
+        .header("x-top-test", "abc")
+        .body(())
+        .unwrap();
+    let (head, ()) = request.into_parts();
+    let v = Verifier::new("helloworld");
+    let now = at("2016-01-01 12:00:30");
+    assert!(v.verify_http(&head, BODY.as_bytes(), now).is_ok());
+    let mut head2 = head.clone();
+    head2.headers.remove("x-top-test");
+    assert_eq!(
+        v.verify_http(&head2, BODY.as_bytes(), now),
+        Err(SpiError::BadSign {
+            missing_headers: vec!["x-top-test".into()]
+        })
+    );
+}
+
+#[test]
+fn source_ip_allow_list() {
+    use std::net::IpAddr;
+    use topsdk::spi::IpAllowList;
+    let list = IpAllowList::parse(
+        "140.205.144.0/24,140.205.145.0/24; 106.11.0.0/16 2400:b200::/32 110.75.1.2",
+    )
+    .unwrap();
+    let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+    for inside in [
+        "140.205.144.7",
+        "140.205.145.255",
+        "106.11.200.1",
+        "2400:b200::1",
+        "110.75.1.2",
+        "::ffff:140.205.144.9",
+    ] {
+        assert!(list.contains(ip(inside)), "{inside}");
+    }
+    for outside in ["140.205.146.1", "10.0.0.1", "2400:b201::1", "110.75.1.3"] {
+        assert!(!list.contains(ip(outside)), "{outside}");
+    }
+    // The peer, unless behind a proxy: then the first forwarded address (skipping `unknown`).
+    let headers = [
+        ("X-Real-IP", "unknown"),
+        ("X-Forwarded-For", "140.205.144.8, 10.0.0.2"),
+    ];
+    assert_eq!(
+        list.check(&headers, ip("10.0.0.2"), true),
+        Ok(ip("140.205.144.8"))
+    );
+    assert_eq!(
+        list.check(&headers, ip("10.0.0.2"), false),
+        Err(SpiError::ForbiddenIp(ip("10.0.0.2")))
+    );
+    assert_eq!(
+        list.check(&[], ip("106.11.0.1"), true),
+        Ok(ip("106.11.0.1"))
+    );
+    // Bad entries are named.
+    let e = IpAllowList::parse("140.205.144.0/24, 300.1.1.1").unwrap_err();
+    assert!(e.contains("entry 2 `300.1.1.1`"), "{e}");
+    assert!(
+        IpAllowList::parse("1.2.3.0/33")
+            .unwrap_err()
+            .contains("prefix")
+    );
+    assert!(
+        IpAllowList::parse("")
+            .unwrap()
+            .check(&[], ip("1.1.1.1"), false)
+            .is_err()
+    );
+}

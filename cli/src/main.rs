@@ -4,6 +4,7 @@
 //! HTTP or decoding failure; 64 bad usage, bad param value or bad configuration.
 
 mod auth;
+mod batch;
 mod tmc;
 
 use clap::{Parser, Subcommand};
@@ -42,6 +43,18 @@ enum Command {
         /// Ask the gateway for simplified JSON
         #[arg(long)]
         simplify: bool,
+        /// Print sensitive fields instead of "***"
+        #[arg(long)]
+        reveal_secrets: bool,
+        /// The target's customerId, for QIMEN APIs (default: TOP_QIMEN_CUSTOMER_ID)
+        #[arg(long)]
+        customer_id: Option<String>,
+    },
+    /// Several calls in one batch request: each METHOD or METHOD?NAME=VALUE&... (URL-encoded
+    /// values; `session=` for another shop); one JSON line per answer, in order.
+    Batch {
+        #[arg(required = true, value_name = "CALL")]
+        calls: Vec<String>,
         /// Print sensitive fields instead of "***"
         #[arg(long)]
         reveal_secrets: bool,
@@ -208,6 +221,7 @@ async fn run(cli: Cli) -> ExitCode {
                     sign_method: None,
                     simplify: false,
                     reveal_secrets: false,
+                    customer_id: None,
                 })
                 .await
             }
@@ -248,6 +262,7 @@ async fn run(cli: Cli) -> ExitCode {
             sign_method,
             simplify,
             reveal_secrets,
+            customer_id,
         } => {
             call(CallArgs {
                 method,
@@ -256,9 +271,14 @@ async fn run(cli: Cli) -> ExitCode {
                 sign_method,
                 simplify,
                 reveal_secrets,
+                customer_id,
             })
             .await
         }
+        Command::Batch {
+            calls,
+            reveal_secrets,
+        } => batch::batch(&calls, reveal_secrets).await,
     }
 }
 
@@ -269,6 +289,7 @@ struct CallArgs {
     sign_method: Option<String>,
     simplify: bool,
     reveal_secrets: bool,
+    customer_id: Option<String>,
 }
 
 pub(crate) fn usage_error(msg: impl std::fmt::Display) -> ExitCode {
@@ -305,10 +326,17 @@ async fn call(a: CallArgs) -> ExitCode {
     if a.simplify {
         builder = builder.simplify(true);
     }
-    let client: Client = match builder.build() {
+    let mut client: Client = match builder.build() {
         Ok(c) => c,
         Err(e) => return usage_error(e),
     };
+    let customer_id = a
+        .customer_id
+        .or_else(|| std::env::var("TOP_QIMEN_CUSTOMER_ID").ok())
+        .filter(|c| !c.is_empty());
+    if let Some(c) = customer_id {
+        client = client.with_customer_id(c);
+    }
     let result = match by_name::find(apis(), &a.method) {
         Some(entry) => {
             if let Some(d) = &entry.schema().deprecated {
@@ -329,6 +357,8 @@ async fn call(a: CallArgs) -> ExitCode {
                 }
             };
             result.map(|mut v| {
+                // Untyped answers (bindings without dispatch) come in the wire's shape.
+                by_name::flatten_lists(&mut v, &entry.schema().response);
                 if !a.reveal_secrets {
                     by_name::mask_sensitive(&mut v, &entry.schema().response);
                 }
@@ -491,8 +521,12 @@ fn deprecation(d: &topsdk::schema::Deprecation) -> String {
 /// The APIs compiled into this command: their typed calls, and the mock's samples.
 pub(crate) fn apis() -> impl Iterator<Item = &'static by_name::Entry> {
     #[allow(unused_mut)]
-    let mut tables: Vec<&'static [by_name::Entry]> =
-        vec![topsdk_kongur::APIS, topsdk_tmc::APIS, topsdk_util::APIS];
+    let mut tables: Vec<&'static [by_name::Entry]> = vec![
+        topsdk_kongur::APIS,
+        topsdk_tmc::APIS,
+        topsdk_util::APIS,
+        topsdk_qimen::APIS,
+    ];
     #[cfg(feature = "fenxiao")]
     tables.push(topsdk_fenxiao::APIS);
     #[cfg(feature = "legalcase")]

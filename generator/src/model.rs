@@ -33,6 +33,9 @@ pub struct ApiSpec {
     /// `#[deprecated]`, `topsdk describe` and a warning from `topsdk call`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprecated: Option<Deprecation>,
+    /// The gateway the call goes through; absent: TOP's `router/rest`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<Gateway>,
     #[serde(default)]
     pub request: Vec<Field>,
     #[serde(default)]
@@ -42,6 +45,17 @@ pub struct ApiSpec {
     /// The error-code table of the doc page (`错误码 错误描述 解决方案`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub error_codes: Vec<ErrorCode>,
+}
+
+/// Where an API is called (the spec's `gateway:`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Gateway {
+    /// TOP's `router/rest` (the default).
+    Rest,
+    /// The QIMEN gateway: the params as an XML `<request>` body signed with the query,
+    /// `customerId` in the query, a `<response><flag>..</flag>..</response>` reply.
+    Qimen,
 }
 
 /// A request param or a response field, with its sub-fields when it is an object.
@@ -119,6 +133,23 @@ impl Field {
         match &self.ty {
             TypeRef::ObjectList(t) => heck::ToSnakeCase::to_snake_case(t.as_str()),
             TypeRef::List(s) => s.item_element().to_string(),
+            _ => String::new(),
+        }
+    }
+}
+
+impl Field {
+    /// The XML element name of one list item of a QIMEN API: lowerCamelCase of the item type
+    /// (`OrderLine[]` items are `<orderLine>`, as the QIMEN docs write them); for lists of
+    /// scalars the field's own name, which the runtime writes as repeated elements without a
+    /// wrapper (`sn: String[]` is `<sn>a</sn><sn>b</sn>`).
+    pub fn qimen_item_name(&self) -> String {
+        if let Some(n) = &self.item_name {
+            return n.clone();
+        }
+        match &self.ty {
+            TypeRef::ObjectList(t) => heck::ToLowerCamelCase::to_lower_camel_case(t.as_str()),
+            TypeRef::List(_) => self.name.clone(),
             _ => String::new(),
         }
     }

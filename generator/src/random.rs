@@ -82,6 +82,7 @@ pub fn random_spec(seed: u64) -> ApiSpec {
             ),
             offline: seed.is_multiple_of(10),
         }),
+        gateway: None,
         request,
         response,
         examples: Examples::default(),

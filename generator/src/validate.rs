@@ -49,6 +49,20 @@ pub fn validate(loaded: &LoadedSpec) -> Vec<SpecError> {
             "a deprecation needs a reason (what the docs say, the replacement if any)".into(),
         );
     }
+    if spec.gateway == Some(crate::model::Gateway::Qimen) {
+        for (i, f) in spec.request.iter().enumerate() {
+            if f.ty != TypeRef::File {
+                continue;
+            }
+            v.err(
+                &[key("request"), PathSeg::Index(i), key("type")],
+                format!(
+                    "`{}` is a file, but a QIMEN call's params travel as one XML body (gateway: qimen)",
+                    f.name
+                ),
+            );
+        }
+    }
     v.fields(&spec.request, &mut vec![key("request")], 1, Side::Request);
     v.fields(
         &spec.response,

@@ -121,3 +121,21 @@ fn no_catalogue_type_name_is_numbered() {
         numbered.join("\n")
     );
 }
+
+/// Every catalogue spec says `gateway: qimen` exactly where the importers' rule finds the
+/// QIMEN shape (a `request` object in, a `response` object out, `taobao.qimen.*`): the 55
+/// QIMEN APIs of the docs, and not the `taobao.qimen.*` APIs with flat params.
+#[test]
+fn qimen_gateway_where_the_rule_says() {
+    let mut qimen = Vec::new();
+    for f in specs("../spec") {
+        let spec = load(&f);
+        let rule = topgen::naming::qimen_gateway(&spec.method, &spec.request, &spec.response);
+        assert_eq!(spec.gateway, rule, "{}", spec.method);
+        if spec.gateway.is_some() {
+            qimen.push(spec.method);
+        }
+    }
+    assert_eq!(qimen.len(), 55, "{qimen:?}");
+    assert!(qimen.iter().all(|m| m.starts_with("taobao.qimen.")));
+}

@@ -14,6 +14,10 @@ pub const DEFAULT_GATEWAY: &str = "https://eco.taobao.com/router/rest";
 pub const HTTP_GATEWAY: &str = "http://gw.api.taobao.com/router/rest";
 /// TOP's sandbox gateway (HTTPS).
 pub const SANDBOX_GATEWAY: &str = "https://gw.api.tbsandbox.com/router/rest";
+/// The QIMEN gateway (production; the SDKs and docs give it as plain HTTP).
+pub const QIMEN_GATEWAY: &str = "http://qimen.api.taobao.com/router/qimen/service";
+/// The QIMEN sandbox gateway.
+pub const QIMEN_SANDBOX_GATEWAY: &str = "http://qimenapi.tbsandbox.com/router/qimen/service";
 /// Default cap on a response body.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 
@@ -84,6 +88,13 @@ impl RetryPolicy {
 #[derive(Clone)]
 pub struct Config {
     pub gateway_url: String,
+    /// Where batch calls go; `None`: the gateway URL with `/router/rest` replaced by
+    /// `/router/batch` (as the Java SDK derives one from the other). See [`Config::batch_url`].
+    pub batch_url: Option<String>,
+    /// Where QIMEN calls go; `None`: [`QIMEN_GATEWAY`] for TOP's production gateways,
+    /// [`QIMEN_SANDBOX_GATEWAY`] for the sandbox, else the gateway URL with `/router/rest`
+    /// replaced by `/router/qimen/service` (a mock's). See [`Config::qimen_url`].
+    pub qimen_url: Option<String>,
     pub app_key: String,
     pub(crate) app_secret: Secret<String>,
     pub sign_method: SignMethod,
@@ -106,6 +117,8 @@ impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Config")
             .field("gateway_url", &self.gateway_url)
+            .field("batch_url", &self.batch_url)
+            .field("qimen_url", &self.qimen_url)
             .field("app_key", &self.app_key)
             .field("app_secret", &self.app_secret)
             .field("sign_method", &self.sign_method)
@@ -123,6 +136,44 @@ impl std::fmt::Debug for Config {
     }
 }
 
+impl Config {
+    /// The URL batch calls go to.
+    pub fn batch_url(&self) -> String {
+        match &self.batch_url {
+            Some(u) => u.clone(),
+            None => replace_router(&self.gateway_url, "/router/batch"),
+        }
+    }
+
+    /// The URL QIMEN calls go to.
+    pub fn qimen_url(&self) -> String {
+        match &self.qimen_url {
+            Some(u) => u.clone(),
+            None if self.gateway_url == SANDBOX_GATEWAY => QIMEN_SANDBOX_GATEWAY.into(),
+            None if [DEFAULT_GATEWAY, HTTP_GATEWAY].contains(&self.gateway_url.as_str()) => {
+                QIMEN_GATEWAY.into()
+            }
+            None => replace_router(&self.gateway_url, "/router/qimen/service"),
+        }
+    }
+}
+
+/// `url` with its `/router/rest` path replaced by `path` (appended when it has none).
+fn replace_router(url: &str, path: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let base = base.strip_suffix('/').unwrap_or(base);
+    let base = base.strip_suffix("/router/rest").unwrap_or(base);
+    let mut out = format!("{base}{path}");
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
 /// Builds a [`crate::Client`]: `Client::builder(app_key, app_secret).build()?`.
 #[derive(Clone, Debug)]
 pub struct ClientBuilder {
@@ -134,6 +185,8 @@ impl ClientBuilder {
         ClientBuilder {
             config: Config {
                 gateway_url: DEFAULT_GATEWAY.into(),
+                batch_url: None,
+                qimen_url: None,
                 app_key: app_key.into(),
                 app_secret: Secret::new(app_secret.into()),
                 sign_method: SignMethod::default(),
@@ -154,6 +207,16 @@ impl ClientBuilder {
 
     pub fn gateway_url(mut self, url: impl Into<String>) -> Self {
         self.config.gateway_url = url.into();
+        self
+    }
+    /// Where batch calls go (default: derived from the gateway URL).
+    pub fn batch_url(mut self, url: impl Into<String>) -> Self {
+        self.config.batch_url = Some(url.into());
+        self
+    }
+    /// Where QIMEN calls go (default: see [`Config::qimen_url`]).
+    pub fn qimen_url(mut self, url: impl Into<String>) -> Self {
+        self.config.qimen_url = Some(url.into());
         self
     }
     pub fn sign_method(mut self, m: SignMethod) -> Self {
@@ -279,6 +342,30 @@ impl ClientBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn batch_and_qimen_urls_follow_the_gateway() {
+        let cfg = |url: &str| ClientBuilder::new("k", "s").gateway_url(url).config;
+        let c = cfg(DEFAULT_GATEWAY);
+        assert_eq!(c.batch_url(), "https://eco.taobao.com/router/batch");
+        assert_eq!(c.qimen_url(), QIMEN_GATEWAY);
+        assert_eq!(cfg(SANDBOX_GATEWAY).qimen_url(), QIMEN_SANDBOX_GATEWAY);
+        let m = cfg("http://127.0.0.1:9/router/rest");
+        assert_eq!(m.batch_url(), "http://127.0.0.1:9/router/batch");
+        assert_eq!(m.qimen_url(), "http://127.0.0.1:9/router/qimen/service");
+        assert_eq!(
+            cfg("http://h/router/rest/?x=1").batch_url(),
+            "http://h/router/batch?x=1"
+        );
+        let own = ClientBuilder::new("k", "s")
+            .batch_url("http://b/x")
+            .qimen_url("http://q/y")
+            .config;
+        assert_eq!(
+            (own.batch_url(), own.qimen_url()),
+            ("http://b/x".into(), "http://q/y".into())
+        );
+    }
     use std::collections::HashMap;
 
     fn lookup(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {

@@ -4,9 +4,10 @@ mod config;
 mod prepare;
 
 pub use config::{
-    ClientBuilder, Config, DEFAULT_GATEWAY, DEFAULT_MAX_RESPONSE_BYTES, HTTP_GATEWAY, RetryPolicy,
-    SANDBOX_GATEWAY,
+    ClientBuilder, Config, DEFAULT_GATEWAY, DEFAULT_MAX_RESPONSE_BYTES, HTTP_GATEWAY,
+    QIMEN_GATEWAY, QIMEN_SANDBOX_GATEWAY, RetryPolicy, SANDBOX_GATEWAY,
 };
+pub(crate) use prepare::prepare_signed_body;
 pub use prepare::{Body, Multipart, PreparedRequest};
 use prepare::{Method, OwnedBody, SessionParam};
 
@@ -27,6 +28,8 @@ pub struct Client {
     retry: Option<Arc<RetryPolicy>>,
     /// Whether this handle's calls are idempotent, where the caller says so.
     idempotent: Option<bool>,
+    /// The `customerId` of QIMEN calls (the owner or target system's code).
+    customer_id: Option<Arc<str>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -36,6 +39,7 @@ impl std::fmt::Debug for Client {
             .field("session", &self.session.as_ref().map(|_| "***"))
             .field("retry", &self.retry)
             .field("idempotent", &self.idempotent)
+            .field("customer_id", &self.customer_id)
             .finish_non_exhaustive()
     }
 }
@@ -90,6 +94,7 @@ impl Client {
             session,
             retry: None,
             idempotent: None,
+            customer_id: None,
         })
     }
 
@@ -134,6 +139,20 @@ impl Client {
         }
     }
 
+    /// A handle whose QIMEN calls go to `customer_id` (the `customerId` of the QIMEN gateway:
+    /// the owner's or target system's code). QIMEN APIs fail before any I/O without one.
+    pub fn with_customer_id(&self, customer_id: impl AsRef<str>) -> Client {
+        Client {
+            customer_id: Some(Arc::from(customer_id.as_ref())),
+            ..self.clone()
+        }
+    }
+
+    /// This handle's QIMEN `customerId`.
+    pub fn customer_id(&self) -> Option<&str> {
+        self.customer_id.as_deref()
+    }
+
     /// Whether this handle has a session.
     pub fn has_session(&self) -> bool {
         self.session.is_some()
@@ -143,6 +162,9 @@ impl Client {
     pub fn prepare<R: TopRequest>(&self, request: &R) -> Result<PreparedRequest, Error> {
         let mut w = crate::params::ParamWriter::new();
         write_checked_params(request, &mut w)?;
+        if R::schema().gateway == crate::schema::Gateway::Qimen {
+            return crate::qimen::prepare_request::<R>(self, &w);
+        }
         Ok(prepare::prepare(
             &self.inner.config,
             &self.inner.system,
@@ -162,10 +184,14 @@ impl Client {
         write_checked_params(request, &mut w)?;
         let schema = R::schema();
         let cfg = &self.inner.config;
+        if schema.gateway == crate::schema::Gateway::Qimen {
+            return crate::qimen::execute::<R>(self, &w).await;
+        }
+        let method = const { Method::new(R::METHOD) };
         self.call(
-            const { Method::new(R::METHOD) },
+            R::METHOD,
             R::IDEMPOTENT,
-            &w,
+            &|| self.prepare_rest(method, &w),
             &|body| crate::mask::redacted_excerpt(body, schema),
             &|body| crate::decode::decode::<R::Response>(body, cfg.format, cfg.simplify, schema),
             &|r| r.request_id().map(str::to_string),
@@ -188,9 +214,9 @@ impl Client {
         let key = crate::decode::response_key(method);
         let cfg = &self.inner.config;
         self.call(
-            Method::new(method),
+            method,
             false,
-            &w,
+            &|| self.prepare_rest(Method::new(method), &w),
             &|body| crate::error::excerpt(body, 200),
             &|body| crate::decode::decode_raw(body, cfg.format, cfg.simplify, &key),
             &|v| {
@@ -202,12 +228,44 @@ impl Client {
         .await
     }
 
-    #[allow(clippy::too_many_arguments)]
-    async fn call<T>(
+    fn prepare_rest(
         &self,
         method: Method<'_>,
-        idempotent: bool,
         w: &crate::params::ParamWriter<'_>,
+    ) -> PreparedRequest {
+        prepare::prepare(
+            &self.inner.config,
+            &self.inner.system,
+            &self.inner.signer,
+            self.session.as_deref(),
+            method,
+            w,
+        )
+    }
+
+    /// The connection pool (for the OAuth endpoint, which is not a gateway call).
+    #[cfg(feature = "oauth")]
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// The signer, keyed once for the client.
+    pub(crate) fn signer(&self) -> &crate::sign::Signer {
+        &self.inner.signer
+    }
+
+    /// This handle's session, when it has one.
+    pub(crate) fn session_value(&self) -> Option<&str> {
+        self.session.as_deref().map(SessionParam::value)
+    }
+
+    /// One call with retries, tracing and error mapping: `prepare` gives each attempt's
+    /// signed request (re-signed, fresh timestamp), `decode` reads a 2xx body.
+    pub(crate) async fn call<T>(
+        &self,
+        method: &str,
+        idempotent: bool,
+        prepare: &(dyn Fn() -> PreparedRequest + Sync),
         excerpt: &(dyn Fn(&[u8]) -> String + Sync),
         decode: &(dyn Fn(&[u8]) -> Result<T, Error> + Sync),
         request_id: &(dyn Fn(&T) -> Option<String> + Sync),
@@ -223,21 +281,14 @@ impl Client {
             let attempt = retries + u32::from(waited_out_ban);
             let span = tracing::info_span!(
                 "top_call",
-                method = method.name,
+                method,
                 attempt,
                 request_id = tracing::field::Empty,
                 latency_ms = tracing::field::Empty,
                 outcome = tracing::field::Empty,
             );
             let started = Instant::now();
-            let prepared = prepare::prepare(
-                cfg,
-                &self.inner.system,
-                &self.inner.signer,
-                self.session.as_deref(),
-                method,
-                w,
-            );
+            let prepared = prepare();
             let result = match self
                 .send_once(prepared, excerpt)
                 .instrument(span.clone())
@@ -306,6 +357,17 @@ impl Client {
         let cfg = &self.inner.config;
         let mut req = self.inner.http.post(prepared.url());
         req = match prepared.into_body() {
+            OwnedBody::Text {
+                content_type,
+                headers,
+                bytes,
+            } => {
+                for (k, v) in headers {
+                    req = req.header(k, v);
+                }
+                req.header(reqwest::header::CONTENT_TYPE, content_type)
+                    .body(bytes)
+            }
             OwnedBody::Form(body) => req
                 .header(
                     reqwest::header::CONTENT_TYPE,
@@ -401,12 +463,13 @@ fn outcome_name(e: &Error) -> &'static str {
         Error::Transport { .. } => "transport_error",
         Error::Decode { .. } => "decode_error",
         Error::TooLarge { .. } => "too_large",
+        Error::Qimen(_) => "qimen_failure",
         _ => "error",
     }
 }
 
 /// reqwest errors without the URL: the query string holds the session.
-fn transport(e: reqwest::Error) -> Error {
+pub(crate) fn transport(e: reqwest::Error) -> Error {
     let timeout = e.is_timeout();
     // Connect errors (DNS, TCP, TLS handshake) come before any byte of the request is sent.
     let before_send = e.is_connect();

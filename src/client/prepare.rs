@@ -16,20 +16,38 @@ use crate::sign::Signer;
 /// the signature, known only once every param has been through it).
 #[derive(Clone)]
 pub struct PreparedRequest {
-    /// The form body (empty when multipart), then the URL. UTF-8: the gateway URL is a
+    /// The form or text body (empty when multipart), then the URL. The URL part is UTF-8: the
+    /// gateway URL is a
     /// `String` and everything else written is ASCII.
     bytes: Vec<u8>,
     url_start: usize,
-    multipart: Option<Multipart>,
+    kind: Kind,
+}
+
+#[derive(Clone)]
+enum Kind {
+    Form,
+    Multipart(Multipart),
+    /// A signed text body (batch, QIMEN), with its content type and extra headers.
+    Text {
+        content_type: &'static str,
+        headers: Vec<(&'static str, String)>,
+    },
 }
 
 /// The body of a prepared request. (No `Debug`: the form may hold secret params.)
 #[derive(Clone, Copy)]
+#[non_exhaustive]
 pub enum Body<'a> {
     /// `application/x-www-form-urlencoded;charset=utf-8` (ASCII)
     Form(&'a [u8]),
     /// `multipart/form-data`
     Multipart(&'a Multipart),
+    /// A body that is signed with the params: a batch (`text/plain`) or a QIMEN call's XML.
+    Text {
+        content_type: &'static str,
+        bytes: &'a [u8],
+    },
 }
 
 /// A multipart body: text params, then file params (files are not signed).
@@ -61,21 +79,40 @@ impl PreparedRequest {
     }
 
     pub fn body(&self) -> Body<'_> {
-        match &self.multipart {
-            Some(m) => Body::Multipart(m),
-            None => Body::Form(self.bytes.get(..self.url_start).unwrap_or_default()),
+        let bytes = self.bytes.get(..self.url_start).unwrap_or_default();
+        match &self.kind {
+            Kind::Multipart(m) => Body::Multipart(m),
+            Kind::Form => Body::Form(bytes),
+            Kind::Text { content_type, .. } => Body::Text {
+                content_type,
+                bytes,
+            },
+        }
+    }
+
+    /// Headers the call needs besides the content type (a batch's custom separator).
+    pub fn headers(&self) -> &[(&'static str, String)] {
+        match &self.kind {
+            Kind::Text { headers, .. } => headers,
+            _ => &[],
         }
     }
 
     /// The body, owned, for sending: the form is the buffer itself, cut before the URL.
     pub(crate) fn into_body(self) -> OwnedBody {
-        match self.multipart {
-            Some(m) => OwnedBody::Multipart(m),
-            None => {
-                let mut bytes = self.bytes;
-                bytes.truncate(self.url_start);
-                OwnedBody::Form(bytes)
-            }
+        let mut bytes = self.bytes;
+        bytes.truncate(self.url_start);
+        match self.kind {
+            Kind::Multipart(m) => OwnedBody::Multipart(m),
+            Kind::Form => OwnedBody::Form(bytes),
+            Kind::Text {
+                content_type,
+                headers,
+            } => OwnedBody::Text {
+                content_type,
+                headers,
+                bytes,
+            },
         }
     }
 }
@@ -83,6 +120,11 @@ impl PreparedRequest {
 pub(crate) enum OwnedBody {
     Form(Vec<u8>),
     Multipart(Multipart),
+    Text {
+        content_type: &'static str,
+        headers: Vec<(&'static str, String)>,
+        bytes: Vec<u8>,
+    },
 }
 
 impl std::fmt::Debug for PreparedRequest {
@@ -91,6 +133,10 @@ impl std::fmt::Debug for PreparedRequest {
         let body = match self.body() {
             Body::Form(b) => format!("form, {} bytes", b.len()),
             Body::Multipart(m) => format!("{m:?}"),
+            Body::Text {
+                content_type,
+                bytes,
+            } => format!("{content_type}, {} bytes", bytes.len()),
         };
         f.debug_struct("PreparedRequest")
             .field("url_len", &self.url().len())
@@ -152,6 +198,14 @@ impl SessionParam {
             url: url.into_boxed_slice(),
             signed: signed.into_boxed_slice(),
         })
+    }
+}
+
+impl SessionParam {
+    /// The session itself.
+    pub(crate) fn value(&self) -> &str {
+        std::str::from_utf8(self.signed.get("session".len()..).unwrap_or_default())
+            .unwrap_or_default()
     }
 }
 
@@ -327,17 +381,60 @@ pub(crate) fn prepare(
     out.extend_from_slice(b"&sign=");
     signing.finish_into(&mut out);
 
-    let multipart = multipart.then(|| Multipart {
-        text: w
-            .text_params()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-        files: w.files().map(|(k, f)| (k.to_string(), f.clone())).collect(),
-    });
+    let kind = if multipart {
+        Kind::Multipart(Multipart {
+            text: w
+                .text_params()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            files: w.files().map(|(k, f)| (k.to_string(), f.clone())).collect(),
+        })
+    } else {
+        Kind::Form
+    };
     PreparedRequest {
         bytes: out,
         url_start,
-        multipart,
+        kind,
+    }
+}
+
+/// A call whose body is signed with its params (a batch, a QIMEN call): `params` (any order;
+/// blank values are left out) form the query of `url` and are signed in key order, `body`
+/// appended after them (md5: before the closing secret), as the SDKs'
+/// `signTopRequestWithBody` does.
+pub(crate) fn prepare_signed_body(
+    url: &str,
+    signer: &Signer,
+    params: &mut Vec<(&str, &str)>,
+    body: Vec<u8>,
+    content_type: &'static str,
+    headers: Vec<(&'static str, String)>,
+) -> PreparedRequest {
+    params.retain(|(_, v)| !crate::params::is_blank(v));
+    params.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let mut signing = signer.start();
+    let mut out = body;
+    let url_start = out.len();
+    out.extend_from_slice(url.as_bytes());
+    out.push(if url.contains('?') { b'&' } else { b'?' });
+    for (k, v) in params.iter() {
+        signing.param(k, v);
+        push_pair(&mut out, k, v);
+        out.push(b'&');
+    }
+    if let Some(body) = out.get(..url_start) {
+        signing.raw(body);
+    }
+    out.extend_from_slice(b"sign=");
+    signing.finish_into(&mut out);
+    PreparedRequest {
+        bytes: out,
+        url_start,
+        kind: Kind::Text {
+            content_type,
+            headers,
+        },
     }
 }
 

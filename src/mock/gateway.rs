@@ -51,22 +51,56 @@ pub fn check<'a>(
     inc: &Incoming,
 ) -> Result<Accepted, ApiError> {
     let p = &inc.params;
-    let get = |k: &str| p.get(k).map(String::as_str).filter(|v| !v.is_empty());
-    let format = match get("format") {
-        None | Some("xml") => Format::Xml,
-        Some("json") => Format::Json,
-        Some(other) => {
-            return Err(err(
-                23,
-                "Invalid Format",
-                None,
-                Some(format!("format `{other}` is not xml or json")),
-            ));
-        }
-    };
-    let simplify = get("simplify") == Some("true");
-    let method = get("method").ok_or_else(|| err(21, "Missing Method", None, None))?;
-    let schema = crate::by_name::find(apis, method)
+    let format = format_of(p)?;
+    let schema = method_of(apis, p)?;
+    envelope(app_key, app_secret, now, p, b"")?;
+    check_params(schema, inc)?;
+    Ok(Accepted {
+        schema,
+        format,
+        simplify: p.get("simplify").map(String::as_str) == Some("true"),
+    })
+}
+
+/// The checks of one call of a batch, whose envelope (key, time, sign) was checked once.
+pub(crate) fn check_call<'a>(
+    apis: impl IntoIterator<Item = &'a Entry>,
+    inc: &Incoming,
+) -> Result<Accepted, ApiError> {
+    let p = &inc.params;
+    let format = format_of(p)?;
+    let schema = method_of(apis, p)?;
+    check_params(schema, inc)?;
+    Ok(Accepted {
+        schema,
+        format,
+        simplify: p.get("simplify").map(String::as_str) == Some("true"),
+    })
+}
+
+fn get<'p>(p: &'p BTreeMap<String, String>, k: &str) -> Option<&'p str> {
+    p.get(k).map(String::as_str).filter(|v| !v.is_empty())
+}
+
+fn format_of(p: &BTreeMap<String, String>) -> Result<Format, ApiError> {
+    match get(p, "format") {
+        None | Some("xml") => Ok(Format::Xml),
+        Some("json") => Ok(Format::Json),
+        Some(other) => Err(err(
+            23,
+            "Invalid Format",
+            None,
+            Some(format!("format `{other}` is not xml or json")),
+        )),
+    }
+}
+
+fn method_of<'a>(
+    apis: impl IntoIterator<Item = &'a Entry>,
+    p: &BTreeMap<String, String>,
+) -> Result<&'static ApiSchema, ApiError> {
+    let method = get(p, "method").ok_or_else(|| err(21, "Missing Method", None, None))?;
+    crate::by_name::find(apis, method)
         .map(|e| e.schema())
         .ok_or_else(|| {
             err(
@@ -75,17 +109,28 @@ pub fn check<'a>(
                 None,
                 Some(format!("no API named {method}")),
             )
-        })?;
-    let key = get("app_key").ok_or_else(|| err(28, "Missing App Key", None, None))?;
+        })
+}
+
+/// App key, version, timestamp and signature (over every param but `sign`, `body` appended
+/// as batch and QIMEN calls sign it; empty for plain calls).
+pub(crate) fn envelope(
+    app_key: &str,
+    app_secret: &str,
+    now: SystemTime,
+    p: &BTreeMap<String, String>,
+    body: &[u8],
+) -> Result<(), ApiError> {
+    let key = get(p, "app_key").ok_or_else(|| err(28, "Missing App Key", None, None))?;
     if key != app_key {
         return Err(err(29, "Invalid App Key", None, None));
     }
-    match get("v") {
+    match get(p, "v") {
         None => return Err(err(32, "Missing Version", None, None)),
         Some("2.0") => {}
         Some(_) => return Err(err(33, "Invalid Version", None, None)),
     }
-    let ts = get("timestamp").ok_or_else(|| err(30, "Missing Timestamp", None, None))?;
+    let ts = get(p, "timestamp").ok_or_else(|| err(30, "Missing Timestamp", None, None))?;
     let sent = parse_timestamp(ts).ok_or_else(|| {
         err(
             31,
@@ -105,7 +150,7 @@ pub fn check<'a>(
             Some("timestamp is more than 10 minutes from the gateway's clock (GMT+8)".into()),
         ));
     }
-    let sign_method: SignMethod = match get("sign_method") {
+    let sign_method: SignMethod = match get(p, "sign_method") {
         None => SignMethod::Md5,
         Some(m) => m.parse().map_err(|_| {
             err(
@@ -116,18 +161,25 @@ pub fn check<'a>(
             )
         })?,
     };
-    let sign = get("sign").ok_or_else(|| err(24, "Missing Signature", None, None))?;
-    let mut signed: Vec<(&str, &str)> = p
-        .iter()
-        .filter(|(k, _)| k.as_str() != "sign")
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let expected = crate::sign::sign(sign_method, app_secret, &mut signed);
+    let sign = get(p, "sign").ok_or_else(|| err(24, "Missing Signature", None, None))?;
+    // Keys in byte order (a BTreeMap of Strings is), every one but `sign`.
+    let signer = crate::sign::Signer::new(sign_method, app_secret);
+    let mut signing = signer.start();
+    for (k, v) in p.iter().filter(|(k, _)| k.as_str() != "sign") {
+        signing.param(k, v);
+    }
+    signing.raw(body);
+    let expected = signing.finish();
     if !expected.eq_ignore_ascii_case(sign) {
         return Err(err(25, "Invalid Signature", None, None));
     }
+    Ok(())
+}
+
+/// Required params present, values of their documented type and within their limits.
+fn check_params(schema: &ApiSchema, inc: &Incoming) -> Result<(), ApiError> {
     for f in &schema.request {
-        let present = get(&f.name).is_some() || inc.files.contains(&f.name);
+        let present = get(&inc.params, &f.name).is_some() || inc.files.contains(&f.name);
         if f.required && !present {
             return Err(err(
                 40,
@@ -136,7 +188,9 @@ pub fn check<'a>(
                 Some(format!("参数{}不能为空", f.name)),
             ));
         }
-        let Some(v) = get(&f.name) else { continue };
+        let Some(v) = get(&inc.params, &f.name) else {
+            continue;
+        };
         if let Some(why) = invalid_value(f, v) {
             return Err(err(
                 41,
@@ -146,11 +200,7 @@ pub fn check<'a>(
             ));
         }
     }
-    Ok(Accepted {
-        schema,
-        format,
-        simplify,
-    })
+    Ok(())
 }
 
 /// Epoch seconds of a `yyyy-MM-dd HH:mm:ss` (GMT+8) or epoch-milliseconds timestamp.

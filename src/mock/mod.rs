@@ -12,7 +12,10 @@
 //! # Ok(()) }
 //! ```
 
+mod auth;
+mod batch;
 mod gateway;
+mod qimen;
 mod render;
 #[cfg(feature = "tmc")]
 mod tmc;
@@ -62,6 +65,8 @@ pub struct Recorded {
     pub http_method: String,
     pub query: Vec<(String, String)>,
     pub body: Vec<(String, String)>,
+    /// The body of a batch or QIMEN call, as text.
+    pub text_body: Option<String>,
     pub files: Vec<String>,
     pub content_type: Option<String>,
     pub user_agent: Option<String>,
@@ -172,6 +177,12 @@ impl MockGateway {
         format!("http://{}/router/rest", self.addr)
     }
 
+    /// `http://127.0.0.1:PORT`, the OAuth host: `/authorize` is not served (a shop owner's
+    /// browser page), `/token` is (see `topsdk::oauth::exchange_code`, feature `oauth`).
+    pub fn oauth_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
@@ -266,6 +277,12 @@ async fn serve(state: &State, req: Request<HyperBody>) -> Response<Body> {
     let user_agent = header(hyper::header::USER_AGENT);
     let accept_encoding = header(hyper::header::ACCEPT_ENCODING);
     let http_method = req.method().to_string();
+    let req_path = req.uri().path().to_string();
+    let separator = req
+        .headers()
+        .get("top-api-separator")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let query: Vec<(String, String)> = req
         .uri()
         .query()
@@ -284,14 +301,37 @@ async fn serve(state: &State, req: Request<HyperBody>) -> Response<Body> {
             );
         }
     };
+    let path = req_path;
+    if path.ends_with("/router/batch") || path.ends_with("/router/qimen/service") {
+        lock(&state.recorded).push(Recorded {
+            http_method,
+            query: query.clone(),
+            body: Vec::new(),
+            text_body: Some(String::from_utf8_lossy(&body_bytes).into_owned()),
+            files: Vec::new(),
+            content_type: ct,
+            user_agent,
+            accept_encoding,
+        });
+        let now = now(state);
+        return if path.ends_with("/router/batch") {
+            batch::serve(state, now, query, &body_bytes, separator.as_deref()).await
+        } else {
+            qimen::serve(state, now, query, &body_bytes).await
+        };
+    }
     let (body, files) = match parse_body(ct.as_deref(), body_bytes).await {
         Ok(v) => v,
         Err(msg) => return full(StatusCode::BAD_REQUEST, "text/plain", msg),
     };
+    if path == "/token" {
+        return auth::oauth_token(state, &body);
+    }
     lock(&state.recorded).push(Recorded {
         http_method,
         query: query.clone(),
         body: body.clone(),
+        text_body: None,
         files: files.clone(),
         content_type: ct,
         user_agent,
@@ -304,14 +344,7 @@ async fn serve(state: &State, req: Request<HyperBody>) -> Response<Body> {
     incoming.params.extend(body);
     let rid = request_id();
     let format = gateway::reply_format(&incoming.params);
-    let offset = state
-        .clock_offset_secs
-        .load(std::sync::atomic::Ordering::Relaxed);
-    let now = if offset >= 0 {
-        SystemTime::now() + Duration::from_secs(offset.unsigned_abs())
-    } else {
-        SystemTime::now() - Duration::from_secs(offset.unsigned_abs())
-    };
+    let now = now(state);
     let accepted = match check(
         state.apis.iter().copied(),
         &state.app_key,
@@ -325,92 +358,81 @@ async fn serve(state: &State, req: Request<HyperBody>) -> Response<Body> {
             return full(StatusCode::OK, content_type(format), error_body(&e, format));
         }
     };
-    let method = &accepted.schema.method;
-    let queued = lock(&state.once)
-        .get_mut(method.as_str())
-        .and_then(VecDeque::pop_front);
-    let reply = queued
-        .or_else(|| lock(&state.always).get(method.as_str()).cloned())
-        .unwrap_or(Reply::Sample);
-    if matches!(reply, Reply::Sample)
-        && let Some(answer) = auth_answer(state, method, &incoming.params)
-    {
-        let body = match answer {
-            Ok(content) => render_content(&accepted, &content, &rid),
-            Err(mut e) => {
-                e.request_id = Some(rid);
-                error_body(&e, accepted.format)
-            }
-        };
-        return full(StatusCode::OK, content_type(accepted.format), body);
+    let reply = next_reply(state, &accepted.schema.method);
+    match reply_text(state, reply, &accepted, &incoming.params, &rid).await {
+        Ok(body) => full(StatusCode::OK, content_type(accepted.format), body),
+        Err(raw) => respond(raw, content_type(accepted.format)),
     }
-    #[cfg(feature = "tmc")]
-    if matches!(reply, Reply::Sample) {
-        let queue = lock(&state.tmc).clone();
-        if let Some(content) = queue.and_then(|q| q.answer(method, &incoming.params)) {
-            return full(
-                StatusCode::OK,
-                content_type(accepted.format),
-                render_content(&accepted, &content, &rid),
-            );
-        }
-    }
-    respond(reply, &accepted, rid).await
 }
 
-/// `taobao.top.auth.token.create` and `.refresh` as TOP answers them: a code gives a fresh
-/// token (its shop id derived from the code, so the same code is the same shop), a refresh
-/// token the mock issued gives a new one; the token is JSON text in `token_result`.
-fn auth_answer(
+/// The gateway's clock (with the offset a test set).
+fn now(state: &State) -> SystemTime {
+    let offset = state
+        .clock_offset_secs
+        .load(std::sync::atomic::Ordering::Relaxed);
+    if offset >= 0 {
+        SystemTime::now() + Duration::from_secs(offset.unsigned_abs())
+    } else {
+        SystemTime::now() - Duration::from_secs(offset.unsigned_abs())
+    }
+}
+
+/// The reply set for `method`'s next call: queued first, then the standing one, else the sample.
+fn next_reply(state: &State, method: &str) -> Reply {
+    let queued = lock(&state.once)
+        .get_mut(method)
+        .and_then(VecDeque::pop_front);
+    queued
+        .or_else(|| lock(&state.always).get(method).cloned())
+        .unwrap_or(Reply::Sample)
+}
+
+/// The body answering a call that passed the checks (after a `Slow` reply's pause): the
+/// sample (or what the mock's token and message services compute), or the error set. A raw
+/// or truncated reply comes back as `Err` for the caller to answer as HTTP.
+async fn reply_text(
     state: &State,
-    method: &str,
+    mut reply: Reply,
+    accepted: &gateway::Accepted,
     params: &std::collections::BTreeMap<String, String>,
-) -> Option<Result<serde_json::Value, ApiError>> {
-    let shop = match method {
-        "taobao.top.auth.token.create" => {
-            let code = params.get("code")?;
-            // FNV-1a: a stable shop id per code, kept below 2^53 only by chance of the hash.
-            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-            for b in code.bytes() {
-                h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    rid: &str,
+) -> Result<String, Reply> {
+    while let Reply::Slow { delay, then } = reply {
+        tokio::time::sleep(delay).await;
+        reply = *then;
+    }
+    let method = accepted.schema.method.as_str();
+    match reply {
+        Reply::Sample => {
+            if let Some(answer) = auth::auth_answer(state, method, params) {
+                return Ok(match answer {
+                    Ok(content) => render_content(accepted, &content, rid),
+                    Err(mut e) => {
+                        e.request_id = Some(rid.to_string());
+                        error_body(&e, accepted.format)
+                    }
+                });
             }
-            (h >> 2) as i64
-        }
-        "taobao.top.auth.token.refresh" => {
-            let refresh = params.get("refresh_token")?;
-            // Issued by this mock, or by another run of it (`63<shop>-<random>`): a refresh
-            // across restarts of the CLI's built-in mock works too.
-            let known = lock(&state.refresh_tokens).remove(refresh).or_else(|| {
-                refresh
-                    .strip_prefix("63")
-                    .and_then(|r| r.split_once('-'))
-                    .and_then(|(shop, _)| shop.parse().ok())
-            });
-            match known {
-                Some(shop) => shop,
-                None => {
-                    return Some(Err(ApiError {
-                        code: 15,
-                        msg: "Remote service error".into(),
-                        sub_code: Some("isv.refresh-token-invalid".into()),
-                        sub_msg: Some("refresh_token 无效".into()),
-                        request_id: None,
-                    }));
+            #[cfg(feature = "tmc")]
+            {
+                let queue = lock(&state.tmc).clone();
+                if let Some(content) = queue.and_then(|q| q.answer(method, params)) {
+                    return Ok(render_content(accepted, &content, rid));
                 }
             }
+            let mut content = canonical_sample(accepted.schema);
+            // The gateway's own id replaces any documented one.
+            if let Some(m) = content.as_object_mut() {
+                m.remove("request_id");
+            }
+            Ok(render_content(accepted, &content, rid))
         }
-        _ => return None,
-    };
-    let access = format!("62{}", request_id());
-    let refresh = format!("63{shop}-{}", request_id());
-    lock(&state.refresh_tokens).insert(refresh.clone(), shop);
-    let token = serde_json::json!({
-        "access_token": access, "token_type": "Bearer", "expires_in": 86400,
-        "refresh_token": refresh, "re_expires_in": 2_592_000,
-        "r1_expires_in": 86400, "r2_expires_in": 86400, "w1_expires_in": 86400, "w2_expires_in": 86400,
-        "taobao_user_id": shop.to_string(), "taobao_user_nick": format!("mock%E5%BA%97{}", shop % 1000),
-    });
-    Some(Ok(serde_json::json!({ "token_result": token.to_string() })))
+        Reply::Error(mut e) => {
+            e.request_id.get_or_insert_with(|| rid.to_string());
+            Ok(error_body(&e, accepted.format))
+        }
+        other => Err(other),
+    }
 }
 
 /// A response body with `content` (the simplified form) in the requested format.
@@ -422,29 +444,9 @@ fn render_content(a: &gateway::Accepted, content: &serde_json::Value, rid: &str)
     }
 }
 
-async fn respond(mut reply: Reply, a: &gateway::Accepted, rid: String) -> Response<Body> {
-    while let Reply::Slow { delay, then } = reply {
-        tokio::time::sleep(delay).await;
-        reply = *then;
-    }
+/// A raw or truncated reply as HTTP (`content_type` for the truncated one).
+fn respond(reply: Reply, content_type: &'static str) -> Response<Body> {
     match reply {
-        Reply::Sample | Reply::Slow { .. } => {
-            let mut content = canonical_sample(a.schema);
-            // The gateway's own id replaces any documented one.
-            if let Some(m) = content.as_object_mut() {
-                m.remove("request_id");
-            }
-            let body = render_content(a, &content, &rid);
-            full(StatusCode::OK, content_type(a.format), body)
-        }
-        Reply::Error(mut e) => {
-            e.request_id.get_or_insert(rid);
-            full(
-                StatusCode::OK,
-                content_type(a.format),
-                error_body(&e, a.format),
-            )
-        }
         Reply::Raw {
             status,
             content_type,
@@ -464,10 +466,16 @@ async fn respond(mut reply: Reply, a: &gateway::Accepted, rid: String) -> Respon
                 .insert(hyper::header::CONTENT_LENGTH, declared_len.into());
             r.headers_mut().insert(
                 hyper::header::CONTENT_TYPE,
-                hyper::header::HeaderValue::from_static(content_type(a.format)),
+                hyper::header::HeaderValue::from_static(content_type),
             );
             r
         }
+        // `reply_text` answers the others.
+        _ => full(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "text/plain",
+            "mock: unexpected reply",
+        ),
     }
 }
 

@@ -197,7 +197,7 @@ pub fn xml(schema: &ApiSchema, content: &Value, request_id: &str) -> String {
     out
 }
 
-fn xml_object(v: &Value, fields: &[Field], out: &mut String) {
+pub(super) fn xml_object(v: &Value, fields: &[Field], out: &mut String) {
     let Value::Object(map) = v else { return };
     for (k, val) in map {
         match fields.iter().find(|f| &f.name == k) {

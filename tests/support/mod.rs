@@ -209,3 +209,27 @@ pub fn ban(seconds: u64) -> Answer {
         &format!("This ban will last for {seconds} more seconds"),
     ))
 }
+
+/// TOP's md5 signature as the protocol notes give it, computed here with the `md5` crate
+/// alone: `UPPERHEX(MD5(secret + k1 v1 k2 v2 .. + body + secret))` over `params` sorted by
+/// key, `sign` left out (a batch's or QIMEN call's URL params with its body; an SPI call).
+pub fn md5_sign_with_body<'a>(
+    secret: &str,
+    params: impl IntoIterator<Item = (&'a str, &'a str)>,
+    body: &str,
+) -> String {
+    use md5::{Digest, Md5};
+    let mut params: Vec<(&str, &str)> = params.into_iter().filter(|(k, _)| *k != "sign").collect();
+    params.sort();
+    let mut preimage = String::from(secret);
+    for (k, v) in params {
+        preimage.push_str(k);
+        preimage.push_str(v);
+    }
+    preimage.push_str(body);
+    preimage.push_str(secret);
+    Md5::digest(preimage.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect()
+}

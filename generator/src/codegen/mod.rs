@@ -17,7 +17,7 @@ use tree::Tree;
 
 /// The interface version between generated code and the runtime; bump on breaking changes of
 /// what generated code calls, together with `topsdk::__private::ABI`.
-pub const ABI: u32 = 5;
+pub const ABI: u32 = 6;
 
 /// Code generation options.
 #[derive(Clone, Debug)]
@@ -294,7 +294,11 @@ fn api_module(loaded: &LoadedSpec, m: &syn::Ident, opts: &EmitTokens) -> TokenSt
     let object_structs = [
         side_module(
             tree::Side::Request,
-            " Object types of the request (each param of such a type is sent as one JSON string).",
+            if spec.gateway == Some(crate::model::Gateway::Qimen) {
+                " Object types of the request (sent as elements of the XML `<request>` body)."
+            } else {
+                " Object types of the request (each param of such a type is sent as one JSON string)."
+            },
         ),
         side_module(tree::Side::Response, " Object types of the response."),
     ];
@@ -371,6 +375,13 @@ fn module_doc(loaded: &LoadedSpec) -> String {
             "Changes data: sent once, never retried after TOP may have executed it.\n"
         }
     ));
+    if spec.gateway == Some(crate::model::Gateway::Qimen) {
+        d.push_str(
+            "\nA QIMEN API: sent to the QIMEN gateway as an XML `<request>` body, from a client \
+             handle with the target's `customerId` (`client.with_customer_id(..)`); a \
+             `<flag>failure</flag>` reply is `topsdk::Error::Qimen`.\n",
+        );
+    }
     if !spec.category.is_empty() {
         d.push_str(&format!("\nCategory: {}\n", doc_text(&spec.category)));
     }

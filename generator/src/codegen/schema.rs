@@ -34,8 +34,12 @@ pub fn api_schema_json(spec: &ApiSpec) -> String {
         }
         m.insert("deprecated".into(), Value::Object(dep));
     }
-    put_fields(&mut m, "request", &spec.request);
-    put_fields(&mut m, "response", &spec.response);
+    let qimen = spec.gateway == Some(crate::model::Gateway::Qimen);
+    if qimen {
+        m.insert("gateway".into(), Value::from("qimen"));
+    }
+    put_fields(&mut m, "request", &spec.request, qimen);
+    put_fields(&mut m, "response", &spec.response, qimen);
     let ex = &spec.examples;
     let mut e = Map::new();
     if !ex.request.is_empty() {
@@ -68,13 +72,14 @@ fn put_str(m: &mut Map<String, Value>, key: &str, v: &str) {
     }
 }
 
-fn put_fields(m: &mut Map<String, Value>, key: &str, fields: &[Field]) {
+fn put_fields(m: &mut Map<String, Value>, key: &str, fields: &[Field], qimen: bool) {
     if !fields.is_empty() {
-        m.insert(key.into(), Value::Array(fields.iter().map(field).collect()));
+        let list = fields.iter().map(|f| field(f, qimen)).collect();
+        m.insert(key.into(), Value::Array(list));
     }
 }
 
-fn field(f: &Field) -> Value {
+fn field(f: &Field, qimen: bool) -> Value {
     let mut m = Map::new();
     m.insert("name".into(), Value::from(f.name.as_str()));
     m.insert("ty".into(), Value::from(f.ty.to_string()));
@@ -97,7 +102,12 @@ fn field(f: &Field) -> Value {
         }
     }
     if f.ty.is_list() {
-        m.insert("item_name".into(), Value::from(f.list_item_name()));
+        let item = if qimen {
+            f.qimen_item_name()
+        } else {
+            f.list_item_name()
+        };
+        m.insert("item_name".into(), Value::from(item));
     }
     put_str(&mut m, "description", &f.description);
     if let Some(e) = &f.example {
@@ -123,6 +133,6 @@ fn field(f: &Field) -> Value {
     if !cm.is_empty() {
         m.insert("constraints".into(), Value::Object(cm));
     }
-    put_fields(&mut m, "fields", &f.fields);
+    put_fields(&mut m, "fields", &f.fields, qimen);
     Value::Object(m)
 }

@@ -140,7 +140,7 @@ pub fn object_struct(def: &TypeDef<'_, '_>, opts: &EmitTokens) -> TokenStream {
         "`{}` ({}).",
         def.doc_name,
         match def.side {
-            Side::Request => "request object, sent as one JSON string",
+            Side::Request => "request object",
             Side::Response => "response object",
         }
     );

@@ -142,8 +142,10 @@ pub fn import(file: &Path, text: &str, category: &Category) -> Result<Imported, 
     let title = meta.chinese_name.unwrap_or_default();
     let description = meta.description.unwrap_or_default();
     let deprecated = crate::naming::deprecation_in(&title, &description);
+    let gateway = crate::naming::qimen_gateway(&method, &request, &response);
     let spec = ApiSpec {
         deprecated,
+        gateway,
         method,
         title,
         description,

@@ -293,3 +293,50 @@ fn deprecated_apis_are_marked_and_still_usable() {
         "no #[deprecated] on the module"
     );
 }
+
+/// The QIMEN fixture's XML body: documented order, `<orderLines><orderLine>` items, a scalar
+/// list as repeated `<sn>` elements, text escaped; the query carries `customerId`.
+#[test]
+fn qimen_request_is_the_xml_body() {
+    use topsdk_catalogue_sample::apis::taobao_qimen_fixture_create as q;
+    let req = q::Request::new().request(q::request::FixtureCreateRequest {
+        order: Some(q::request::FixtureOrder {
+            order_code: "A&B".into(),
+            sn: Some(vec!["S1".into(), "S2".into()]),
+        }),
+        order_lines: Some(vec![q::request::OrderLine {
+            line_no: Some("1".into()),
+            plan_qty: Some(2),
+        }]),
+    });
+    let client = topsdk::Client::builder("k", "s")
+        .gateway_url("http://127.0.0.1:9/router/rest")
+        .build()
+        .unwrap();
+    assert!(matches!(
+        client.prepare(&req),
+        Err(topsdk::Error::InvalidRequest { .. })
+    ));
+    let prepared = client.with_customer_id("cust").prepare(&req).unwrap();
+    assert!(
+        prepared
+            .url()
+            .starts_with("http://127.0.0.1:9/router/qimen/service?app_key=k&customerId=cust&format=xml&method=taobao.qimen.fixture.create&"),
+        "{}",
+        prepared.url()
+    );
+    let topsdk::client::Body::Text {
+        content_type,
+        bytes,
+    } = prepared.body()
+    else {
+        panic!("a QIMEN body is text");
+    };
+    assert_eq!(content_type, "text/xml;charset=utf-8");
+    assert_eq!(
+        std::str::from_utf8(bytes).unwrap(),
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><request><order><orderCode>A&amp;B</orderCode>\
+         <sn>S1</sn><sn>S2</sn></order><orderLines><orderLine><lineNo>1</lineNo>\
+         <planQty>2</planQty></orderLine></orderLines></request>"
+    );
+}

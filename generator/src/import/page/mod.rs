@@ -173,8 +173,10 @@ pub fn import(
 
     let idempotent = Some(crate::naming::read_only_method(&method));
     let deprecated = crate::naming::deprecation_in(&title, &description);
+    let gateway = crate::naming::qimen_gateway(&method, &request, &response);
     let spec = ApiSpec {
         deprecated,
+        gateway,
         method,
         title,
         description,
