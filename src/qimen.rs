@@ -288,3 +288,47 @@ pub(crate) fn decode<T: DeserializeOwned>(body: &[u8], schema: &ApiSchema) -> Re
     };
     crate::decode::tracked(tree).map_err(|(p, m)| fail(p, m))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// spi-qimen.md §3.5 vector 1 is also `DefaultQimenClient`'s sign for that call (no
+    /// `partner_id`): the client's query params and signature reproduce it.
+    #[test]
+    fn golden_vector_1_is_the_clients_sign() {
+        let at = crate::DateTime::parse("2016-01-01 12:00:00")
+            .unwrap()
+            .to_system_time();
+        let client = Client::builder("12345678", "helloworld")
+            .sign_method(crate::SignMethod::Md5)
+            .clock(std::sync::Arc::new(crate::FixedClock(at)))
+            .build()
+            .unwrap();
+        let body = "<?xml version=\"1.0\" encoding=\"utf-8\"?><request><entryOrder>\
+                    <entryOrderCode>E1</entryOrderCode></entryOrder></request>";
+        let url = client.config().qimen_url();
+        assert_eq!(url, crate::client::QIMEN_GATEWAY);
+        let p = prepare(
+            &client,
+            &url,
+            "taobao.qimen.entryorder.create",
+            "stub-cust-code",
+            body,
+        );
+        assert_eq!(
+            p.url(),
+            "http://qimen.api.taobao.com/router/qimen/service?app_key=12345678&\
+             customerId=stub-cust-code&format=xml&method=taobao.qimen.entryorder.create&\
+             sign_method=md5&timestamp=2016-01-01+12%3A00%3A00&v=2.0&\
+             sign=0915043459612FB6D3D2649B1FF09A7D"
+        );
+        match p.body() {
+            crate::client::Body::Text {
+                content_type,
+                bytes,
+            } => assert_eq!((content_type, bytes), (CONTENT_TYPE, body.as_bytes())),
+            _ => panic!("a QIMEN body is text"),
+        }
+    }
+}

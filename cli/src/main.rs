@@ -5,6 +5,7 @@
 
 mod auth;
 mod batch;
+mod spi;
 mod tmc;
 
 use clap::{Parser, Subcommand};
@@ -85,6 +86,11 @@ enum Command {
         #[command(subcommand)]
         command: AuthCommand,
     },
+    /// Calls TOP sends you (SPI, QIMEN forwarded): check one as your endpoint would.
+    Spi {
+        #[command(subcommand)]
+        command: SpiCommand,
+    },
     /// TMC, the message channel.
     Tmc {
         #[command(subcommand)]
@@ -125,6 +131,28 @@ enum AuthCommand {
     List {
         #[arg(long)]
         db: Option<std::path::PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SpiCommand {
+    /// Verify a call's signature (and, with --max-age-secs, its timestamp) with TOP_APP_SECRET;
+    /// prints the signed params or the reason it is refused (exit 2).
+    Verify {
+        /// The raw query string, as received (`sign=..&timestamp=..`)
+        query: String,
+        /// A request header, NAME:VALUE (repeatable; those top-sign-list names are signed)
+        #[arg(long = "header", short = 'H', value_name = "NAME:VALUE")]
+        headers: Vec<String>,
+        /// The body, as text
+        #[arg(long)]
+        body: Option<String>,
+        /// The body, from a file
+        #[arg(long)]
+        body_file: Option<std::path::PathBuf>,
+        /// Refuse calls whose timestamp (GMT+8) is older than this
+        #[arg(long)]
+        max_age_secs: Option<u64>,
     },
 }
 
@@ -199,6 +227,16 @@ async fn run(cli: Cli) -> ExitCode {
             }
             AuthCommand::List { db } => auth::list(auth::db_path(db)),
         },
+        Command::Spi {
+            command:
+                SpiCommand::Verify {
+                    query,
+                    headers,
+                    body,
+                    body_file,
+                    max_age_secs,
+                },
+        } => spi::verify(&query, &headers, body, body_file, max_age_secs),
         Command::Tmc { command } => match command {
             TmcCommand::Decode { hex } => tmc::decode(&hex),
             TmcCommand::Listen {

@@ -291,3 +291,59 @@ fn qimen_call_on_the_built_in_mock() {
     assert_eq!(out.status.code(), Some(64));
     assert!(String::from_utf8_lossy(&out.stderr).contains("customerId"));
 }
+
+/// `topsdk spi verify`: spi-qimen.md's vector 2 (an empty param, a signed header) verifies;
+/// the header dropped, a stale timestamp and no secret each say why.
+#[test]
+fn spi_verify_golden_vector_and_refusals() {
+    let query = "app_key=12345678&customerId=stub-cust-code&extra=&format=xml&method=taobao.qimen.entryorder.create&sign_method=md5&timestamp=2016-01-01%2012%3A00%3A00&v=2.0&sign=000DC61358F00F38297E1339038E5761";
+    let body = r#"<?xml version="1.0" encoding="utf-8"?><request><entryOrder><entryOrderCode>E1</entryOrderCode></entryOrder></request>"#;
+    let run = |extra: &[&str], secret: Option<&str>| {
+        let mut c = Command::new(BIN);
+        c.args([
+            "spi",
+            "verify",
+            query,
+            "-H",
+            "Content-Type: text/xml;charset=utf-8",
+        ])
+        .args(["--body", body])
+        .args(extra);
+        match secret {
+            Some(s) => c.env("TOP_APP_SECRET", s),
+            None => c.env_remove("TOP_APP_SECRET"),
+        };
+        let out = c.output().unwrap();
+        let v: serde_json::Value =
+            serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+        (
+            out.status.code(),
+            v,
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let signed = ["-H", "top-sign-list: x-top-test", "-H", "x-top-test: abc"];
+    let (code, v, _) = run(&signed, Some("helloworld"));
+    assert_eq!(code, Some(0), "{v}");
+    assert_eq!(v["params"]["extra"], "");
+    assert_eq!(v["params"]["x-top-test"], "abc");
+    let (code, v, _) = run(&signed[..2], Some("helloworld"));
+    assert_eq!(code, Some(2));
+    assert!(
+        v["reason"]
+            .as_str()
+            .unwrap()
+            .ends_with("missing: x-top-test"),
+        "{v}"
+    );
+    let with_age = [&signed[..], &["--max-age-secs", "300"]].concat();
+    let (code, v, _) = run(&with_age, Some("helloworld"));
+    assert_eq!(code, Some(2));
+    assert!(
+        v["reason"].as_str().unwrap().contains("at most 300 s"),
+        "{v}"
+    );
+    let (code, _, stderr) = run(&signed, None);
+    assert_eq!(code, Some(64));
+    assert!(stderr.contains("TOP_APP_SECRET"), "{stderr}");
+}
