@@ -361,7 +361,7 @@ pub async fn exchange_code(
         .await
         .map_err(crate::client::transport)?;
     let status = resp.status();
-    let body = resp.bytes().await.map_err(crate::client::transport)?;
+    let body = crate::client::read_capped(resp, cfg.max_response_bytes).await?;
     let text = String::from_utf8_lossy(&body);
     match Token::parse(&text, SystemTime::now()) {
         // The endpoint answers refusals with a 4xx and the `error` JSON: that says more.

@@ -489,7 +489,7 @@ pub(crate) fn transport(e: reqwest::Error) -> Error {
 }
 
 /// Reads the body, refusing (without buffering it) one larger than `cap`.
-async fn read_capped(mut resp: reqwest::Response, cap: usize) -> Result<Vec<u8>, Error> {
+pub(crate) async fn read_capped(mut resp: reqwest::Response, cap: usize) -> Result<Vec<u8>, Error> {
     if resp.content_length().is_some_and(|n| n > cap as u64) {
         return Err(Error::TooLarge { limit: cap });
     }
