@@ -217,27 +217,14 @@ impl<'c> Batch<'c> {
     fn prepare_body(&self, url: &str, body: &str) -> PreparedRequest {
         let cfg = self.client.config();
         let timestamp = crate::time::gmt8_timestamp(cfg.clock.now());
-        let format = cfg.format.as_str();
-        let mut params = vec![
-            ("app_key", cfg.app_key.as_str()),
-            ("format", format),
-            ("sign_method", cfg.sign_method.as_str()),
-            ("timestamp", timestamp.as_str()),
-            ("v", "2.0"),
-        ];
+        let mut params = self
+            .client
+            .body_signed_params(cfg.format.as_str(), timestamp.as_str());
         if cfg.simplify && cfg.format == crate::Format::Json {
             params.push(("simplify", "true"));
         }
-        for (k, v) in [
-            ("partner_id", &cfg.partner_id),
-            ("target_app_key", &cfg.target_app_key),
-        ] {
-            if let Some(v) = v {
-                params.push((k, v));
-            }
-        }
-        if let Some(s) = self.client.session_value() {
-            params.push(("session", s));
+        if let Some(t) = cfg.target_app_key.as_deref() {
+            params.push(("target_app_key", t));
         }
         let headers = match &self.separator {
             Some(sep) => vec![("top-api-separator", sep.clone())],

@@ -69,22 +69,9 @@ fn prepare(
 ) -> PreparedRequest {
     let cfg = client.config();
     let timestamp = crate::time::gmt8_timestamp(cfg.clock.now());
-    let mut params = vec![
-        ("app_key", cfg.app_key.as_str()),
-        ("customerId", customer_id),
-        // The SDKs' default: the reply in the body's own format.
-        ("format", "xml"),
-        ("method", method),
-        ("sign_method", cfg.sign_method.as_str()),
-        ("timestamp", timestamp.as_str()),
-        ("v", "2.0"),
-    ];
-    if let Some(p) = cfg.partner_id.as_deref() {
-        params.push(("partner_id", p));
-    }
-    if let Some(s) = client.session_value() {
-        params.push(("session", s));
-    }
+    // format=xml: the SDKs' default, the reply in the body's own format.
+    let mut params = client.body_signed_params("xml", timestamp.as_str());
+    params.extend([("customerId", customer_id), ("method", method)]);
     prepare_signed_body(
         url,
         client.signer(),

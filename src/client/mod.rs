@@ -165,14 +165,7 @@ impl Client {
         if R::schema().gateway == crate::schema::Gateway::Qimen {
             return crate::qimen::prepare_request::<R>(self, &w);
         }
-        Ok(prepare::prepare(
-            &self.inner.config,
-            &self.inner.system,
-            &self.inner.signer,
-            self.session.as_deref(),
-            const { Method::new(R::METHOD) },
-            &w,
-        ))
+        Ok(self.prepare_rest(const { Method::new(R::METHOD) }, &w))
     }
 
     /// Calls the API: validated before any I/O, re-signed on each attempt, and retried per
@@ -254,9 +247,29 @@ impl Client {
         &self.inner.signer
     }
 
-    /// This handle's session, when it has one.
-    pub(crate) fn session_value(&self) -> Option<&str> {
-        self.session.as_deref().map(SessionParam::value)
+    /// The system params of a call whose body is signed too (a batch, a QIMEN call), for
+    /// [`prepare_signed_body`]: `app_key`, `format`, `sign_method`, `timestamp`, `v`, and
+    /// `partner_id` and this handle's `session` when set. Each caller adds its own.
+    pub(crate) fn body_signed_params<'a>(
+        &'a self,
+        format: &'a str,
+        timestamp: &'a str,
+    ) -> Vec<(&'a str, &'a str)> {
+        let cfg = &self.inner.config;
+        let mut params = vec![
+            ("app_key", cfg.app_key.as_str()),
+            ("format", format),
+            ("sign_method", cfg.sign_method.as_str()),
+            ("timestamp", timestamp),
+            ("v", "2.0"),
+        ];
+        if let Some(p) = cfg.partner_id.as_deref() {
+            params.push(("partner_id", p));
+        }
+        if let Some(s) = self.session.as_deref() {
+            params.push(("session", s.value()));
+        }
+        params
     }
 
     /// One call with retries, tracing and error mapping: `prepare` gives each attempt's
