@@ -2,8 +2,8 @@
 
 pub use crate::mask::mask_sensitive;
 use crate::params::Param;
-use crate::schema::{ApiSchema, Field, LazySchema};
-use crate::{Client, Error, FileUpload, TopRequest};
+use crate::schema::{ApiSchema, Field, Gateway, Kind, LazySchema};
+use crate::{Client, DateTime, Decimal, Error, FileUpload, Json, TopRequest};
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -30,14 +30,14 @@ impl Entry {
 impl std::fmt::Debug for Entry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Entry")
-            .field("method", &self.schema().method)
+            .field("method", &self.schema.method())
             .finish()
     }
 }
 
 /// Finds an API by its TOP method name (in one table, or several chained).
 pub fn find<'a>(apis: impl IntoIterator<Item = &'a Entry>, method: &str) -> Option<&'a Entry> {
-    apis.into_iter().find(|e| e.schema().method == method)
+    apis.into_iter().find(|e| e.schema.method() == method)
 }
 
 /// Param values as text, by wire name; checked against the API's params.
@@ -121,6 +121,105 @@ impl Args {
                 message: "is required".into(),
             })
     }
+}
+
+/// Values as the wire carries them, each checked by its documented type.
+struct Untyped {
+    texts: Vec<(String, String, Option<usize>)>,
+    files: Vec<(&'static str, FileUpload)>,
+}
+
+impl Untyped {
+    fn writer(&self) -> crate::params::ParamWriter<'_> {
+        let mut w = crate::params::ParamWriter::new();
+        for (k, v, count) in &self.texts {
+            w.put_text_counted(k.clone(), v.clone(), *count);
+        }
+        for (k, f) in &self.files {
+            w.put_file(k, f);
+        }
+        w
+    }
+}
+
+impl Args {
+    /// The API these values are for.
+    pub fn schema(&self) -> &'static ApiSchema {
+        self.schema
+    }
+
+    /// Checks the values as the typed bindings would, before any I/O: each parses as its
+    /// documented type (`Number` an integer, or a decimal where the spec says so; `Boolean`
+    /// `true`/`false`; `Date` `yyyy-MM-dd HH:mm:ss`; objects and `Json` as JSON; lists
+    /// comma-separated, object lists a JSON array; a file param a readable path), then the
+    /// spec's rules: required params (code 40), length, list size and range (41).
+    pub fn check(&self) -> Result<(), Error> {
+        self.untyped().map(drop)
+    }
+
+    fn untyped(&self) -> Result<Untyped, Error> {
+        let schema: &'static ApiSchema = self.schema;
+        let mut out = Untyped {
+            texts: Vec::new(),
+            files: Vec::new(),
+        };
+        for f in &schema.request {
+            let Some(v) = self.values.get(&f.name) else {
+                continue;
+            };
+            if f.kind == Kind::File {
+                if let Some(file) = self.optional_file(&f.name)? {
+                    out.files.push((f.name.as_str(), file));
+                }
+                continue;
+            }
+            let count = parse_as_documented(f, v).map_err(|e| self.bad(&f.name, e))?;
+            out.texts.push((f.name.clone(), v.clone(), count));
+        }
+        crate::params::validate(schema, &out.writer())?;
+        Ok(out)
+    }
+}
+
+/// Whether `text` parses as `f`'s type; a list's item count.
+fn parse_as_documented(f: &Field, text: &str) -> Result<Option<usize>, String> {
+    fn parse<T: Param>(list: bool, text: &str) -> Result<Option<usize>, String> {
+        if list {
+            T::parse_list(text).map(|items| Some(items.len()))
+        } else {
+            T::parse(text).map(|_| None)
+        }
+    }
+    match f.kind {
+        Kind::Number if f.decimal => parse::<Decimal>(f.list, text),
+        Kind::Number => parse::<i64>(f.list, text),
+        Kind::Price => parse::<Decimal>(f.list, text),
+        Kind::Boolean => parse::<bool>(f.list, text),
+        Kind::Date => parse::<DateTime>(f.list, text),
+        Kind::Json | Kind::Object => parse::<Json>(f.list, text),
+        Kind::String | Kind::File => parse::<String>(f.list, text),
+    }
+}
+
+/// Calls an API known by its schema alone (no compiled bindings): the values checked as
+/// [`Args::check`] does, sent to the gateway the schema names (router/rest, or QIMEN with
+/// the client's `customerId`), retried as the schema's `idempotent` allows, and the answer
+/// brought to the typed responses' shape ([`flatten_lists`]). Sensitive fields come in
+/// clear: mask with [`mask_sensitive`] before showing them.
+pub async fn call_untyped(client: &Client, args: &Args) -> Result<serde_json::Value, Error> {
+    let schema = args.schema;
+    let untyped = args.untyped()?;
+    let w = untyped.writer();
+    let mut value = match schema.gateway {
+        Gateway::Rest => {
+            client
+                .execute_untyped(&schema.method, schema.idempotent, &w)
+                .await?
+        }
+        Gateway::Qimen => crate::qimen::execute_value(client, schema, &w).await?,
+    };
+    flatten_lists(&mut value, &schema.response);
+    Ok(value)
 }
 
 /// Builds a typed request from text params (implemented by generated code).

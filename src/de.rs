@@ -364,3 +364,234 @@ pub fn scalar_list<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<Vec<T>
     let v = d.deserialize_any(ListVisitor::<LenientItem<T>>(PhantomData))?;
     Ok(v.into_iter().map(|LenientItem(t)| t).collect())
 }
+
+/// A response object as generated code declares it: its fields' wire names and how to read
+/// one. Its `Deserialize` is [`structure`]: one small `match` per type instead of a derived
+/// visitor with a wrapper per lenient field, which made up most of the bindings' compile time.
+pub trait Structure: Default {
+    /// The type's name, for error messages.
+    const NAME: &'static str;
+    /// The fields' wire names; a field is read by its index here.
+    const FIELDS: &'static [&'static str];
+    /// Reads the value of field `index` (of [`Structure::FIELDS`]) from `map`.
+    fn read_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error>;
+}
+
+/// `Deserialize` of a [`Structure`]: a map (JSON object) whose documented fields are read
+/// leniently, the rest ignored, absent ones left at their default. A field given twice is an
+/// error, as with serde's derive.
+pub fn structure<'de, D: Deserializer<'de>, T: Structure>(d: D) -> Result<T, D::Error> {
+    d.deserialize_struct(T::NAME, T::FIELDS, StructureVisitor::<T>(PhantomData))
+}
+
+struct StructureVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Structure> Visitor<'de> for StructureVisitor<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "an object ({})", T::NAME)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut out = T::default();
+        // Which fields were read (duplicates are refused); one word for up to 64 fields.
+        let mut seen = smallvec::SmallVec::<[u64; 1]>::from_elem(0, T::FIELDS.len().div_ceil(64));
+        while let Some(index) = map.next_key_seed(FieldIndex(T::FIELDS))? {
+            let Some(index) = index else {
+                map.next_value::<de::IgnoredAny>()?;
+                continue;
+            };
+            let (word, bit) = (index / 64, 1u64 << (index % 64));
+            if seen[word] & bit != 0 {
+                return Err(de::Error::duplicate_field(T::FIELDS[index]));
+            }
+            seen[word] |= bit;
+            out.read_field(index, &mut map)?;
+        }
+        Ok(out)
+    }
+}
+
+/// A key as the index of the field it names (`None`: not a documented field).
+struct FieldIndex(&'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for FieldIndex {
+    type Value = Option<usize>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<usize>, D::Error> {
+        d.deserialize_identifier(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FieldIndex {
+    type Value = Option<usize>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a field name")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<usize>, E> {
+        Ok(self.0.iter().position(|f| *f == v))
+    }
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Option<usize>, E> {
+        Ok(self.0.iter().position(|f| f.as_bytes() == v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<usize>, E> {
+        Ok(usize::try_from(v).ok().filter(|i| *i < self.0.len()))
+    }
+}
+
+/// How a field of a [`Structure`] is read, as a seed: `K` is one of the kinds below.
+struct Field<K, T>(PhantomData<(K, T)>);
+
+/// The value of a [`Structure`]'s optional scalar field ([`opt`]).
+pub fn read_opt<'de, A: MapAccess<'de>, T: Lenient>(map: &mut A) -> Result<Option<T>, A::Error> {
+    map.next_value_seed(Field::<Opt, T>(PhantomData))
+}
+
+/// The value of a [`Structure`]'s field as serde reads its type (request objects: JSON a
+/// user wrote).
+pub fn read_value<'de, A: MapAccess<'de>, T: de::Deserialize<'de>>(
+    map: &mut A,
+) -> Result<T, A::Error> {
+    map.next_value()
+}
+
+/// The value of a [`Structure`]'s optional object field ([`object`]).
+pub fn read_object<'de, A: MapAccess<'de>, T: DeserializeOwned>(
+    map: &mut A,
+) -> Result<Option<T>, A::Error> {
+    map.next_value_seed(Field::<Obj, T>(PhantomData))
+}
+
+/// The value of a [`Structure`]'s list of objects ([`list`]).
+pub fn read_list<'de, A: MapAccess<'de>, T: DeserializeOwned>(
+    map: &mut A,
+) -> Result<Vec<T>, A::Error> {
+    map.next_value_seed(Field::<List, T>(PhantomData))
+}
+
+/// The value of a [`Structure`]'s list of scalars ([`scalar_list`]).
+pub fn read_scalar_list<'de, A: MapAccess<'de>, T: Lenient>(
+    map: &mut A,
+) -> Result<Vec<T>, A::Error> {
+    map.next_value_seed(Field::<ScalarList, T>(PhantomData))
+}
+
+enum Opt {}
+enum Obj {}
+enum List {}
+enum ScalarList {}
+
+impl<'de, T: Lenient> DeserializeSeed<'de> for Field<Opt, T> {
+    type Value = Option<T>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+        opt(d)
+    }
+}
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for Field<Obj, T> {
+    type Value = Option<T>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+        object(d)
+    }
+}
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for Field<List, T> {
+    type Value = Vec<T>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
+        list(d)
+    }
+}
+
+impl<'de, T: Lenient> DeserializeSeed<'de> for Field<ScalarList, T> {
+    type Value = Vec<T>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
+        scalar_list(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What generated code writes for `struct S { n: Option<i64>, items: Vec<Item> }`.
+    #[derive(Debug, Default, PartialEq)]
+    struct S {
+        n: Option<i64>,
+        items: Vec<Item>,
+    }
+    #[derive(Debug, Default, PartialEq)]
+    struct Item {
+        id: Option<String>,
+    }
+    impl<'de> de::Deserialize<'de> for S {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            structure(d)
+        }
+    }
+    impl Structure for S {
+        const NAME: &'static str = "S";
+        const FIELDS: &'static [&'static str] = &["n", "items"];
+        fn read_field<'de, A: MapAccess<'de>>(
+            &mut self,
+            i: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match i {
+                0 => self.n = read_opt(map)?,
+                1 => self.items = read_list(map)?,
+                _ => {}
+            }
+            Ok(())
+        }
+    }
+    impl<'de> de::Deserialize<'de> for Item {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            structure(d)
+        }
+    }
+    impl Structure for Item {
+        const NAME: &'static str = "Item";
+        const FIELDS: &'static [&'static str] = &["id"];
+        fn read_field<'de, A: MapAccess<'de>>(
+            &mut self,
+            i: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            if i == 0 {
+                self.id = read_opt(map)?;
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn fields_are_read_leniently_by_name_and_the_rest_ignored() {
+        let s: S =
+            serde_json::from_str(r#"{"extra":{"deep":[1]},"n":"42","items":{"item":{"id":7}}}"#)
+                .unwrap();
+        assert_eq!(
+            s,
+            S {
+                n: Some(42),
+                items: vec![Item {
+                    id: Some("7".into())
+                }]
+            }
+        );
+        let empty: S = serde_json::from_str("{}").unwrap();
+        assert_eq!(empty, S::default());
+    }
+
+    #[test]
+    fn a_duplicate_field_or_a_bad_value_is_an_error_at_its_path() {
+        let e = serde_json::from_str::<S>(r#"{"n":1,"n":2}"#).unwrap_err();
+        assert!(e.to_string().contains("duplicate field `n`"), "{e}");
+        let mut de = serde_json::Deserializer::from_str(r#"{"items":[{"id":"a"},{"id":[1]}]}"#);
+        let e = serde_path_to_error::deserialize::<_, S>(&mut de).unwrap_err();
+        assert_eq!(e.path().to_string(), "items[1].id");
+        let e = serde_json::from_str::<S>("[1]").unwrap_err();
+        assert!(e.to_string().contains("an object (S)"), "{e}");
+    }
+}

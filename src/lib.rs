@@ -59,6 +59,11 @@ pub use sign::SignMethod;
 pub use time::{Clock, DateTime, FixedClock, ParseDateTimeError, SystemClock};
 pub use types::{Decimal, FileUpload, Json, Price, Reveal, Secret};
 
+/// A call in flight, as the methods of generated `Apis` traits return it: `.await` it.
+/// (`Send`, so it can be spawned.)
+pub type Call<'a, T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Error>> + Send + 'a>>;
+
 /// A request of one TOP API (implemented by generated `Request` types).
 pub trait TopRequest: Send + Sync {
     type Response: TopResponse + serde::de::DeserializeOwned + serde::Serialize + Send;
@@ -111,12 +116,21 @@ pub mod __private {
             ::std::option::Option::None
         };
     }
+    /// [`Client::execute`](crate::Client::execute) of an owned request, boxed: the body of
+    /// each generated `Apis` method. One generic function here instead of an `async` body per
+    /// API (whose future rustc checks for `Send` API by API) keeps bindings quick to compile.
+    pub fn execute_boxed<R: crate::TopRequest + 'static>(
+        client: &crate::Client,
+        request: R,
+    ) -> crate::Call<'_, R::Response> {
+        ::std::boxed::Box::pin(async move { client.execute(&request).await })
+    }
     pub use crate::params::{Param, ParamValue, ParamWriter, validate};
     pub use crate::schema::LazySchema;
     pub use __by_name_call as by_name_call;
 
     /// Interface version of generated code this runtime supports (see `topgen::codegen::ABI`).
-    pub const ABI: u32 = 6;
+    pub const ABI: u32 = 7;
 
     /// Fails compilation when generated code and runtime disagree.
     pub const fn check_abi(generated: u32) {
@@ -129,7 +143,10 @@ pub mod __private {
     }
 
     pub mod de {
-        pub use crate::de::{list, object, opt, scalar_list};
+        pub use crate::de::{
+            Structure, list, object, opt, read_list, read_object, read_opt, read_scalar_list,
+            read_value, scalar_list, structure,
+        };
     }
 
     /// The runtime's internals that the tests and benchmarks check directly.

@@ -333,12 +333,17 @@ impl<'a> ParamWriter<'a> {
 
     /// A param by a name known only at run time (untyped calls).
     pub fn put_text(&mut self, name: String, value: String) {
+        self.put_text_counted(name, value, None);
+    }
+
+    /// [`ParamWriter::put_text`] of a list of `count` items (for `max_list_size` checks).
+    pub(crate) fn put_text_counted(&mut self, name: String, value: String, count: Option<usize>) {
         let start = self.text.len();
         self.text.push_str(&value);
         let slot = Slot::Written {
             start,
             end: self.text.len(),
-            count: None,
+            count,
         };
         self.insert(Cow::Owned(name), slot);
     }

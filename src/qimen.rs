@@ -20,18 +20,46 @@ pub(crate) async fn execute<R: TopRequest>(
     client: &Client,
     w: &ParamWriter<'_>,
 ) -> Result<R::Response, Error> {
-    let schema = R::schema();
+    execute_as(client, R::schema(), R::IDEMPOTENT, w, &|r: &R::Response| {
+        r.request_id().map(str::to_string)
+    })
+    .await
+}
+
+/// Sends a QIMEN call known only by its schema (calls by name without compiled bindings):
+/// the reply's content as JSON.
+pub(crate) async fn execute_value(
+    client: &Client,
+    schema: &'static ApiSchema,
+    w: &ParamWriter<'_>,
+) -> Result<Value, Error> {
+    execute_as(client, schema, schema.idempotent, w, &|v: &Value| {
+        v.get("request_id")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    })
+    .await
+}
+
+async fn execute_as<T: DeserializeOwned>(
+    client: &Client,
+    schema: &'static ApiSchema,
+    idempotent: bool,
+    w: &ParamWriter<'_>,
+    request_id: &(dyn Fn(&T) -> Option<String> + Sync),
+) -> Result<T, Error> {
+    let method = schema.method.as_str();
     let body = request_xml(schema, w)?;
     let customer_id = customer_id(client)?;
     let url = client.config().qimen_url();
     client
         .call(
-            R::METHOD,
-            R::IDEMPOTENT,
-            &|| prepare(client, &url, R::METHOD, customer_id, &body),
+            method,
+            idempotent,
+            &|| prepare(client, &url, method, customer_id, &body),
             &|b| crate::mask::redacted_excerpt(b, schema),
-            &|b| decode::<R::Response>(b, schema),
-            &|r| r.request_id().map(str::to_string),
+            &|b| decode::<T>(b, schema),
+            request_id,
         )
         .await
 }

@@ -139,6 +139,20 @@ impl LazySchema {
         }
     }
 
+    /// The method name, read from the text's start where topgen writes it (`{"method":"..."`),
+    /// so finding one API among thousands parses none of the others.
+    pub fn method(&'static self) -> &'static str {
+        if let Some(s) = self.cell.get() {
+            return &s.method;
+        }
+        self.json
+            .strip_prefix("{\"method\":\"")
+            .and_then(|rest| rest.split_once('"'))
+            .map(|(m, _)| m)
+            .filter(|m| !m.contains('\\'))
+            .unwrap_or_else(|| &self.get().method)
+    }
+
     /// The parsed schema.
     ///
     /// # Panics

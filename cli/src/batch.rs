@@ -31,21 +31,10 @@ pub(crate) async fn batch(calls: &[String], reveal_secrets: bool) -> ExitCode {
             .position(|(k, _)| k == "session")
             .map(|at| params.remove(at).1);
         let schema = by_name::find(apis(), method).map(|e| e.schema());
-        if let Some(schema) = schema {
-            if let Err(e) = Args::new(schema, params.clone()) {
-                return usage_error(format!("call {} ({method}): {e}", i + 1));
-            }
-            if let Some(f) = schema
-                .request
-                .iter()
-                .find(|f| f.required && !params.iter().any(|(k, _)| k == &f.name))
-            {
-                return usage_error(format!(
-                    "call {} ({method}): param `{}` is required",
-                    i + 1,
-                    f.name
-                ));
-            }
+        if let Some(schema) = schema
+            && let Err(e) = Args::new(schema, params.clone()).and_then(|args| args.check())
+        {
+            return usage_error(format!("call {} ({method}): {e}", i + 1));
         }
         schemas.push(schema);
         batch.add_raw(method, params, session.as_deref());

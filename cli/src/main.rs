@@ -5,8 +5,11 @@
 
 mod auth;
 mod batch;
+mod catalogue;
 mod spi;
 mod tmc;
+
+pub(crate) use catalogue::apis;
 
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
@@ -200,9 +203,15 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::List => {
+            use std::io::Write;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             for e in apis() {
-                println!("{}\t{}", e.schema().method, e.schema().title);
+                // A closed pipe (`topsdk list | head`) ends the listing, not in a panic.
+                if writeln!(out, "{}\t{}", e.schema().method, e.schema().title).is_err() {
+                    return ExitCode::SUCCESS;
+                }
             }
+            let _ = out.flush();
             ExitCode::SUCCESS
         }
         Command::Describe { method } => describe(&method),
@@ -386,25 +395,25 @@ async fn call(a: CallArgs) -> ExitCode {
             };
             let result = match entry.call {
                 Some(call) => call(&client, args).await,
-                // Bindings generated without dispatch: checked params, untyped call.
-                None => {
-                    client
-                        .with_idempotent(entry.schema().idempotent)
-                        .execute_raw(&a.method, pairs)
-                        .await
-                }
+                // In the catalogue, not compiled in (or bindings without dispatch): checked,
+                // routed and flattened by its schema.
+                None => by_name::call_untyped(&client, &args).await,
             };
             result.map(|mut v| {
-                // Untyped answers (bindings without dispatch) come in the wire's shape.
-                by_name::flatten_lists(&mut v, &entry.schema().response);
                 if !a.reveal_secrets {
                     by_name::mask_sensitive(&mut v, &entry.schema().response);
                 }
                 v
             })
         }
-        // Not compiled in: an untyped call, so any method can be tried.
-        None => client.execute_raw(&a.method, pairs).await,
+        // Not in the catalogue (newer than this build?): sent unchecked, so it can be tried.
+        None => {
+            eprintln!(
+                "warning: {} is not in this build's catalogue: sent unchecked, shown unmasked",
+                a.method
+            );
+            client.execute_raw(&a.method, pairs).await
+        }
     };
     match result {
         Ok(v) => {
@@ -506,6 +515,15 @@ fn describe(method: &str) -> ExitCode {
     };
     let s = entry.schema();
     println!("{} ({})", s.method, s.title);
+    let how = if entry.call.is_some() {
+        "typed, compiled into this command"
+    } else {
+        "by its schema (params checked, answer flattened and masked)"
+    };
+    println!("called: {how}");
+    if !s.category_pkg.is_empty() {
+        println!("crate: topsdk-{}", s.category_pkg);
+    }
     if !s.description.is_empty() && s.description != s.title {
         println!("{}", s.description);
     }
@@ -554,22 +572,4 @@ fn deprecation(d: &topsdk::schema::Deprecation) -> String {
     } else {
         format!("deprecated: {}", d.reason)
     }
-}
-
-/// The APIs compiled into this command: their typed calls, and the mock's samples.
-pub(crate) fn apis() -> impl Iterator<Item = &'static by_name::Entry> {
-    #[allow(unused_mut)]
-    let mut tables: Vec<&'static [by_name::Entry]> = vec![
-        topsdk_kongur::APIS,
-        topsdk_tmc::APIS,
-        topsdk_util::APIS,
-        topsdk_qimen::APIS,
-    ];
-    #[cfg(feature = "fenxiao")]
-    tables.push(topsdk_fenxiao::APIS);
-    #[cfg(feature = "legalcase")]
-    tables.push(topsdk_legalcase::APIS);
-    #[cfg(feature = "tbtrade")]
-    tables.push(topsdk_tbtrade::APIS);
-    tables.into_iter().flatten()
 }

@@ -97,7 +97,10 @@ fn api_error(out: &Output) -> serde_json::Value {
         "stderr: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    // The error is the last line (a warning may come before it).
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let last = stderr.lines().last().unwrap_or_default();
+    let v: serde_json::Value = serde_json::from_str(last).unwrap();
     for k in ["code", "msg", "sub_code", "sub_msg", "request_id"] {
         assert!(v.get(k).is_some(), "missing {k}: {v}");
     }

@@ -251,7 +251,7 @@ fn batch_of_three_apis_with_one_failing() {
     assert_eq!(out.status.code(), Some(64));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("call 2 (taobao.top.auth.token.create): param `code` is required"),
+        stderr.contains("call 2 (taobao.top.auth.token.create): invalid request (code 40): param `code`: is required"),
         "{stderr}"
     );
 }

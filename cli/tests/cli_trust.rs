@@ -51,8 +51,18 @@ async fn the_cli_never_prints_an_empty_success() {
             assert_eq!(code, 3, "{body:?} simplify={simplify}: {out} {err}");
             assert!(out.is_empty(), "{out}");
             assert!(err.contains("cannot decode response"), "{err}");
-            // An API not compiled in, called by name, the same.
-            let (code, _, err) = cli(&g, &["taobao.trade.fullinfo.get"]).await;
+            // An API not compiled in, called by its catalogue schema, the same.
+            let (code, _, err) = cli(
+                &g,
+                &[
+                    "taobao.trade.fullinfo.get",
+                    "-p",
+                    "fields=tid",
+                    "-p",
+                    "tid=1",
+                ],
+            )
+            .await;
             assert_eq!(code, 3, "{body:?}: {err}");
         }
     }
@@ -79,6 +89,8 @@ async fn the_cli_sends_a_write_once_and_prints_a_ban_length() {
             "tid=1",
             "--param",
             "out_sid=SF1",
+            "--param",
+            "company_code=SF",
         ],
     )
     .await;

@@ -5,6 +5,7 @@
 //! [`codegen`] (`quote!` -> `syn::File` -> prettyplease). [`Builder`] wraps it for build scripts.
 
 pub mod builder;
+pub mod catalogue;
 pub mod codegen;
 pub mod crates;
 pub mod diff;

@@ -14,6 +14,8 @@ const USAGE: &str = "usage:
   topgen decimals SPEC_PATH...              the Number fields marked decimal, and why (TSV)
   topgen crates SPEC_DIR APIS_DIR [--check] write (or check) one crate per category:
                                             APIS_DIR/<category>/ is the package topsdk-<category>
+  topgen catalogue SPEC_DIR FILE [--check]  write (or check) every API's schema, one JSON line
+                                            each (the catalogue the `topsdk` command embeds)
   topgen import-topics CORPUS.yaml --out DIR  the TMC topic corpus -> DIR/<group>/<topic>.topic.yaml
   topgen topics TOPICS_DIR [--out FILE]     validate topic specs (and generate their code)
   (`check` also validates the topic specs under SPEC_PATH/topics)";
@@ -82,6 +84,33 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             return Err("crates needs SPEC_DIR and APIS_DIR".into());
         };
         return Ok(crates(spec, apis, check));
+    }
+    if cmd == "catalogue" {
+        let [spec, file] = paths.as_slice() else {
+            return Err("catalogue needs SPEC_DIR and FILE".into());
+        };
+        return Ok(match topgen::catalogue::write_or_check(spec, file, check) {
+            Ok(n) => {
+                let verb = if check {
+                    "in step with"
+                } else {
+                    "written from"
+                };
+                eprintln!("{}: {n} API(s), {verb} {}", file.display(), spec.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                if check {
+                    eprintln!(
+                        "run `topgen catalogue {} {}`",
+                        spec.display(),
+                        file.display()
+                    );
+                }
+                ExitCode::FAILURE
+            }
+        });
     }
     if cmd == "import" {
         let out = out.ok_or("import needs --out DIR")?;

@@ -78,7 +78,9 @@ fn custom_runtime_path_and_derives() {
         .generate_string()
         .unwrap();
     assert!(code.contains("::my_sdk::top::TopRequest") && !code.contains("::topsdk::"));
-    assert!(code.contains("\"::my_sdk::top::__private::de::opt\""));
+    // Paths inside serde's string attributes too.
+    assert!(code.contains("crate = \"::my_sdk::top::__private::serde\""));
+    assert!(code.contains("::my_sdk::top::__private::de::read_opt(map)"));
     assert!(code.contains("::my_derive::Thing"));
     assert!(Builder::new().runtime_path("not a path").is_err());
 }

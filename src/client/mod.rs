@@ -204,12 +204,23 @@ impl Client {
         for (k, v) in params {
             w.put_text(k, v);
         }
+        self.execute_untyped(method, false, &w).await
+    }
+
+    /// A router/rest call of written params without typed bindings: the response content as
+    /// JSON (`execute_raw`, and calls by schema).
+    pub(crate) async fn execute_untyped(
+        &self,
+        method: &str,
+        idempotent: bool,
+        w: &crate::params::ParamWriter<'_>,
+    ) -> Result<serde_json::Value, Error> {
         let key = crate::decode::response_key(method);
         let cfg = &self.inner.config;
         self.call(
             method,
-            false,
-            &|| self.prepare_rest(Method::new(method), &w),
+            idempotent,
+            &|| self.prepare_rest(Method::new(method), w),
             &|body| crate::error::excerpt(body, 200),
             &|body| crate::decode::decode_raw(body, cfg.format, cfg.simplify, &key),
             &|v| {

@@ -17,7 +17,7 @@ use tree::Tree;
 
 /// The interface version between generated code and the runtime; bump on breaking changes of
 /// what generated code calls, together with `topsdk::__private::ABI`.
-pub const ABI: u32 = 6;
+pub const ABI: u32 = 7;
 
 /// Code generation options.
 #[derive(Clone, Debug)]
@@ -213,14 +213,14 @@ pub fn generate(specs: &[LoadedSpec], opts: &Options) -> String {
         quote! {
             #[doc = #doc]
             #deprecated
-            fn #m(&self, request: #m::Request)
-                -> impl ::std::future::Future<Output = ::std::result::Result<#m::Response, #rt::Error>> + ::std::marker::Send;
+            fn #m(&self, request: #m::Request) -> #rt::Call<'_, #m::Response>;
         }
     });
     let impl_fns = mods.iter().map(|m| {
         quote! {
-            async fn #m(&self, request: #m::Request) -> ::std::result::Result<#m::Response, #rt::Error> {
-                self.execute(&request).await
+            #[inline]
+            fn #m(&self, request: #m::Request) -> #rt::Call<'_, #m::Response> {
+                #rt::__private::execute_boxed(self, request)
             }
         }
     });
@@ -274,9 +274,6 @@ fn api_module(loaded: &LoadedSpec, m: &syn::Ident, opts: &EmitTokens) -> TokenSt
     let tree = Tree::build(spec);
     let docs = raw_doc_attrs(&module_doc(loaded));
     let request = request::request(spec, &tree, opts);
-    let response_fields = tree.response.iter().map(|n| types::response_field(n, rt));
-    let serde_path = format!("{}::__private::serde", types::path_text(rt));
-    let extra = &opts.extra_derives;
     let side_module = |side: tree::Side, doc: &str| {
         let objects = tree.types(side);
         if objects.is_empty() {
@@ -304,6 +301,12 @@ fn api_module(loaded: &LoadedSpec, m: &syn::Ident, opts: &EmitTokens) -> TokenSt
     ];
     let schema_json = schema::api_schema_json(spec);
     let response_doc = format!(" Response of `{}`.", spec.method);
+    let response_struct = types::response_struct(
+        &ident("Response"),
+        quote!(#[doc = #response_doc]),
+        &tree.response,
+        opts,
+    );
     let request_id_impl = match tree.request_id_node() {
         Some(n) => {
             let id = ident(&n.ident);
@@ -317,13 +320,7 @@ fn api_module(loaded: &LoadedSpec, m: &syn::Ident, opts: &EmitTokens) -> TokenSt
         #deprecated
         pub mod #m {
             #request
-            #[doc = #response_doc]
-            #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default, ::std::cmp::PartialEq,
-                #rt::__private::serde::Deserialize, #rt::__private::serde::Serialize #(, #extra)*)]
-            #[serde(crate = #serde_path, default)]
-            pub struct Response {
-                #(#response_fields)*
-            }
+            #response_struct
             impl #rt::TopResponse for Response {
                 fn request_id(&self) -> ::std::option::Option<&str> {
                     #request_id_impl
