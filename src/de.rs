@@ -379,6 +379,11 @@ pub trait Structure: Default {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error>;
+    /// Where the values of keys the type does not document go (typed TMC topics keep them);
+    /// `None`, the default: they are skipped.
+    fn undocumented(&mut self) -> Option<&mut serde_json::Map<String, serde_json::Value>> {
+        None
+    }
 }
 
 /// `Deserialize` of a [`Structure`]: a map (JSON object) whose documented fields are read
@@ -399,10 +404,21 @@ impl<'de, T: Structure> Visitor<'de> for StructureVisitor<T> {
         let mut out = T::default();
         // Which fields were read (duplicates are refused); one word for up to 64 fields.
         let mut seen = smallvec::SmallVec::<[u64; 1]>::from_elem(0, T::FIELDS.len().div_ceil(64));
-        while let Some(index) = map.next_key_seed(FieldIndex(T::FIELDS))? {
-            let Some(index) = index else {
-                map.next_value::<de::IgnoredAny>()?;
-                continue;
+        let keep = out.undocumented().is_some();
+        while let Some(key) = map.next_key_seed(FieldIndex(T::FIELDS, keep))? {
+            let index = match key {
+                Key::Field(index) => index,
+                Key::Other(Some(name)) => {
+                    let value = map.next_value::<serde_json::Value>()?;
+                    if let Some(extra) = out.undocumented() {
+                        extra.insert(name, value);
+                    }
+                    continue;
+                }
+                Key::Other(None) => {
+                    map.next_value::<de::IgnoredAny>()?;
+                    continue;
+                }
             };
             let (word, bit) = (index / 64, 1u64 << (index % 64));
             if seen[word] & bit != 0 {
@@ -415,29 +431,49 @@ impl<'de, T: Structure> Visitor<'de> for StructureVisitor<T> {
     }
 }
 
-/// A key as the index of the field it names (`None`: not a documented field).
-struct FieldIndex(&'static [&'static str]);
+/// A key: the index of the field it names, or another key (its name when it is kept).
+enum Key {
+    Field(usize),
+    Other(Option<String>),
+}
+
+/// Reads a key against a type's field names; the flag says whether other keys are kept.
+struct FieldIndex(&'static [&'static str], bool);
+
+impl FieldIndex {
+    fn key(&self, name: &str) -> Key {
+        match self.0.iter().position(|f| *f == name) {
+            Some(i) => Key::Field(i),
+            None => Key::Other(self.1.then(|| name.to_string())),
+        }
+    }
+}
 
 impl<'de> DeserializeSeed<'de> for FieldIndex {
-    type Value = Option<usize>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<usize>, D::Error> {
+    type Value = Key;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
         d.deserialize_identifier(self)
     }
 }
 
 impl<'de> Visitor<'de> for FieldIndex {
-    type Value = Option<usize>;
+    type Value = Key;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a field name")
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<usize>, E> {
-        Ok(self.0.iter().position(|f| *f == v))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
+        Ok(self.key(v))
     }
-    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Option<usize>, E> {
-        Ok(self.0.iter().position(|f| f.as_bytes() == v))
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Key, E> {
+        Ok(self.key(&String::from_utf8_lossy(v)))
     }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<usize>, E> {
-        Ok(usize::try_from(v).ok().filter(|i| *i < self.0.len()))
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Key, E> {
+        Ok(
+            match usize::try_from(v).ok().filter(|i| *i < self.0.len()) {
+                Some(i) => Key::Field(i),
+                None => Key::Other(self.1.then(|| v.to_string())),
+            },
+        )
     }
 }
 

@@ -41,7 +41,7 @@ pub(crate) async fn execute_value(
     .await
 }
 
-async fn execute_as<T: DeserializeOwned>(
+async fn execute_as<T: DeserializeOwned + Send>(
     client: &Client,
     schema: &'static ApiSchema,
     idempotent: bool,

@@ -1,5 +1,6 @@
-//! The APIs this command knows: those compiled into it (typed calls; `--features tbtrade`
-//! adds a category), then every other API of the catalogue as data. `catalogue.jsonl` holds
+//! The APIs this command knows: those compiled into it (typed calls: the seed's `kongur` and
+//! TMC's own; `--features tbtrade` adds a category), then every other API of the catalogue as
+//! data. `catalogue.jsonl` holds
 //! each API's schema (params, types, rules, sensitive fields, response tree, list item names),
 //! one JSON line per API, written from spec/ by `topgen catalogue spec cli/catalogue.jsonl`
 //! (CI checks it is in step). Data costs the build next to nothing where the typed bindings
@@ -41,12 +42,7 @@ pub(crate) fn apis() -> impl Iterator<Item = &'static Entry> {
 /// The APIs compiled into this command: their typed calls.
 fn compiled() -> impl Iterator<Item = &'static Entry> {
     #[allow(unused_mut)]
-    let mut tables: Vec<&'static [Entry]> = vec![
-        topsdk_kongur::APIS,
-        topsdk_tmc::APIS,
-        topsdk_util::APIS,
-        topsdk_qimen::APIS,
-    ];
+    let mut tables: Vec<&'static [Entry]> = vec![topsdk_kongur::APIS, topsdk_tmc::APIS];
     #[cfg(feature = "fenxiao")]
     tables.push(topsdk_fenxiao::APIS);
     #[cfg(feature = "legalcase")]

@@ -54,6 +54,9 @@ struct Inner {
     http: reqwest::Client,
 }
 
+/// A decoder that keeps what it decoded and returns the call's request id (`call_erased`).
+type DecodeInto<'a> = dyn Fn(&[u8]) -> Result<Option<String>, Error> + Sync + 'a;
+
 impl Client {
     pub fn builder(app_key: impl Into<String>, app_secret: impl Into<String>) -> ClientBuilder {
         ClientBuilder::new(app_key, app_secret)
@@ -285,7 +288,11 @@ impl Client {
 
     /// One call with retries, tracing and error mapping: `prepare` gives each attempt's
     /// signed request (re-signed, fresh timestamp), `decode` reads a 2xx body.
-    pub(crate) async fn call<T>(
+    ///
+    /// Generic only in this thin shell: the retry loop ([`Client::call_erased`]) is compiled
+    /// once, not once per response type (which made every API's typed call, and so the CLI's
+    /// dispatch table, slow to compile, in release most of all).
+    pub(crate) async fn call<T: Send>(
         &self,
         method: &str,
         idempotent: bool,
@@ -294,6 +301,33 @@ impl Client {
         decode: &(dyn Fn(&[u8]) -> Result<T, Error> + Sync),
         request_id: &(dyn Fn(&T) -> Option<String> + Sync),
     ) -> Result<T, Error> {
+        let slot: std::sync::Mutex<Option<T>> = std::sync::Mutex::new(None);
+        let decode_into = |body: &[u8]| -> Result<Option<String>, Error> {
+            let value = decode(body)?;
+            let id = request_id(&value);
+            *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(value);
+            Ok(id)
+        };
+        self.call_erased(method, idempotent, prepare, excerpt, &decode_into)
+            .await?;
+        slot.into_inner()
+            .unwrap_or_else(|p| p.into_inner())
+            .ok_or_else(|| Error::Decode {
+                path: String::new(),
+                message: "internal: a successful call left no decoded value".into(),
+                excerpt: String::new(),
+            })
+    }
+
+    /// [`Client::call`]'s loop; `decode` keeps the decoded value and returns its request id.
+    async fn call_erased(
+        &self,
+        method: &str,
+        idempotent: bool,
+        prepare: &(dyn Fn() -> PreparedRequest + Sync),
+        excerpt: &(dyn Fn(&[u8]) -> String + Sync),
+        decode: &DecodeInto<'_>,
+    ) -> Result<(), Error> {
         let cfg = &self.inner.config;
         let policy = self.retry.as_deref().unwrap_or(&cfg.retry);
         let idempotent = self.idempotent.unwrap_or(idempotent);
@@ -323,7 +357,7 @@ impl Client {
             };
             span.record("latency_ms", started.elapsed().as_millis() as u64);
             let rid = match &result {
-                Ok(r) => request_id(r),
+                Ok(id) => id.clone(),
                 Err(e) => e.api().and_then(|a| a.request_id.clone()),
             };
             if let Some(id) = &rid {
@@ -338,7 +372,7 @@ impl Client {
                 Err(e) => tracing::warn!(error = %e, "call failed"),
             });
             let error = match result {
-                Ok(v) => return Ok(v),
+                Ok(_) => return Ok(()),
                 Err(e) => e,
             };
             let retry = error.retry();

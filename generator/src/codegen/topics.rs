@@ -100,6 +100,11 @@ pub fn generate(topics: &[LoadedTopic], opts: &Options) -> String {
     }
 }
 
+/// The field kinds a topic struct has (validation admits scalars and scalar lists only).
+fn is_typed(f: &crate::model::Field) -> bool {
+    matches!(f.ty, TypeRef::Scalar(_) | TypeRef::List(_))
+}
+
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -113,7 +118,6 @@ fn topic_struct(t: &TopicSpec, emit: &EmitTokens) -> TokenStream {
         .find(|n| !idents.iter().any(|i| i == n))
         .unwrap_or("undocumented_extra");
     let extra = format_ident!("{}", extra_name);
-    let de = |f: &str| format!("{}::__private::de::{f}", path_text(rt));
     let fields = t.fields.iter().zip(&idents).map(|(f, fid)| {
         let fid = ident(fid);
         let docs = field_doc_attrs(f, false);
@@ -133,19 +137,17 @@ fn topic_struct(t: &TopicSpec, emit: &EmitTokens) -> TokenStream {
         match &f.ty {
             TypeRef::List(s) => {
                 let t = secret(field_scalar_type(f, *s, rt));
-                let de = de("scalar_list");
                 quote! {
                     #docs
-                    #[serde(#rename deserialize_with = #de, skip_serializing_if = "::std::vec::Vec::is_empty")]
+                    #[serde(#rename skip_serializing_if = "::std::vec::Vec::is_empty")]
                     pub #fid: ::std::vec::Vec<#t>,
                 }
             }
             TypeRef::Scalar(s) => {
                 let t = secret(field_scalar_type(f, *s, rt));
-                let de = de("opt");
                 quote! {
                     #docs
-                    #[serde(#rename deserialize_with = #de, skip_serializing_if = "::std::option::Option::is_none")]
+                    #[serde(#rename skip_serializing_if = "::std::option::Option::is_none")]
                     pub #fid: ::std::option::Option<#t>,
                 }
             }
@@ -171,16 +173,67 @@ fn topic_struct(t: &TopicSpec, emit: &EmitTokens) -> TokenStream {
     let doc = raw_doc_attrs(&doc);
     let serde_path = format!("{}::__private::serde", path_text(rt));
     let derives = &emit.extra_derives;
+    // Read by index through the runtime's `de::structure` (as response types are; serde's
+    // derive with `flatten` and a wrapper per field made this crate take minutes in release).
+    let wire_names = t
+        .fields
+        .iter()
+        .filter(|f| is_typed(f))
+        .map(|f| f.name.as_str());
+    let reads = t
+        .fields
+        .iter()
+        .zip(&idents)
+        .filter(|(f, _)| is_typed(f))
+        .enumerate()
+        .map(|(i, (f, fid))| {
+            let fid = ident(fid);
+            let read = if matches!(f.ty, TypeRef::List(_)) {
+                quote!(read_scalar_list)
+            } else {
+                quote!(read_opt)
+            };
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
+            quote!(#i => self.#fid = #rt::__private::de::#read(map)?,)
+        });
+    let name = id.to_string();
     quote! {
         #doc
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default, ::std::cmp::PartialEq,
-            #rt::__private::serde::Deserialize, #rt::__private::serde::Serialize #(, #derives)*)]
-        #[serde(crate = #serde_path, default)]
+            #rt::__private::serde::Serialize #(, #derives)*)]
+        #[serde(crate = #serde_path)]
         pub struct #id {
             #(#fields)*
             /// Fields the message carried that the topic's documentation does not list.
             #[serde(flatten)]
             pub #extra: #rt::__private::serde_json::Map<::std::string::String, #rt::__private::serde_json::Value>,
+        }
+        impl<'de> #rt::__private::serde::Deserialize<'de> for #id {
+            fn deserialize<D: #rt::__private::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                #rt::__private::de::structure(d)
+            }
+        }
+        impl #rt::__private::de::Structure for #id {
+            const NAME: &'static str = #name;
+            const FIELDS: &'static [&'static str] = &[#(#wire_names),*];
+            fn read_field<'de, A: #rt::__private::serde::de::MapAccess<'de>>(
+                &mut self,
+                index: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match index {
+                    #(#reads)*
+                    _ => {
+                        let _ = map;
+                    }
+                }
+                ::std::result::Result::Ok(())
+            }
+            fn undocumented(
+                &mut self,
+            ) -> ::std::option::Option<&mut #rt::__private::serde_json::Map<::std::string::String, #rt::__private::serde_json::Value>> {
+                ::std::option::Option::Some(&mut self.#extra)
+            }
         }
     }
 }
