@@ -524,6 +524,9 @@ fn describe(method: &str) -> ExitCode {
     if !s.category_pkg.is_empty() {
         println!("crate: topsdk-{}", s.category_pkg);
     }
+    if s.gateway == topsdk::schema::Gateway::Qimen {
+        println!("gateway: QIMEN (give --customer-id or TOP_QIMEN_CUSTOMER_ID)");
+    }
     if !s.description.is_empty() && s.description != s.title {
         println!("{}", s.description);
     }

@@ -68,6 +68,8 @@ fn describe_any_catalogue_api() {
     // A compiled one says so.
     let out = topsdk(&["describe", "alibaba.kongur.token.getosstoken"]);
     assert!(stdout(&out).contains("called: typed, compiled into this command"));
+    let out = topsdk(&["describe", "taobao.qimen.deliveryorder.query"]);
+    assert!(stdout(&out).contains("gateway: QIMEN"), "{}", stdout(&out));
     let out = topsdk(&["describe", "taobao.no.such.api"]);
     assert_eq!(out.status.code(), Some(64));
 }
