@@ -154,9 +154,10 @@ impl Args {
     /// comma-separated, object lists a JSON array; a file param a readable path), then the
     /// spec's rules: required params (code 40), length, list size and range (41).
     pub fn check(&self) -> Result<(), Error> {
-        self.untyped().map(drop)
+        crate::params::validate(self.schema, &self.untyped()?.writer())
     }
 
+    /// The values parsed by their documented types (the rules are checked on the writer).
     fn untyped(&self) -> Result<Untyped, Error> {
         let schema: &'static ApiSchema = self.schema;
         let mut out = Untyped {
@@ -176,7 +177,6 @@ impl Args {
             let count = parse_as_documented(f, v).map_err(|e| self.bad(&f.name, e))?;
             out.texts.push((f.name.clone(), v.clone(), count));
         }
-        crate::params::validate(schema, &out.writer())?;
         Ok(out)
     }
 }
@@ -210,6 +210,7 @@ pub async fn call_untyped(client: &Client, args: &Args) -> Result<serde_json::Va
     let schema = args.schema;
     let untyped = args.untyped()?;
     let w = untyped.writer();
+    crate::params::validate(schema, &w)?;
     let mut value = match schema.gateway {
         Gateway::Rest => {
             client

@@ -1,6 +1,6 @@
 //! Topic specs -> one content struct per topic and the `Topic` enum over them.
 
-use super::types::{field_scalar_type, path_text};
+use super::types::{ReadField, field_scalar_type, path_text, structure_impls};
 use super::{EmitTokens, Options, field_doc_attrs, ident, raw_doc_attrs};
 use crate::model::TypeRef;
 use crate::naming;
@@ -175,28 +175,22 @@ fn topic_struct(t: &TopicSpec, emit: &EmitTokens) -> TokenStream {
     let derives = &emit.extra_derives;
     // Read by index through the runtime's `de::structure` (as response types are; serde's
     // derive with `flatten` and a wrapper per field made this crate take minutes in release).
-    let wire_names = t
-        .fields
-        .iter()
-        .filter(|f| is_typed(f))
-        .map(|f| f.name.as_str());
-    let reads = t
+    let reads: Vec<ReadField<'_>> = t
         .fields
         .iter()
         .zip(&idents)
         .filter(|(f, _)| is_typed(f))
-        .enumerate()
-        .map(|(i, (f, fid))| {
-            let fid = ident(fid);
-            let read = if matches!(f.ty, TypeRef::List(_)) {
-                quote!(read_scalar_list)
+        .map(|(f, fid)| ReadField {
+            wire: &f.name,
+            field: ident(fid),
+            read: if matches!(f.ty, TypeRef::List(_)) {
+                "read_scalar_list"
             } else {
-                quote!(read_opt)
-            };
-            let i = proc_macro2::Literal::usize_unsuffixed(i);
-            quote!(#i => self.#fid = #rt::__private::de::#read(map)?,)
-        });
-    let name = id.to_string();
+                "read_opt"
+            },
+        })
+        .collect();
+    let de = structure_impls(&id, &reads, Some(&extra), rt);
     quote! {
         #doc
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default, ::std::cmp::PartialEq,
@@ -208,32 +202,6 @@ fn topic_struct(t: &TopicSpec, emit: &EmitTokens) -> TokenStream {
             #[serde(flatten)]
             pub #extra: #rt::__private::serde_json::Map<::std::string::String, #rt::__private::serde_json::Value>,
         }
-        impl<'de> #rt::__private::serde::Deserialize<'de> for #id {
-            fn deserialize<D: #rt::__private::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                #rt::__private::de::structure(d)
-            }
-        }
-        impl #rt::__private::de::Structure for #id {
-            const NAME: &'static str = #name;
-            const FIELDS: &'static [&'static str] = &[#(#wire_names),*];
-            fn read_field<'de, A: #rt::__private::serde::de::MapAccess<'de>>(
-                &mut self,
-                index: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match index {
-                    #(#reads)*
-                    _ => {
-                        let _ = map;
-                    }
-                }
-                ::std::result::Result::Ok(())
-            }
-            fn undocumented(
-                &mut self,
-            ) -> ::std::option::Option<&mut #rt::__private::serde_json::Map<::std::string::String, #rt::__private::serde_json::Value>> {
-                ::std::option::Option::Some(&mut self.#extra)
-            }
-        }
+        #de
     }
 }

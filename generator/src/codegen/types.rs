@@ -137,12 +137,51 @@ fn deserialize_impls(
     rt: &TokenStream,
     read: impl Fn(&Node<'_>) -> &'static str,
 ) -> TokenStream {
-    let wire_names = nodes.iter().map(|n| n.field.name.as_str());
-    let reads = nodes.iter().enumerate().map(|(i, n)| {
-        let field = ident(&n.ident);
-        let read = format_ident!("{}", read(n));
+    let fields: Vec<ReadField<'_>> = nodes
+        .iter()
+        .map(|n| ReadField {
+            wire: &n.field.name,
+            field: ident(&n.ident),
+            read: read(n),
+        })
+        .collect();
+    structure_impls(id, &fields, None, rt)
+}
+
+/// One field as the runtime's `de::structure` reads it.
+pub(crate) struct ReadField<'a> {
+    /// The wire name.
+    pub wire: &'a str,
+    /// The struct's field.
+    pub field: syn::Ident,
+    /// The runtime's reader (`read_opt`, `read_list`, ...).
+    pub read: &'static str,
+}
+
+/// `Deserialize` and `Structure` impls of struct `id` (response, request object and topic
+/// types alike): the fields' wire names and one `match` arm per field; keys the type does not
+/// document are kept in the `undocumented` field when one is given (topics), else skipped.
+pub(crate) fn structure_impls(
+    id: &syn::Ident,
+    fields: &[ReadField<'_>],
+    undocumented: Option<&syn::Ident>,
+    rt: &TokenStream,
+) -> TokenStream {
+    let wire_names = fields.iter().map(|f| f.wire);
+    let reads = fields.iter().enumerate().map(|(i, f)| {
+        let field = &f.field;
+        let read = format_ident!("{}", f.read);
         let i = proc_macro2::Literal::usize_unsuffixed(i);
         quote!(#i => self.#field = #rt::__private::de::#read(map)?,)
+    });
+    let keep = undocumented.map(|extra| {
+        quote! {
+            fn undocumented(
+                &mut self,
+            ) -> ::std::option::Option<&mut #rt::__private::serde_json::Map<::std::string::String, #rt::__private::serde_json::Value>> {
+                ::std::option::Option::Some(&mut self.#extra)
+            }
+        }
     });
     let name = id.to_string();
     quote! {
@@ -167,6 +206,7 @@ fn deserialize_impls(
                 }
                 ::std::result::Result::Ok(())
             }
+            #keep
         }
     }
 }
