@@ -8,8 +8,8 @@ use md5::Digest;
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
+use topsdk::kongur::alibaba_kongur_token_getosstoken as api;
 use topsdk::{Client, Format, SignMethod};
-use topsdk_kongur::alibaba_kongur_token_getosstoken as api;
 
 const SECRET: &str = "test_secret_123";
 
@@ -148,7 +148,7 @@ struct Simple {
 
 /// The SDK's decode of a seed sample into the generated `Response`.
 fn sdk_decode(body: &str, format: Format, simplified: bool) -> api::Response {
-    topsdk::__private::internals::decode::<api::Response>(
+    topsdk::test_util::decode::<api::Response>(
         body.as_bytes(),
         format,
         simplified,

@@ -8,7 +8,7 @@ mod support;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
-use topsdk_kongur::alibaba_kongur_token_getosstoken as api;
+use topsdk::kongur::alibaba_kongur_token_getosstoken as api;
 
 /// Counts live heap bytes.
 struct Counting;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use topsdk::mock::{MockTmc, Published};
-use topsdk::tmc::{ClientBuilder, ConnectToken, Message};
+use topsdk::tmc::{ConnectToken, Message, TmcBuilder};
 use topsdk_topics::Topic;
 
 const KEY: &str = "bench-key";
@@ -49,7 +49,7 @@ async fn throughput(run: u32, n: u64) {
     let typed = Arc::new(AtomicU64::new(0));
     let t = typed.clone();
     let started = Instant::now();
-    let messages = ClientBuilder::new(KEY, SECRET)
+    let messages = TmcBuilder::new(KEY, SECRET)
         .url(tmc.url())
         .expect("url")
         .connect_token(ConnectToken::Omit)
@@ -113,7 +113,7 @@ fn consumer(url: &str) {
     let handled = Arc::new(AtomicU64::new(0));
     let h = handled.clone();
     rt.block_on(async {
-        let messages = ClientBuilder::new(KEY, SECRET)
+        let messages = TmcBuilder::new(KEY, SECRET)
             .url(url)
             .expect("url")
             .connect_token(ConnectToken::Omit)

@@ -13,8 +13,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 use topsdk::client::Body;
+use topsdk::kongur::alibaba_kongur_token_getosstoken as api;
 use topsdk::{Client, SignMethod};
-use topsdk_kongur::alibaba_kongur_token_getosstoken as api;
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);

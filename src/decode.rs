@@ -134,7 +134,7 @@ pub fn decode<T: DeserializeOwned>(
         Format::Json => decode_json(text, simplified, schema).map_err(|(p, m)| fail(p, m)),
         Format::Xml => decode_xml(text, &schema.response_key).map_err(|(p, m)| fail(p, m)),
     }
-    .and_then(|o| o.map_err(Error::from_api))
+    .and_then(|o| o.map_err(Error::from))
 }
 
 /// The `error_response` in a body of either format, if it is one (non-2xx answers).
@@ -353,14 +353,6 @@ pub(crate) fn tracked<T: DeserializeOwned>(tree: serde_json::Value) -> Result<T,
     serde_path_to_error::deserialize(tree).map_err(path_error)
 }
 
-/// The `<name>_response` key of a method: leading `taobao.` removed, dots to `_`.
-pub fn response_key(method: &str) -> String {
-    let m = method.strip_prefix("taobao.").unwrap_or(method);
-    let mut key = m.replace('.', "_");
-    key.push_str("_response");
-    key
-}
-
 /// An untyped response: the content inside the response key (or the whole simplified body).
 /// The envelope rules of [`decode`]; with no schema to know the fields by, a simplified body
 /// must hold `request_id`, which TOP puts in every response.
@@ -416,7 +408,7 @@ pub fn decode_raw(
     };
     if root == "error_response" {
         let b: ErrorBody = serde_json::from_value(value).map_err(|e| fail(e.to_string()))?;
-        return Err(Error::from_api(b.into()));
+        return Err(Error::from(ApiError::from(b)));
     }
     Ok(value)
 }

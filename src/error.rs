@@ -217,10 +217,10 @@ pub enum Retry {
     Never,
 }
 
-impl Error {
-    /// An `error_response` as the error it is: [`Error::RateLimited`] for bans, else
-    /// [`Error::Api`].
-    pub fn from_api(e: ApiError) -> Error {
+/// An `error_response` as the error it is: [`Error::RateLimited`] for bans, else
+/// [`Error::Api`].
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Error {
         if e.is_rate_limit() {
             let retry_after = e.ban_length();
             Error::RateLimited {
@@ -231,7 +231,9 @@ impl Error {
             Error::Api(e)
         }
     }
+}
 
+impl Error {
     /// Whether and when trying again may succeed.
     pub fn retry(&self) -> Retry {
         match self {
@@ -286,7 +288,7 @@ mod tests {
 
     #[test]
     fn bans_are_typed_with_their_length() {
-        let e = Error::from_api(api(
+        let e = Error::from(api(
             7,
             Some("accesscontrol.limited-by-app-access-count"),
             "App Call Limited",
@@ -301,9 +303,9 @@ mod tests {
         assert_eq!(e.retry(), Retry::Banned);
         assert!(!e.is_retryable());
         assert!(e.to_string().contains("71804 s"), "{e}");
-        let e = Error::from_api(api(7, None, "This ban will last for 1 more second", None));
+        let e = Error::from(api(7, None, "This ban will last for 1 more second", None));
         assert!(matches!(e, Error::RateLimited { retry_after: Some(d), .. } if d.as_secs() == 1));
-        let e = Error::from_api(api(7, None, "App Call Limited", None));
+        let e = Error::from(api(7, None, "App Call Limited", None));
         assert!(matches!(
             e,
             Error::RateLimited {
@@ -311,14 +313,14 @@ mod tests {
                 ..
             }
         ));
-        let e = Error::from_api(api(
+        let e = Error::from(api(
             15,
             Some("isp.remote-service-timeout"),
             "Remote service error",
             None,
         ));
         assert_eq!(e.retry(), Retry::MaybeExecuted);
-        let e = Error::from_api(api(15, Some("isv.invalid-parameter"), "x", None));
+        let e = Error::from(api(15, Some("isv.invalid-parameter"), "x", None));
         assert_eq!(e.retry(), Retry::Never);
         assert_eq!(
             parse_ban_seconds("ban will last for many more seconds"),

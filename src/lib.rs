@@ -10,7 +10,7 @@
 //! `topsdk-cli`.)
 //!
 //! ```no_run
-//! use topsdk_kongur::{Apis, alibaba_kongur_token_getosstoken as getosstoken};
+//! use topsdk::kongur::{Apis, alibaba_kongur_token_getosstoken as getosstoken};
 //!
 //! # async fn run() -> Result<(), topsdk::Error> {
 //! let client = topsdk::Client::from_env()?;
@@ -24,6 +24,9 @@
 //! # Ok(()) }
 //! ```
 
+// Generated code spells `::topsdk::` paths; the seed category is compiled into this crate.
+extern crate self as topsdk;
+
 pub mod batch;
 pub mod by_name;
 pub mod client;
@@ -33,11 +36,22 @@ mod error;
 mod mask;
 mod params;
 mod qimen;
+mod rules;
 pub mod schema;
+pub mod shape;
 mod sign;
 mod time;
 mod types;
 mod xml;
+
+/// Typed bindings of the seed category `kongur` (法务服务API): generated at build time from
+/// `spec/kongur/` by this package's `build.rs` (feature `kongur`, on by default), the API the
+/// project started from. The other categories are packages of their own (`topsdk-tbtrade`,
+/// ...), laid out the same way.
+#[cfg(feature = "kongur")]
+pub mod kongur {
+    include!(concat!(env!("OUT_DIR"), "/kongur.rs"));
+}
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
@@ -89,6 +103,14 @@ pub mod prelude {
     pub use crate::{Client, Error, TopRequest, TopResponse};
 }
 
+/// Helpers for this repository's tests and benchmarks (feature `test-util`): not a stable API.
+#[cfg(feature = "test-util")]
+#[doc(hidden)]
+pub mod test_util {
+    /// Decodes a response body of `schema`'s API as the client does.
+    pub use crate::decode::decode;
+}
+
 /// Support for generated code (and this repository's tests and benchmarks). Not a stable API:
 /// anything here may change in any release.
 #[doc(hidden)]
@@ -96,26 +118,8 @@ pub mod __private {
     pub use serde;
     pub use serde_json;
 
-    pub use crate::by_name::{FromArgs, call};
+    pub use crate::by_name::{CallFn, FromArgs, call};
 
-    /// `Some(typed call)` for a generated entry of an `APIS` table with feature `dispatch`, else
-    /// `None`, which costs no compile time.
-    #[cfg(feature = "dispatch")]
-    #[macro_export]
-    #[doc(hidden)]
-    macro_rules! __by_name_call {
-        ($request:ty) => {
-            ::std::option::Option::Some($crate::__private::call::<$request>)
-        };
-    }
-    #[cfg(not(feature = "dispatch"))]
-    #[macro_export]
-    #[doc(hidden)]
-    macro_rules! __by_name_call {
-        ($request:ty) => {
-            ::std::option::Option::None
-        };
-    }
     /// [`Client::execute`](crate::Client::execute) of an owned request, boxed: the body of
     /// each generated `Apis` method. One generic function here instead of an `async` body per
     /// API (whose future rustc checks for `Send` API by API) keeps bindings quick to compile.
@@ -125,12 +129,11 @@ pub mod __private {
     ) -> crate::Call<'_, R::Response> {
         ::std::boxed::Box::pin(async move { client.execute(&request).await })
     }
-    pub use crate::params::{Param, ParamValue, ParamWriter, validate};
+    pub use crate::params::{Param, ParamValue, ParamWriter};
     pub use crate::schema::LazySchema;
-    pub use __by_name_call as by_name_call;
 
     /// Interface version of generated code this runtime supports (see `topgen::codegen::ABI`).
-    pub const ABI: u32 = 7;
+    pub const ABI: u32 = 8;
 
     /// Fails compilation when generated code and runtime disagree.
     pub const fn check_abi(generated: u32) {
@@ -147,14 +150,6 @@ pub mod __private {
             Structure, list, object, opt, read_list, read_object, read_opt, read_scalar_list,
             read_value, scalar_list, structure,
         };
-    }
-
-    /// The runtime's internals that the tests and benchmarks check directly.
-    pub mod internals {
-        pub use crate::decode::{decode, decode_raw, response_key};
-        pub use crate::mask::redacted_excerpt;
-        pub use crate::sign::{Signer, Signing, sign};
-        pub use crate::time::{Timestamp, gmt8_timestamp};
     }
 
     /// A request object as JSON for the wire: its secrets in clear (that is where they go).

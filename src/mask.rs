@@ -1,39 +1,9 @@
-//! Masking sensitive response fields (the spec's `sensitive: true`), in one place: in a parsed
-//! response by its tree ([`mask_sensitive`], the CLI's output), and in the text of a body that
-//! did not decode ([`redacted_excerpt`], error messages), where there is no tree to follow and
-//! every value under a sensitive field's name is masked, in JSON or XML.
+//! Masking sensitive response fields (the spec's `sensitive: true`) in the text of a body that
+//! did not decode ([`redacted_excerpt`], error messages), where there is no tree to follow:
+//! every value under a sensitive field's name is masked, in JSON or XML. (In a tree, by the
+//! schema: [`crate::shape::mask`].)
 
-use crate::schema::{ApiSchema, Field, Kind};
-
-/// Replaces the values of sensitive fields with `"***"` (typed-response JSON, lists as arrays).
-pub fn mask_sensitive(value: &mut serde_json::Value, fields: &[Field]) {
-    let serde_json::Value::Object(map) = value else {
-        return;
-    };
-    for f in fields {
-        let Some(v) = map.get_mut(&f.name) else {
-            continue;
-        };
-        if f.sensitive {
-            mask_all(v);
-        } else if f.kind == Kind::Object {
-            match v {
-                serde_json::Value::Array(items) => {
-                    items.iter_mut().for_each(|i| mask_sensitive(i, &f.fields))
-                }
-                other => mask_sensitive(other, &f.fields),
-            }
-        }
-    }
-}
-
-fn mask_all(v: &mut serde_json::Value) {
-    match v {
-        serde_json::Value::Array(items) => items.iter_mut().for_each(mask_all),
-        serde_json::Value::Null => {}
-        other => *other = serde_json::Value::String("***".into()),
-    }
-}
+use crate::schema::{ApiSchema, Field};
 
 /// A short excerpt of the body for error messages, with sensitive field values masked.
 pub fn redacted_excerpt(body: &[u8], schema: &ApiSchema) -> String {
@@ -137,7 +107,7 @@ mod tests {
             "rows": [{"token": "t1", "id": 1}, {"token": ["t2", "t3"], "id": 2}, {"token": null}],
             "token": "not sensitive at the top"
         });
-        mask_sensitive(&mut v, &schema.response);
+        crate::shape::mask(&mut v, &schema.response);
         assert_eq!(
             v,
             serde_json::json!({

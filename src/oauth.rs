@@ -15,7 +15,7 @@
 
 use crate::Secret;
 use std::fmt;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 /// The production authorization host.
 pub const PRODUCTION_HOST: &str = "https://oauth.taobao.com";
@@ -186,12 +186,6 @@ impl fmt::Debug for Token {
     }
 }
 
-pub(crate) fn epoch_ms(t: SystemTime) -> i64 {
-    t.duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default()
-}
-
 impl Token {
     /// Reads a token from its JSON (`token_result`, or the `/token` endpoint's reply) as read
     /// at `now`. Numbers are accepted as JSON numbers or decimal text; `access_token` is
@@ -236,7 +230,7 @@ impl Token {
             Ok(text(k)?.map(|n| percent_decode(&n).unwrap_or(n)))
         };
         let access_token = text("access_token")?.ok_or_else(|| bad("no `access_token`".into()))?;
-        let issued_at = epoch_ms(now);
+        let issued_at = crate::time::epoch_millis(now);
         let expires_in = int("expires_in")?;
         let expire_time = int("expire_time")?
             .or_else(|| expires_in.map(|s| issued_at.saturating_add(s.saturating_mul(1000))));
@@ -266,14 +260,13 @@ impl Token {
 
     /// When the access token expires (None when the token does not say).
     pub fn expires_at(&self) -> Option<SystemTime> {
-        self.expire_time
-            .and_then(|ms| u64::try_from(ms).ok())
-            .map(|ms| UNIX_EPOCH + Duration::from_millis(ms))
+        self.expire_time.map(crate::time::from_epoch_millis)
     }
 
     /// Whether the access token expires within `margin` of `now` (or has expired).
     pub fn needs_refresh(&self, margin: Duration, now: SystemTime) -> bool {
-        self.expires_at().is_some_and(|t| t <= now + margin)
+        let horizon = now.checked_add(margin).unwrap_or(now);
+        self.expires_at().is_some_and(|t| t <= horizon)
     }
 
     /// Whether the refresh token can still be used at `now`.
@@ -281,7 +274,7 @@ impl Token {
         self.refresh_token.is_some()
             && self
                 .refresh_token_valid_time
-                .is_none_or(|ms| ms > epoch_ms(now))
+                .is_none_or(|ms| ms > crate::time::epoch_millis(now))
     }
 }
 

@@ -333,19 +333,20 @@ impl<'a> ParamWriter<'a> {
 
     /// A param by a name known only at run time (untyped calls).
     pub fn put_text(&mut self, name: String, value: String) {
-        self.put_text_counted(name, value, None);
-    }
-
-    /// [`ParamWriter::put_text`] of a list of `count` items (for `max_list_size` checks).
-    pub(crate) fn put_text_counted(&mut self, name: String, value: String, count: Option<usize>) {
         let start = self.text.len();
         self.text.push_str(&value);
         let slot = Slot::Written {
             start,
             end: self.text.len(),
-            count,
+            count: None,
         };
         self.insert(Cow::Owned(name), slot);
+    }
+
+    /// A param whose text was checked by its type elsewhere (calls by schema), with a list's
+    /// item count (for `max_list_size`).
+    pub(crate) fn put_checked(&mut self, name: &'static str, value: &'a str, count: Option<usize>) {
+        self.insert(Cow::Borrowed(name), Slot::Borrowed { value, count });
     }
 
     fn text_of<'s>(&'s self, slot: &Slot<'s>) -> Option<&'s str> {
@@ -426,82 +427,6 @@ pub(crate) fn key_le(a: &[u8], b: &[u8]) -> bool {
         }
     }
     a.len() <= b.len()
-}
-
-/// Checks written params against the spec's rules before any I/O.
-pub fn validate(schema: &crate::schema::ApiSchema, w: &ParamWriter) -> Result<(), crate::Error> {
-    for f in &schema.request {
-        if !f.has_rules() {
-            continue;
-        }
-        let Some(value) = w.get(&f.name) else {
-            if f.required {
-                return Err(invalid(40, &f.name, "is required".into()));
-            }
-            continue;
-        };
-        let ParamValue::Text { value, count } = value else {
-            continue;
-        };
-        let c = &f.constraints;
-        if let (Some(max), Some(n)) = (c.max_list_size, count)
-            && n as u64 > max
-        {
-            return Err(invalid(
-                41,
-                &f.name,
-                format!("has {n} items; at most {max} are allowed"),
-            ));
-        }
-        if let Some(max) = c.max_length
-            && !f.list
-        {
-            let n = value.chars().count() as u64;
-            if n > max {
-                return Err(invalid(
-                    41,
-                    &f.name,
-                    format!("is {n} characters long; at most {max} are allowed"),
-                ));
-            }
-        }
-        if c.min_value.is_some() || c.max_value.is_some() {
-            for item in value.split(',') {
-                // Integers exactly; decimals (`decimal: true` Numbers) as floats, which is
-                // exact enough to compare with integer bounds.
-                let Ok(n) = item.trim().parse::<f64>() else {
-                    continue;
-                };
-                if let Some(min) = c.min_value
-                    && n < min as f64
-                {
-                    return Err(invalid(
-                        41,
-                        &f.name,
-                        format!("is {}; the minimum is {min}", item.trim()),
-                    ));
-                }
-                if let Some(max) = c.max_value
-                    && n > max as f64
-                {
-                    return Err(invalid(
-                        41,
-                        &f.name,
-                        format!("is {}; the maximum is {max}", item.trim()),
-                    ));
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-fn invalid(code: i64, param: &str, message: String) -> crate::Error {
-    crate::Error::InvalidRequest {
-        code,
-        param: param.to_string(),
-        message,
-    }
 }
 
 #[cfg(test)]

@@ -105,10 +105,6 @@ impl Signer {
         }
     }
 
-    pub fn method(&self) -> SignMethod {
-        self.method
-    }
-
     /// Starts a signature; feed it the params in key order.
     #[inline]
     pub fn start(&self) -> Signing<'_> {

@@ -26,7 +26,8 @@
 //! # Ok(()) }
 //! ```
 
-use crate::{DateTime, Secret};
+use crate::sign::Signer;
+use crate::{DateTime, SignMethod};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::time::{Duration, SystemTime};
@@ -44,14 +45,15 @@ pub struct Request<'a> {
 /// Checks incoming SPI/QIMEN requests for one app secret.
 #[derive(Clone)]
 pub struct Verifier {
-    secret: Secret<String>,
+    /// md5, keyed once with the app secret (the SPI sign is always md5).
+    signer: Signer,
     max_age: Option<Duration>,
 }
 
 impl fmt::Debug for Verifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Verifier")
-            .field("secret", &"***")
+            .field("app_secret", &"***")
             .field("max_age", &self.max_age)
             .finish()
     }
@@ -115,7 +117,7 @@ impl Verifier {
     /// Signature checks only; add [`Verifier::max_age`] for the timestamp check.
     pub fn new(app_secret: impl Into<String>) -> Verifier {
         Verifier {
-            secret: Secret::new(app_secret.into()),
+            signer: Signer::new(SignMethod::Md5, &app_secret.into()),
             max_age: None,
         }
     }
@@ -175,18 +177,15 @@ impl Verifier {
         let remote_sign = remote_sign.ok_or(SpiError::MissingSign)?;
         params.remove(b"sign".as_slice());
 
-        use md5::{Digest, Md5};
-        let mut md5 = Md5::new();
-        md5.update(self.secret.expose().as_bytes());
+        let mut signing = self.signer.start();
         for (k, v) in &params {
-            md5.update(k);
-            md5.update(v);
+            signing.raw(k);
+            signing.raw(v);
         }
         if text_body {
-            md5.update(request.body);
+            signing.raw(request.body);
         }
-        md5.update(self.secret.expose().as_bytes());
-        let local: String = md5.finalize().iter().map(|b| format!("{b:02X}")).collect();
+        let local = signing.finish();
         if local.as_bytes() != remote_sign.as_slice() {
             return Err(SpiError::BadSign { missing_headers });
         }

@@ -1,4 +1,6 @@
-//! TOP's civil time: `yyyy-MM-dd HH:mm:ss` in GMT+8, whatever the local zone.
+//! Every time on the wire, in one place: TOP's civil time (`yyyy-MM-dd HH:mm:ss` in GMT+8,
+//! whatever the local zone), the `timestamp` param, epoch milliseconds (TMC, token expiries),
+//! and the clocks calls read them from.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -37,9 +39,14 @@ impl fmt::Display for ParseDateTimeError {
 
 impl std::error::Error for ParseDateTimeError {}
 
+/// The Unix seconds `DateTime` covers: years 0001 to 9999, as TOP writes them (values beyond
+/// are clamped, never overflow).
+const UNIX_RANGE: std::ops::RangeInclusive<i64> = -62_135_596_800..=253_402_300_799;
+
 impl DateTime {
-    /// The GMT+8 wall-clock time of a Unix timestamp (seconds).
+    /// The GMT+8 wall-clock time of a Unix timestamp (seconds; clamped to years 0001-9999).
     pub fn from_unix(secs: i64) -> DateTime {
+        let secs = secs.clamp(*UNIX_RANGE.start(), *UNIX_RANGE.end() - GMT8);
         let local = secs + GMT8;
         let days = local.div_euclid(86_400);
         let sod = local.rem_euclid(86_400);
@@ -65,20 +72,16 @@ impl DateTime {
     }
 
     pub fn from_system_time(t: SystemTime) -> DateTime {
-        let secs = match t.duration_since(UNIX_EPOCH) {
-            Ok(d) => d.as_secs() as i64,
-            Err(e) => -(e.duration().as_secs() as i64),
-        };
-        DateTime::from_unix(secs)
+        DateTime::from_epoch_millis(epoch_millis(t))
+    }
+
+    /// The GMT+8 wall-clock time of epoch milliseconds (TMC's times, dates sent as numbers).
+    pub fn from_epoch_millis(ms: i64) -> DateTime {
+        DateTime::from_unix(ms.div_euclid(1000))
     }
 
     pub fn to_system_time(self) -> SystemTime {
-        let s = self.to_unix();
-        if s >= 0 {
-            UNIX_EPOCH + Duration::from_secs(s as u64)
-        } else {
-            UNIX_EPOCH - Duration::from_secs(s.unsigned_abs())
-        }
+        from_epoch_millis(self.to_unix().saturating_mul(1000))
     }
 
     /// Now, on TOP's clock.
@@ -261,7 +264,8 @@ impl Timestamp {
 pub struct EncodedTimestamp([u8; 23]);
 
 impl EncodedTimestamp {
-    pub fn as_str(&self) -> &str {
+    #[cfg(test)]
+    fn as_str(&self) -> &str {
         // Digits, `-`, `+`, `%3A`: ASCII only.
         std::str::from_utf8(&self.0).unwrap_or_default()
     }
@@ -294,6 +298,53 @@ pub fn gmt8_timestamp(now: SystemTime) -> Timestamp {
     })
 }
 
+/// Milliseconds since the Unix epoch (negative before it; saturating), as TMC and token
+/// expiries count time.
+pub(crate) fn epoch_millis(t: SystemTime) -> i64 {
+    match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
+        Err(e) => i64::try_from(e.duration().as_millis()).map_or(i64::MIN, |ms| -ms),
+    }
+}
+
+/// The instant `ms` milliseconds after the Unix epoch (before it when negative), saturating at
+/// what the platform's `SystemTime` holds.
+pub(crate) fn from_epoch_millis(ms: i64) -> SystemTime {
+    shift_millis(UNIX_EPOCH, ms)
+}
+
+/// `t` moved by `secs` seconds (back when negative), saturating instead of overflowing.
+pub(crate) fn shift_secs(t: SystemTime, secs: i64) -> SystemTime {
+    shift_millis(t, secs.saturating_mul(1000))
+}
+
+fn shift_millis(t: SystemTime, ms: i64) -> SystemTime {
+    let d = Duration::from_millis(ms.unsigned_abs());
+    let moved = if ms >= 0 {
+        t.checked_add(d)
+    } else {
+        t.checked_sub(d)
+    };
+    // Past what SystemTime holds: as far as it goes (found by halving the step).
+    moved.unwrap_or_else(|| {
+        let mut step = d;
+        let mut at = t;
+        while step > Duration::ZERO {
+            let next = if ms >= 0 {
+                at.checked_add(step)
+            } else {
+                at.checked_sub(step)
+            };
+            match next {
+                Some(n) => at = n,
+                None => step /= 2,
+            }
+        }
+        at
+    })
+}
+
+/// Where a call or a connection reads the time from (a fixed clock in tests).
 pub trait Clock: Send + Sync + fmt::Debug {
     fn now(&self) -> SystemTime;
 }

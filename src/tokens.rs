@@ -87,7 +87,7 @@ impl TokenStore for MemoryStore {
     }
 
     fn expiring(&self, before: SystemTime) -> Result<Vec<(i64, Token)>, StoreError> {
-        let limit = crate::oauth::epoch_ms(before);
+        let limit = crate::time::epoch_millis(before);
         let mut out: Vec<(i64, Token)> = self
             .tokens
             .read()
@@ -214,7 +214,7 @@ impl TokenStore for SqliteStore {
     fn expiring(&self, before: SystemTime) -> Result<Vec<(i64, Token)>, StoreError> {
         self.rows(
             "SELECT shop, token FROM tmc_tokens_v1 WHERE expire_time < ?1 ORDER BY expire_time",
-            [crate::oauth::epoch_ms(before)],
+            [crate::time::epoch_millis(before)],
         )
     }
 }

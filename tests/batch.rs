@@ -6,9 +6,9 @@
 mod support;
 
 use std::collections::BTreeMap;
+use topsdk::kongur::alibaba_kongur_token_getosstoken as getosstoken;
 use topsdk::mock::{MockGateway, Reply};
 use topsdk::{ApiError, Client, Error, SignMethod};
-use topsdk_kongur::alibaba_kongur_token_getosstoken as getosstoken;
 use topsdk_util::{taobao_time_get as time_get, taobao_top_auth_token_create as token_create};
 
 const KEY: &str = "12345678";
@@ -16,7 +16,7 @@ const SECRET: &str = "helloworld";
 
 async fn mock() -> MockGateway {
     MockGateway::start(
-        topsdk_kongur::APIS.iter().chain(topsdk_util::APIS),
+        topsdk::kongur::APIS.iter().chain(topsdk_util::APIS),
         KEY,
         SECRET,
     )

@@ -1,8 +1,9 @@
 //! What a crate that depends on topsdk compiles: `cargo tree` of a fresh crate (outside this
 //! workspace) with one category package (`topsdk-legalcase = { path = .. }`, the form of
 //! `features = [<one category>]` now that categories are packages), with one outside the
-//! workspace, and with the runtime's defaults. Neither may pull in a CLI (clap), a server (hyper's `server`, multer) or
-//! serde_json's `preserve_order`; the typed calls by name (`dispatch`) stay off.
+//! workspace, and with the runtime's defaults. Neither may pull in a CLI (clap), a server
+//! (hyper's `server`, multer) or serde_json's `preserve_order`. The CLI itself compiles no
+//! bindings at all (no topgen): everything goes through its catalogue.
 
 use std::process::Command;
 
@@ -50,7 +51,6 @@ fn assert_lean(dependency: &str, what: &str, needed: &[&str]) -> String {
         "clap v",
         "multer v",
         "hyper feature \"server\"",
-        "topsdk feature \"dispatch\"",
         "topsdk feature \"mock\"",
     ] {
         assert!(!tree.contains(heavy), "{what} pulls in {heavy}:\n{tree}");
@@ -89,26 +89,34 @@ fn a_category_outside_the_workspace_is_a_package_like_the_others() {
 
 #[test]
 fn the_default_dependency_compiles_no_cli_and_no_server() {
-    let tree = assert_lean(
+    // The defaults generate the seed category (`topsdk::kongur`) at build time.
+    assert_lean(
         r#"topsdk = { path = "ROOT" }"#,
         "the defaults",
-        &["topsdk feature \"default\""],
+        &[
+            "topsdk feature \"default\"",
+            "topsdk feature \"kongur\"",
+            "topgen v",
+        ],
     );
-    assert!(
-        !tree.contains("topgen v"),
-        "the runtime generates nothing:\n{tree}"
+    // Without them the runtime generates nothing.
+    let tree = assert_lean(
+        r#"topsdk = { path = "ROOT", default-features = false }"#,
+        "the runtime alone",
+        &[],
     );
+    assert!(!tree.contains("topgen v"), "generates nothing:\n{tree}");
 }
 
 #[test]
 fn the_cli_package_is_where_the_cli_comes_from() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let tree = cargo_tree(root, &["-p", "topsdk-cli", "-e", "normal,build"]);
-    for heavy in [
-        "clap v",
-        "hyper feature \"server\"",
-        "topsdk feature \"dispatch\"",
-    ] {
+    for heavy in ["clap v", "hyper feature \"server\""] {
         assert!(tree.contains(heavy), "the CLI should have {heavy}:\n{tree}");
+    }
+    // Every API and topic by its schema: no bindings generated, no typed topics compiled.
+    for typed in ["topgen v", "topsdk-topics v", "topsdk feature \"kongur\""] {
+        assert!(!tree.contains(typed), "the CLI compiles {typed}:\n{tree}");
     }
 }

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 use topsdk::client::Body;
+use topsdk::kongur::alibaba_kongur_token_getosstoken as api;
 use topsdk::{Client, SignMethod};
-use topsdk_kongur::alibaba_kongur_token_getosstoken as api;
 
 const SECRET: &str = "s3cret-for-wire";
 

@@ -5,9 +5,9 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use topsdk::kongur::alibaba_kongur_token_getosstoken as api;
 use topsdk::mock::{MockGateway, Reply};
 use topsdk::{ApiError, Client, Error, Format, RetryPolicy, SignMethod};
-use topsdk_kongur::alibaba_kongur_token_getosstoken as api;
 
 const KEY: &str = "12345678";
 const SECRET: &str = "test_secret_123";
@@ -39,8 +39,7 @@ impl topsdk::Clock for StepClock {
 
 fn documented() -> api::Response {
     let xml = api::SCHEMA.get().examples.response_xml.as_deref().unwrap();
-    topsdk::__private::internals::decode(xml.as_bytes(), Format::Xml, false, api::SCHEMA.get())
-        .unwrap()
+    topsdk::test_util::decode(xml.as_bytes(), Format::Xml, false, api::SCHEMA.get()).unwrap()
 }
 
 fn seed_request() -> api::Request {
@@ -52,7 +51,7 @@ fn seed_request() -> api::Request {
 
 #[tokio::test]
 async fn every_sign_method_format_and_simplify() {
-    let mock = MockGateway::start(topsdk_kongur::APIS, KEY, SECRET)
+    let mock = MockGateway::start(topsdk::kongur::APIS, KEY, SECRET)
         .await
         .unwrap();
     let mut n = 0;
@@ -128,7 +127,7 @@ async fn every_sign_method_format_and_simplify() {
 
 #[tokio::test]
 async fn timestamp_is_gmt8_wall_clock() {
-    let mock = MockGateway::start(topsdk_kongur::APIS, KEY, SECRET)
+    let mock = MockGateway::start(topsdk::kongur::APIS, KEY, SECRET)
         .await
         .unwrap();
     client(&mock)
@@ -158,7 +157,7 @@ async fn timestamp_is_gmt8_wall_clock() {
 
 #[tokio::test]
 async fn api_error_is_typed_and_not_retried() {
-    let mock = MockGateway::start(topsdk_kongur::APIS, KEY, SECRET)
+    let mock = MockGateway::start(topsdk::kongur::APIS, KEY, SECRET)
         .await
         .unwrap();
     let documented = ApiError {
@@ -191,7 +190,7 @@ async fn api_error_is_typed_and_not_retried() {
 
 #[tokio::test]
 async fn isp_errors_of_a_read_are_retried() {
-    let mock = MockGateway::start(topsdk_kongur::APIS, KEY, SECRET)
+    let mock = MockGateway::start(topsdk::kongur::APIS, KEY, SECRET)
         .await
         .unwrap();
     let isp = ApiError {
@@ -228,7 +227,7 @@ async fn isp_errors_of_a_read_are_retried() {
 
 #[tokio::test]
 async fn http_503_is_retried_then_reported() {
-    let mock = MockGateway::start(topsdk_kongur::APIS, KEY, SECRET)
+    let mock = MockGateway::start(topsdk::kongur::APIS, KEY, SECRET)
         .await
         .unwrap();
     mock.set_reply(
@@ -254,7 +253,7 @@ async fn http_503_is_retried_then_reported() {
 
 #[tokio::test]
 async fn slow_response_times_out() {
-    let mock = MockGateway::start(topsdk_kongur::APIS, KEY, SECRET)
+    let mock = MockGateway::start(topsdk::kongur::APIS, KEY, SECRET)
         .await
         .unwrap();
     mock.set_reply(
@@ -281,7 +280,7 @@ async fn slow_response_times_out() {
 
 #[tokio::test]
 async fn truncated_body_is_a_transport_error() {
-    let mock = MockGateway::start(topsdk_kongur::APIS, KEY, SECRET)
+    let mock = MockGateway::start(topsdk::kongur::APIS, KEY, SECRET)
         .await
         .unwrap();
     mock.set_reply(
@@ -306,7 +305,7 @@ async fn truncated_body_is_a_transport_error() {
 
 #[tokio::test]
 async fn oversized_body_is_refused() {
-    let mock = MockGateway::start(topsdk_kongur::APIS, KEY, SECRET)
+    let mock = MockGateway::start(topsdk::kongur::APIS, KEY, SECRET)
         .await
         .unwrap();
     let big = format!(
@@ -334,7 +333,7 @@ async fn oversized_body_is_refused() {
 
 #[tokio::test]
 async fn wrong_secret_is_rejected_by_the_gateway() {
-    let mock = MockGateway::start(topsdk_kongur::APIS, KEY, SECRET)
+    let mock = MockGateway::start(topsdk::kongur::APIS, KEY, SECRET)
         .await
         .unwrap();
     for m in SignMethod::ALL {
@@ -354,7 +353,7 @@ async fn wrong_secret_is_rejected_by_the_gateway() {
 fn blocking_client_works_without_a_runtime() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let mock = rt
-        .block_on(MockGateway::start(topsdk_kongur::APIS, KEY, SECRET))
+        .block_on(MockGateway::start(topsdk::kongur::APIS, KEY, SECRET))
         .unwrap();
     let c = topsdk::blocking::Client::new(
         Client::builder(KEY, SECRET)

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use topsdk::__private::LazySchema;
 use topsdk::__private::ParamWriter;
-use topsdk::by_name::{Args, Entry, FromArgs};
+
 use topsdk::mock::{MockGateway, Reply};
 use topsdk::schema::ApiSchema;
 use topsdk::{Client, Error, FileUpload, Format, RetryPolicy, TopRequest, TopResponse};
@@ -57,20 +57,7 @@ impl TopRequest for Upload {
     }
 }
 
-impl FromArgs for Upload {
-    fn from_args(args: &Args) -> Result<Self, Error> {
-        Ok(Upload {
-            title: args.required("title")?,
-            image: args.optional_file("image")?,
-            count: args.optional("count")?,
-        })
-    }
-}
-
-static APIS: [Entry; 1] = [Entry {
-    schema: &UPLOAD,
-    call: Some(topsdk::__private::call::<Upload>),
-}];
+static APIS: [&LazySchema; 1] = [&UPLOAD];
 
 async fn mock() -> MockGateway {
     capture();

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message as Ws;
 use topsdk::mock::{MockGateway, MockTmc, Published};
-use topsdk::tmc::{Client, ClientBuilder, ConnectToken, Message, TmcError, Topics};
+use topsdk::tmc::{ConnectToken, Message, TmcBuilder, TmcClient, TmcError, Topics};
 use topsdk_topics::Topic;
 
 const KEY: &str = "12345678";
@@ -109,7 +109,7 @@ async fn the_client_speaks_the_golden_frames() {
             }
         }
     });
-    let client = ClientBuilder::new(KEY, SECRET).url(&url).unwrap().build();
+    let client = TmcBuilder::new(KEY, SECRET).url(&url).unwrap().build();
     let mut messages = client.connect().await.unwrap();
     let msg = messages.next().await.unwrap().unwrap();
     assert_eq!(msg.id, 2131800080537681929);
@@ -149,12 +149,12 @@ async fn mocks() -> (MockTmc, MockGateway) {
     (tmc, gateway)
 }
 
-fn client(tmc: &MockTmc, gateway: &MockGateway) -> Client {
+fn client(tmc: &MockTmc, gateway: &MockGateway) -> TmcClient {
     let api = topsdk::Client::builder(KEY, SECRET)
         .gateway_url(gateway.url())
         .build()
         .unwrap();
-    ClientBuilder::new(KEY, SECRET)
+    TmcBuilder::new(KEY, SECRET)
         .url(tmc.url())
         .unwrap()
         .gateway(api)
@@ -349,7 +349,7 @@ async fn a_failing_handler_fails_the_message_and_gets_it_again() {
 async fn a_bad_secret_gets_the_connect_error_not_a_hang() {
     let (tmc, _gateway) = mocks().await;
     let started = std::time::Instant::now();
-    let err = ClientBuilder::new(KEY, "wrong-secret")
+    let err = TmcBuilder::new(KEY, "wrong-secret")
         .url(tmc.url())
         .unwrap()
         .connect_token(ConnectToken::Omit)
@@ -374,7 +374,7 @@ async fn a_bad_secret_gets_the_connect_error_not_a_hang() {
         .gateway_url(other.url())
         .build()
         .unwrap();
-    let err = ClientBuilder::new(KEY, SECRET)
+    let err = TmcBuilder::new(KEY, SECRET)
         .url(tmc.url())
         .unwrap()
         .gateway(api)
@@ -529,7 +529,7 @@ async fn dedup_confirms_a_duplicate_business_id_unhandled() {
         .gateway_url(gateway.url())
         .build()
         .unwrap();
-    let mut messages = ClientBuilder::new(KEY, SECRET)
+    let mut messages = TmcBuilder::new(KEY, SECRET)
         .url(tmc.url())
         .unwrap()
         .gateway(api)

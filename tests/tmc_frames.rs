@@ -3,7 +3,15 @@
 //! byte for byte both ways; and properties: round trips, and no input panics the decoder.
 
 use proptest::prelude::*;
-use topsdk::tmc::{Frame, MessageType, Value, connect_sign, kind};
+use topsdk::tmc::{Frame, MessageType, Value, connect_sign};
+
+/// The `__kind` header's values (tmc.md): pull request, confirm, data, failed.
+mod kind {
+    pub const PULL_REQUEST: u8 = 1;
+    pub const CONFIRM: u8 = 2;
+    pub const DATA: u8 = 3;
+    pub const FAILED: u8 = 20;
+}
 
 const TOKEN: &str = "54e78da8-d636-44bb-b0fe-819ad2284793";
 const ID: i64 = 2131800080537681929;

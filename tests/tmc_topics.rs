@@ -6,9 +6,9 @@ use std::path::Path;
 use topsdk::tmc::Topics;
 use topsdk_topics::{TOPICS, Topic};
 
-fn specs() -> Vec<topgen::topics::LoadedTopic> {
+fn specs() -> Vec<topgen::test_util::topics::LoadedTopic> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("spec/topics");
-    topgen::topics::load_paths(&[dir]).expect("topic specs load")
+    topgen::test_util::topics::load_paths(&[dir]).expect("topic specs load")
 }
 
 /// The doc samples quote every value; typed content writes numbers as numbers. Equal when

@@ -8,9 +8,9 @@ use std::time::Duration;
 use support::{Answer, Gateway, SEED_OK, ban, error_json, isp_timeout};
 use topsdk::__private::LazySchema;
 use topsdk::__private::ParamWriter;
+use topsdk::kongur::alibaba_kongur_token_getosstoken as seed;
 use topsdk::schema::ApiSchema;
 use topsdk::{Client, Error, Retry, RetryPolicy, TopRequest, TopResponse};
-use topsdk_kongur::alibaba_kongur_token_getosstoken as seed;
 
 fn fast() -> RetryPolicy {
     RetryPolicy {
@@ -374,7 +374,7 @@ async fn ten_thousand_session_handles_share_one_pool() {
 
 #[test]
 fn responses_serialize_without_secrets_unless_revealed() {
-    let resp: seed::Response = topsdk::__private::internals::decode(
+    let resp: seed::Response = topsdk::test_util::decode(
         SEED_OK.as_bytes(),
         topsdk::Format::Json,
         false,

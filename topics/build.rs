@@ -1,4 +1,4 @@
 // Generates the topic types from the topic specs in spec/ (spec/topics of the repository).
 fn main() {
-    topgen::topics::build("spec", "topics.rs");
+    topgen::build_topics("spec", "topics.rs");
 }

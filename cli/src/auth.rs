@@ -48,7 +48,7 @@ async fn client_and_store(
 }
 
 fn line(shop: i64, t: &oauth::Token) -> serde_json::Value {
-    let at = |ms: Option<i64>| ms.map(|ms| topsdk::tmc::millis_gmt8(ms).to_string());
+    let at = |ms: Option<i64>| ms.map(|ms| topsdk::DateTime::from_epoch_millis(ms).to_string());
     serde_json::json!({
         "shop": shop,
         "nick": t.taobao_user_nick,

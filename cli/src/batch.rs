@@ -4,6 +4,7 @@
 use crate::{apis, gateway_client, report, usage_error};
 use std::process::ExitCode;
 use topsdk::by_name::{self, Args};
+use topsdk::shape;
 
 /// Each call is `METHOD` or `METHOD?NAME=VALUE&...` (values URL-encoded; `session=` makes it
 /// a call for that shop). Exit 0 when every call succeeded, 2 when one answered with an error,
@@ -30,14 +31,23 @@ pub(crate) async fn batch(calls: &[String], reveal_secrets: bool) -> ExitCode {
             .iter()
             .position(|(k, _)| k == "session")
             .map(|at| params.remove(at).1);
-        let schema = by_name::find(apis(), method).map(|e| e.schema());
-        if let Some(schema) = schema
-            && let Err(e) = Args::new(schema, params.clone()).and_then(|args| args.check())
-        {
-            return usage_error(format!("call {} ({method}): {e}", i + 1));
+        if let Err(e) = crate::check_method_name(method) {
+            return usage_error(format!("call {}: {e}", i + 1));
+        }
+        let schema = by_name::find(apis(), method);
+        // A known API is checked by its schema and sent as checked; another is sent as given.
+        if let Some(schema) = schema {
+            match Args::new(schema, params).and_then(|args| args.check().map(|()| args)) {
+                Ok(args) => {
+                    let checked = args.params().map(|(k, v)| (k.to_string(), v.to_string()));
+                    batch.add_raw(method, checked, session.as_deref());
+                }
+                Err(e) => return usage_error(format!("call {} ({method}): {e}", i + 1)),
+            }
+        } else {
+            batch.add_raw(method, params, session.as_deref());
         }
         schemas.push(schema);
-        batch.add_raw(method, params, session.as_deref());
     }
     let mut answers = match batch.send().await {
         Ok(a) => a,
@@ -46,16 +56,20 @@ pub(crate) async fn batch(calls: &[String], reveal_secrets: bool) -> ExitCode {
     let mut failed = false;
     for (index, schema) in schemas.into_iter().enumerate() {
         let method = answers.method(index).unwrap_or_default().to_string();
-        let line = match answers.take_raw(index) {
-            Ok(mut v) => {
-                if let Some(schema) = schema {
-                    by_name::flatten_lists(&mut v, &schema.response);
+        let answer = answers.take_raw(index).and_then(|v| match schema {
+            // In the typed form its schema gives (a value not of its type is an error).
+            Some(schema) => shape::normalize(v, &schema.response)
+                .map(|mut v| {
                     if !reveal_secrets {
-                        by_name::mask_sensitive(&mut v, &schema.response);
+                        shape::mask(&mut v, &schema.response);
                     }
-                }
-                serde_json::json!({ "index": index, "method": method, "response": v })
-            }
+                    v
+                })
+                .map_err(topsdk::Error::from),
+            None => Ok(v),
+        });
+        let line = match answer {
+            Ok(v) => serde_json::json!({ "index": index, "method": method, "response": v }),
             Err(e) => {
                 failed = true;
                 let error = match e.api() {

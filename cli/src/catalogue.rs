@@ -1,61 +1,63 @@
-//! The APIs this command knows: those compiled into it (typed calls: the seed's `kongur` and
-//! TMC's own; `--features tbtrade` adds a category), then every other API of the catalogue as
-//! data. `catalogue.jsonl` holds
-//! each API's schema (params, types, rules, sensitive fields, response tree, list item names),
-//! one JSON line per API, written from spec/ by `topgen catalogue spec cli/catalogue.jsonl`
-//! (CI checks it is in step). Data costs the build next to nothing where the typed bindings
-//! of 5,000 APIs would cost many minutes; calls by schema are checked, flattened and masked
-//! the same way (`by_name::call_untyped`).
+//! What this command knows, as data: `catalogue.jsonl` holds every API's schema (params,
+//! types, rules, sensitive fields, response tree, list item names), one JSON line per API,
+//! then every TMC topic's content fields, one line per topic; written from spec/ by `topgen
+//! catalogue spec cli/catalogue.jsonl` (CI checks it is in step). Every call and message goes
+//! through the schema path (`Client::execute_by_schema`, `topsdk::shape`): checked, typed,
+//! flattened and masked as typed bindings would, for 5,109 APIs at next to no compile cost.
 
-use std::collections::HashSet;
 use std::sync::OnceLock;
-use topsdk::by_name::Entry;
-use topsdk::schema::LazySchema;
+use topsdk::schema::{LazySchema, TopicSchema};
 
-/// Every catalogue API's schema, one JSON line each, sorted by method.
+/// The catalogue: API schemas (sorted by method), then topic schemas (sorted by topic).
 pub(crate) static CATALOGUE: &str = include_str!("../catalogue.jsonl");
 
-/// The compiled APIs first (typed), then the catalogue's others (by schema: `call` is `None`).
-pub(crate) fn apis() -> impl Iterator<Item = &'static Entry> {
-    static ALL: OnceLock<Vec<&'static Entry>> = OnceLock::new();
+/// Every API of the catalogue, in method order.
+pub(crate) fn apis() -> &'static [&'static LazySchema] {
+    static ALL: OnceLock<Vec<&'static LazySchema>> = OnceLock::new();
     ALL.get_or_init(|| {
-        let mut all: Vec<&'static Entry> = compiled().collect();
-        let typed: HashSet<&str> = all.iter().map(|e| e.schema.method()).collect();
         // Leaked once per process: the entries live as long as the command, like the tables
         // of compiled bindings.
-        let schemas: &'static [LazySchema] =
-            Vec::leak(CATALOGUE.lines().map(LazySchema::new).collect());
-        let data: &'static [Entry] = Vec::leak(
-            schemas
-                .iter()
-                .filter(|s| !typed.contains(s.method()))
-                .map(|schema| Entry { schema, call: None })
-                .collect(),
-        );
-        all.extend(data);
-        all
+        CATALOGUE
+            .lines()
+            .filter(|l| l.starts_with("{\"method\":"))
+            .map(|l| &*Box::leak(Box::new(LazySchema::new(l))))
+            .collect()
     })
-    .iter()
-    .copied()
 }
 
-/// The APIs compiled into this command: their typed calls.
-fn compiled() -> impl Iterator<Item = &'static Entry> {
-    #[allow(unused_mut)]
-    let mut tables: Vec<&'static [Entry]> = vec![topsdk_kongur::APIS, topsdk_tmc::APIS];
-    #[cfg(feature = "fenxiao")]
-    tables.push(topsdk_fenxiao::APIS);
-    #[cfg(feature = "legalcase")]
-    tables.push(topsdk_legalcase::APIS);
-    #[cfg(feature = "tbtrade")]
-    tables.push(topsdk_tbtrade::APIS);
-    tables.into_iter().flatten()
+/// The content fields of `topic`, when the catalogue documents any.
+pub(crate) fn topic(topic: &str) -> Option<&'static TopicSchema> {
+    /// A topic's line, and its schema once parsed.
+    type Entry = (&'static str, OnceLock<Option<TopicSchema>>);
+    static ALL: OnceLock<Vec<Entry>> = OnceLock::new();
+    let all = ALL.get_or_init(|| {
+        CATALOGUE
+            .lines()
+            .filter(|l| l.starts_with("{\"topic\":"))
+            .map(|l| (l, OnceLock::new()))
+            .collect()
+    });
+    let at = all
+        .binary_search_by(|(line, _)| topic_name(line).cmp(topic))
+        .ok()?;
+    let (line, cell) = &all[at];
+    cell.get_or_init(|| serde_json::from_str(line).ok())
+        .as_ref()
+        .filter(|t| !t.fields.is_empty())
+}
+
+/// The topic a catalogue line names (it starts `{"topic":"<name>"`).
+fn topic_name(line: &str) -> &str {
+    line.strip_prefix("{\"topic\":\"")
+        .and_then(|rest| rest.split_once('"'))
+        .map_or("", |(name, _)| name)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use topsdk::by_name::{self, Args};
+    use std::collections::HashSet;
+    use topsdk::by_name::Args;
     use topsdk::schema::{Field, Kind};
 
     /// A value of the field's documented type within its documented rules; `file` is a path
@@ -97,9 +99,9 @@ mod tests {
         m.into()
     }
 
-    /// Every API the command knows, called with its required params through the built-in
-    /// mock: the compiled ones typed, the rest by schema (checked, routed by gateway,
-    /// flattened); none refused, none failing to decode.
+    /// Every API the command knows, called by its schema with its required params through the
+    /// built-in mock (checked, routed by gateway, typed, flattened): none refused, none failing
+    /// to decode.
     #[tokio::test(flavor = "multi_thread")]
     async fn every_catalogue_api_answers_through_the_built_in_mock() {
         let dir = tempfile::tempdir().unwrap();
@@ -116,7 +118,7 @@ mod tests {
             .with_customer_id("C1");
         let (mut ok, mut failures) = (0, Vec::new());
         for e in apis() {
-            let s = e.schema();
+            let s = e.get();
             // A QIMEN API's `request` object is the body itself, sent whether or not the docs
             // mark it required.
             let qimen = s.gateway == topsdk::schema::Gateway::Qimen;
@@ -126,13 +128,9 @@ mod tests {
                 .filter(|f| f.required || (qimen && f.name == "request"))
                 .map(|f| (f.name.clone(), value_for(f, &file)));
             let args = Args::new(s, pairs).unwrap();
-            let result = match e.call {
-                Some(call) => call(&client, args).await,
-                None => by_name::call_untyped(&client, &args).await,
-            };
-            match result {
+            match client.execute_by_schema(&args).await {
                 Ok(mut v) => {
-                    by_name::mask_sensitive(&mut v, &s.response);
+                    topsdk::shape::mask(&mut v, &s.response);
                     ok += 1;
                 }
                 // The mock's token service refuses a refresh token it never issued, as TOP
@@ -155,24 +153,38 @@ mod tests {
         assert!(ok > 5000, "{ok}");
     }
 
-    /// Every line parses as this runtime's schema (unknown fields are refused), and each
-    /// method is listed once, compiled or not.
+    /// Every API line parses as this runtime's schema (unknown fields are refused), each
+    /// method once; every topic line as a topic schema, each topic once, in order.
     #[test]
-    fn every_catalogue_line_is_a_schema_and_every_method_is_known_once() {
+    fn every_catalogue_line_is_a_schema_and_every_name_is_known_once() {
         let mut lines = 0;
-        for line in CATALOGUE.lines() {
+        for line in CATALOGUE.lines().filter(|l| l.starts_with("{\"method\":")) {
             let schema: &'static LazySchema = Box::leak(Box::new(LazySchema::new(line)));
             assert_eq!(schema.method(), schema.get().method, "{line:.80}");
             lines += 1;
         }
         assert!(lines > 5000, "the catalogue has {lines} APIs");
-        let methods: Vec<&str> = apis().map(|e| e.schema.method()).collect();
+        let methods: Vec<&str> = apis().iter().map(|e| e.method()).collect();
         let unique: HashSet<&str> = methods.iter().copied().collect();
         assert_eq!(unique.len(), methods.len());
         assert_eq!(methods.len(), lines);
-        let typed = apis()
-            .find(|e| e.schema.method() == "alibaba.kongur.token.getosstoken")
-            .expect("the seed API");
-        assert!(typed.call.is_some(), "compiled APIs keep their typed call");
+        let topics: Vec<TopicSchema> = CATALOGUE
+            .lines()
+            .filter(|l| l.starts_with("{\"topic\":"))
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l:.80}")))
+            .collect();
+        assert!(topics.len() > 1000, "{} topics", topics.len());
+        assert!(
+            topics.windows(2).all(|w| w[0].topic < w[1].topic),
+            "sorted, once each"
+        );
+        assert_eq!(
+            CATALOGUE.lines().count(),
+            lines + topics.len(),
+            "every line is an API or a topic"
+        );
+        let trade = topic("taobao_trade_TradeCreate").expect("a documented topic");
+        assert!(trade.fields.iter().any(|f| f.name == "tid"));
+        assert!(topic("example_custom_Event").is_none());
     }
 }

@@ -16,6 +16,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use topsdk::by_name::{self, Args};
 use topsdk::mock::MockGateway;
+use topsdk::shape;
 use topsdk::{Client, ClientBuilder, Error, Format, SignMethod};
 
 #[derive(Parser)]
@@ -207,7 +208,7 @@ async fn run(cli: Cli) -> ExitCode {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             for e in apis() {
                 // A closed pipe (`topsdk list | head`) ends the listing, not in a panic.
-                if writeln!(out, "{}\t{}", e.schema().method, e.schema().title).is_err() {
+                if writeln!(out, "{}\t{}", e.method(), e.get().title).is_err() {
                     return ExitCode::SUCCESS;
                 }
             }
@@ -344,7 +345,22 @@ pub(crate) fn usage_error(msg: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(64)
 }
 
+/// A method name is dot-separated parts of ASCII letters, digits, `_` and `-`; anything else
+/// (empty, spaces, control characters) is refused before any I/O.
+pub(crate) fn check_method_name(method: &str) -> Result<(), String> {
+    if topsdk::schema::is_method_name(method) {
+        return Ok(());
+    }
+    Err(format!(
+        "`{}` is not a method name (dot-separated parts of ASCII letters, digits, `_`, `-`)",
+        method.escape_debug()
+    ))
+}
+
 async fn call(a: CallArgs) -> ExitCode {
+    if let Err(e) = check_method_name(&a.method) {
+        return usage_error(e);
+    }
     let mut pairs = Vec::new();
     for p in &a.params {
         match p.split_once('=') {
@@ -385,23 +401,18 @@ async fn call(a: CallArgs) -> ExitCode {
         client = client.with_customer_id(c);
     }
     let result = match by_name::find(apis(), &a.method) {
-        Some(entry) => {
-            if let Some(d) = &entry.schema().deprecated {
+        Some(schema) => {
+            if let Some(d) = &schema.deprecated {
                 eprintln!("warning: {}: {}", a.method, deprecation(d));
             }
-            let args = match Args::new(entry.schema(), pairs.clone()) {
+            let args = match Args::new(schema, pairs) {
                 Ok(args) => args,
                 Err(e) => return report(e),
             };
-            let result = match entry.call {
-                Some(call) => call(&client, args).await,
-                // In the catalogue, not compiled in (or bindings without dispatch): checked,
-                // routed and flattened by its schema.
-                None => by_name::call_untyped(&client, &args).await,
-            };
-            result.map(|mut v| {
+            // Checked, routed, typed and flattened by its schema; masked here.
+            client.execute_by_schema(&args).await.map(|mut v| {
                 if !a.reveal_secrets {
-                    by_name::mask_sensitive(&mut v, &entry.schema().response);
+                    shape::mask(&mut v, &schema.response);
                 }
                 v
             })
@@ -508,21 +519,21 @@ pub(crate) fn fastrand_secret() -> String {
 }
 
 fn describe(method: &str) -> ExitCode {
-    let Some(entry) = by_name::find(apis(), method) else {
+    let Some(s) = by_name::find(apis(), method) else {
         return usage_error(format!(
-            "no API `{method}` in this build (see `topsdk list`)"
+            "no API `{}` in this build (see `topsdk list`)",
+            method.escape_debug()
         ));
     };
-    let s = entry.schema();
     println!("{} ({})", s.method, s.title);
-    let how = if entry.call.is_some() {
-        "typed, compiled into this command"
-    } else {
-        "by its schema (params checked, answer flattened and masked)"
-    };
-    println!("called: {how}");
-    if !s.category_pkg.is_empty() {
-        println!("crate: topsdk-{}", s.category_pkg);
+    println!(
+        "called: by its schema (params checked by type and rule, the answer typed and masked)"
+    );
+    match s.category_pkg.as_str() {
+        "" => {}
+        // The seed category is compiled into the runtime (topgen's `crates::IN_RUNTIME`).
+        "kongur" => println!("crate: topsdk (module topsdk::kongur)"),
+        pkg => println!("crate: topsdk-{pkg}"),
     }
     if s.gateway == topsdk::schema::Gateway::Qimen {
         println!("gateway: QIMEN (give --customer-id or TOP_QIMEN_CUSTOMER_ID)");
@@ -547,7 +558,7 @@ fn describe(method: &str) -> ExitCode {
         println!(
             "  {:<24} {:<28} {:<8} {}",
             f.name,
-            by_name::describe_field(f),
+            describe_field(f),
             if f.required { "required" } else { "optional" },
             f.description
         );
@@ -567,6 +578,34 @@ fn print_fields(fields: &[topsdk::schema::Field], depth: usize) {
         );
         print_fields(&f.fields, depth + 1);
     }
+}
+
+/// A param's type and rules, as `describe` shows them.
+fn describe_field(f: &topsdk::schema::Field) -> String {
+    let mut s = f.ty.clone();
+    let c = &f.constraints;
+    let mut rules = Vec::new();
+    if let Some(n) = c.max_length {
+        rules.push(format!("max length {n}"));
+    }
+    if let Some(n) = c.max_list_size {
+        rules.push(format!("max {n} items"));
+    }
+    if let Some(n) = c.min_value {
+        rules.push(format!("min {n}"));
+    }
+    if let Some(n) = c.max_value {
+        rules.push(format!("max {n}"));
+    }
+    if let Some(d) = &c.default {
+        rules.push(format!("default {d}"));
+    }
+    if !rules.is_empty() {
+        s.push_str(" (");
+        s.push_str(&rules.join(", "));
+        s.push(')');
+    }
+    s
 }
 
 fn deprecation(d: &topsdk::schema::Deprecation) -> String {

@@ -2,6 +2,7 @@
 
 use serde_json::{Map, Value as Json, json};
 use std::process::ExitCode;
+use topsdk::shape;
 use topsdk::tmc::{Frame, Value};
 
 /// `topsdk tmc decode HEX`: one frame as JSON on stdout; a bad frame is a located error (64).
@@ -115,7 +116,7 @@ const SAMPLES: &[(&str, &str, bool)] = &[
 /// `topsdk tmc listen`: one JSON line per message, confirmed after it is written.
 pub async fn listen(group: Option<String>, max_messages: Option<u64>) -> ExitCode {
     use futures_util::StreamExt;
-    use topsdk::tmc::{Client, ClientBuilder, ConnectToken};
+    use topsdk::tmc::{ConnectToken, TmcBuilder, TmcClient};
     let mut _mocks = None;
     let builder = if std::env::var_os("TOP_APP_KEY").is_none_or(|v| v.is_empty()) {
         let secret = format!("mock-secret-{}", crate::fastrand_secret());
@@ -155,13 +156,13 @@ pub async fn listen(group: Option<String>, max_messages: Option<u64>) -> ExitCod
             Ok(c) => c,
             Err(e) => return crate::usage_error(e),
         };
-        let b = ClientBuilder::new("mock-app-key", secret)
+        let b = TmcBuilder::new("mock-app-key", secret)
             .url(tmc.url())
             .map(|b| b.gateway(api).connect_token(ConnectToken::Api));
         _mocks = Some((gateway, tmc));
         b
     } else {
-        ClientBuilder::from_env()
+        TmcBuilder::from_env()
     };
     let mut builder = match builder {
         Ok(b) => b,
@@ -171,7 +172,7 @@ pub async fn listen(group: Option<String>, max_messages: Option<u64>) -> ExitCod
         builder = builder.group(g);
     }
     // A refused connect is final; an unreachable TMC is retried a few times, not forever.
-    let client: Client = builder.max_reconnects(5).build();
+    let client: TmcClient = builder.max_reconnects(5).build();
     let mut messages = match client.connect().await {
         Ok(m) => m,
         Err(e) => return tmc_error(e),
@@ -218,11 +219,11 @@ fn tmc_error(e: topsdk::tmc::TmcError) -> ExitCode {
     }
 }
 
-/// One message as the JSON line `tmc listen` prints: the envelope, then the content typed when
-/// the topic is known and decodes (serialized back, sensitive fields masked), else as sent.
+/// One message as the JSON line `tmc listen` prints: the envelope, then the content in the
+/// typed form of its topic's documented fields when the catalogue has them and it fits
+/// (`topsdk::shape`, sensitive fields masked; fields the docs do not list kept), else as sent.
 pub fn message_json(msg: &topsdk::tmc::Message) -> Json {
-    use topsdk_topics::Topic;
-    let time = |ms: Option<i64>| ms.map(|ms| topsdk::tmc::millis_gmt8(ms).to_string());
+    let time = |ms: Option<i64>| ms.map(|ms| topsdk::DateTime::from_epoch_millis(ms).to_string());
     let mut out = json!({
         "id": msg.id,
         "topic": msg.topic,
@@ -237,13 +238,19 @@ pub fn message_json(msg: &topsdk::tmc::Message) -> Json {
         msg.json()
             .unwrap_or_else(|_| Json::from(msg.content.as_str()))
     };
-    let (typed, content, error) = match msg.typed::<Topic>() {
-        Ok(Topic::Unknown(_)) => (false, raw(), None),
-        Ok(t) => match serde_json::to_value(&t) {
-            Ok(v) => (true, v, None),
-            Err(e) => (false, raw(), Some(e.to_string())),
+    let (typed, content, error) = match crate::catalogue::topic(&msg.topic) {
+        None => (false, raw(), None),
+        Some(t) => match msg
+            .json()
+            .map_err(|e| e.to_string())
+            .and_then(|v| shape::normalize(v, &t.fields).map_err(|e| e.to_string()))
+        {
+            Ok(mut v) => {
+                shape::mask(&mut v, &t.fields);
+                (true, v, None)
+            }
+            Err(e) => (false, raw(), Some(e)),
         },
-        Err(e) => (false, raw(), Some(e.message)),
     };
     if let Some(m) = out.as_object_mut() {
         m.insert("typed".into(), Json::from(typed));

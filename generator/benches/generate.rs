@@ -6,7 +6,7 @@ use std::path::Path;
 
 fn generate(c: &mut Criterion) {
     let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
-    let files = topgen::spec_files(&[spec]).unwrap();
+    let files = topgen::test_util::spec_files(&[spec]).unwrap();
     let mut g = c.benchmark_group("generate");
     g.sample_size(10);
     for n in [1usize, 100, 1000] {
@@ -14,8 +14,8 @@ fn generate(c: &mut Criterion) {
         g.throughput(criterion::Throughput::Elements(part.len() as u64));
         g.bench_function(format!("{n}_specs"), |b| {
             b.iter(|| {
-                let specs = topgen::load_and_validate(part).unwrap();
-                topgen::codegen::generate(&specs, &topgen::Options::default())
+                let specs = topgen::test_util::load_and_validate(part).unwrap();
+                topgen::test_util::codegen::generate(&specs, &topgen::Options::default())
             })
         });
     }

@@ -1,4 +1,5 @@
-//! The build-script API: `topgen::Builder::new().spec_dir("spec").generate_to_out_dir("apis.rs")`.
+//! The build-script API: `topgen::Builder::new().spec_dir("spec").build("apis.rs")` for API
+//! bindings, [`build_topics`] for typed TMC topics.
 
 use crate::error::{Errors, SpecError};
 use crate::{LoadedSpec, Options};
@@ -86,6 +87,13 @@ impl Builder {
         })?;
         self.options.runtime = quote::quote!(#parsed).to_string().replace(' ', "");
         Ok(self)
+    }
+
+    /// Also emit a typed call by method name for each API (`CALLS`, see
+    /// [`Options::calls_by_name`]); for tests.
+    pub fn calls_by_name(mut self) -> Self {
+        self.options.calls_by_name = true;
+        self
     }
 
     /// An extra derive for every emitted struct, e.g. `::schemars::JsonSchema`.
@@ -220,7 +228,7 @@ impl Builder {
             println!("cargo:warning={w}");
         }
         let out = Path::new(&out_dir).join(file_name);
-        write_if_changed(&out, &code)?;
+        crate::files::write_if_changed(&out, &code)?;
         Ok(out)
     }
 
@@ -237,16 +245,49 @@ impl Builder {
     }
 }
 
-/// Leaves the file (and its mtime) alone when the content is the same, so rustc does not
-/// recompile for nothing.
-pub fn write_if_changed(path: &Path, content: &str) -> Result<(), SpecError> {
-    if std::fs::read_to_string(path).is_ok_and(|old| old == content) {
-        return Ok(());
+/// For a build script: generates the topics under `spec_dir` into `$OUT_DIR/<file_name>`
+/// (rerun when a topic spec changes); on error prints one located error per line and exits 1.
+///
+/// `TOPSDK_TOPICS` (comma-separated topic names or name prefixes, e.g.
+/// `taobao_trade_,taobao_refund_`) narrows the typed topics to those it names: the others
+/// then decode as raw JSON, and the crate compiles in a fraction of the time.
+pub fn build_topics(spec_dir: impl AsRef<Path>, file_name: &str) {
+    let dir = spec_dir.as_ref().to_path_buf();
+    let result = (|| -> Result<(), Errors> {
+        println!("cargo:rerun-if-changed={}", dir.display());
+        println!("cargo:rerun-if-env-changed=TOPSDK_TOPICS");
+        let mut topics = crate::topics::load_paths(std::slice::from_ref(&dir))?;
+        if let Ok(list) = std::env::var("TOPSDK_TOPICS") {
+            let wanted: Vec<&str> = list
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect();
+            if !wanted.is_empty() {
+                topics.retain(|t| wanted.iter().any(|w| t.spec.topic.starts_with(w)));
+                if topics.is_empty() {
+                    println!("cargo:warning=TOPSDK_TOPICS=`{list}` names no topic: none is typed");
+                }
+            }
+        }
+        for t in &topics {
+            println!("cargo:rerun-if-changed={}", t.file.display());
+        }
+        let out_dir = std::env::var_os("OUT_DIR").ok_or_else(|| SpecError::Io {
+            path: PathBuf::from("OUT_DIR"),
+            message: "OUT_DIR is not set: call build from a build script".into(),
+        })?;
+        let code = crate::codegen::topics::generate(&topics, &crate::Options::default());
+        crate::files::write_if_changed(&Path::new(&out_dir).join(file_name), &code)?;
+        Ok(())
+    })();
+    if let Err(errors) = result {
+        for e in &errors.0 {
+            eprintln!("error: {e}");
+            println!("cargo:warning={e}");
+        }
+        std::process::exit(1);
     }
-    std::fs::write(path, content).map_err(|e| SpecError::Io {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })
 }
 
 #[cfg(test)]

@@ -1,39 +1,68 @@
 //! The whole catalogue as data: every spec's schema (the `SCHEMA` text its bindings carry),
-//! one JSON object per line, sorted by method. The `topsdk` command embeds it, so it lists,
-//! describes, validates, masks and mocks every API without compiling their bindings.
+//! one JSON object per line, sorted by method, then every TMC topic's
+//! (`topsdk_schema::TopicSchema`), sorted by topic. The `topsdk` command embeds it, so it
+//! lists, describes, validates, masks and mocks every API, and types every message, without
+//! compiling any bindings.
 
 use crate::loader::LoadedSpec;
+use crate::topics::LoadedTopic;
 use std::path::Path;
 
-/// The catalogue file's text for these specs: one schema per line, sorted by method, each
-/// line starting `{"method":"<method>"` (the runtime finds a method without parsing the rest).
-pub fn catalogue(specs: &[LoadedSpec]) -> String {
+/// The catalogue file's text: one API schema per line, sorted by method, each line starting
+/// `{"method":"<method>"` (the runtime finds a method without parsing the rest); then one
+/// topic per line, sorted, each starting `{"topic":"<topic>"`.
+pub fn catalogue(specs: &[LoadedSpec], topics: &[LoadedTopic]) -> String {
     let mut lines: Vec<(&str, String)> = specs
         .iter()
         .map(|s| (s.spec.method.as_str(), crate::codegen::schema_json(&s.spec)))
         .collect();
     lines.sort_by(|a, b| a.0.cmp(b.0));
+    let mut topic_lines: Vec<(&str, String)> = topics
+        .iter()
+        .map(|t| (t.spec.topic.as_str(), topic_json(t)))
+        .collect();
+    topic_lines.sort_by(|a, b| a.0.cmp(b.0));
     let mut out = String::new();
-    for (_, json) in lines {
+    for (_, json) in lines.into_iter().chain(topic_lines) {
         out.push_str(&json);
         out.push('\n');
     }
     out
 }
 
+/// A topic as the runtime reads it.
+fn topic_json(t: &LoadedTopic) -> String {
+    let s = &t.spec;
+    let schema = topsdk_schema::TopicSchema {
+        topic: s.topic.clone(),
+        title: s.title.clone(),
+        group: s.group.clone(),
+        fields: crate::codegen::schema_fields(&s.fields),
+    };
+    // Plain data cannot fail to serialize.
+    serde_json::to_string(&schema).unwrap_or_default()
+}
+
 /// Writes the catalogue of `spec_dir` to `out` (only when it changed); with `check`, compares
 /// instead and says how it differs. Returns the number of APIs.
 pub fn write_or_check(spec_dir: &Path, out: &Path, check: bool) -> Result<usize, String> {
     let specs = crate::load_paths(&[spec_dir.to_path_buf()]).map_err(|e| e.to_string())?;
-    let text = catalogue(&specs);
+    let topic_dir = spec_dir.join(crate::topics::TOPICS_DIR);
+    let topics = if topic_dir.is_dir() {
+        crate::topics::load_paths(&[topic_dir]).map_err(|e| e.to_string())?
+    } else {
+        Vec::new()
+    };
+    let text = catalogue(&specs, &topics);
     if !check {
-        crate::builder::write_if_changed(out, &text).map_err(|e| e.to_string())?;
+        crate::files::write_if_changed(out, &text).map_err(|e| e.to_string())?;
         return Ok(specs.len());
     }
     let old = std::fs::read_to_string(out).map_err(|e| format!("{}: {e}", out.display()))?;
     if old == text {
         return Ok(specs.len());
     }
+    // The method or topic each line starts with.
     let method = |l: &str| l.split('"').nth(3).unwrap_or_default().to_string();
     let old_lines: std::collections::BTreeMap<String, &str> =
         old.lines().map(|l| (method(l), l)).collect();
@@ -69,7 +98,7 @@ mod tests {
     fn one_sorted_line_per_spec_starting_with_its_method() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
         let specs = crate::load_paths(&[dir]).expect("fixtures load");
-        let text = super::catalogue(&specs);
+        let text = super::catalogue(&specs, &[]);
         let methods: Vec<String> = text
             .lines()
             .map(|l| {

@@ -12,6 +12,10 @@ use crate::error::SpecError;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// Categories compiled into the runtime `topsdk` itself by its `build.rs` (the seed API's,
+/// which the project started from) rather than a package of their own.
+pub const IN_RUNTIME: &[&str] = &["kongur"];
+
 /// The package name of a category's crate: `tbtrade` -> `topsdk-tbtrade`.
 pub fn package_name(category: &str) -> String {
     format!("topsdk-{category}")
@@ -66,6 +70,13 @@ pub fn categories(spec_root: &Path) -> Result<Vec<String>, SpecError> {
     Ok(out)
 }
 
+/// The categories that are packages of their own (all but [`IN_RUNTIME`]).
+fn packaged(spec_root: &Path) -> Result<Vec<String>, SpecError> {
+    let mut cats = categories(spec_root)?;
+    cats.retain(|c| !IN_RUNTIME.contains(&c.as_str()));
+    Ok(cats)
+}
+
 fn valid_category(name: &str) -> bool {
     !name.is_empty()
         && name
@@ -101,7 +112,8 @@ pub fn category_crate(
     }
     let title = specs
         .iter()
-        .map(|s| s.spec.category.trim())
+        // The docs' breadcrumb sometimes ends with a separator (`淘宝交易API,`).
+        .map(|s| s.spec.category.trim().trim_end_matches([',', '，', ';', '；', '、']))
         .find(|t| !t.is_empty())
         .unwrap_or("");
     let count = specs.len();
@@ -195,7 +207,7 @@ include!(concat!(env!("OUT_DIR"), "/apis.rs"));
 /// Differences between `apis_root` and the crates `spec_root` calls for, one line each
 /// (empty when in step).
 pub fn check(spec_root: &Path, apis_root: &Path) -> Result<Vec<String>, crate::Errors> {
-    let cats = categories(spec_root)?;
+    let cats = packaged(spec_root)?;
     let mut diffs = Vec::new();
     for cat in &cats {
         for (rel, want) in category_crate(spec_root, cat)? {
@@ -237,7 +249,7 @@ pub fn sync(spec_root: &Path, apis_root: &Path) -> Result<usize, crate::Errors> 
             message: e.to_string(),
         })
     };
-    let cats = categories(spec_root)?;
+    let cats = packaged(spec_root)?;
     for cat in &cats {
         let root = apis_root.join(cat);
         for (rel, want) in category_crate(spec_root, cat)? {
@@ -246,7 +258,7 @@ pub fn sync(spec_root: &Path, apis_root: &Path) -> Result<usize, crate::Errors> 
                 std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
             }
             match want {
-                Entry::File(text) => crate::builder::write_if_changed(&path, &text)?,
+                Entry::File(text) => crate::files::write_if_changed(&path, &text)?,
                 Entry::Link(target) => {
                     if std::fs::read_link(&path).ok().as_ref() != Some(&target) {
                         let _ = std::fs::remove_file(&path);

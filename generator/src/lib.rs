@@ -1,83 +1,67 @@
 //! `topgen`: turns TOP API specs (YAML, see `spec/README.md`) into typed Rust bindings for the
 //! `topsdk` runtime.
 //!
-//! Pipeline: [`loader`] (YAML -> [`model::ApiSpec`], located errors) -> [`validate`] ->
-//! [`codegen`] (`quote!` -> `syn::File` -> prettyplease). [`Builder`] wraps it for build scripts.
+//! For a build script: [`Builder`] (API bindings of spec files, or of TOP documentation
+//! imported at build time) and [`build_topics`] (typed TMC topics); [`model`] is the spec
+//! format as Rust types; [`cli`] is the `topgen` command.
+//!
+//! Inside: `loader` (YAML -> [`model::ApiSpec`], located errors) -> `validate` -> `codegen`
+//! (`quote!` -> `syn::File` -> prettyplease); `naming` decides every Rust name, `heuristics`
+//! what the docs' text says (sensitive, read-only, decimal, deprecated, QIMEN); `import` reads
+//! the TOP documentation, `topics` the message topics, `diff` compares spec sets, `crates`
+//! and `catalogue` write the category packages and the CLI's catalogue.
 
-pub mod builder;
-pub mod catalogue;
-pub mod codegen;
-pub mod crates;
-pub mod diff;
-pub mod error;
-pub mod import;
-pub mod loader;
-pub mod locate;
-pub mod markdown;
+/// Modules that are the generator's internals: public (hidden) only with feature `test-util`,
+/// for this repository's tests.
+macro_rules! internal {
+    ($($m:ident),* $(,)?) => {$(
+        #[cfg(feature = "test-util")]
+        #[doc(hidden)]
+        pub mod $m;
+        #[cfg(not(feature = "test-util"))]
+        mod $m;
+    )*};
+}
+
+mod builder;
+pub mod cli;
+mod error;
+mod files;
+mod locate;
 pub mod model;
-pub mod naming;
+mod report;
+internal!(
+    catalogue, codegen, crates, diff, heuristics, import, loader, markdown, naming, topics,
+    validate,
+);
+#[cfg(feature = "test-util")]
 #[doc(hidden)]
 pub mod random;
-pub mod report;
-pub mod topics;
-pub mod validate;
 
-pub use builder::Builder;
+pub use builder::{Builder, build_topics};
 pub use codegen::Options;
 pub use error::{Errors, SpecError};
 pub use loader::LoadedSpec;
+
+/// The generator's internals, for this repository's tests (feature `test-util`): not a
+/// stable API.
+#[cfg(feature = "test-util")]
+#[doc(hidden)]
+pub mod test_util {
+    pub use crate::files::write_if_changed;
+    pub use crate::generate_paths;
+    pub use crate::{
+        catalogue, codegen, crates, diff, heuristics, import, is_spec_file, load_and_validate,
+        load_paths, loader, markdown, naming, random, spec_files, topics, validate,
+    };
+}
 
 use std::path::{Path, PathBuf};
 
 /// Spec files under `paths` (a path may be a file or a directory, searched recursively for
 /// `*.yaml`/`*.yml`), sorted for a deterministic order.
 pub fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, SpecError> {
-    files_under(paths, &is_spec_file)
-}
-
-/// The files under `paths` that `keep` accepts (a path may be a file, taken as it is, or a
-/// directory, searched recursively), sorted and without duplicates.
-pub(crate) fn files_under(
-    paths: &[PathBuf],
-    keep: &dyn Fn(&Path) -> bool,
-) -> Result<Vec<PathBuf>, SpecError> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            walk_files(p, keep, &mut out)?;
-        } else if p.exists() {
-            out.push(p.clone());
-        } else {
-            return Err(SpecError::Io {
-                path: p.clone(),
-                message: "no such file or directory".into(),
-            });
-        }
-    }
-    out.sort();
-    out.dedup();
-    Ok(out)
-}
-
-/// Files under `dir` (recursively) that `keep` accepts, appended to `out`.
-pub(crate) fn walk_files(
-    dir: &Path,
-    keep: &dyn Fn(&Path) -> bool,
-    out: &mut Vec<PathBuf>,
-) -> Result<(), SpecError> {
-    let io = |e: std::io::Error| SpecError::Io {
-        path: dir.to_path_buf(),
-        message: e.to_string(),
-    };
-    for entry in std::fs::read_dir(dir).map_err(io)? {
-        let path = entry.map_err(io)?.path();
-        if path.is_dir() {
-            walk_files(&path, keep, out)?;
-        } else if keep(&path) {
-            out.push(path);
-        }
-    }
-    Ok(())
+    files::files_under(paths, &is_spec_file)
 }
 
 /// An API spec file: `*.yaml`/`*.yml`, but not a topic spec (`*.topic.yaml`, see [`topics`]).
@@ -150,16 +134,7 @@ pub(crate) fn validate_all(
     }
 }
 
-/// Whether `m` is a TOP method name: dot-separated parts of letters, digits, `_` and `-`
-/// (Aliyun-style methods in the catalogue carry `-`).
-pub fn is_method_name(m: &str) -> bool {
-    m.split('.').count() >= 2
-        && m.split('.').all(|p| {
-            !p.is_empty()
-                && p.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        })
-}
+pub use topsdk_schema::is_method_name;
 
 /// Loads, validates and generates: the whole pipeline for a set of spec paths.
 pub fn generate_paths(paths: &[PathBuf], opts: &Options) -> Result<String, Errors> {

@@ -26,7 +26,7 @@ pub struct ApiSpec {
     pub doc_url: Option<String>,
     /// Whether the call only reads, so that repeating it is harmless: decides whether the
     /// runtime may retry it after TOP may have executed it (`isp.*`, 5xx, timeouts). Absent:
-    /// guessed from the method name (`naming::read_only_method`); the importers write it.
+    /// guessed from the method name (`heuristics::read_only_method`); the importers write it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotent: Option<bool>,
     /// The docs say the API is deprecated (废弃, 已迁移) or no longer served (下线): rustdoc
@@ -45,6 +45,26 @@ pub struct ApiSpec {
     /// The error-code table of the doc page (`错误码 错误描述 解决方案`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub error_codes: Vec<ErrorCode>,
+}
+
+/// The gateway the docs' shape names (see [`crate::heuristics::is_qimen_api`]), for importers.
+pub fn gateway_by_shape(method: &str, request: &[Field], response: &[Field]) -> Option<Gateway> {
+    fn single_object(fields: &[Field]) -> Option<&str> {
+        match fields {
+            [f] if f.ty.object_name().is_some() => Some(f.name.as_str()),
+            _ => None,
+        }
+    }
+    crate::heuristics::is_qimen_api(method, single_object(request), single_object(response))
+        .then_some(Gateway::Qimen)
+}
+
+/// What the docs' title and description say of an API's end, as the spec's `deprecated:`.
+pub fn deprecation_in(title: &str, description: &str) -> Option<Deprecation> {
+    crate::heuristics::deprecation_in(title, description).map(|d| Deprecation {
+        reason: d.reason,
+        offline: d.offline,
+    })
 }
 
 /// Where an API is called (the spec's `gateway:`).
@@ -98,7 +118,7 @@ impl ApiSpec {
     /// Whether repeating the call is harmless: the spec's word, else a guess from the name.
     pub fn is_idempotent(&self) -> bool {
         self.idempotent
-            .unwrap_or_else(|| crate::naming::read_only_method(&self.method))
+            .unwrap_or_else(|| crate::heuristics::read_only_method(&self.method))
     }
 }
 
@@ -122,7 +142,7 @@ impl Field {
     /// Whether the field is kept out of `Debug` and logs: the spec's word, else a guess from the name.
     pub fn is_sensitive(&self) -> bool {
         self.sensitive
-            .unwrap_or_else(|| crate::naming::looks_sensitive(&self.name))
+            .unwrap_or_else(|| crate::heuristics::looks_sensitive(&self.name))
     }
 
     /// The wire element name of one list item (only meaningful for lists).
@@ -140,8 +160,8 @@ impl Field {
 
 impl Field {
     /// The XML element name of one list item of a QIMEN API: lowerCamelCase of the item type
-    /// (`OrderLine[]` items are `<orderLine>`, as the QIMEN docs write them); for lists of
-    /// scalars the field's own name, which the runtime writes as repeated elements without a
+    /// (`OrderLine[]` items are `<orderLine>`, as the QIMEN docs write them); none for lists of
+    /// scalars, which the runtime writes as repeated elements of the field's name without a
     /// wrapper (`sn: String[]` is `<sn>a</sn><sn>b</sn>`).
     pub fn qimen_item_name(&self) -> String {
         if let Some(n) = &self.item_name {
@@ -149,7 +169,6 @@ impl Field {
         }
         match &self.ty {
             TypeRef::ObjectList(t) => heck::ToLowerCamelCase::to_lower_camel_case(t.as_str()),
-            TypeRef::List(_) => self.name.clone(),
             _ => String::new(),
         }
     }

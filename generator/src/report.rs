@@ -26,7 +26,7 @@ fn walk(method: &str, path: &str, fields: &[Field], out: &mut String) {
     for f in fields {
         let here = format!("{path}.{}", f.name);
         if f.decimal {
-            let why = crate::naming::decimal_hint(&f.name, &f.description)
+            let why = crate::heuristics::decimal_hint(&f.name, &f.description)
                 .unwrap_or_else(|| "the spec says so (no hint in name or description)".into());
             out.push_str(&format!("{method}\t{here}\t{why}\n"));
         }

@@ -1,6 +1,7 @@
 //! TMC message topics: the spec model (`spec/topics/<group>/<topic>.topic.yaml`), loading with
 //! located errors, validation, and the importer from the topic corpus
-//! (`tmc_topics_all.yaml`). Code generation is `codegen::topics`.
+//! (`tmc_topics_all.yaml`). Code generation is `codegen::topics`; the build-script entry is
+//! [`crate::builder::build_topics`].
 
 use crate::error::{Errors, SpecError};
 use crate::locate::PathSeg;
@@ -85,7 +86,7 @@ pub fn is_topic_file(path: &Path) -> bool {
 
 /// Topic spec files under `paths` (files or directories, recursively), sorted.
 pub fn topic_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, SpecError> {
-    crate::files_under(paths, &is_topic_file)
+    crate::files::files_under(paths, &is_topic_file)
 }
 
 pub fn load_file(path: &Path) -> Result<LoadedTopic, SpecError> {
@@ -132,51 +133,6 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Vec<LoadedTopic>, Errors> {
         Ok(topics)
     } else {
         Err(Errors(errors))
-    }
-}
-
-/// For a build script: generates the topics under `spec_dir` into `$OUT_DIR/<file_name>`
-/// (rerun when a topic spec changes); on error prints one located error per line and exits 1.
-///
-/// `TOPSDK_TOPICS` (comma-separated topic names or name prefixes, e.g.
-/// `taobao_trade_,taobao_refund_`) narrows the typed topics to those it names: the others
-/// then decode as raw JSON, and the crate compiles in a fraction of the time.
-pub fn build(spec_dir: impl AsRef<Path>, file_name: &str) {
-    let dir = spec_dir.as_ref().to_path_buf();
-    let result = (|| -> Result<(), Errors> {
-        println!("cargo:rerun-if-changed={}", dir.display());
-        println!("cargo:rerun-if-env-changed=TOPSDK_TOPICS");
-        let mut topics = load_paths(std::slice::from_ref(&dir))?;
-        if let Ok(list) = std::env::var("TOPSDK_TOPICS") {
-            let wanted: Vec<&str> = list
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .collect();
-            if !wanted.is_empty() {
-                topics.retain(|t| wanted.iter().any(|w| t.spec.topic.starts_with(w)));
-                if topics.is_empty() {
-                    println!("cargo:warning=TOPSDK_TOPICS=`{list}` names no topic: none is typed");
-                }
-            }
-        }
-        for t in &topics {
-            println!("cargo:rerun-if-changed={}", t.file.display());
-        }
-        let out_dir = std::env::var_os("OUT_DIR").ok_or_else(|| SpecError::Io {
-            path: PathBuf::from("OUT_DIR"),
-            message: "OUT_DIR is not set: call build from a build script".into(),
-        })?;
-        let code = crate::codegen::topics::generate(&topics, &crate::Options::default());
-        crate::builder::write_if_changed(&Path::new(&out_dir).join(file_name), &code)?;
-        Ok(())
-    })();
-    if let Err(errors) = result {
-        for e in &errors.0 {
-            eprintln!("error: {e}");
-            println!("cargo:warning={e}");
-        }
-        std::process::exit(1);
     }
 }
 
@@ -340,7 +296,7 @@ pub fn import_corpus(corpus: &Path) -> Result<Vec<TopicSpec>, Errors> {
             if f.key {
                 keys.push(f.name.clone());
             }
-            let decimal = ty.is_number() && crate::naming::looks_decimal(&f.name, &f.description);
+            let decimal = ty.is_number() && crate::heuristics::looks_decimal(&f.name, &f.description);
             fields.push(Field {
                 decimal,
                 example: f.example,
@@ -436,7 +392,7 @@ pub fn write_topics(specs: &[TopicSpec], topics_dir: &Path) -> Result<usize, Err
                 message: e.to_string(),
             })?;
         }
-        crate::builder::write_if_changed(path, yaml)?;
+        crate::files::write_if_changed(path, yaml)?;
     }
     Ok(written.len())
 }

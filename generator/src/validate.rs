@@ -32,7 +32,7 @@ pub fn validate(loaded: &LoadedSpec) -> Vec<SpecError> {
         errors: Vec::new(),
     };
     let m = &spec.method;
-    let method_ok = crate::is_method_name(m);
+    let method_ok = topsdk_schema::is_method_name(m);
     if !method_ok {
         v.err(
             &[key("method")],

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 use std::process::Command;
-use topgen::diff::{Change, Verdict, diff, human};
-use topgen::loader::{LoadedSpec, load_str};
+use topgen::test_util::diff::{Change, Verdict, diff, human};
+use topgen::test_util::loader::{LoadedSpec, load_str};
 
 fn spec(yaml: &str) -> LoadedSpec {
     let text = format!("method: demo.thing.get\ncategory_pkg: demo\nidempotent: true\n{yaml}");

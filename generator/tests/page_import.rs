@@ -1,8 +1,8 @@
 //! Importing TOP documentation pages (the seed's text format).
 
 use std::path::{Path, PathBuf};
-use topgen::import::import_file;
 use topgen::model::ApiSpec;
+use topgen::test_util::import::import_file;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -14,9 +14,11 @@ fn seed_page() -> Option<PathBuf> {
 }
 
 fn hand_written_seed() -> ApiSpec {
-    topgen::loader::load_file(&repo().join("spec/kongur/alibaba.kongur.token.getosstoken.yaml"))
-        .unwrap()
-        .spec
+    topgen::test_util::loader::load_file(
+        &repo().join("spec/kongur/alibaba.kongur.token.getosstoken.yaml"),
+    )
+    .unwrap()
+    .spec
 }
 
 #[test]
@@ -35,14 +37,14 @@ fn seed_page_imports_to_the_hand_written_spec() {
     assert_eq!(spec, hand);
     // And so the generated code is identical.
     let generate = |s: ApiSpec, name: &str| {
-        let text = topgen::import::to_yaml(&s, Path::new(name)).unwrap();
-        let loaded = topgen::loader::load_str(Path::new(name), text).unwrap();
-        topgen::codegen::generate(&[loaded], &topgen::Options::default())
+        let text = topgen::test_util::import::to_yaml(&s, Path::new(name)).unwrap();
+        let loaded = topgen::test_util::loader::load_str(Path::new(name), text).unwrap();
+        topgen::test_util::codegen::generate(&[loaded], &topgen::Options::default())
     };
     assert_eq!(generate(spec, "a.yaml"), generate(hand, "b.yaml"));
 }
 
-fn fixture(name: &str) -> topgen::import::Imported {
+fn fixture(name: &str) -> topgen::test_util::import::Imported {
     import_file(&repo().join("generator/tests/pages").join(name)).unwrap()
 }
 
@@ -156,8 +158,11 @@ fn pipe_table_page_without_breadcrumb() {
 
 #[test]
 fn unreadable_pages_name_the_line() {
-    let err = topgen::import::import_text(Path::new("x.txt"), "文档中心\n请求参数\nnothing here\n")
-        .unwrap_err();
+    let err = topgen::test_util::import::import_text(
+        Path::new("x.txt"),
+        "文档中心\n请求参数\nnothing here\n",
+    )
+    .unwrap_err();
     assert!(
         err.to_string()
             .starts_with("x.txt:1:1: no `method (中文名)` line"),
@@ -167,8 +172,9 @@ fn unreadable_pages_name_the_line() {
 
 use topgen::model::outline as tree;
 
-fn import_page_text(name: &str, text: &str) -> topgen::import::Imported {
-    topgen::import::import_text(&repo().join("generator/tests/pages").join(name), text).unwrap()
+fn import_page_text(name: &str, text: &str) -> topgen::test_util::import::Imported {
+    topgen::test_util::import::import_text(&repo().join("generator/tests/pages").join(name), text)
+        .unwrap()
 }
 
 /// An object list inside a request object (its row not marked `└`), followed by fields of the
@@ -189,9 +195,9 @@ fn object_list_followed_by_parent_fields_with_the_same_names() {
     // Two levels of object lists in the response, list rows marked `└`, the XML sample nesting.
     assert_eq!(tree(&s.response), "orders[]{tid,lines[]{sku,num},status}");
     assert!(imp.warnings.is_empty(), "{:?}", imp.warnings);
-    let yaml = topgen::import::to_yaml(s, Path::new("orderlist.txt")).unwrap();
-    let loaded = topgen::loader::load_str(Path::new("orderlist.yaml"), yaml).unwrap();
-    assert_eq!(topgen::validate::validate(&loaded), vec![]);
+    let yaml = topgen::test_util::import::to_yaml(s, Path::new("orderlist.txt")).unwrap();
+    let loaded = topgen::test_util::loader::load_str(Path::new("orderlist.yaml"), yaml).unwrap();
+    assert_eq!(topgen::test_util::validate::validate(&loaded), vec![]);
 }
 
 /// The same page with the `└` markers all removed, or with the list row marked too: the
@@ -249,7 +255,7 @@ fn two_levels_of_object_lists_from_the_java_sample_alone() {
         "{:?}",
         blind.warnings
     );
-    let yaml = topgen::import::to_yaml(&blind.spec, Path::new("blind.txt")).unwrap();
-    let loaded = topgen::loader::load_str(Path::new("blind.yaml"), yaml).unwrap();
-    assert_eq!(topgen::validate::validate(&loaded), vec![]);
+    let yaml = topgen::test_util::import::to_yaml(&blind.spec, Path::new("blind.txt")).unwrap();
+    let loaded = topgen::test_util::loader::load_str(Path::new("blind.yaml"), yaml).unwrap();
+    assert_eq!(topgen::test_util::validate::validate(&loaded), vec![]);
 }

@@ -3,10 +3,10 @@
 
 use proptest::prelude::*;
 use std::path::Path;
-use topgen::loader::{LoadedSpec, load_str};
+use topgen::test_util::loader::{LoadedSpec, load_str};
 
 fn loaded(seed: u64) -> LoadedSpec {
-    let spec = topgen::random::random_spec(seed);
+    let spec = topgen::test_util::random::random_spec(seed);
     let text = serde_yaml::to_string(&spec).unwrap();
     // Round trip through YAML: what is written is what loads.
     let back = load_str(Path::new("random.yaml"), text).unwrap();
@@ -23,12 +23,12 @@ proptest! {
     /// tell the nesting (Java for the request, XML for the response), it is the page's tree.
     #[test]
     fn imported_pages_always_check_and_follow_the_samples(seed in any::<u64>()) {
-        let page = topgen::random::random_page(seed);
-        let imp = topgen::import::import_text(Path::new("random-page.txt"), &page.text)
+        let page = topgen::test_util::random::random_page(seed);
+        let imp = topgen::test_util::import::import_text(Path::new("random-page.txt"), &page.text)
             .map_err(|e| TestCaseError::fail(format!("{e}\n{}", page.text)))?;
-        let yaml = topgen::import::to_yaml(&imp.spec, Path::new("random-page.txt")).unwrap();
+        let yaml = topgen::test_util::import::to_yaml(&imp.spec, Path::new("random-page.txt")).unwrap();
         let back = load_str(Path::new("random-page.yaml"), yaml).unwrap();
-        let errors = topgen::validate::validate(&back);
+        let errors = topgen::test_util::validate::validate(&back);
         prop_assert!(errors.is_empty(), "{:?}\n{}", errors, page.text);
         if page.has_java {
             prop_assert_eq!(tree(&imp.spec.request), tree(&page.request), "{}", page.text);
@@ -41,9 +41,9 @@ proptest! {
     #[test]
     fn random_specs_validate_and_generate_parsable_code(seed in any::<u64>()) {
         let spec = loaded(seed);
-        let errors = topgen::validate::validate(&spec);
+        let errors = topgen::test_util::validate::validate(&spec);
         prop_assert!(errors.is_empty(), "{:?}", errors);
-        let code = topgen::codegen::generate(&[spec], &topgen::Options::default());
+        let code = topgen::test_util::codegen::generate(&[spec], &topgen::Options::default());
         prop_assert!(syn::parse_file(&code).is_ok(), "unparsable output for seed {}", seed);
     }
 
@@ -55,18 +55,18 @@ proptest! {
 
     #[test]
     fn mutated_specs_never_panic_the_loader(seed in any::<u64>(), cut in 0usize..4000, junk in "[ -~\n\t:\\-\\[\\]{}]{0,40}") {
-        let text = serde_yaml::to_string(&topgen::random::random_spec(seed)).unwrap();
+        let text = serde_yaml::to_string(&topgen::test_util::random::random_spec(seed)).unwrap();
         let at = text.char_indices().map(|(i, _)| i).nth(cut % text.chars().count().max(1)).unwrap_or(0);
         let mutated = format!("{}{}{}", &text[..at], junk, &text[at..]);
         if let Ok(s) = load_str(Path::new("m.yaml"), mutated) {
-            let _ = topgen::validate::validate(&s);
+            let _ = topgen::test_util::validate::validate(&s);
         }
     }
 
     #[test]
     fn arbitrary_text_never_panics_the_importers(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
         let text = String::from_utf8_lossy(&bytes).into_owned();
-        let _ = topgen::import::import_text(Path::new("fuzz.json"), &text);
+        let _ = topgen::test_util::import::import_text(Path::new("fuzz.json"), &text);
     }
 
     #[test]
@@ -80,10 +80,10 @@ proptest! {
             p = format!(r#"{{"name":"n","type":"Node","subParams":[{p}]}}"#);
         }
         let text = format!(r#"{{"name":"{name}","requestParams":[{p}],"responseParams":[{p},{p}]}}"#);
-        if let Ok(imp) = topgen::import::import_text(Path::new("j.json"), &text) {
-            let yaml = topgen::import::to_yaml(&imp.spec, Path::new("j.json")).unwrap();
+        if let Ok(imp) = topgen::test_util::import::import_text(Path::new("j.json"), &text) {
+            let yaml = topgen::test_util::import::to_yaml(&imp.spec, Path::new("j.json")).unwrap();
             let s = load_str(Path::new("j.yaml"), yaml).unwrap();
-            prop_assert!(topgen::validate::validate(&s).is_empty());
+            prop_assert!(topgen::test_util::validate::validate(&s).is_empty());
         }
     }
 }
@@ -99,8 +99,8 @@ proptest! {
         let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/pages/topsdk.fixture.page.deep.txt")).unwrap();
         let at = page.char_indices().map(|(i, _)| i).nth(cut % page.chars().count()).unwrap_or(0);
         for text in [format!("a.b (x)\n请求参数\n{body}"), format!("{}{}{}", &page[..at], body, &page[at..]), body.clone()] {
-            if let Ok(imp) = topgen::import::import_text(Path::new("p.txt"), &text) {
-                let yaml = topgen::import::to_yaml(&imp.spec, Path::new("p.txt")).unwrap();
+            if let Ok(imp) = topgen::test_util::import::import_text(Path::new("p.txt"), &text) {
+                let yaml = topgen::test_util::import::to_yaml(&imp.spec, Path::new("p.txt")).unwrap();
                 let _ = load_str(Path::new("p.yaml"), yaml);
             }
         }

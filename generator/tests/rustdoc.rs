@@ -31,8 +31,11 @@ fn the_whole_catalogue_documents_without_a_rustdoc_warning() {
     let mut blocks: Vec<String> = Vec::new();
     let mut apis = 0usize;
     for dir in &categories {
-        let code = topgen::generate_paths(std::slice::from_ref(dir), &topgen::Options::default())
-            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        let code = topgen::test_util::generate_paths(
+            std::slice::from_ref(dir),
+            &topgen::Options::default(),
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         apis += code.matches("\n    pub struct Request ").count();
         let mut block = String::new();
         for line in code.lines().map(str::trim_start) {
@@ -121,7 +124,7 @@ fn raw_top_descriptions_would_fail_this_check() {
         std::fs::write(&src, format!("/// {raw}\npub struct S;\n")).unwrap();
         assert!(rustdoc(&src, &dir.path().join("doc")).is_err(), "{raw}");
         assert!(clippy(&src, &dir.path().join("doc")).is_ok(), "{raw}");
-        let converted = topgen::markdown::to_markdown(raw);
+        let converted = topgen::test_util::markdown::to_markdown(raw);
         let doc: String = converted.lines().map(|l| format!("/// {l}\n")).collect();
         std::fs::write(&src, format!("{doc}pub struct S;\n")).unwrap();
         rustdoc(&src, &dir.path().join("doc")).unwrap();

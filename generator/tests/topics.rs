@@ -8,13 +8,13 @@ fn fixtures() -> std::path::PathBuf {
 
 #[test]
 fn generated_topic_code() {
-    let topics = topgen::topics::load_paths(&[fixtures()]).unwrap();
+    let topics = topgen::test_util::topics::load_paths(&[fixtures()]).unwrap();
     assert_eq!(topics.len(), 2);
-    let code = topgen::codegen::topics::generate(&topics, &topgen::Options::default());
+    let code = topgen::test_util::codegen::topics::generate(&topics, &topgen::Options::default());
     // Deterministic.
     assert_eq!(
         code,
-        topgen::codegen::topics::generate(&topics, &topgen::Options::default())
+        topgen::test_util::codegen::topics::generate(&topics, &topgen::Options::default())
     );
     insta::assert_snapshot!(code);
 }
@@ -50,7 +50,7 @@ fn the_importer_reads_the_corpus_shape_and_writes_valid_specs() {
 "#,
     )
     .unwrap();
-    let specs = topgen::topics::import_corpus(&corpus).unwrap();
+    let specs = topgen::test_util::topics::import_corpus(&corpus).unwrap();
     let close = &specs[0];
     assert_eq!(close.keys, ["tid"]);
     assert!(close.fields[1].decimal, "money in 元 is decimal");
@@ -60,14 +60,17 @@ fn the_importer_reads_the_corpus_shape_and_writes_valid_specs() {
         "the sample has an object"
     );
     let out = dir.path().join("topics");
-    assert_eq!(topgen::topics::write_topics(&specs, &out).unwrap(), 2);
+    assert_eq!(
+        topgen::test_util::topics::write_topics(&specs, &out).unwrap(),
+        2
+    );
     let written = out.join("taobao_trade/taobao_trade_TradeClose.topic.yaml");
     let text = std::fs::read_to_string(&written).unwrap();
     assert!(
         text.starts_with("# Imported by `topgen import-topics`"),
         "{text}"
     );
-    let loaded = topgen::topics::load_paths(&[out]).unwrap();
+    let loaded = topgen::test_util::topics::load_paths(&[out]).unwrap();
     assert_eq!(loaded.len(), 2);
     assert_eq!(&loaded[0].spec, close);
     // Bad corpus input is a located error, not a panic.
@@ -76,12 +79,12 @@ fn the_importer_reads_the_corpus_shape_and_writes_valid_specs() {
         "- topic: a_b_C\n  fields:\n    - {name: x, type: \"Strin g\"}\n",
     )
     .unwrap();
-    let err = topgen::topics::import_corpus(&corpus)
+    let err = topgen::test_util::topics::import_corpus(&corpus)
         .unwrap_err()
         .to_string();
     assert!(err.contains("field `x`"), "{err}");
     std::fs::write(&corpus, "- topik: a_b_C\n").unwrap();
-    let err = topgen::topics::import_corpus(&corpus)
+    let err = topgen::test_util::topics::import_corpus(&corpus)
         .unwrap_err()
         .to_string();
     assert!(err.contains("1:3") || err.contains(":1:"), "{err}");
@@ -89,11 +92,15 @@ fn the_importer_reads_the_corpus_shape_and_writes_valid_specs() {
 
 #[test]
 fn api_spec_walks_leave_topic_files_alone() {
-    assert!(!topgen::is_spec_file(Path::new(
+    assert!(!topgen::test_util::is_spec_file(Path::new(
         "spec/topics/a/a_b_C.topic.yaml"
     )));
-    assert!(topgen::is_spec_file(Path::new(
+    assert!(topgen::test_util::is_spec_file(Path::new(
         "spec/tmc/taobao.tmc.auth.get.yaml"
     )));
-    assert!(topgen::spec_files(&[fixtures()]).unwrap().is_empty());
+    assert!(
+        topgen::test_util::spec_files(&[fixtures()])
+            .unwrap()
+            .is_empty()
+    );
 }

@@ -1,21 +1,23 @@
-//! The async client: sign, send, read, decode, retry.
+//! The async client: handles, routing by gateway, and the calls of each kind, all driven by
+//! one orchestrator ([`operation`]: sign each attempt, send, read, decode, retry).
 
 mod config;
+mod operation;
 mod prepare;
 
 pub use config::{
     ClientBuilder, Config, DEFAULT_GATEWAY, DEFAULT_MAX_RESPONSE_BYTES, HTTP_GATEWAY,
     QIMEN_GATEWAY, QIMEN_SANDBOX_GATEWAY, RetryPolicy, SANDBOX_GATEWAY,
 };
-pub(crate) use prepare::prepare_signed_body;
+pub(crate) use operation::{Operation, read_capped, transport};
 pub use prepare::{Body, Multipart, PreparedRequest};
-use prepare::{Method, OwnedBody, SessionParam};
+use prepare::{Method, SessionParam};
 
-use crate::error::{Error, Retry};
+use crate::error::Error;
+use crate::schema::{ApiSchema, Gateway};
 use crate::{TopRequest, TopResponse};
+use serde::de::DeserializeOwned;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
-use tracing::Instrument;
 
 /// A TOP client. Cheap to clone: clones, and the handles [`Client::with_session`] and
 /// [`Client::with_retry`] return, share one connection pool, TLS set-up and signer.
@@ -53,9 +55,6 @@ struct Inner {
     system: prepare::SystemParams,
     http: reqwest::Client,
 }
-
-/// A decoder that keeps what it decoded and returns the call's request id (`call_erased`).
-type DecodeInto<'a> = dyn Fn(&[u8]) -> Result<Option<String>, Error> + Sync + 'a;
 
 impl Client {
     pub fn builder(app_key: impl Into<String>, app_secret: impl Into<String>) -> ClientBuilder {
@@ -165,39 +164,60 @@ impl Client {
     pub fn prepare<R: TopRequest>(&self, request: &R) -> Result<PreparedRequest, Error> {
         let mut w = crate::params::ParamWriter::new();
         write_checked_params(request, &mut w)?;
-        if R::schema().gateway == crate::schema::Gateway::Qimen {
-            return crate::qimen::prepare_request::<R>(self, &w);
+        let schema = R::schema();
+        match schema.gateway {
+            Gateway::Rest => Ok(self.prepare_rest(const { Method::new(R::METHOD) }, &w)),
+            Gateway::Qimen => {
+                let body = crate::qimen::request_xml(schema, &w)?;
+                Ok(self.prepare_qimen(R::METHOD, self.qimen_customer_id()?, &body))
+            }
         }
-        Ok(self.prepare_rest(const { Method::new(R::METHOD) }, &w))
     }
 
     /// Calls the API: validated before any I/O, re-signed on each attempt, and retried per
     /// the [`RetryPolicy`]: after connect failures always, after timeouts, HTTP 5xx/429 and
     /// `isp.*` only when the API is idempotent (`R::IDEMPOTENT`); bans never (see
-    /// [`ClientBuilder::wait_on_ban`]).
+    /// [`ClientBuilder::wait_on_ban`]). An API of the QIMEN gateway goes there.
     pub async fn execute<R: TopRequest>(&self, request: &R) -> Result<R::Response, Error> {
         let mut w = crate::params::ParamWriter::new();
         write_checked_params(request, &mut w)?;
-        let schema = R::schema();
-        let cfg = &self.inner.config;
-        if schema.gateway == crate::schema::Gateway::Qimen {
-            return crate::qimen::execute::<R>(self, &w).await;
-        }
-        let method = const { Method::new(R::METHOD) };
-        self.call(
-            R::METHOD,
+        self.call_api::<R::Response>(
+            R::schema(),
+            const { Method::new(R::METHOD) },
             R::IDEMPOTENT,
-            &|| self.prepare_rest(method, &w),
-            &|body| crate::mask::redacted_excerpt(body, schema),
-            &|body| crate::decode::decode::<R::Response>(body, cfg.format, cfg.simplify, schema),
-            &|r| r.request_id().map(str::to_string),
+            &w,
+            |r| r.request_id().map(str::to_string),
         )
         .await
     }
 
-    /// Calls any method by name with text params, without typed bindings. Returns the response
-    /// content (inside `<method>_response`) as JSON. Nothing is validated or masked locally.
-    /// Counts as not idempotent (see [`Client::with_idempotent`]).
+    /// Calls an API known by its schema alone (no compiled bindings), with text params checked
+    /// by [`Args`](crate::by_name::Args): routed, retried and decoded as a typed call of it
+    /// would be, the answer in the typed form ([`crate::shape::normalize`]: lists as arrays,
+    /// values of their types, located errors for values that are not). Sensitive fields come
+    /// in clear: mask with [`crate::shape::mask`] before showing them.
+    pub async fn execute_by_schema(
+        &self,
+        args: &crate::by_name::Args,
+    ) -> Result<serde_json::Value, Error> {
+        let schema = args.schema();
+        let w = args.writer();
+        crate::rules::check(schema, &w)?;
+        let value = self
+            .call_api::<serde_json::Value>(
+                schema,
+                Method::new(&schema.method),
+                schema.idempotent,
+                &w,
+                value_request_id,
+            )
+            .await?;
+        Ok(crate::shape::normalize(value, &schema.response)?)
+    }
+
+    /// Calls any method by name with text params, without typed bindings or a schema. Returns
+    /// the response content (inside `<method>_response`) as JSON. Nothing is validated or
+    /// masked locally. Counts as not idempotent (see [`Client::with_idempotent`]).
     pub async fn execute_raw(
         &self,
         method: &str,
@@ -207,32 +227,60 @@ impl Client {
         for (k, v) in params {
             w.put_text(k, v);
         }
-        self.execute_untyped(method, false, &w).await
+        let key = crate::schema::response_key(method);
+        let cfg = &self.inner.config;
+        let method = Method::new(method);
+        self.run(&Operation {
+            method: method.name,
+            idempotent: false,
+            prepare: &|| self.prepare_rest(method, &w),
+            excerpt: &|body| crate::error::excerpt(body, 200),
+            decode: &|body| crate::decode::decode_raw(body, cfg.format, cfg.simplify, &key),
+            request_id: value_request_id,
+        })
+        .await
     }
 
-    /// A router/rest call of written params without typed bindings: the response content as
-    /// JSON (`execute_raw`, and calls by schema).
-    pub(crate) async fn execute_untyped(
+    /// A call of an API by its schema: routed by the schema's gateway (TOP's router/rest, or
+    /// QIMEN with the handle's `customerId`) and decoded into `T` by that gateway's rules.
+    async fn call_api<T: DeserializeOwned + Send>(
         &self,
-        method: &str,
+        schema: &'static ApiSchema,
+        method: Method<'_>,
         idempotent: bool,
         w: &crate::params::ParamWriter<'_>,
-    ) -> Result<serde_json::Value, Error> {
-        let key = crate::decode::response_key(method);
-        let cfg = &self.inner.config;
-        self.call(
-            method,
-            idempotent,
-            &|| self.prepare_rest(Method::new(method), w),
-            &|body| crate::error::excerpt(body, 200),
-            &|body| crate::decode::decode_raw(body, cfg.format, cfg.simplify, &key),
-            &|v| {
-                v.get("request_id")
-                    .and_then(|r| r.as_str())
-                    .map(str::to_string)
-            },
-        )
-        .await
+        request_id: fn(&T) -> Option<String>,
+    ) -> Result<T, Error> {
+        let excerpt = |body: &[u8]| crate::mask::redacted_excerpt(body, schema);
+        match schema.gateway {
+            Gateway::Rest => {
+                let cfg = &self.inner.config;
+                self.run(&Operation {
+                    method: method.name,
+                    idempotent,
+                    prepare: &|| self.prepare_rest(method, w),
+                    excerpt: &excerpt,
+                    decode: &|body| {
+                        crate::decode::decode::<T>(body, cfg.format, cfg.simplify, schema)
+                    },
+                    request_id,
+                })
+                .await
+            }
+            Gateway::Qimen => {
+                let body = crate::qimen::request_xml(schema, w)?;
+                let customer_id = self.qimen_customer_id()?;
+                self.run(&Operation {
+                    method: method.name,
+                    idempotent,
+                    prepare: &|| self.prepare_qimen(method.name, customer_id, &body),
+                    excerpt: &excerpt,
+                    decode: &|b| crate::qimen::decode::<T>(b, schema),
+                    request_id,
+                })
+                .await
+            }
+        }
     }
 
     fn prepare_rest(
@@ -250,31 +298,50 @@ impl Client {
         )
     }
 
-    /// The connection pool (for the OAuth endpoint, which is not a gateway call).
-    #[cfg(feature = "oauth")]
-    pub(crate) fn http(&self) -> &reqwest::Client {
-        &self.inner.http
+    /// One attempt of a QIMEN call: `customerId` and the method in the query, the XML body
+    /// signed with the params (format `xml`, the SDKs' default: the reply in the body's own
+    /// format).
+    fn prepare_qimen(&self, method: &str, customer_id: &str, body: &str) -> PreparedRequest {
+        self.prepare_signed(
+            &self.inner.config.qimen_url(),
+            "xml",
+            &[("customerId", customer_id), ("method", method)],
+            body.as_bytes().to_vec(),
+            crate::qimen::CONTENT_TYPE,
+            Vec::new(),
+        )
     }
 
-    /// The signer, keyed once for the client.
-    pub(crate) fn signer(&self) -> &crate::sign::Signer {
-        &self.inner.signer
+    /// The `customerId` a QIMEN call needs, before any I/O.
+    fn qimen_customer_id(&self) -> Result<&str, Error> {
+        self.customer_id().ok_or_else(|| Error::InvalidRequest {
+            code: 40,
+            param: "customerId".into(),
+            message: "a QIMEN call needs the target's customerId: client.with_customer_id(..)"
+                .into(),
+        })
     }
 
-    /// The system params of a call whose body is signed too (a batch, a QIMEN call), for
-    /// [`prepare_signed_body`]: `app_key`, `format`, `sign_method`, `timestamp`, `v`, and
-    /// `partner_id` and this handle's `session` when set. Each caller adds its own.
-    pub(crate) fn body_signed_params<'a>(
-        &'a self,
-        format: &'a str,
-        timestamp: &'a str,
-    ) -> Vec<(&'a str, &'a str)> {
+    /// One attempt of a call whose body is signed with its params (a batch, a QIMEN call):
+    /// `app_key`, `format`, `sign_method`, `timestamp` (now, by the client's clock), `v`, and
+    /// `partner_id` and this handle's `session` when set, then `extra`, form the query of
+    /// `url`, signed with `body` appended as the SDKs' `signTopRequestWithBody` does.
+    pub(crate) fn prepare_signed(
+        &self,
+        url: &str,
+        format: &str,
+        extra: &[(&str, &str)],
+        body: Vec<u8>,
+        content_type: &'static str,
+        headers: Vec<(&'static str, String)>,
+    ) -> PreparedRequest {
         let cfg = &self.inner.config;
+        let timestamp = crate::time::gmt8_timestamp(cfg.clock.now());
         let mut params = vec![
             ("app_key", cfg.app_key.as_str()),
             ("format", format),
             ("sign_method", cfg.sign_method.as_str()),
-            ("timestamp", timestamp),
+            ("timestamp", timestamp.as_str()),
             ("v", "2.0"),
         ];
         if let Some(p) = cfg.partner_id.as_deref() {
@@ -283,204 +350,39 @@ impl Client {
         if let Some(s) = self.session.as_deref() {
             params.push(("session", s.value()));
         }
-        params
+        params.extend_from_slice(extra);
+        prepare::prepare_signed_body(
+            url,
+            &self.inner.signer,
+            &mut params,
+            body,
+            content_type,
+            headers,
+        )
     }
 
-    /// One call with retries, tracing and error mapping: `prepare` gives each attempt's
-    /// signed request (re-signed, fresh timestamp), `decode` reads a 2xx body.
-    ///
-    /// Generic only in this thin shell: the retry loop ([`Client::call_erased`]) is compiled
-    /// once, not once per response type (which made every API's typed call, and so the CLI's
-    /// dispatch table, slow to compile, in release most of all).
-    pub(crate) async fn call<T: Send>(
-        &self,
-        method: &str,
-        idempotent: bool,
-        prepare: &(dyn Fn() -> PreparedRequest + Sync),
-        excerpt: &(dyn Fn(&[u8]) -> String + Sync),
-        decode: &(dyn Fn(&[u8]) -> Result<T, Error> + Sync),
-        request_id: &(dyn Fn(&T) -> Option<String> + Sync),
-    ) -> Result<T, Error> {
-        let slot: std::sync::Mutex<Option<T>> = std::sync::Mutex::new(None);
-        let decode_into = |body: &[u8]| -> Result<Option<String>, Error> {
-            let value = decode(body)?;
-            let id = request_id(&value);
-            *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(value);
-            Ok(id)
-        };
-        self.call_erased(method, idempotent, prepare, excerpt, &decode_into)
-            .await?;
-        slot.into_inner()
-            .unwrap_or_else(|p| p.into_inner())
-            .ok_or_else(|| Error::Decode {
-                path: String::new(),
-                message: "internal: a successful call left no decoded value".into(),
-                excerpt: String::new(),
-            })
+    /// The connection pool (the orchestrator's, and the OAuth endpoint's, which is not a
+    /// gateway call).
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
     }
 
-    /// [`Client::call`]'s loop; `decode` keeps the decoded value and returns its request id.
-    async fn call_erased(
-        &self,
-        method: &str,
-        idempotent: bool,
-        prepare: &(dyn Fn() -> PreparedRequest + Sync),
-        excerpt: &(dyn Fn(&[u8]) -> String + Sync),
-        decode: &DecodeInto<'_>,
-    ) -> Result<(), Error> {
-        let cfg = &self.inner.config;
-        let policy = self.retry.as_deref().unwrap_or(&cfg.retry);
-        let idempotent = self.idempotent.unwrap_or(idempotent);
-        let max = policy.max_attempts.max(1);
-        // Attempts under the retry policy; a ban waited out is one more attempt besides.
-        let mut retries = 1;
-        let mut waited_out_ban = false;
-        loop {
-            let attempt = retries + u32::from(waited_out_ban);
-            let span = tracing::info_span!(
-                "top_call",
-                method,
-                attempt,
-                request_id = tracing::field::Empty,
-                latency_ms = tracing::field::Empty,
-                outcome = tracing::field::Empty,
-            );
-            let started = Instant::now();
-            let prepared = prepare();
-            let result = match self
-                .send_once(prepared, excerpt)
-                .instrument(span.clone())
-                .await
-            {
-                Ok(body) => decode(&body),
-                Err(e) => Err(e),
-            };
-            span.record("latency_ms", started.elapsed().as_millis() as u64);
-            let rid = match &result {
-                Ok(id) => id.clone(),
-                Err(e) => e.api().and_then(|a| a.request_id.clone()),
-            };
-            if let Some(id) = &rid {
-                span.record("request_id", id.as_str());
-            }
-            span.record(
-                "outcome",
-                result.as_ref().map_or_else(outcome_name, |_| "ok"),
-            );
-            span.in_scope(|| match &result {
-                Ok(_) => tracing::debug!("call succeeded"),
-                Err(e) => tracing::warn!(error = %e, "call failed"),
-            });
-            let error = match result {
-                Ok(_) => return Ok(()),
-                Err(e) => e,
-            };
-            let retry = error.retry();
-            if retry == Retry::Banned
-                && !waited_out_ban
-                && let Some(ban) = ban_to_wait_out(&error, cfg.wait_on_ban)
-            {
-                waited_out_ban = true;
-                span.in_scope(|| {
-                    tracing::info!(
-                        ban_ms = ban.as_millis() as u64,
-                        "waiting out a rate-limit ban"
-                    )
-                });
-                tokio::time::sleep(ban).await;
-                continue;
-            }
-            if retries < max && policy.allows(retry, idempotent) {
-                let pause = policy.delay(retries);
-                span.in_scope(|| tracing::info!(pause_ms = pause.as_millis() as u64, "retrying"));
-                tokio::time::sleep(pause).await;
-                retries += 1;
-                continue;
-            }
-            if retry == Retry::MaybeExecuted && !policy.allows(retry, idempotent) {
-                span.in_scope(|| {
-                    tracing::debug!("not retried: the call is not idempotent and may have run")
-                });
-            }
-            return Err(error);
-        }
+    /// This handle's retry policy (its own, else the config's).
+    pub(crate) fn retry_policy(&self) -> &RetryPolicy {
+        self.retry.as_deref().unwrap_or(&self.inner.config.retry)
     }
 
-    /// One HTTP exchange; returns the body of a 2xx answer.
-    async fn send_once(
-        &self,
-        prepared: PreparedRequest,
-        excerpt: &(dyn Fn(&[u8]) -> String + Sync),
-    ) -> Result<Vec<u8>, Error> {
-        let cfg = &self.inner.config;
-        let mut req = self.inner.http.post(prepared.url());
-        req = match prepared.into_body() {
-            OwnedBody::Text {
-                content_type,
-                headers,
-                bytes,
-            } => {
-                for (k, v) in headers {
-                    req = req.header(k, v);
-                }
-                req.header(reqwest::header::CONTENT_TYPE, content_type)
-                    .body(bytes)
-            }
-            OwnedBody::Form(body) => req
-                .header(
-                    reqwest::header::CONTENT_TYPE,
-                    "application/x-www-form-urlencoded;charset=utf-8",
-                )
-                .body(body),
-            OwnedBody::Multipart(Multipart { text, files }) => {
-                // Names and file names as raw UTF-8 (RFC 7578), not percent-encoded.
-                let mut form = reqwest::multipart::Form::new().percent_encode_noop();
-                for (k, v) in text {
-                    form = form.text(k, v);
-                }
-                for (k, f) in files {
-                    let part = reqwest::multipart::Part::bytes(f.bytes)
-                        .file_name(f.file_name)
-                        .mime_str(&f.mime_type)
-                        .map_err(|e| Error::InvalidRequest {
-                            code: 41,
-                            param: k.clone(),
-                            message: format!("bad MIME type: {}", e.without_url()),
-                        })?;
-                    form = form.part(k, part);
-                }
-                req.multipart(form)
-            }
-        };
-        let resp = req.send().await.map_err(transport)?;
-        let status = resp.status();
-        if status.is_redirection() {
-            let location = resp
-                .headers()
-                .get(reqwest::header::LOCATION)
-                .and_then(|l| l.to_str().ok())
-                .unwrap_or("(no Location header)");
-            // The query of a redirect may echo the session.
-            let location = location.split(['?', '#']).next().unwrap_or_default();
-            return Err(Error::Redirect {
-                status: status.as_u16(),
-                location: location.to_string(),
-            });
-        }
-        let body = read_capped(resp, cfg.max_response_bytes).await?;
-        if !status.is_success() {
-            // Gateways and proxies answer some errors with a 4xx/5xx that still holds TOP's
-            // `error_response`: it says more than the status.
-            if let Some(api) = crate::decode::error_response(&body) {
-                return Err(Error::from_api(api));
-            }
-            return Err(Error::Http {
-                status: status.as_u16(),
-                excerpt: excerpt(&body),
-            });
-        }
-        Ok(body)
+    /// Whether this handle says its calls are idempotent or not, whatever their spec says.
+    pub(crate) fn idempotent_override(&self) -> Option<bool> {
+        self.idempotent
     }
+}
+
+/// The request id of an answer read as JSON.
+fn value_request_id(v: &serde_json::Value) -> Option<String> {
+    v.get("request_id")
+        .and_then(|r| r.as_str())
+        .map(str::to_string)
 }
 
 /// Writes the request's params, checked against its spec before any I/O. (The writer is
@@ -490,73 +392,45 @@ fn write_checked_params<'a, R: TopRequest>(
     w: &mut crate::params::ParamWriter<'a>,
 ) -> Result<(), Error> {
     request.write_params(w);
-    crate::params::validate(R::schema(), w)
+    crate::rules::check(R::schema(), w).map_err(Error::from)
 }
 
-/// How long to sleep before trying a banned call again, when the ban is short enough to wait.
-fn ban_to_wait_out(error: &Error, max: Option<Duration>) -> Option<Duration> {
-    match (error, max) {
-        (
-            Error::RateLimited {
-                retry_after: Some(ban),
-                ..
-            },
-            Some(max),
-        ) if *ban <= max => {
-            // TOP counts whole seconds; a little more makes sure the ban is over.
-            Some(*ban + Duration::from_millis(100))
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// spi-qimen.md §3.5 vector 1 is also `DefaultQimenClient`'s sign for that call (no
+    /// `partner_id`): the client's query params and signature reproduce it.
+    #[test]
+    fn qimen_golden_vector_1_is_the_clients_sign() {
+        let at = crate::DateTime::parse("2016-01-01 12:00:00")
+            .unwrap()
+            .to_system_time();
+        let client = Client::builder("12345678", "helloworld")
+            .sign_method(crate::SignMethod::Md5)
+            .clock(Arc::new(crate::FixedClock(at)))
+            .build()
+            .unwrap();
+        let body = "<?xml version=\"1.0\" encoding=\"utf-8\"?><request><entryOrder>\
+                    <entryOrderCode>E1</entryOrderCode></entryOrder></request>";
+        assert_eq!(client.config().qimen_url(), QIMEN_GATEWAY);
+        let p = client.prepare_qimen("taobao.qimen.entryorder.create", "stub-cust-code", body);
+        assert_eq!(
+            p.url(),
+            "http://qimen.api.taobao.com/router/qimen/service?app_key=12345678&\
+             customerId=stub-cust-code&format=xml&method=taobao.qimen.entryorder.create&\
+             sign_method=md5&timestamp=2016-01-01+12%3A00%3A00&v=2.0&\
+             sign=0915043459612FB6D3D2649B1FF09A7D"
+        );
+        match p.body() {
+            Body::Text {
+                content_type,
+                bytes,
+            } => assert_eq!(
+                (content_type, bytes),
+                (crate::qimen::CONTENT_TYPE, body.as_bytes())
+            ),
+            _ => panic!("a QIMEN body is text"),
         }
-        _ => None,
     }
-}
-
-fn outcome_name(e: &Error) -> &'static str {
-    match e {
-        Error::Api(_) => "api_error",
-        Error::RateLimited { .. } => "rate_limited",
-        Error::Redirect { .. } => "redirect",
-        Error::InvalidRequest { .. } => "invalid_request",
-        Error::Http { .. } => "http_error",
-        Error::Transport { timeout: true, .. } => "timeout",
-        Error::Transport { .. } => "transport_error",
-        Error::Decode { .. } => "decode_error",
-        Error::TooLarge { .. } => "too_large",
-        Error::Qimen(_) => "qimen_failure",
-        _ => "error",
-    }
-}
-
-/// reqwest errors without the URL: the query string holds the session.
-pub(crate) fn transport(e: reqwest::Error) -> Error {
-    let timeout = e.is_timeout();
-    // Connect errors (DNS, TCP, TLS handshake) come before any byte of the request is sent.
-    let before_send = e.is_connect();
-    let e = e.without_url();
-    let mut message = e.to_string();
-    let mut src = std::error::Error::source(&e);
-    while let Some(s) = src {
-        message.push_str(": ");
-        message.push_str(&s.to_string());
-        src = s.source();
-    }
-    Error::Transport {
-        message,
-        timeout,
-        before_send,
-    }
-}
-
-/// Reads the body, refusing (without buffering it) one larger than `cap`.
-pub(crate) async fn read_capped(mut resp: reqwest::Response, cap: usize) -> Result<Vec<u8>, Error> {
-    if resp.content_length().is_some_and(|n| n > cap as u64) {
-        return Err(Error::TooLarge { limit: cap });
-    }
-    let mut body = Vec::with_capacity(resp.content_length().unwrap_or(0).min(cap as u64) as usize);
-    while let Some(chunk) = resp.chunk().await.map_err(transport)? {
-        if body.len() + chunk.len() > cap {
-            return Err(Error::TooLarge { limit: cap });
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
 }

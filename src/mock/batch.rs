@@ -4,7 +4,8 @@
 //! separator (`top-api-separator`, else `\r\n-S-\r\n`). A refused envelope is one
 //! `error_response`, which the client reads as the batch failing as a whole.
 
-use super::{Body, Reply, State, content_type, error_body, full, gateway, next_reply};
+use super::render::error_body;
+use super::{Body, Reply, State, content_type, full, gateway, next_reply};
 use crate::batch::DEFAULT_SEPARATOR;
 use hyper::{Response, StatusCode};
 use std::collections::BTreeMap;
@@ -64,7 +65,7 @@ pub(super) async fn serve(
             files: Vec::new(),
         };
         let rid = super::request_id();
-        let answer = match gateway::check_call(state.apis.iter().copied(), &incoming) {
+        let answer = match gateway::check_call(&state.apis, &incoming) {
             Ok(accepted) => {
                 let reply = next_reply(state, &accepted.schema.method);
                 match super::reply_text(state, reply, &accepted, &incoming.params, &rid).await {

@@ -1,8 +1,6 @@
 //! The gateway contract the mock enforces, as a pure function of the params that arrived.
 
-use crate::by_name::Entry;
-use crate::params::Param;
-use crate::schema::{ApiSchema, Kind};
+use crate::schema::{ApiSchema, LazySchema};
 use crate::{ApiError, DateTime, Format, SignMethod};
 use std::collections::BTreeMap;
 use std::time::SystemTime;
@@ -12,20 +10,20 @@ pub const TIMESTAMP_TOLERANCE_SECS: i64 = 600;
 
 /// What arrived: text params from query and body (body wins on a clash), file param names.
 #[derive(Clone, Debug, Default)]
-pub struct Incoming {
+pub(crate) struct Incoming {
     pub params: BTreeMap<String, String>,
     pub files: Vec<String>,
 }
 
 /// The checks passed: which API, in which format.
-pub struct Accepted {
+pub(crate) struct Accepted {
     pub schema: &'static ApiSchema,
     pub format: Format,
     pub simplify: bool,
 }
 
 /// The format to answer in (TOP answers XML unless asked for JSON).
-pub fn reply_format(params: &BTreeMap<String, String>) -> Format {
+pub(crate) fn reply_format(params: &BTreeMap<String, String>) -> Format {
     match params.get("format").map(String::as_str) {
         Some("json") => Format::Json,
         _ => Format::Xml,
@@ -43,8 +41,8 @@ fn err(code: i64, msg: &str, sub_code: Option<String>, sub_msg: Option<String>) 
 }
 
 /// Checks the request as TOP does; the error is TOP's code for the first problem found.
-pub fn check<'a>(
-    apis: impl IntoIterator<Item = &'a Entry>,
+pub(crate) fn check(
+    apis: &[&'static LazySchema],
     app_key: &str,
     app_secret: &str,
     now: SystemTime,
@@ -63,8 +61,8 @@ pub fn check<'a>(
 }
 
 /// The checks of one call of a batch, whose envelope (key, time, sign) was checked once.
-pub(crate) fn check_call<'a>(
-    apis: impl IntoIterator<Item = &'a Entry>,
+pub(crate) fn check_call(
+    apis: &[&'static LazySchema],
     inc: &Incoming,
 ) -> Result<Accepted, ApiError> {
     let p = &inc.params;
@@ -95,21 +93,19 @@ fn format_of(p: &BTreeMap<String, String>) -> Result<Format, ApiError> {
     }
 }
 
-fn method_of<'a>(
-    apis: impl IntoIterator<Item = &'a Entry>,
+fn method_of(
+    apis: &[&'static LazySchema],
     p: &BTreeMap<String, String>,
 ) -> Result<&'static ApiSchema, ApiError> {
     let method = get(p, "method").ok_or_else(|| err(21, "Missing Method", None, None))?;
-    crate::by_name::find(apis, method)
-        .map(|e| e.schema())
-        .ok_or_else(|| {
-            err(
-                22,
-                "Invalid Method",
-                None,
-                Some(format!("no API named {method}")),
-            )
-        })
+    crate::by_name::find(apis, method).ok_or_else(|| {
+        err(
+            22,
+            "Invalid Method",
+            None,
+            Some(format!("no API named {method}")),
+        )
+    })
 }
 
 /// App key, version, timestamp and signature (over every param but `sign`, `body` appended
@@ -176,31 +172,28 @@ pub(crate) fn envelope(
     Ok(())
 }
 
-/// Required params present, values of their documented type and within their limits.
+/// Required params present, values of their documented type and within their limits: the
+/// client's own rules ([`crate::rules`]), so the two never differ, answered as TOP does
+/// (40 `isv.missing-parameter:NAME`, 41 `isv.invalid-parameter:NAME`).
 fn check_params(schema: &ApiSchema, inc: &Incoming) -> Result<(), ApiError> {
-    for f in &schema.request {
-        let present = get(&inc.params, &f.name).is_some() || inc.files.contains(&f.name);
-        if f.required && !present {
-            return Err(err(
-                40,
-                "Missing Required Arguments",
-                Some(format!("isv.missing-parameter:{}", f.name)),
-                Some(format!("参数{}不能为空", f.name)),
-            ));
-        }
-        let Some(v) = get(&inc.params, &f.name) else {
-            continue;
+    crate::rules::check_text(
+        schema,
+        |name| get(&inc.params, name),
+        |name| get(&inc.params, name).is_some() || inc.files.iter().any(|f| f == name),
+    )
+    .map_err(|v| {
+        let (msg, kind) = if v.code == 40 {
+            ("Missing Required Arguments", "missing")
+        } else {
+            ("Invalid Arguments", "invalid")
         };
-        if let Some(why) = invalid_value(f, v) {
-            return Err(err(
-                41,
-                "Invalid Arguments",
-                Some(format!("isv.invalid-parameter:{}", f.name)),
-                Some(why),
-            ));
-        }
-    }
-    Ok(())
+        err(
+            v.code,
+            msg,
+            Some(format!("isv.{kind}-parameter:{}", v.param)),
+            Some(v.to_string()),
+        )
+    })
 }
 
 /// Epoch seconds of a `yyyy-MM-dd HH:mm:ss` (GMT+8) or epoch-milliseconds timestamp.
@@ -214,85 +207,6 @@ fn parse_timestamp(ts: &str) -> Option<i64> {
         .map(DateTime::to_unix)
 }
 
-/// Why a param's text breaks its documented type or rules.
-fn invalid_value(f: &crate::schema::Field, v: &str) -> Option<String> {
-    let json_items: Vec<crate::Json>;
-    let items: Vec<&str> = if f.list && f.kind == Kind::Json {
-        // `Json[]` arrives as one JSON array.
-        match <crate::Json as crate::params::Param>::parse_list(v) {
-            Ok(a) => {
-                json_items = a;
-                json_items.iter().map(crate::Json::as_str).collect()
-            }
-            Err(_) => return Some(format!("{} must be a JSON array", f.name)),
-        }
-    } else if f.list && f.kind != Kind::Object {
-        v.split(',').collect()
-    } else {
-        vec![v]
-    };
-    let c = &f.constraints;
-    if let Some(max) = c.max_list_size
-        && f.list
-        && items.len() as u64 > max
-    {
-        return Some(format!(
-            "{} has {} items, more than {max}",
-            f.name,
-            items.len()
-        ));
-    }
-    if let Some(max) = c.max_length
-        && !f.list
-        && v.chars().count() as u64 > max
-    {
-        return Some(format!("{} is longer than {max} characters", f.name));
-    }
-    for item in items {
-        match f.kind {
-            Kind::Number => {
-                // The client's own rules for a value (`Param::parse`), so the two never differ.
-                let n = if f.decimal {
-                    <crate::Decimal as Param>::parse(item)
-                        .ok()
-                        .map(|d| d.to_f64())
-                } else {
-                    <i64 as Param>::parse(item).ok().map(|n| n as f64)
-                };
-                let Some(n) = n else {
-                    return Some(format!(
-                        "{} must be {}",
-                        f.name,
-                        if f.decimal {
-                            "a decimal Number"
-                        } else {
-                            "an integer Number"
-                        }
-                    ));
-                };
-                if c.min_value.is_some_and(|m| n < m as f64)
-                    || c.max_value.is_some_and(|m| n > m as f64)
-                {
-                    return Some(format!("{} is out of range", f.name));
-                }
-            }
-            Kind::Boolean if <bool as Param>::parse(item).is_err() => {
-                return Some(format!("{} must be true or false", f.name));
-            }
-            Kind::Date if <DateTime as Param>::parse(item).is_err() => {
-                return Some(format!("{} must be yyyy-MM-dd HH:mm:ss", f.name));
-            }
-            Kind::Object | Kind::Json
-                if serde_json::from_str::<serde::de::IgnoredAny>(item).is_err() =>
-            {
-                return Some(format!("{} must be JSON", f.name));
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,16 +215,13 @@ mod tests {
     const SECRET: &str = "s3";
 
     /// The seed API as far as these checks look at it.
-    static SEED: crate::schema::LazySchema = crate::schema::LazySchema::new(
+    static SEED: LazySchema = LazySchema::new(
         r#"{"method":"alibaba.kongur.token.getosstoken","title":"","description":"",
             "category":"","category_pkg":"kongur","doc_url":"",
             "response_key":"alibaba_kongur_token_getosstoken_response","idempotent":true,
             "request":[{"name":"suit_ids","ty":"String"}],"response":[]}"#,
     );
-    static APIS: &[Entry] = &[Entry {
-        schema: &SEED,
-        call: None,
-    }];
+    static APIS: &[&LazySchema] = &[&SEED];
 
     /// A valid request for the seed API at `now`, signed with `m`.
     fn valid(now: SystemTime, m: SignMethod) -> Incoming {

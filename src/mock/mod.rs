@@ -6,8 +6,8 @@
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
-//! // Serves the APIs of the category packages you pass (here `topsdk-kongur`'s).
-//! let mock = topsdk::mock::MockGateway::start(topsdk_kongur::APIS, "test-key", "test-secret").await?;
+//! // Serves the APIs you pass: a category package's `APIS` (here the seed's, in `topsdk`).
+//! let mock = topsdk::mock::MockGateway::start(topsdk::kongur::APIS, "test-key", "test-secret").await?;
 //! let client = topsdk::Client::builder("test-key", "test-secret").gateway_url(mock.url()).build();
 //! # Ok(()) }
 //! ```
@@ -17,25 +17,25 @@ mod batch;
 mod gateway;
 mod qimen;
 mod render;
+mod server;
 #[cfg(feature = "tmc")]
 mod tmc;
 
-pub use gateway::{Incoming, TIMESTAMP_TOLERANCE_SECS, check};
-pub use render::{canonical_sample, error_body};
+pub use gateway::TIMESTAMP_TOLERANCE_SECS;
 #[cfg(feature = "tmc")]
 pub use tmc::{MockTmc, Published, TmcQueue, TmcStats};
 
-use crate::by_name::Entry;
+use crate::schema::{ApiSchema, LazySchema};
 use crate::{ApiError, Format, Secret};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, StreamBody, combinators::BoxBody};
 use hyper::body::{Frame, Incoming as HyperBody};
 use hyper::{Request, Response, StatusCode};
+use server::Loopback;
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
-use tokio::net::TcpListener;
 
 /// Largest request body the mock reads.
 const MAX_REQUEST_BYTES: usize = 64 * 1024 * 1024;
@@ -74,7 +74,7 @@ pub struct Recorded {
 }
 
 struct State {
-    apis: Vec<&'static Entry>,
+    apis: Vec<&'static LazySchema>,
     app_key: String,
     app_secret: Secret<String>,
     once: Mutex<HashMap<String, VecDeque<Reply>>>,
@@ -91,16 +91,21 @@ struct State {
 
 /// A running mock gateway; stops when dropped.
 pub struct MockGateway {
-    addr: SocketAddr,
+    server: Loopback,
     state: Arc<State>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl std::fmt::Debug for MockGateway {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MockGateway")
-            .field("addr", &self.addr)
+            .field("addr", &self.server.addr())
             .finish_non_exhaustive()
+    }
+}
+
+impl State {
+    fn schema(&self, method: &str) -> Option<&'static ApiSchema> {
+        crate::by_name::find(&self.apis, method)
     }
 }
 
@@ -108,30 +113,22 @@ impl MockGateway {
     /// Starts on an ephemeral port of 127.0.0.1, serving `apis`: a category package's `APIS`
     /// table, or several chained (`topsdk_tbtrade::APIS.iter().chain(topsdk_fenxiao::APIS)`).
     pub async fn start(
-        apis: impl IntoIterator<Item = &'static Entry>,
+        apis: impl IntoIterator<Item = &'static &'static LazySchema>,
         app_key: &str,
         app_secret: &str,
     ) -> std::io::Result<MockGateway> {
-        Self::start_with(
-            apis,
-            "127.0.0.1:0".parse().map_err(std::io::Error::other)?,
-            app_key,
-            app_secret,
-        )
-        .await
+        Self::start_with(apis, server::ephemeral(), app_key, app_secret).await
     }
 
     /// [`MockGateway::start`] on `addr`.
     pub async fn start_with(
-        apis: impl IntoIterator<Item = &'static Entry>,
+        apis: impl IntoIterator<Item = &'static &'static LazySchema>,
         addr: SocketAddr,
         app_key: &str,
         app_secret: &str,
     ) -> std::io::Result<MockGateway> {
-        let listener = TcpListener::bind(addr).await?;
-        let addr = listener.local_addr()?;
         let state = Arc::new(State {
-            apis: apis.into_iter().collect(),
+            apis: apis.into_iter().copied().collect(),
             app_key: app_key.to_string(),
             app_secret: Secret::new(app_secret.to_string()),
             once: Mutex::default(),
@@ -142,49 +139,48 @@ impl MockGateway {
             #[cfg(feature = "tmc")]
             tmc: Mutex::default(),
         });
-        let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
         let st = state.clone();
-        tokio::spawn(async move {
-            loop {
-                tokio::select! {
-                    _ = &mut stopped => break,
-                    accepted = listener.accept() => {
-                        let Ok((stream, _)) = accepted else { continue };
-                        let st = st.clone();
-                        tokio::spawn(async move {
-                            let service = hyper::service::service_fn(move |req| {
-                                let st = st.clone();
-                                async move { Ok::<_, std::convert::Infallible>(serve(&st, req).await) }
-                            });
-                            // A client that hangs up mid-request is not the mock's problem.
-                            let _ = hyper::server::conn::http1::Builder::new()
-                                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                                .await;
-                        });
-                    }
-                }
-            }
-        });
-        Ok(MockGateway {
+        let server = Loopback::start(
             addr,
-            state,
-            stop: Some(stop),
-        })
+            move |stream| {
+                let st = st.clone();
+                async move {
+                    let service = hyper::service::service_fn(move |req| {
+                        let st = st.clone();
+                        async move { Ok::<_, std::convert::Infallible>(serve(&st, req).await) }
+                    });
+                    // A client that hangs up mid-request is not the mock's problem.
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                        .await;
+                }
+            },
+            || {},
+        )
+        .await?;
+        Ok(MockGateway { server, state })
+    }
+
+    /// The content the mock answers `method` with (its documented sample in the typed form,
+    /// values that are not of their documented types replaced by plain ones), if it serves
+    /// `method`: what a typed response decoded from the mock holds.
+    pub fn sample(&self, method: &str) -> Option<serde_json::Value> {
+        self.state.schema(method).map(render::canonical_sample)
     }
 
     /// `http://127.0.0.1:PORT/router/rest`
     pub fn url(&self) -> String {
-        format!("http://{}/router/rest", self.addr)
+        format!("http://{}/router/rest", self.server.addr())
     }
 
     /// `http://127.0.0.1:PORT`, the OAuth host: `/authorize` is not served (a shop owner's
     /// browser page), `/token` is (see `topsdk::oauth::exchange_code`, feature `oauth`).
     pub fn oauth_url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("http://{}", self.server.addr())
     }
 
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.server.addr()
     }
 
     /// Answer every call of `method` with `reply` (after the gateway checks pass).
@@ -220,14 +216,6 @@ impl MockGateway {
     /// Every request received so far.
     pub fn requests(&self) -> Vec<Recorded> {
         lock(&self.state.recorded).clone()
-    }
-}
-
-impl Drop for MockGateway {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
     }
 }
 
@@ -337,7 +325,7 @@ async fn serve(state: &State, req: Request<HyperBody>) -> Response<Body> {
         user_agent,
         accept_encoding,
     });
-    let mut incoming = Incoming {
+    let mut incoming = gateway::Incoming {
         params: query.into_iter().collect(),
         files,
     };
@@ -345,8 +333,8 @@ async fn serve(state: &State, req: Request<HyperBody>) -> Response<Body> {
     let rid = request_id();
     let format = gateway::reply_format(&incoming.params);
     let now = now(state);
-    let accepted = match check(
-        state.apis.iter().copied(),
+    let accepted = match gateway::check(
+        &state.apis,
         &state.app_key,
         state.app_secret.expose(),
         now,
@@ -355,7 +343,11 @@ async fn serve(state: &State, req: Request<HyperBody>) -> Response<Body> {
         Ok(a) => a,
         Err(mut e) => {
             e.request_id = Some(rid);
-            return full(StatusCode::OK, content_type(format), error_body(&e, format));
+            return full(
+                StatusCode::OK,
+                content_type(format),
+                render::error_body(&e, format),
+            );
         }
     };
     let reply = next_reply(state, &accepted.schema.method);
@@ -370,11 +362,7 @@ fn now(state: &State) -> SystemTime {
     let offset = state
         .clock_offset_secs
         .load(std::sync::atomic::Ordering::Relaxed);
-    if offset >= 0 {
-        SystemTime::now() + Duration::from_secs(offset.unsigned_abs())
-    } else {
-        SystemTime::now() - Duration::from_secs(offset.unsigned_abs())
-    }
+    crate::time::shift_secs(SystemTime::now(), offset)
 }
 
 /// The reply set for `method`'s next call: queued first, then the standing one, else the sample.
@@ -409,7 +397,7 @@ async fn reply_text(
                     Ok(content) => render_content(accepted, &content, rid),
                     Err(mut e) => {
                         e.request_id = Some(rid.to_string());
-                        error_body(&e, accepted.format)
+                        render::error_body(&e, accepted.format)
                     }
                 });
             }
@@ -420,7 +408,7 @@ async fn reply_text(
                     return Ok(render_content(accepted, &content, rid));
                 }
             }
-            let mut content = canonical_sample(accepted.schema);
+            let mut content = render::canonical_sample(accepted.schema);
             // The gateway's own id replaces any documented one.
             if let Some(m) = content.as_object_mut() {
                 m.remove("request_id");
@@ -429,7 +417,7 @@ async fn reply_text(
         }
         Reply::Error(mut e) => {
             e.request_id.get_or_insert_with(|| rid.to_string());
-            Ok(error_body(&e, accepted.format))
+            Ok(render::error_body(&e, accepted.format))
         }
         other => Err(other),
     }

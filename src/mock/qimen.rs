@@ -7,6 +7,7 @@
 
 use super::{Body, Reply, State, full, next_reply, render};
 use crate::schema::{ApiSchema, Field, Gateway, Kind};
+use crate::xml::XmlWriter;
 use hyper::{Response, StatusCode};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -63,8 +64,8 @@ fn check(
         return Err((code, why));
     }
     let method = params.get("method").map(String::as_str).unwrap_or("");
-    let schema = crate::by_name::find(state.apis.iter().copied(), method)
-        .map(|e| e.schema())
+    let schema = state
+        .schema(method)
         .filter(|s| s.gateway == Gateway::Qimen)
         .ok_or_else(|| ("invalid-method", format!("no QIMEN API named `{method}`")))?;
     if params.get("customerId").is_none_or(|c| c.trim().is_empty()) {
@@ -110,17 +111,19 @@ fn success(schema: &ApiSchema) -> String {
         m.insert("code".into(), Value::from("0"));
         m.insert("message".into(), Value::from("success"));
     }
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?><response>");
-    render::xml_object(&inner, fields, &mut out);
-    out.push_str("</response>");
-    out
+    let mut xml = XmlWriter::document();
+    xml.open("response");
+    xml.object(&inner, fields);
+    xml.close("response");
+    xml.finish()
 }
 
 fn failure(code: &str, message: &str) -> Response<Body> {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?><response>");
+    let mut xml = XmlWriter::document();
+    xml.open("response");
     for (k, v) in [("flag", "failure"), ("code", code), ("message", message)] {
-        out.push_str(&format!("<{k}>{}</{k}>", quick_xml::escape::escape(v)));
+        xml.element(k, v);
     }
-    out.push_str("</response>");
-    full(StatusCode::OK, XML, out)
+    xml.close("response");
+    full(StatusCode::OK, XML, xml.finish())
 }

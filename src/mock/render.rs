@@ -2,93 +2,38 @@
 //! scalars, lists as arrays) and rendered as wrapped JSON, simplified JSON or XML.
 
 use crate::schema::{ApiSchema, Field, Kind};
+use crate::xml::XmlWriter;
 use serde_json::{Map, Value};
 
 /// The response content of an API's documented sample (or one made from the schema's examples
-/// when the spec documents none), in canonical form.
-pub fn canonical_sample(schema: &ApiSchema) -> Value {
+/// when the spec documents none), in the typed form ([`crate::shape`]; a documented value
+/// that is not of its type replaced by a plain one).
+pub(crate) fn canonical_sample(schema: &ApiSchema) -> Value {
     let ex = &schema.examples;
-    if let Some(text) = ex.response_json.as_deref()
-        && let Ok(v) = serde_json::from_str::<Value>(text)
-    {
-        let inner = match v {
+    let documented = ex
+        .response_json
+        .as_deref()
+        .and_then(|text| serde_json::from_str::<Value>(text).ok())
+        .map(|v| match v {
             Value::Object(mut m) if m.contains_key(&schema.response_key) => {
                 m.remove(&schema.response_key).unwrap_or(Value::Null)
             }
             other => other,
-        };
-        return normalize_object(inner, &schema.response);
-    }
-    if let Some(text) = ex.response_json_simplified.as_deref()
-        && let Ok(v) = serde_json::from_str::<Value>(text)
-    {
-        return normalize_object(v, &schema.response);
-    }
-    if let Some(text) = ex.response_xml.as_deref()
-        && let Ok((_, v)) = crate::xml::parse(text)
-    {
-        return normalize_object(v, &schema.response);
-    }
-    synthesize(&schema.response)
+        })
+        .or_else(|| {
+            let text = ex.response_json_simplified.as_deref()?;
+            serde_json::from_str::<Value>(text).ok()
+        })
+        .or_else(|| {
+            let text = ex.response_xml.as_deref()?;
+            crate::xml::parse(text).ok().map(|(_, v)| v)
+        });
+    let tree = documented.unwrap_or_else(|| synthesize(&schema.response));
+    crate::shape::repair(tree, &schema.response)
 }
 
-/// Typed scalars and plain arrays, following the schema; fields it does not know are kept.
-fn normalize_object(v: Value, fields: &[Field]) -> Value {
-    let Value::Object(mut map) = v else {
-        return Value::Object(Map::new());
-    };
-    for f in fields {
-        if let Some(val) = map.remove(&f.name) {
-            map.insert(f.name.clone(), normalize(val, f));
-        }
-    }
-    Value::Object(map)
-}
-
-fn normalize(v: Value, f: &Field) -> Value {
-    if f.list {
-        let items = match v {
-            Value::Null => Vec::new(),
-            Value::Array(a) => a,
-            // A wrapper `{"item": [..]}` or `{"item": {..}}` (XML gives a single item so).
-            Value::Object(m) if m.len() == 1 => match m.into_iter().next().map(|(_, v)| v) {
-                Some(Value::Array(a)) => a,
-                Some(Value::Null) | None => Vec::new(),
-                Some(one) => vec![one],
-            },
-            other => vec![other],
-        };
-        return Value::Array(items.into_iter().map(|i| normalize_item(i, f)).collect());
-    }
-    normalize_item(v, f)
-}
-
-fn normalize_item(v: Value, f: &Field) -> Value {
-    match f.kind {
-        Kind::Object => normalize_object(v, &f.fields),
-        // Decimals as text, like Price: that is how `Decimal` serializes (exactly).
-        Kind::Number if f.decimal => match v {
-            Value::Number(n) => Value::String(n.to_string()),
-            other => other,
-        },
-        Kind::Number => match &v {
-            Value::String(s) => s.trim().parse::<i64>().map(Value::from).unwrap_or(v),
-            _ => v,
-        },
-        Kind::Boolean => match &v {
-            Value::String(s) if s == "true" => Value::Bool(true),
-            Value::String(s) if s == "false" => Value::Bool(false),
-            _ => v,
-        },
-        _ => match v {
-            Value::Null => Value::Null,
-            Value::String(s) => Value::String(s),
-            other => Value::String(other.to_string()),
-        },
-    }
-}
-
-/// A sample made from the schema: each field's example, or a plain value of its type.
+/// A sample made from the schema: each field's example, or a plain value of its type, as
+/// text (typed by [`crate::shape::repair`] after).
 fn synthesize(fields: &[Field]) -> Value {
     let mut map = Map::new();
     for f in fields {
@@ -113,7 +58,7 @@ fn synthesize(fields: &[Field]) -> Value {
             } else {
                 text
             };
-            normalize_item(Value::String(item.to_string()), f)
+            Value::String(item.to_string())
         };
         map.insert(
             f.name.to_string(),
@@ -124,7 +69,7 @@ fn synthesize(fields: &[Field]) -> Value {
 }
 
 /// Simplified JSON: the canonical form plus `request_id`.
-pub fn simplified_json(content: &Value, request_id: &str) -> String {
+pub(crate) fn simplified_json(content: &Value, request_id: &str) -> String {
     let mut v = content.clone();
     if let Value::Object(m) = &mut v {
         m.insert("request_id".into(), Value::String(request_id.into()));
@@ -133,7 +78,7 @@ pub fn simplified_json(content: &Value, request_id: &str) -> String {
 }
 
 /// Non-simplified JSON: `{"<key>": {..}}` with lists wrapped by item name.
-pub fn wrapped_json(schema: &ApiSchema, content: &Value, request_id: &str) -> String {
+pub(crate) fn wrapped_json(schema: &ApiSchema, content: &Value, request_id: &str) -> String {
     let mut inner = wrap_object(content, &schema.response);
     if let Value::Object(m) = &mut inner {
         m.insert("request_id".into(), Value::String(request_id.into()));
@@ -184,66 +129,17 @@ fn item_name(f: &Field) -> &str {
 }
 
 /// XML: `<key>..</key>` with lists as `<field><item>..</item></field>`.
-pub fn xml(schema: &ApiSchema, content: &Value, request_id: &str) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\" ?>");
-    out.push('<');
-    out.push_str(&schema.response_key);
-    out.push('>');
-    xml_object(content, &schema.response, &mut out);
-    element("request_id", request_id, &mut out);
-    out.push_str("</");
-    out.push_str(&schema.response_key);
-    out.push('>');
-    out
-}
-
-pub(super) fn xml_object(v: &Value, fields: &[Field], out: &mut String) {
-    let Value::Object(map) = v else { return };
-    for (k, val) in map {
-        match fields.iter().find(|f| &f.name == k) {
-            Some(f) if f.list => {
-                out.push_str(&format!("<{k}>"));
-                let items: Vec<&Value> = match val {
-                    Value::Array(a) => a.iter().collect(),
-                    other => vec![other],
-                };
-                for i in items {
-                    xml_value(item_name(f), i, &f.fields, out);
-                }
-                out.push_str(&format!("</{k}>"));
-            }
-            Some(f) => xml_value(k, val, &f.fields, out),
-            None => xml_value(k, val, &[], out),
-        }
-    }
-}
-
-fn xml_value(name: &str, v: &Value, fields: &[Field], out: &mut String) {
-    match v {
-        Value::Null => {}
-        Value::Object(_) => {
-            out.push_str(&format!("<{name}>"));
-            xml_object(v, fields, out);
-            out.push_str(&format!("</{name}>"));
-        }
-        Value::Array(items) => items.iter().for_each(|i| xml_value(name, i, fields, out)),
-        Value::String(s) => element(name, s, out),
-        other => element(name, &other.to_string(), out),
-    }
-}
-
-fn element(name: &str, text: &str, out: &mut String) {
-    out.push('<');
-    out.push_str(name);
-    out.push('>');
-    out.push_str(&quick_xml::escape::escape(text));
-    out.push_str("</");
-    out.push_str(name);
-    out.push('>');
+pub(crate) fn xml(schema: &ApiSchema, content: &Value, request_id: &str) -> String {
+    let mut w = XmlWriter::document();
+    w.open(&schema.response_key);
+    w.object(content, &schema.response);
+    w.element("request_id", request_id);
+    w.close(&schema.response_key);
+    w.finish()
 }
 
 /// `error_response` in the requested format.
-pub fn error_body(err: &crate::ApiError, format: crate::Format) -> String {
+pub(crate) fn error_body(err: &crate::ApiError, format: crate::Format) -> String {
     match format {
         crate::Format::Json => {
             let mut m = Map::new();
@@ -263,21 +159,21 @@ pub fn error_body(err: &crate::ApiError, format: crate::Format) -> String {
             Value::Object(outer).to_string()
         }
         crate::Format::Xml => {
-            let mut out =
-                String::from("<?xml version=\"1.0\" encoding=\"utf-8\" ?><error_response>");
-            element("code", &err.code.to_string(), &mut out);
-            element("msg", &err.msg, &mut out);
-            if let Some(s) = &err.sub_code {
-                element("sub_code", s, &mut out);
+            let mut w = XmlWriter::document();
+            w.open("error_response");
+            w.element("code", &err.code.to_string());
+            w.element("msg", &err.msg);
+            for (k, v) in [
+                ("sub_code", &err.sub_code),
+                ("sub_msg", &err.sub_msg),
+                ("request_id", &err.request_id),
+            ] {
+                if let Some(v) = v {
+                    w.element(k, v);
+                }
             }
-            if let Some(s) = &err.sub_msg {
-                element("sub_msg", s, &mut out);
-            }
-            if let Some(s) = &err.request_id {
-                element("request_id", s, &mut out);
-            }
-            out.push_str("</error_response>");
-            out
+            w.close("error_response");
+            w.finish()
         }
     }
 }

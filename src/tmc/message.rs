@@ -56,7 +56,7 @@ impl fmt::Debug for Message {
 
 /// What a message still owes its connection: one confirm or fail, or a release on drop.
 pub(crate) struct Ack {
-    pub(crate) tx: tokio::sync::mpsc::UnboundedSender<super::client::Command>,
+    pub(crate) tx: tokio::sync::mpsc::UnboundedSender<super::command::Command>,
     pub(crate) done: AtomicBool,
 }
 
@@ -141,12 +141,12 @@ impl Message {
 
     /// [`Message::pub_time`] as a GMT+8 date-time.
     pub fn pub_time_gmt8(&self) -> Option<DateTime> {
-        self.pub_time.map(millis_gmt8)
+        self.pub_time.map(DateTime::from_epoch_millis)
     }
 
     /// [`Message::outgoing_time`] as a GMT+8 date-time.
     pub fn outgoing_time_gmt8(&self) -> Option<DateTime> {
-        self.outgoing_time.map(millis_gmt8)
+        self.outgoing_time.map(DateTime::from_epoch_millis)
     }
 
     /// Tells TMC the message was handled (`__kind` 2). Only the first confirm or fail of a
@@ -154,17 +154,17 @@ impl Message {
     /// reconnect is confirmed after it. An error means the client has shut down; the message
     /// is then redelivered.
     pub fn confirm(&self) -> Result<(), super::TmcError> {
-        self.settle(super::client::Command::Confirm(self.id))
+        self.settle(super::command::Command::Confirm(self.id))
     }
 
     /// Tells TMC handling failed (`__kind` 20) with `reason` (cut to 128 characters, as the
     /// official SDKs do); TMC redelivers it later.
     pub fn fail(&self, reason: &str) -> Result<(), super::TmcError> {
         let reason: String = reason.chars().take(128).collect();
-        self.settle(super::client::Command::Fail(self.id, reason))
+        self.settle(super::command::Command::Fail(self.id, reason))
     }
 
-    fn settle(&self, cmd: super::client::Command) -> Result<(), super::TmcError> {
+    fn settle(&self, cmd: super::command::Command) -> Result<(), super::TmcError> {
         let Some(ack) = &self.ack else {
             return Err(super::TmcError::Closed(
                 "this message was not received by a client".into(),
@@ -185,14 +185,9 @@ impl Drop for Message {
             && !ack.done.load(Ordering::Acquire)
         {
             // Neither confirmed nor failed: the connection forgets it; TMC redelivers it.
-            let _ = ack.tx.send(super::client::Command::Release(self.id));
+            let _ = ack.tx.send(super::command::Command::Release(self.id));
         }
     }
-}
-
-/// Epoch milliseconds as GMT+8 wall-clock time.
-pub fn millis_gmt8(ms: i64) -> DateTime {
-    DateTime::from_unix(ms.div_euclid(1000))
 }
 
 fn inflate(bytes: &[u8]) -> Result<String, String> {

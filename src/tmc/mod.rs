@@ -1,9 +1,9 @@
 //! TMC, the Taobao Message Channel (消息服务): the websocket over which TOP pushes messages
 //! (orders, refunds, items...) to an app.
 //!
-//! - [`Client`]: connects (CONNECT with the md5 sign), keeps the connection up (pull requests,
+//! - [`TmcClient`]: connects (CONNECT with the md5 sign), keeps the connection up (pull requests,
 //!   pings, reconnects with a fresh sign), and gives the messages as a bounded [`Messages`]
-//!   stream or to a handler ([`Client::run`]) with a concurrency limit; each [`Message`] is
+//!   stream or to a handler ([`TmcClient::run`]) with a concurrency limit; each [`Message`] is
 //!   confirmed or failed back to TMC, never confirmed before its handler finished.
 //! - [`Message::typed`]: the content as a typed topic (`topsdk_topics::Topic`, generated from
 //!   the topic specs).
@@ -15,8 +15,8 @@
 //! ```no_run
 //! # async fn run() -> Result<(), topsdk::tmc::TmcError> {
 //! use std::sync::Arc;
-//! use topsdk::tmc::{Client, Message};
-//! let client = Client::from_env()?; // TOP_APP_KEY, TOP_APP_SECRET, TOP_TMC_URL, TOP_TMC_GROUP
+//! use topsdk::tmc::{Message, TmcClient};
+//! let client = TmcClient::from_env()?; // TOP_APP_KEY, TOP_APP_SECRET, TOP_TMC_URL, TOP_TMC_GROUP
 //! client
 //!     .run(16, |msg: Arc<Message>| async move {
 //!         println!("{} {}", msg.topic, msg.content);
@@ -27,16 +27,19 @@
 //! ```
 
 mod client;
-mod conn;
+mod command;
+mod config;
+mod connect;
+mod error;
 mod frame;
 mod message;
+mod session;
 
-pub use client::{
-    Client, ClientBuilder, Config, ConnectToken, Handle, Messages, PRODUCTION_URL, SANDBOX_URL,
-    TmcError,
-};
+pub use client::{Handle, Messages, TmcClient};
+pub use config::{ConnectToken, PRODUCTION_URL, SANDBOX_URL, TmcBuilder, TmcConfig};
+pub use error::TmcError;
 pub use frame::{Frame, FrameError, MessageType, Value};
-pub use message::{Message, MessageError, RawTopic, TopicError, Topics, decode_topic, millis_gmt8};
+pub use message::{Message, MessageError, RawTopic, TopicError, Topics, decode_topic};
 
 /// The `sign` of a CONNECT: TOP's md5 signature over `app_key`, `group_name` and `timestamp`
 /// (epoch milliseconds, as sent) only, uppercase hex.
@@ -50,7 +53,7 @@ pub fn connect_sign(app_secret: &str, app_key: &str, group_name: &str, timestamp
 }
 
 /// Message kinds (the `__kind` custom header, a byte).
-pub mod kind {
+pub(crate) mod kind {
     /// Client to server: ready, push the backlog.
     pub const PULL_REQUEST: u8 = 1;
     /// Client to server: message `id` handled.

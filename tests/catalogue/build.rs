@@ -41,17 +41,18 @@ fn main() {
     let random = Path::new(&std::env::var("OUT_DIR").unwrap_or_default()).join("random");
     let _ = std::fs::create_dir_all(&random);
     for seed in 0..40u64 {
-        let spec = topgen::random::random_spec(seed);
+        let spec = topgen::test_util::random::random_spec(seed);
         let yaml = serde_yaml_text(&spec);
-        let _ =
-            topgen::builder::write_if_changed(&random.join(format!("{}.yaml", spec.method)), &yaml);
+        let _ = topgen::test_util::write_if_changed(
+            &random.join(format!("{}.yaml", spec.method)),
+            &yaml,
+        );
     }
     builder = builder.spec_dir(random);
-    // The test calls every API by name through the typed bindings: Cargo.toml asks topsdk for
-    // its `dispatch` feature.
-    builder.build("sample_apis.rs");
+    // The test calls every API by name through the typed bindings.
+    builder.calls_by_name().build("sample_apis.rs");
 }
 
 fn serde_yaml_text(spec: &topgen::model::ApiSpec) -> String {
-    topgen::import::to_yaml(spec, Path::new("random")).unwrap_or_default()
+    topgen::test_util::import::to_yaml(spec, Path::new("random")).unwrap_or_default()
 }

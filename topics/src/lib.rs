@@ -20,10 +20,10 @@
 //! A consumer (the README's example):
 //!
 //! ```no_run
-//! use topsdk::tmc::{Client, Message};
+//! use topsdk::tmc::{TmcClient, Message};
 //! use topsdk_topics::Topic;
 //! # async fn run() -> Result<(), topsdk::tmc::TmcError> {
-//! let client = Client::from_env()?; // TOP_APP_KEY, TOP_APP_SECRET; TOP_TMC_URL, TOP_TMC_GROUP
+//! let client = TmcClient::from_env()?; // TOP_APP_KEY, TOP_APP_SECRET; TOP_TMC_URL, TOP_TMC_GROUP
 //! client.run(16, |msg: std::sync::Arc<Message>| async move {
 //!     match msg.typed::<Topic>()? {
 //!         Topic::TaobaoTradeTradeCreate(c) => println!("new order {:?} of {:?}", c.tid, c.seller_nick),

@@ -1,4 +1,4 @@
-//! Typed bindings of the TOP category `tbuser` (淘宝用户API,): 5 APIs, generated at build time
+//! Typed bindings of the TOP category `tbuser` (淘宝用户API): 5 APIs, generated at build time
 //! from the specs in `spec/` by topgen, for the [`topsdk`] runtime.
 //!
 //! Each API is a module named after its method, with `Request`, `Response` and the nested

@@ -156,6 +156,15 @@ pub fn request(spec: &ApiSpec, tree: &Tree<'_>, opts: &EmitTokens) -> TokenStrea
     } else {
         quote!(args)
     };
+    let from_args = opts.calls_by_name.then(|| {
+        quote! {
+            impl #rt::__private::FromArgs for Request {
+                fn from_args(#args_ident: &#rt::by_name::Args) -> ::std::result::Result<Self, #rt::Error> {
+                    ::std::result::Result::Ok(Self { #(#reads)* })
+                }
+            }
+        }
+    });
     quote! {
         #[doc = #doc]
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq #default)]
@@ -179,10 +188,6 @@ pub fn request(spec: &ApiSpec, tree: &Tree<'_>, opts: &EmitTokens) -> TokenStrea
                 #(#writes)*
             }
         }
-        impl #rt::__private::FromArgs for Request {
-            fn from_args(#args_ident: &#rt::by_name::Args) -> ::std::result::Result<Self, #rt::Error> {
-                ::std::result::Result::Ok(Self { #(#reads)* })
-            }
-        }
+        #from_args
     }
 }

@@ -32,6 +32,7 @@ pub struct Tree<'a> {
     pub request: Vec<Node<'a>>,
     pub response: Vec<Node<'a>>,
     /// Type names that needed a number (the naming rule's last resort).
+    #[cfg_attr(not(feature = "test-util"), allow(dead_code))]
     pub numbered: Vec<String>,
 }
 

@@ -80,17 +80,19 @@ pub fn response_field(node: &Node<'_>, rt: &TokenStream) -> TokenStream {
     let id = ident(&node.ident);
     let docs = field_doc_attrs(node.field, false);
     let t = value_type(node, rt);
-    let ty = match &node.field.ty {
-        TypeRef::Scalar(_) | TypeRef::Object(_) | TypeRef::File => {
-            quote!(::std::option::Option<#t>)
-        }
-        TypeRef::List(_) | TypeRef::ObjectList(_) => t,
+    // Absent values are left out when serialized: what TOP did not send is not shown.
+    let (ty, skip) = match &node.field.ty {
+        TypeRef::Scalar(_) | TypeRef::Object(_) | TypeRef::File => (
+            quote!(::std::option::Option<#t>),
+            quote!(skip_serializing_if = "::std::option::Option::is_none"),
+        ),
+        TypeRef::List(_) | TypeRef::ObjectList(_) => (t, quote!()),
     };
     let rename = rename_attr(node);
-    let attr = if rename.is_empty() {
+    let attr = if rename.is_empty() && skip.is_empty() {
         quote!()
     } else {
-        quote!(#[serde(#rename)])
+        quote!(#[serde(#rename #skip)])
     };
     quote! {
         #docs
@@ -184,6 +186,38 @@ pub(crate) fn structure_impls(
         }
     });
     let name = id.to_string();
+    // A type without fields reads none: the trait's default `read_field` skips the value.
+    // One field is an `if`, more a `match` (what clippy asks of each).
+    let body = match fields {
+        [] => None,
+        [f] => {
+            let field = &f.field;
+            let read = format_ident!("{}", f.read);
+            Some(quote! {
+                if index == 0 {
+                    self.#field = #rt::__private::de::#read(map)?;
+                }
+            })
+        }
+        _ => Some(quote! {
+            match index {
+                #(#reads)*
+                _ => {}
+            }
+        }),
+    };
+    let read_field = body.map(|body| {
+        quote! {
+            fn read_field<'de, A: #rt::__private::serde::de::MapAccess<'de>>(
+                &mut self,
+                index: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                #body
+                ::std::result::Result::Ok(())
+            }
+        }
+    });
     quote! {
         impl<'de> #rt::__private::serde::Deserialize<'de> for #id {
             fn deserialize<D: #rt::__private::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
@@ -193,19 +227,7 @@ pub(crate) fn structure_impls(
         impl #rt::__private::de::Structure for #id {
             const NAME: &'static str = #name;
             const FIELDS: &'static [&'static str] = &[#(#wire_names),*];
-            fn read_field<'de, A: #rt::__private::serde::de::MapAccess<'de>>(
-                &mut self,
-                index: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match index {
-                    #(#reads)*
-                    _ => {
-                        let _ = map;
-                    }
-                }
-                ::std::result::Result::Ok(())
-            }
+            #read_field
             #keep
         }
     }
@@ -254,7 +276,7 @@ pub fn object_struct(def: &TypeDef<'_, '_>, opts: &EmitTokens) -> TokenStream {
     let id = ident(&def.ident);
     let serde_path = format!("{}::__private::serde", path_text(rt));
     let doc = format!(
-        "`{}` ({}).",
+        " `{}` ({}).",
         def.doc_name,
         match def.side {
             Side::Request => "request object",

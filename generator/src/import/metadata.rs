@@ -107,7 +107,7 @@ pub fn import(file: &Path, text: &str, category: &Category) -> Result<Imported, 
             reason: "a catalogue stub with no method name, params or description".into(),
         });
     }
-    let method_ok = crate::is_method_name(&method);
+    let method_ok = topsdk_schema::is_method_name(&method);
     if !method_ok {
         return Err(SpecError::Spec(Located {
             file: file.to_path_buf(),
@@ -138,11 +138,11 @@ pub fn import(file: &Path, text: &str, category: &Category) -> Result<Imported, 
         )),
         _ => None,
     });
-    let idempotent = Some(crate::naming::read_only_method(&method));
+    let idempotent = Some(crate::heuristics::read_only_method(&method));
     let title = meta.chinese_name.unwrap_or_default();
     let description = meta.description.unwrap_or_default();
-    let deprecated = crate::naming::deprecation_in(&title, &description);
-    let gateway = crate::naming::qimen_gateway(&method, &request, &response);
+    let deprecated = crate::model::deprecation_in(&title, &description);
+    let gateway = crate::model::gateway_by_shape(&method, &request, &response);
     let spec = ApiSpec {
         deprecated,
         gateway,
@@ -221,9 +221,9 @@ fn field(p: Param, name: String, at: &str, side: Side, depth: usize, w: &mut War
         at,
         w,
     );
-    let sensitive = crate::naming::looks_sensitive(&name).then_some(true);
+    let sensitive = crate::heuristics::looks_sensitive(&name).then_some(true);
     let description = p.description.unwrap_or_default().trim().to_string();
-    let decimal = ty.is_number() && crate::naming::looks_decimal(&name, &description);
+    let decimal = ty.is_number() && crate::heuristics::looks_decimal(&name, &description);
     Field {
         name,
         ty,

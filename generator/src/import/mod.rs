@@ -60,7 +60,7 @@ pub fn input_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, SpecError> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            crate::walk_files(p, &is_doc_file, &mut out)?;
+            crate::files::walk_files(p, &is_doc_file, &mut out)?;
         } else {
             out.push(p.clone());
         }
@@ -145,7 +145,7 @@ pub fn write_specs(files: &[PathBuf], out: &Path) -> Report {
                     message: e.to_string(),
                 })?;
             }
-            crate::builder::write_if_changed(&dest, &yaml)?;
+            crate::files::write_if_changed(&dest, &yaml)?;
             Ok((dest, imp.warnings))
         });
         match result {

@@ -12,6 +12,7 @@
 
 mod broker;
 
+use super::server::{self, Loopback};
 use crate::Secret;
 use crate::tmc::{Frame, MessageType, Value, kind};
 use broker::{Broker, Owner, Stored, lock, now_ms};
@@ -21,21 +22,19 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 
 /// A running mock TMC server; stops when dropped.
 pub struct MockTmc {
-    addr: SocketAddr,
+    server: Loopback,
     broker: Arc<Broker>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl std::fmt::Debug for MockTmc {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MockTmc")
-            .field("addr", &self.addr)
+            .field("addr", &self.server.addr())
             .finish_non_exhaustive()
     }
 }
@@ -47,12 +46,7 @@ pub struct TmcQueue(Arc<Broker>);
 impl MockTmc {
     /// Starts on an ephemeral port of 127.0.0.1 for one app.
     pub async fn start(app_key: &str, app_secret: &str) -> std::io::Result<MockTmc> {
-        Self::start_with(
-            "127.0.0.1:0".parse().map_err(std::io::Error::other)?,
-            app_key,
-            app_secret,
-        )
-        .await
+        Self::start_with(server::ephemeral(), app_key, app_secret).await
     }
 
     /// [`MockTmc::start`] on `addr`.
@@ -61,8 +55,6 @@ impl MockTmc {
         app_key: &str,
         app_secret: &str,
     ) -> std::io::Result<MockTmc> {
-        let listener = TcpListener::bind(addr).await?;
-        let addr = listener.local_addr()?;
         let broker = Arc::new(Broker {
             app_key: app_key.to_string(),
             app_secret: Secret::new(app_secret.to_string()),
@@ -71,43 +63,36 @@ impl MockTmc {
             state: Mutex::default(),
             notify: Notify::new(),
         });
-        let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
-        let b = broker.clone();
-        tokio::spawn(async move {
-            loop {
-                tokio::select! {
-                    _ = &mut stopped => break,
-                    accepted = listener.accept() => {
-                        let Ok((stream, _)) = accepted else { continue };
-                        let _ = stream.set_nodelay(true);
-                        let b = b.clone();
-                        tokio::spawn(async move {
-                            if let Ok(ws) = tokio_tungstenite::accept_async(stream).await {
-                                serve(b, ws).await;
-                            }
-                        });
+        let (b, stopped) = (broker.clone(), broker.clone());
+        let server = Loopback::start(
+            addr,
+            move |stream| {
+                let b = b.clone();
+                async move {
+                    let _ = stream.set_nodelay(true);
+                    if let Ok(ws) = tokio_tungstenite::accept_async(stream).await {
+                        serve(b, ws).await;
                     }
                 }
-            }
+            },
             // Stopping ends every session too.
-            for k in lock(&b.state).kill.drain(..) {
-                let _ = k.send(());
-            }
-        });
-        Ok(MockTmc {
-            addr,
-            broker,
-            stop: Some(stop),
-        })
+            move || {
+                for k in lock(&stopped.state).kill.drain(..) {
+                    let _ = k.send(());
+                }
+            },
+        )
+        .await?;
+        Ok(MockTmc { server, broker })
     }
 
     /// `ws://127.0.0.1:PORT/`
     pub fn url(&self) -> String {
-        format!("ws://{}/", self.addr)
+        format!("ws://{}/", self.server.addr())
     }
 
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.server.addr()
     }
 
     /// Queues a message; returns its id.
@@ -165,14 +150,6 @@ impl MockTmc {
     }
 }
 
-impl Drop for MockTmc {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
-}
-
 impl TmcQueue {
     /// `taobao.tmc.message.produce`: queues to `target_group` (default `default`).
     pub(crate) fn produce(&self, topic: &str, content: &str, group: Option<&str>) -> i64 {
@@ -194,7 +171,7 @@ impl TmcQueue {
                     "topic": s.msg.topic,
                     "content": s.msg.content,
                     "pub_app_key": s.msg.publisher.clone().unwrap_or_else(|| self.0.app_key.clone()),
-                    "pub_time": crate::tmc::millis_gmt8(s.time_ms).to_string(),
+                    "pub_time": crate::DateTime::from_epoch_millis(s.time_ms).to_string(),
                     "user_id": s.msg.user_id,
                     "user_nick": s.msg.user_nick,
                 })

@@ -1,6 +1,6 @@
 //! The generator's adversarial fixtures, compiled: names, every type, samples.
 
-use topsdk::__private::internals::decode;
+use topsdk::test_util::decode;
 use topsdk::{DateTime, Format, TopRequest};
 use topsdk_catalogue_sample::apis::{
     topsdk_fixture_deep as deep, topsdk_fixture_every_type as every, topsdk_fixture_keywords as kw,
@@ -175,21 +175,17 @@ fn every_type_request_encodes_per_top_rules() {
     );
     assert_eq!(w.files().map(|(k, _)| k).collect::<Vec<_>>(), ["image"]);
     assert!(!format!("{req:?}").contains("hunter2"));
+    // The rules are checked before any I/O (`prepare` signs without sending).
+    let client = topsdk::Client::builder("k", "s").build().unwrap();
     let too_many = every::Request::new("hello").tags(["a", "b", "c", "d"]);
-    let mut w = topsdk::__private::ParamWriter::new();
-    too_many.write_params(&mut w);
-    assert!(topsdk::__private::validate(every::SCHEMA.get(), &w).is_err());
+    assert!(client.prepare(&too_many).is_err());
     // Decimal bounds are checked as numbers.
     let out_of_range = every::Request::new("hello").lng(topsdk::Decimal::new("180.5").unwrap());
-    let mut w = topsdk::__private::ParamWriter::new();
-    out_of_range.write_params(&mut w);
-    let e = topsdk::__private::validate(every::SCHEMA.get(), &w).unwrap_err();
+    let e = client.prepare(&out_of_range).unwrap_err();
     assert!(e.to_string().contains("180.5; the maximum is 180"), "{e}");
     // A blank required param is missing (code 40), not sent empty.
     let blank = every::Request::new("  ");
-    let mut w = topsdk::__private::ParamWriter::new();
-    blank.write_params(&mut w);
-    let e = topsdk::__private::validate(every::SCHEMA.get(), &w).unwrap_err();
+    let e = client.prepare(&blank).unwrap_err();
     assert!(
         matches!(&e, topsdk::Error::InvalidRequest { code: 40, param, .. } if param == "text"),
         "{e}"

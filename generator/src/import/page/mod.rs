@@ -171,9 +171,9 @@ pub fn import(
         .map(|(s, e)| error_codes(&page.lines[s..e]))
         .unwrap_or_default();
 
-    let idempotent = Some(crate::naming::read_only_method(&method));
-    let deprecated = crate::naming::deprecation_in(&title, &description);
-    let gateway = crate::naming::qimen_gateway(&method, &request, &response);
+    let idempotent = Some(crate::heuristics::read_only_method(&method));
+    let deprecated = crate::model::deprecation_in(&title, &description);
+    let gateway = crate::model::gateway_by_shape(&method, &request, &response);
     let spec = ApiSpec {
         deprecated,
         gateway,
@@ -209,7 +209,7 @@ fn find_method(page: &Page<'_>) -> Result<(usize, String, String), SpecError> {
             None => (*l, ""),
         };
         let head = head.trim();
-        if !crate::is_method_name(head) {
+        if !topsdk_schema::is_method_name(head) {
             continue;
         }
         let title = tail

@@ -36,13 +36,13 @@ fn type_of(row: &Row, request: bool, depth: usize, w: &mut Warnings) -> TypeRef 
 fn field_of(row: &Row, ty: TypeRef) -> Field {
     Field {
         name: row.name.clone(),
-        decimal: ty.is_number() && crate::naming::looks_decimal(&row.name, &row.description),
+        decimal: ty.is_number() && crate::heuristics::looks_decimal(&row.name, &row.description),
         ty,
         required: row.required,
         example: row.example.clone(),
         description: row.description.clone(),
         constraints: row.constraints.clone(),
-        sensitive: crate::naming::looks_sensitive(&row.name).then_some(true),
+        sensitive: crate::heuristics::looks_sensitive(&row.name).then_some(true),
         item_name: None,
         fields: Vec::new(),
     }
@@ -184,7 +184,7 @@ fn fields_from_xml(fields: &mut [Field], el: Option<&Element>, w: &mut Warnings)
                         example: Some(c.text.trim().to_string()).filter(|t| !t.is_empty()),
                         description: String::new(),
                         constraints: Constraints::default(),
-                        sensitive: crate::naming::looks_sensitive(&c.name).then_some(true),
+                        sensitive: crate::heuristics::looks_sensitive(&c.name).then_some(true),
                         decimal: false,
                         item_name: None,
                         fields: Vec::new(),

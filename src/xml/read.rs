@@ -1,11 +1,5 @@
-//! TOP XML, read two ways over one event reader:
-//! - [`Element`]: a serde `Deserializer` streaming straight into the generated types, so JSON
-//!   and XML responses share the same tolerant `Deserialize` impls and no tree is built;
-//! - [`parse`]: a JSON-like tree, for untyped calls and the mock.
-//!
-//! Either way an element with child elements is a map (a repeated child is repeated keys in
-//! the stream, an array in the tree); an element with only text is a string; an empty element
-//! is absent (`null`). Attributes are ignored (TOP puts none on data elements).
+//! Reading TOP XML (see the module above): the event reader, the tree and the streaming
+//! deserializer.
 
 use quick_xml::events::{BytesStart, Event};
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};

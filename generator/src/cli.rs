@@ -1,0 +1,370 @@
+//! The `topgen` command line (`generate`, `check`, `import`, `diff`, `crates`, `catalogue`,
+//! ...): the binary is `topgen::cli::run()`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  topgen generate SPEC_PATH... --out FILE   generate Rust bindings (a path may be a directory)
+  topgen check SPEC_PATH...                 validate specs; one located error per line
+  topgen import FILE_OR_DIR... --out DIR    TOP doc metadata JSON / doc pages -> DIR/<category>/<method>.yaml
+         [--quiet]                          (warnings on stderr unless --quiet)
+  topgen diff OLD NEW [--format json]      what changed between two spec sets (files or folders),
+                                            breaking or compatible; exit 1 when something breaks
+  topgen diff --git REV1..REV2 [PATH]       the same between two git revisions of PATH (spec)
+  topgen decimals SPEC_PATH...              the Number fields marked decimal, and why (TSV)
+  topgen crates SPEC_DIR APIS_DIR [--check] write (or check) one crate per category:
+                                            APIS_DIR/<category>/ is the package topsdk-<category>
+  topgen catalogue SPEC_DIR FILE [--check]  write (or check) every API's schema, one JSON line
+                                            each (the catalogue the `topsdk` command embeds)
+  topgen import-topics CORPUS.yaml --out DIR  the TMC topic corpus -> DIR/<group>/<topic>.topic.yaml
+  topgen topics TOPICS_DIR [--out FILE]     validate topic specs (and generate their code)
+  (`check` also validates the topic specs under SPEC_PATH/topics)";
+
+/// Runs the `topgen` command with the process's arguments; the exit code says how it went
+/// (0 done, 1 invalid input or a check that failed, 2 a breaking diff, 64 bad usage).
+pub fn run() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run_args(&args) {
+        Ok(code) => code,
+        Err(msg) => {
+            eprintln!("{msg}\n{USAGE}");
+            ExitCode::from(64)
+        }
+    }
+}
+
+fn run_args(args: &[String]) -> Result<ExitCode, String> {
+    let Some((cmd, rest)) = args.split_first() else {
+        return Err("missing command".into());
+    };
+    let mut paths = Vec::new();
+    let mut out: Option<PathBuf> = None;
+    let mut quiet = false;
+    let mut check = false;
+    let mut json = false;
+    let mut git: Option<String> = None;
+    let mut it = rest.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--out" | "-o" => {
+                out = Some(it.next().ok_or("--out needs a file")?.into());
+            }
+            "--quiet" | "-q" => quiet = true,
+            "--check" => check = true,
+            "--git" => git = Some(it.next().ok_or("--git needs REV1..REV2")?.clone()),
+            "--format" => match it.next().map(String::as_str) {
+                Some("json") => json = true,
+                Some("human") => json = false,
+                other => return Err(format!("--format takes json or human, not {other:?}")),
+            },
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(ExitCode::SUCCESS);
+            }
+            s if s.starts_with('-') => return Err(format!("unknown option `{s}`")),
+            s => paths.push(PathBuf::from(s)),
+        }
+    }
+    if let Some(range) = git {
+        if cmd != "diff" {
+            return Err("--git is for diff".into());
+        }
+        let path = paths.first().cloned().unwrap_or_else(|| "spec".into());
+        return Ok(diff_git(&range, &path, json));
+    }
+    if paths.is_empty() {
+        return Err("no input paths given".into());
+    }
+    if cmd == "diff" {
+        let [old, new] = paths.as_slice() else {
+            return Err("diff needs OLD and NEW".into());
+        };
+        return Ok(diff(old, new, json));
+    }
+    if cmd == "crates" {
+        let [spec, apis] = paths.as_slice() else {
+            return Err("crates needs SPEC_DIR and APIS_DIR".into());
+        };
+        return Ok(crates(spec, apis, check));
+    }
+    if cmd == "catalogue" {
+        let [spec, file] = paths.as_slice() else {
+            return Err("catalogue needs SPEC_DIR and FILE".into());
+        };
+        return Ok(match crate::catalogue::write_or_check(spec, file, check) {
+            Ok(n) => {
+                let verb = if check {
+                    "in step with"
+                } else {
+                    "written from"
+                };
+                eprintln!("{}: {n} API(s), {verb} {}", file.display(), spec.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                if check {
+                    eprintln!(
+                        "run `topgen catalogue {} {}`",
+                        spec.display(),
+                        file.display()
+                    );
+                }
+                ExitCode::FAILURE
+            }
+        });
+    }
+    if cmd == "import" {
+        let out = out.ok_or("import needs --out DIR")?;
+        return Ok(import(&paths, &out, quiet));
+    }
+    if cmd == "import-topics" {
+        let out = out.ok_or("import-topics needs --out DIR")?;
+        let [corpus] = paths.as_slice() else {
+            return Err("import-topics needs one CORPUS.yaml".into());
+        };
+        return Ok(
+            match crate::topics::import_corpus(corpus)
+                .and_then(|t| crate::topics::write_topics(&t, &out))
+            {
+                Ok(n) => {
+                    eprintln!("{n} topic(s) -> {}", out.display());
+                    ExitCode::SUCCESS
+                }
+                Err(errors) => {
+                    eprintln!("{errors}");
+                    ExitCode::FAILURE
+                }
+            },
+        );
+    }
+    if cmd == "topics" {
+        let topics = match crate::topics::load_paths(&paths) {
+            Ok(t) => t,
+            Err(errors) => {
+                eprintln!("{errors}");
+                return Ok(ExitCode::FAILURE);
+            }
+        };
+        if let Some(out) = out {
+            let code = crate::codegen::topics::generate(&topics, &crate::Options::default());
+            if let Err(e) = std::fs::write(&out, code) {
+                eprintln!("{}: {e}", out.display());
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        eprintln!("{} topic(s) OK", topics.len());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let specs = match crate::load_paths(&paths) {
+        Ok(s) => s,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    match cmd.as_str() {
+        "check" => {
+            eprintln!("{} spec(s) OK", specs.len());
+            let topic_dirs: Vec<PathBuf> = paths
+                .iter()
+                .map(|p| p.join(crate::topics::TOPICS_DIR))
+                .filter(|p| p.is_dir())
+                .collect();
+            if topic_dirs.is_empty() {
+                return Ok(ExitCode::SUCCESS);
+            }
+            match crate::topics::load_paths(&topic_dirs) {
+                Ok(t) => {
+                    eprintln!("{} topic(s) OK", t.len());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(errors) => {
+                    eprintln!("{errors}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        "decimals" => {
+            print!("{}", crate::report::decimals(&specs));
+            Ok(ExitCode::SUCCESS)
+        }
+        "generate" => {
+            let out = out.ok_or("generate needs --out FILE")?;
+            let opts = crate::Options::default();
+            let code = crate::codegen::generate(&specs, &opts);
+            if let Err(e) = std::fs::write(&out, code) {
+                eprintln!("{}: {e}", out.display());
+                return Ok(ExitCode::FAILURE);
+            }
+            eprintln!("{} spec(s) -> {}", specs.len(), out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        other => Err(format!("unknown command `{other}`")),
+    }
+}
+
+fn import(paths: &[PathBuf], out: &std::path::Path, quiet: bool) -> ExitCode {
+    let files = match crate::import::input_files(paths) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let report = crate::import::write_specs(&files, out);
+    if !quiet {
+        for w in &report.warnings {
+            eprintln!("{w}");
+        }
+    }
+    for e in &report.skipped {
+        eprintln!("{e}");
+    }
+    for e in &report.failed {
+        eprintln!("{e}");
+    }
+    eprintln!(
+        "{} imported, {} warnings, {} skipped, {} failed",
+        report.written.len(),
+        report.warnings.len(),
+        report.skipped.len(),
+        report.failed.len()
+    );
+    if report.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn crates(spec: &std::path::Path, apis: &std::path::Path, check: bool) -> ExitCode {
+    if check {
+        return match crate::crates::check(spec, apis) {
+            Ok(diffs) if diffs.is_empty() => {
+                eprintln!("{}: in step with {}", apis.display(), spec.display());
+                ExitCode::SUCCESS
+            }
+            Ok(diffs) => {
+                for d in diffs {
+                    eprintln!("{d}");
+                }
+                eprintln!("run `topgen crates {} {}`", spec.display(), apis.display());
+                ExitCode::FAILURE
+            }
+            Err(errors) => {
+                eprintln!("{errors}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    match crate::crates::sync(spec, apis) {
+        Ok(n) => {
+            eprintln!("{n} category crate(s) in {}", apis.display());
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            eprintln!("{errors}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Exit 0: nothing breaks; 1: something breaks; 2: an input does not load.
+fn diff(old: &std::path::Path, new: &std::path::Path, json: bool) -> ExitCode {
+    // An empty side would read as "every API removed": a wrong path, not a diff.
+    let load = |p: &std::path::Path| match crate::load_paths(&[p.to_path_buf()]) {
+        Ok(specs) if specs.is_empty() => Err(crate::Errors::from(crate::SpecError::Io {
+            path: p.to_path_buf(),
+            message: "no spec files here".into(),
+        })),
+        other => other,
+    };
+    let (old, new) = match (load(old), load(new)) {
+        (Ok(o), Ok(n)) => (o, n),
+        (o, n) => {
+            for e in [o.err(), n.err()].into_iter().flatten() {
+                eprintln!("{e}");
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let changes = crate::diff::diff(&old, &new);
+    if json {
+        match serde_json::to_string_pretty(&changes) {
+            Ok(text) => println!("{text}"),
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        print!("{}", crate::diff::human(&changes));
+    }
+    if changes
+        .iter()
+        .any(|c| c.verdict == crate::diff::Verdict::Breaking)
+    {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `topgen diff --git REV1..REV2 PATH`: both revisions of PATH exported (`git archive`) to a
+/// scratch directory, then compared.
+fn diff_git(range: &str, path: &std::path::Path, json: bool) -> ExitCode {
+    let Some((a, b)) = range
+        .split_once("..")
+        .filter(|(a, b)| !a.is_empty() && !b.is_empty())
+    else {
+        eprintln!("--git takes REV1..REV2, not `{range}`");
+        return ExitCode::from(2);
+    };
+    let scratch = std::env::temp_dir().join(format!("topgen-diff-{}", std::process::id()));
+    let export = |rev: &str| -> Result<std::path::PathBuf, String> {
+        let dir = scratch.join(rev.replace(['/', '~', '^', ':'], "_"));
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let archive = std::process::Command::new("git")
+            .args(["archive", "--format=tar", rev, "--"])
+            .arg(path)
+            .output()
+            .map_err(|e| format!("git: {e}"))?;
+        if !archive.status.success() {
+            return Err(format!(
+                "git archive {rev} {}: {}",
+                path.display(),
+                String::from_utf8_lossy(&archive.stderr).trim()
+            ));
+        }
+        let mut tar = std::process::Command::new("tar")
+            .arg("-x")
+            .arg("-C")
+            .arg(&dir)
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("tar: {e}"))?;
+        if let Some(mut stdin) = tar.stdin.take() {
+            use std::io::Write;
+            stdin
+                .write_all(&archive.stdout)
+                .map_err(|e| format!("tar: {e}"))?;
+        }
+        match tar.wait() {
+            Ok(s) if s.success() => Ok(dir.join(path)),
+            _ => Err(format!("tar could not unpack {rev}")),
+        }
+    };
+    let code = match (export(a), export(b)) {
+        (Ok(old), Ok(new)) => diff(&old, &new, json),
+        (o, n) => {
+            for e in [o.err(), n.err()].into_iter().flatten() {
+                eprintln!("{e}");
+            }
+            ExitCode::from(2)
+        }
+    };
+    let _ = std::fs::remove_dir_all(&scratch);
+    code
+}
