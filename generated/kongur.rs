@@ -118,6 +118,7 @@ pub mod alibaba_kongur_token_getosstoken {
     }
     impl Request {
         /// Creates the request; every param is optional.
+        #[inline]
         pub fn new() -> Self {
             Self {
                 kongur_app_key: ::std::option::Option::None,
@@ -128,6 +129,7 @@ pub mod alibaba_kongur_token_getosstoken {
         /// kongurAppKey
         ///
         /// Optional. Example: xxxxx
+        #[inline]
         pub fn kongur_app_key(
             mut self,
             kongur_app_key: impl ::std::convert::Into<::std::string::String>,
@@ -138,6 +140,7 @@ pub mod alibaba_kongur_token_getosstoken {
         /// suitIds
         ///
         /// Optional. Example: xxxxx
+        #[inline]
         pub fn suit_ids(
             mut self,
             suit_ids: impl ::std::convert::Into<::std::string::String>,
@@ -148,6 +151,7 @@ pub mod alibaba_kongur_token_getosstoken {
         /// entrustId
         ///
         /// Optional. Example: xxxxx
+        #[inline]
         pub fn entrust_id(
             mut self,
             entrust_id: impl ::std::convert::Into<::std::string::String>,
@@ -160,9 +164,11 @@ pub mod alibaba_kongur_token_getosstoken {
         type Response = Response;
         const METHOD: &'static str = "alibaba.kongur.token.getosstoken";
         const IDEMPOTENT: bool = true;
+        #[inline]
         fn schema() -> &'static ::topsdk::schema::ApiSchema {
             SCHEMA.get()
         }
+        #[inline]
         fn write_params<'a>(&'a self, w: &mut ::topsdk::__private::ParamWriter<'a>) {
             w.put_opt("entrust_id", &self.entrust_id);
             w.put_opt("kongur_app_key", &self.kongur_app_key);
@@ -170,20 +176,11 @@ pub mod alibaba_kongur_token_getosstoken {
         }
     }
     /// Response of `alibaba.kongur.token.getosstoken`.
-    #[derive(
-        ::std::clone::Clone,
-        ::std::fmt::Debug,
-        ::std::default::Default,
-        ::std::cmp::PartialEq,
-        ::topsdk::__private::serde::Serialize
-    )]
-    #[serde(crate = "::topsdk::__private::serde")]
+    #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
     pub struct Response {
         /// kongurOssResultDo
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub kongur_oss_result_do: ::std::option::Option<response::KongurOssResultDo>,
         /// Gateway-assigned id of this call; quote it when asking TOP support about a call.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     impl<'de> ::topsdk::__private::serde::Deserialize<'de> for Response {
@@ -213,7 +210,34 @@ pub mod alibaba_kongur_token_getosstoken {
             ::std::result::Result::Ok(())
         }
     }
+    impl ::topsdk::__private::serde::Serialize for Response {
+        fn serialize<S: ::topsdk::__private::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut st = ::topsdk::__private::ser::Serializer::serialize_struct(
+                s,
+                "Response",
+                ::topsdk::__private::ser::Present::present(&self.kongur_oss_result_do)
+                    + ::topsdk::__private::ser::Present::present(&self.request_id),
+            )?;
+            ::topsdk::__private::ser::field(
+                &mut st,
+                "kongur_oss_result_do",
+                &self.kongur_oss_result_do,
+            )?;
+            ::topsdk::__private::ser::field(&mut st, "request_id", &self.request_id)?;
+            ::topsdk::__private::ser::SerializeStruct::end(st)
+        }
+    }
+    impl ::std::cmp::PartialEq for Response {
+        #[inline]
+        fn eq(&self, other: &Self) -> bool {
+            ::topsdk::__private::ser::eq(self, other)
+        }
+    }
     impl ::topsdk::TopResponse for Response {
+        #[inline]
         fn request_id(&self) -> ::std::option::Option<&str> {
             self.request_id.as_deref()
         }
@@ -221,19 +245,11 @@ pub mod alibaba_kongur_token_getosstoken {
     /// Object types of the response.
     pub mod response {
         /// `KongurOssResultDo` (response object).
-        #[derive(
-            ::std::clone::Clone,
-            ::std::fmt::Debug,
-            ::std::default::Default,
-            ::std::cmp::PartialEq,
-            ::topsdk::__private::serde::Serialize
-        )]
-        #[serde(crate = "::topsdk::__private::serde")]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
         pub struct KongurOssResultDo {
             /// 是否成功
             ///
             /// Example: false
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             pub success: ::std::option::Option<bool>,
             /// 返回数据
             pub datas: ::std::vec::Vec<OssTokenResultVo>,
@@ -264,64 +280,72 @@ pub mod alibaba_kongur_token_getosstoken {
                 ::std::result::Result::Ok(())
             }
         }
+        impl ::topsdk::__private::serde::Serialize for KongurOssResultDo {
+            fn serialize<S: ::topsdk::__private::serde::Serializer>(
+                &self,
+                s: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                let mut st = ::topsdk::__private::ser::Serializer::serialize_struct(
+                    s,
+                    "KongurOssResultDo",
+                    ::topsdk::__private::ser::Present::present(&self.success)
+                        + ::topsdk::__private::ser::Present::present(&self.datas)
+                        + ::topsdk::__private::ser::Present::present(&self.errors),
+                )?;
+                ::topsdk::__private::ser::field(&mut st, "success", &self.success)?;
+                ::topsdk::__private::ser::field(&mut st, "datas", &self.datas)?;
+                ::topsdk::__private::ser::field(&mut st, "errors", &self.errors)?;
+                ::topsdk::__private::ser::SerializeStruct::end(st)
+            }
+        }
+        impl ::std::cmp::PartialEq for KongurOssResultDo {
+            #[inline]
+            fn eq(&self, other: &Self) -> bool {
+                ::topsdk::__private::ser::eq(self, other)
+            }
+        }
         /// `OssTokenResultVo` (response object).
-        #[derive(
-            ::std::clone::Clone,
-            ::std::fmt::Debug,
-            ::std::default::Default,
-            ::std::cmp::PartialEq,
-            ::topsdk::__private::serde::Serialize
-        )]
-        #[serde(crate = "::topsdk::__private::serde")]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
         pub struct OssTokenResultVo {
             /// ossToken
             ///
             /// Sensitive: shown as `***` in `Debug` and serialized output. Example: xxxxx
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             pub oss_token: ::std::option::Option<
                 ::topsdk::Secret<::std::string::String>,
             >,
             /// accessKeyId
             ///
             /// Example: xxxxx
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             pub access_key_id: ::std::option::Option<::std::string::String>,
             /// secretAccessKey
             ///
             /// Sensitive: shown as `***` in `Debug` and serialized output. Example: xxxxx
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             pub secret_access_key: ::std::option::Option<
                 ::topsdk::Secret<::std::string::String>,
             >,
             /// ossDirMap
             ///
             /// Example: {}
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             pub oss_dir_map: ::std::option::Option<::std::string::String>,
             /// entrustOssFolder
             ///
             /// Example: xxxxx
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             pub entrust_oss_folder: ::std::option::Option<::std::string::String>,
             /// lawyerOssFolder
             ///
             /// Example: xxxxx
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             pub lawyer_oss_folder: ::std::option::Option<::std::string::String>,
             /// firmOssFolder
             ///
             /// Example: xxxxx
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             pub firm_oss_folder: ::std::option::Option<::std::string::String>,
             /// success
             ///
             /// Example: false
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             pub success: ::std::option::Option<bool>,
             /// errorCode
             ///
             /// Example: xxxxx
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             pub error_code: ::std::option::Option<::std::string::String>,
         }
         impl<'de> ::topsdk::__private::serde::Deserialize<'de> for OssTokenResultVo {
@@ -366,40 +390,98 @@ pub mod alibaba_kongur_token_getosstoken {
                 ::std::result::Result::Ok(())
             }
         }
+        impl ::topsdk::__private::serde::Serialize for OssTokenResultVo {
+            fn serialize<S: ::topsdk::__private::serde::Serializer>(
+                &self,
+                s: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                let mut st = ::topsdk::__private::ser::Serializer::serialize_struct(
+                    s,
+                    "OssTokenResultVo",
+                    ::topsdk::__private::ser::Present::present(&self.oss_token)
+                        + ::topsdk::__private::ser::Present::present(&self.access_key_id)
+                        + ::topsdk::__private::ser::Present::present(
+                            &self.secret_access_key,
+                        ) + ::topsdk::__private::ser::Present::present(&self.oss_dir_map)
+                        + ::topsdk::__private::ser::Present::present(
+                            &self.entrust_oss_folder,
+                        )
+                        + ::topsdk::__private::ser::Present::present(
+                            &self.lawyer_oss_folder,
+                        )
+                        + ::topsdk::__private::ser::Present::present(
+                            &self.firm_oss_folder,
+                        ) + ::topsdk::__private::ser::Present::present(&self.success)
+                        + ::topsdk::__private::ser::Present::present(&self.error_code),
+                )?;
+                ::topsdk::__private::ser::field(&mut st, "oss_token", &self.oss_token)?;
+                ::topsdk::__private::ser::field(
+                    &mut st,
+                    "access_key_id",
+                    &self.access_key_id,
+                )?;
+                ::topsdk::__private::ser::field(
+                    &mut st,
+                    "secret_access_key",
+                    &self.secret_access_key,
+                )?;
+                ::topsdk::__private::ser::field(
+                    &mut st,
+                    "oss_dir_map",
+                    &self.oss_dir_map,
+                )?;
+                ::topsdk::__private::ser::field(
+                    &mut st,
+                    "entrust_oss_folder",
+                    &self.entrust_oss_folder,
+                )?;
+                ::topsdk::__private::ser::field(
+                    &mut st,
+                    "lawyer_oss_folder",
+                    &self.lawyer_oss_folder,
+                )?;
+                ::topsdk::__private::ser::field(
+                    &mut st,
+                    "firm_oss_folder",
+                    &self.firm_oss_folder,
+                )?;
+                ::topsdk::__private::ser::field(&mut st, "success", &self.success)?;
+                ::topsdk::__private::ser::field(
+                    &mut st,
+                    "error_code",
+                    &self.error_code,
+                )?;
+                ::topsdk::__private::ser::SerializeStruct::end(st)
+            }
+        }
+        impl ::std::cmp::PartialEq for OssTokenResultVo {
+            #[inline]
+            fn eq(&self, other: &Self) -> bool {
+                ::topsdk::__private::ser::eq(self, other)
+            }
+        }
         /// `ResultDataDo` (response object).
-        #[derive(
-            ::std::clone::Clone,
-            ::std::fmt::Debug,
-            ::std::default::Default,
-            ::std::cmp::PartialEq,
-            ::topsdk::__private::serde::Serialize
-        )]
-        #[serde(crate = "::topsdk::__private::serde")]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
         pub struct ResultDataDo {
             /// 业务id
             ///
             /// Example: xxxxx
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             pub business_id: ::std::option::Option<::std::string::String>,
             /// 业务类型
             ///
             /// Example: xxxxx
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             pub biz_type: ::std::option::Option<::std::string::String>,
             /// 变量英文名
             ///
             /// Example: xxxxx
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             pub field_name_en: ::std::option::Option<::std::string::String>,
             /// 错误码
             ///
             /// Example: xxxxx
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             pub return_error_code: ::std::option::Option<::std::string::String>,
             /// 错误信息
             ///
             /// Example: xxxxx
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             pub error_msg: ::std::option::Option<::std::string::String>,
         }
         impl<'de> ::topsdk::__private::serde::Deserialize<'de> for ResultDataDo {
@@ -432,6 +514,47 @@ pub mod alibaba_kongur_token_getosstoken {
                     _ => {}
                 }
                 ::std::result::Result::Ok(())
+            }
+        }
+        impl ::topsdk::__private::serde::Serialize for ResultDataDo {
+            fn serialize<S: ::topsdk::__private::serde::Serializer>(
+                &self,
+                s: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                let mut st = ::topsdk::__private::ser::Serializer::serialize_struct(
+                    s,
+                    "ResultDataDo",
+                    ::topsdk::__private::ser::Present::present(&self.business_id)
+                        + ::topsdk::__private::ser::Present::present(&self.biz_type)
+                        + ::topsdk::__private::ser::Present::present(&self.field_name_en)
+                        + ::topsdk::__private::ser::Present::present(
+                            &self.return_error_code,
+                        ) + ::topsdk::__private::ser::Present::present(&self.error_msg),
+                )?;
+                ::topsdk::__private::ser::field(
+                    &mut st,
+                    "business_id",
+                    &self.business_id,
+                )?;
+                ::topsdk::__private::ser::field(&mut st, "biz_type", &self.biz_type)?;
+                ::topsdk::__private::ser::field(
+                    &mut st,
+                    "field_name_en",
+                    &self.field_name_en,
+                )?;
+                ::topsdk::__private::ser::field(
+                    &mut st,
+                    "return_error_code",
+                    &self.return_error_code,
+                )?;
+                ::topsdk::__private::ser::field(&mut st, "error_msg", &self.error_msg)?;
+                ::topsdk::__private::ser::SerializeStruct::end(st)
+            }
+        }
+        impl ::std::cmp::PartialEq for ResultDataDo {
+            #[inline]
+            fn eq(&self, other: &Self) -> bool {
+                ::topsdk::__private::ser::eq(self, other)
             }
         }
     }

@@ -1,4 +1,7 @@
-//! A blocking client for programs without an async runtime.
+//! A blocking client for programs without an async runtime. Its `Client` has the name of
+//! [`crate::Client`] on purpose, as `reqwest::blocking::Client` has reqwest's: the same client
+//! (same builder, handles and calls), blocking; code moves between the two by changing the
+//! path.
 
 use crate::{Error, TopRequest};
 

@@ -29,7 +29,7 @@ extern crate self as topsdk;
 
 pub mod batch;
 pub mod by_name;
-pub mod client;
+mod client;
 mod de;
 mod decode;
 mod error;
@@ -38,6 +38,7 @@ mod params;
 mod qimen;
 mod rules;
 pub mod schema;
+mod ser;
 pub mod shape;
 mod sign;
 mod time;
@@ -66,7 +67,10 @@ pub mod tmc;
 #[cfg(feature = "oauth")]
 pub mod tokens;
 
-pub use client::{Client, ClientBuilder, Config, RetryPolicy};
+pub use client::{
+    Body, Client, ClientBuilder, Config, DEFAULT_GATEWAY, DEFAULT_MAX_RESPONSE_BYTES, HTTP_GATEWAY,
+    Multipart, PreparedRequest, QIMEN_GATEWAY, QIMEN_SANDBOX_GATEWAY, RetryPolicy, SANDBOX_GATEWAY,
+};
 pub use decode::Format;
 pub use error::{ApiError, Error, QimenError, Retry};
 pub use sign::SignMethod;
@@ -97,10 +101,6 @@ pub trait TopRequest: Send + Sync {
 pub trait TopResponse {
     /// The gateway's id for the call, when it sent one.
     fn request_id(&self) -> Option<&str>;
-}
-
-pub mod prelude {
-    pub use crate::{Client, Error, TopRequest, TopResponse};
 }
 
 /// Helpers for this repository's tests and benchmarks (feature `test-util`): not a stable API.
@@ -143,6 +143,12 @@ pub mod __private {
                  this topsdk's: use topgen and topsdk of the same version"
             );
         }
+    }
+
+    pub mod ser {
+        pub use crate::ser::Present;
+        pub use crate::ser::{eq, field};
+        pub use serde::ser::{SerializeStruct, Serializer};
     }
 
     pub mod de {

@@ -160,6 +160,7 @@ pub(crate) fn check(schema: &ApiSchema, w: &ParamWriter) -> Result<(), Violation
     Ok(())
 }
 
+#[cfg(feature = "mock")]
 /// Checks params that arrived as text (the mock gateway): each present one parsed as its
 /// type and within its limits, required ones present (`present` says whether a param, text
 /// or file, was sent), in the spec's param order.

@@ -66,6 +66,7 @@ pub fn normalize(value: Value, fields: &[Field]) -> Result<Value, ShapeError> {
 
 /// [`normalize`], with each value that breaks its type replaced by a plain value of it
 /// (`0`, `false`, `xxxxx`, ...), for the mock's samples.
+#[cfg(feature = "mock")]
 pub(crate) fn repair(value: Value, fields: &[Field]) -> Value {
     let mut path = Vec::new();
     object(value, fields, Mode::Repair, &mut path).unwrap_or_else(|_| Value::Object(Map::new()))

@@ -169,7 +169,11 @@ impl Signing<'_> {
         self.len = 0;
     }
 
-    /// The signature, uppercase hex.
+    /// The signature, uppercase hex (checks of signatures: SPI, the mock, TMC's CONNECT).
+    #[cfg_attr(
+        not(any(feature = "spi", feature = "mock", feature = "tmc")),
+        allow(dead_code)
+    )]
     pub fn finish(self) -> String {
         let mut out = Vec::with_capacity(64);
         self.finish_into(&mut out);
@@ -225,6 +229,7 @@ fn hex_upper<const N: usize>(digest: [u8; N], out: &mut Vec<u8>) {
 }
 
 /// Signs `params` (every param except `sign` and file params), sorting them in place by key.
+#[cfg_attr(not(any(feature = "tmc", test)), allow(dead_code))]
 pub fn sign(method: SignMethod, secret: &str, params: &mut [(&str, &str)]) -> String {
     params.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
     let signer = Signer::new(method, secret);

@@ -314,6 +314,7 @@ pub(crate) fn from_epoch_millis(ms: i64) -> SystemTime {
 }
 
 /// `t` moved by `secs` seconds (back when negative), saturating instead of overflowing.
+#[cfg(feature = "mock")]
 pub(crate) fn shift_secs(t: SystemTime, secs: i64) -> SystemTime {
     shift_millis(t, secs.saturating_mul(1000))
 }

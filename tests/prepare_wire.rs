@@ -7,7 +7,7 @@ use md5::Digest;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
-use topsdk::client::Body;
+use topsdk::Body;
 use topsdk::kongur::alibaba_kongur_token_getosstoken as api;
 use topsdk::{Client, SignMethod};
 

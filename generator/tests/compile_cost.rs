@@ -2,9 +2,12 @@
 //! measured per 100 APIs, serde's derived `Deserialize` with a `deserialize_with` wrapper per
 //! field was half of a library build, and an `async fn` per API in `impl Apis` (each future
 //! checked for `Send` on its own) another tenth; a non-`#[inline]` method per API would
-//! compile every API's whole call path into the bindings (3.6 times the time). A build-time
-//! figure is recorded by `scripts/build-cost` in CI; this checks the text, so a regression is
-//! caught however busy the machine is.
+//! compile every API's whole call path into the bindings (3.6 times the time). Then (session
+//! 10): non-generic functions not `#[inline]` (each request object's JSON codec compiled to
+//! machine code for every type: a third of the time), serde's derived `Serialize` (a third of
+//! what was left) and a derived `PartialEq` per object type. A build-time figure is recorded
+//! by `scripts/build-cost` in CI; this checks the text, so a regression is caught however busy
+//! the machine is.
 
 use std::path::Path;
 use topgen::Builder;
@@ -43,6 +46,43 @@ fn no_derived_deserialize_and_no_per_field_wrappers() {
         structs - requests,
         "every object type reads by index"
     );
+}
+
+#[test]
+fn no_derived_serialize_or_partial_eq_and_nothing_compiled_before_use() {
+    let code = generated();
+    let flat = code.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(!flat.contains("serde::Serialize )") && !flat.contains("serde::Serialize,"));
+    assert!(
+        !flat.contains("#[serde("),
+        "serde attributes mean serde's derive"
+    );
+    let structs = flat.matches("pub struct ").count();
+    let requests = flat.matches("pub struct Request {").count();
+    // Object types compare through the runtime; only `Request`s derive `PartialEq`.
+    assert_eq!(
+        flat.matches("::std::cmp::PartialEq for ").count(),
+        structs - requests
+    );
+    assert_eq!(
+        flat.matches("::std::cmp::PartialEq").count() - (structs - requests),
+        requests,
+        "derived only by requests"
+    );
+    // Every non-generic function of the bindings waits for a caller: `#[inline]`.
+    for f in [
+        "fn write_params",
+        "fn schema()",
+        "fn request_id(",
+        "pub fn new(",
+        "fn write(&self",
+        "fn parse(text",
+        "fn eq(&self",
+    ] {
+        let all = flat.matches(f).count();
+        let inline = flat.matches(&format!("#[inline] {f}")).count();
+        assert!(all > 0 && inline == all, "{f}: {inline} of {all} #[inline]");
+    }
 }
 
 #[test]

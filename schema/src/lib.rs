@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
 /// One API method.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ApiSchema {
     pub method: String,
@@ -72,7 +72,7 @@ impl Gateway {
 }
 
 /// Why an API should not be used any more (the spec's `deprecated:`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Deprecation {
     pub reason: String,
@@ -82,7 +82,7 @@ pub struct Deprecation {
 }
 
 /// A request param, a response field or a field of a message topic's content.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Field {
     /// The wire name.
@@ -150,7 +150,7 @@ impl Kind {
 }
 
 /// Limits from the doc page's `更多限制` column.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Constraints {
     /// In characters, not bytes.
@@ -168,13 +168,24 @@ pub struct Constraints {
 }
 
 impl Constraints {
-    pub fn is_empty(&self) -> bool {
-        *self == Constraints::default()
+    fn is_empty(&self) -> bool {
+        let Constraints {
+            max_length,
+            max_list_size,
+            min_value,
+            max_value,
+            default,
+        } = self;
+        max_length.is_none()
+            && max_list_size.is_none()
+            && min_value.is_none()
+            && max_value.is_none()
+            && default.is_none()
     }
 }
 
 /// The documented samples.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Examples {
     /// Request param values by wire name, as the doc's request sample sets them.
@@ -193,13 +204,30 @@ pub struct Examples {
 }
 
 impl Examples {
-    pub fn is_empty(&self) -> bool {
-        *self == Examples::default()
+    fn is_empty(&self) -> bool {
+        let Examples {
+            request,
+            response_xml,
+            response_json,
+            response_json_simplified,
+            error_xml,
+            error_json,
+        } = self;
+        request.is_empty()
+            && [
+                response_xml,
+                response_json,
+                response_json_simplified,
+                error_xml,
+                error_json,
+            ]
+            .iter()
+            .all(|e| e.is_none())
     }
 }
 
 /// A TMC message topic and its content's fields (the `topsdk` command's topic catalogue).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TopicSchema {
     /// The wire name, e.g. `taobao_trade_TradeCreate`.
@@ -288,11 +316,6 @@ impl LazySchema {
             .unwrap_or_else(|| &self.get().method)
     }
 
-    /// The schema's text.
-    pub fn json(&self) -> &'static str {
-        self.json
-    }
-
     /// The parsed schema.
     ///
     /// # Panics
@@ -375,7 +398,7 @@ mod tests {
         let lazy: &'static LazySchema =
             Box::leak(Box::new(LazySchema::new(Box::leak(json.into_boxed_str()))));
         assert_eq!(lazy.method(), "a.b");
-        assert_eq!(lazy.get(), &s);
+        assert_eq!(lazy.get().to_json(), s.to_json());
         // Unknown keys are refused: a schema of another version is loud, not half-read.
         assert!(serde_json::from_str::<ApiSchema>(r#"{"method":"a.b","new_key":1}"#).is_err());
     }

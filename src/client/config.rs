@@ -88,13 +88,10 @@ impl RetryPolicy {
 #[derive(Clone)]
 pub struct Config {
     pub gateway_url: String,
-    /// Where batch calls go; `None`: the gateway URL with `/router/rest` replaced by
-    /// `/router/batch` (as the Java SDK derives one from the other). See [`Config::batch_url`].
-    pub batch_url: Option<String>,
-    /// Where QIMEN calls go; `None`: [`QIMEN_GATEWAY`] for TOP's production gateways,
-    /// [`QIMEN_SANDBOX_GATEWAY`] for the sandbox, else the gateway URL with `/router/rest`
-    /// replaced by `/router/qimen/service` (a mock's). See [`Config::qimen_url`].
-    pub qimen_url: Option<String>,
+    /// Where batch calls go, when set ([`ClientBuilder::batch_url`]); see [`Config::batch_url`].
+    pub(crate) batch_url: Option<String>,
+    /// Where QIMEN calls go, when set ([`ClientBuilder::qimen_url`]); see [`Config::qimen_url`].
+    pub(crate) qimen_url: Option<String>,
     pub app_key: String,
     pub(crate) app_secret: Secret<String>,
     pub sign_method: SignMethod,
@@ -137,7 +134,8 @@ impl std::fmt::Debug for Config {
 }
 
 impl Config {
-    /// The URL batch calls go to.
+    /// The URL batch calls go to: the one set, else the gateway URL with `/router/rest`
+    /// replaced by `/router/batch` (as the Java SDK derives one from the other).
     pub fn batch_url(&self) -> String {
         match &self.batch_url {
             Some(u) => u.clone(),
@@ -145,7 +143,9 @@ impl Config {
         }
     }
 
-    /// The URL QIMEN calls go to.
+    /// The URL QIMEN calls go to: the one set, else [`QIMEN_GATEWAY`] for TOP's production
+    /// gateways, [`QIMEN_SANDBOX_GATEWAY`] for the sandbox, else the gateway URL with
+    /// `/router/rest` replaced by `/router/qimen/service` (a mock's).
     pub fn qimen_url(&self) -> String {
         match &self.qimen_url {
             Some(u) => u.clone(),

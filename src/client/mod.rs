@@ -9,7 +9,9 @@ pub use config::{
     ClientBuilder, Config, DEFAULT_GATEWAY, DEFAULT_MAX_RESPONSE_BYTES, HTTP_GATEWAY,
     QIMEN_GATEWAY, QIMEN_SANDBOX_GATEWAY, RetryPolicy, SANDBOX_GATEWAY,
 };
-pub(crate) use operation::{Operation, read_capped, transport};
+pub(crate) use operation::Operation;
+#[cfg(feature = "oauth")]
+pub(crate) use operation::{read_capped, transport};
 pub use prepare::{Body, Multipart, PreparedRequest};
 use prepare::{Method, SessionParam};
 

@@ -145,11 +145,7 @@ fn mask_hides_sensitive_fields_wherever_they_are() {
         ..f("token", Kind::String, false)
     };
     let fields = [
-        object(
-            "rows",
-            true,
-            vec![secret.clone(), f("id", Kind::Number, false)],
-        ),
+        object("rows", true, vec![secret, f("id", Kind::Number, false)]),
         f("token", Kind::String, false),
     ];
     let mut v = json!({

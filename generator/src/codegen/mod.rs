@@ -351,6 +351,7 @@ fn api_module(loaded: &LoadedSpec, m: &syn::Ident, opts: &EmitTokens) -> TokenSt
             #request
             #response_struct
             impl #rt::TopResponse for Response {
+                #[inline]
                 fn request_id(&self) -> ::std::option::Option<&str> {
                     #request_id_impl
                 }

@@ -94,6 +94,7 @@ pub fn request(spec: &ApiSpec, tree: &Tree<'_>, opts: &EmitTokens) -> TokenStrea
         let docs = field_doc_attrs(n.field, true);
         quote! {
             #docs
+            #[inline]
             pub fn #setter(mut self, #id: #t) -> Self {
                 self.#id = ::std::option::Option::Some(#conv);
                 self
@@ -169,9 +170,12 @@ pub fn request(spec: &ApiSpec, tree: &Tree<'_>, opts: &EmitTokens) -> TokenStrea
         #[doc = #doc]
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq #default)]
         pub struct Request { #(#fields)* }
+        // `#[inline]` on what is not generic: compiled where it is called, not for every API of
+        // the package.
         impl Request {
             #[doc = #ctor_doc]
             #allow_many
+            #[inline]
             pub fn new(#(#ctor_args),*) -> Self {
                 Self { #(#ctor_inits)* }
             }
@@ -181,9 +185,11 @@ pub fn request(spec: &ApiSpec, tree: &Tree<'_>, opts: &EmitTokens) -> TokenStrea
             type Response = Response;
             const METHOD: &'static str = #method;
             const IDEMPOTENT: bool = #idempotent;
+            #[inline]
             fn schema() -> &'static #rt::schema::ApiSchema {
                 SCHEMA.get()
             }
+            #[inline]
             fn write_params<'a>(&'a self, #w: &mut #rt::__private::ParamWriter<'a>) {
                 #(#writes)*
             }

@@ -80,31 +80,23 @@ pub fn response_field(node: &Node<'_>, rt: &TokenStream) -> TokenStream {
     let id = ident(&node.ident);
     let docs = field_doc_attrs(node.field, false);
     let t = value_type(node, rt);
-    // Absent values are left out when serialized: what TOP did not send is not shown.
-    let (ty, skip) = match &node.field.ty {
-        TypeRef::Scalar(_) | TypeRef::Object(_) | TypeRef::File => (
-            quote!(::std::option::Option<#t>),
-            quote!(skip_serializing_if = "::std::option::Option::is_none"),
-        ),
-        TypeRef::List(_) | TypeRef::ObjectList(_) => (t, quote!()),
-    };
-    let rename = rename_attr(node);
-    let attr = if rename.is_empty() && skip.is_empty() {
-        quote!()
-    } else {
-        quote!(#[serde(#rename #skip)])
+    let ty = match &node.field.ty {
+        TypeRef::Scalar(_) | TypeRef::Object(_) | TypeRef::File => {
+            quote!(::std::option::Option<#t>)
+        }
+        TypeRef::List(_) | TypeRef::ObjectList(_) => t,
     };
     quote! {
         #docs
-        #attr
         pub #id: #ty,
     }
 }
 
-/// A response struct (`Response`, or an object type of the response): derived `Serialize`
-/// and the std traits; `Deserialize` through the runtime's `de::structure`, which reads each
-/// field leniently by its index. (serde's derive, with a `deserialize_with` wrapper per
-/// field, was a quarter of the bindings' compile time.)
+/// A response struct (`Response`, or an object type of the response): the std traits derived;
+/// `Deserialize` through the runtime's `de::structure`, which reads each field leniently by its
+/// index, and `Serialize` one runtime call per field (absent fields left out). (serde's
+/// derives, with a wrapper per field to read and a `skip_serializing_if` per field to write,
+/// were most of the bindings' compile time.)
 pub fn response_struct(
     id: &syn::Ident,
     attrs: TokenStream,
@@ -113,21 +105,82 @@ pub fn response_struct(
 ) -> TokenStream {
     let rt = &opts.runtime;
     let extra = &opts.extra_derives;
-    let serde_path = format!("{}::__private::serde", path_text(rt));
     let fields = nodes.iter().map(|n| response_field(n, rt));
+    let ser = serialize_impl(
+        id,
+        nodes.iter().map(|n| (n.field.name.as_str(), ident(&n.ident), false)),
+        rt,
+    );
     let de = deserialize_impls(id, nodes, rt, |n| match &n.field.ty {
         TypeRef::Scalar(_) => "read_opt",
         TypeRef::List(_) => "read_scalar_list",
         TypeRef::ObjectList(_) => "read_list",
         TypeRef::Object(_) | TypeRef::File => "read_object",
     });
+    let eq = partial_eq_impl(id, rt);
     quote! {
         #attrs
-        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default, ::std::cmp::PartialEq,
-            #rt::__private::serde::Serialize #(, #extra)*)]
-        #[serde(crate = #serde_path)]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default #(, #extra)*)]
         pub struct #id { #(#fields)* }
         #de
+        #ser
+        #eq
+    }
+}
+
+/// `PartialEq` of an object type through its serialized form (`__private::ser::eq`): one call
+/// per type instead of a comparison per field (a fifth of the bindings' compile time).
+fn partial_eq_impl(id: &syn::Ident, rt: &TokenStream) -> TokenStream {
+    quote! {
+        impl ::std::cmp::PartialEq for #id {
+            #[inline]
+            fn eq(&self, other: &Self) -> bool {
+                #rt::__private::ser::eq(self, other)
+            }
+        }
+    }
+}
+
+/// `Serialize` of struct `id` by its fields (wire name, field, whether it is always there):
+/// each an `Option` or list written by the runtime's `ser::field` (a `None` skipped), or a
+/// value always written; the length is the count of fields written.
+fn serialize_impl<'a>(
+    id: &syn::Ident,
+    fields: impl Iterator<Item = (&'a str, syn::Ident, bool)>,
+    rt: &TokenStream,
+) -> TokenStream {
+    let name = id.to_string();
+    let fields: Vec<(&str, syn::Ident, bool)> = fields.collect();
+    // The length: the fields always written, plus each optional one that is present.
+    let always = fields.iter().filter(|f| f.2).count();
+    let mut terms: Vec<TokenStream> = Vec::new();
+    if always > 0 || fields.iter().all(|f| f.2) {
+        let n = proc_macro2::Literal::usize_unsuffixed(always);
+        terms.push(quote!(#n));
+    }
+    terms.extend(fields.iter().filter(|f| !f.2).map(|(_, field, _)| {
+        quote!(#rt::__private::ser::Present::present(&self.#field))
+    }));
+    let writes = fields.iter().map(|(wire, field, always)| {
+        if *always {
+            quote!(#rt::__private::ser::SerializeStruct::serialize_field(&mut st, #wire, &self.#field)?;)
+        } else {
+            quote!(#rt::__private::ser::field(&mut st, #wire, &self.#field)?;)
+        }
+    });
+    let st = if fields.is_empty() {
+        quote!(st)
+    } else {
+        quote!(mut st)
+    };
+    quote! {
+        impl #rt::__private::serde::Serialize for #id {
+            fn serialize<S: #rt::__private::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                let #st = #rt::__private::ser::Serializer::serialize_struct(s, #name, #(#terms)+*)?;
+                #(#writes)*
+                #rt::__private::ser::SerializeStruct::end(st)
+            }
+        }
     }
 }
 
@@ -233,36 +286,12 @@ pub(crate) fn structure_impls(
     }
 }
 
-/// `rename = "wire",` when serde would not derive the wire name from the identifier.
-pub fn rename_attr(node: &Node<'_>) -> TokenStream {
-    let name = &node.field.name;
-    if node.ident.trim_start_matches("r#") == name {
-        quote!()
-    } else {
-        quote!(rename = #name,)
-    }
-}
-
 /// A request object field (inside a JSON-encoded object param).
 fn request_object_field(node: &Node<'_>, rt: &TokenStream) -> TokenStream {
     let id = ident(&node.ident);
     let docs = field_doc_attrs(node.field, true);
     let ty = request_field_type(node, rt);
-    let rename = rename_attr(node);
-    // Unset optional fields are left out of the JSON sent.
-    let skip = if node.field.required {
-        quote!()
-    } else {
-        quote!(skip_serializing_if = "::std::option::Option::is_none")
-    };
-    if rename.is_empty() && skip.is_empty() {
-        return quote!(#docs pub #id: #ty,);
-    }
-    quote! {
-        #docs
-        #[serde(#rename #skip)]
-        pub #id: #ty,
-    }
+    quote!(#docs pub #id: #ty,)
 }
 
 /// The runtime path as text, for serde attributes that take paths as strings.
@@ -274,7 +303,6 @@ pub fn path_text(rt: &TokenStream) -> String {
 pub fn object_struct(def: &TypeDef<'_, '_>, opts: &EmitTokens) -> TokenStream {
     let rt = &opts.runtime;
     let id = ident(&def.ident);
-    let serde_path = format!("{}::__private::serde", path_text(rt));
     let doc = format!(
         " `{}` ({}).",
         def.doc_name,
@@ -290,24 +318,40 @@ pub fn object_struct(def: &TypeDef<'_, '_>, opts: &EmitTokens) -> TokenStream {
             let fields = def.fields.iter().map(|n| request_object_field(n, rt));
             // Read as JSON the user wrote (CLI params), strictly but for absent fields.
             let de = deserialize_impls(&id, def.fields, rt, |_| "read_value");
+            // Unset optional fields are left out of the JSON sent.
+            let ser = serialize_impl(
+                &id,
+                def.fields
+                    .iter()
+                    .map(|n| (n.field.name.as_str(), ident(&n.ident), n.field.required)),
+                rt,
+            );
+            // `#[inline]`: the JSON codec of a type is compiled where the type is sent (or
+            // parsed), not for every type of the package.
+            let eq = partial_eq_impl(&id, rt);
             quote! {
                 #[doc = #doc]
-                #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default, ::std::cmp::PartialEq,
-                    #rt::__private::serde::Serialize #(, #extra)*)]
-                #[serde(crate = #serde_path)]
+                #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default
+                    #(, #extra)*)]
                 pub struct #id { #(#fields)* }
                 #de
+                #ser
+                #eq
                 impl #rt::__private::Param for #id {
                     const JSON: bool = true;
+                    #[inline]
                     fn write(&self, out: &mut ::std::string::String) {
                         #rt::__private::write_json(self, out)
                     }
+                    #[inline]
                     fn parse(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
                         #rt::__private::parse_json(text)
                     }
+                    #[inline]
                     fn parse_list(text: &str) -> ::std::result::Result<::std::vec::Vec<Self>, ::std::string::String> {
                         #rt::__private::parse_json(text)
                     }
+                    #[inline]
                     fn write_list(items: &[Self], out: &mut ::std::string::String) {
                         #rt::__private::write_json(items, out)
                     }

@@ -321,7 +321,7 @@ fn qimen_request_is_the_xml_body() {
         "{}",
         prepared.url()
     );
-    let topsdk::client::Body::Text {
+    let topsdk::Body::Text {
         content_type,
         bytes,
     } = prepared.body()
