@@ -123,6 +123,36 @@ pub fn decode<T: DeserializeOwned>(
     simplified: bool,
     schema: &ApiSchema,
 ) -> Result<T, Error> {
+    decode_as::<T>(body, format, simplified, schema, Path::Streaming)
+}
+
+/// A body of `schema`'s API as a JSON tree, by the envelope rules of [`decode`]: for calls by
+/// schema, which [`crate::shape`] then brings to the typed form. (A repeated XML element is a
+/// list in the tree; streamed into a map it would keep only its last value.)
+pub(crate) fn decode_value(
+    body: &[u8],
+    format: Format,
+    simplified: bool,
+    schema: &ApiSchema,
+) -> Result<serde_json::Value, Error> {
+    decode_as(body, format, simplified, schema, Path::Tree)
+}
+
+/// How a body is read: streamed into the type first (the tree only when that fails), or as
+/// a tree from the start.
+#[derive(Clone, Copy, PartialEq)]
+enum Path {
+    Streaming,
+    Tree,
+}
+
+fn decode_as<T: DeserializeOwned>(
+    body: &[u8],
+    format: Format,
+    simplified: bool,
+    schema: &ApiSchema,
+    path: Path,
+) -> Result<T, Error> {
     let fail = |path: String, message: String| Error::Decode {
         path,
         message,
@@ -131,8 +161,8 @@ pub fn decode<T: DeserializeOwned>(
     let text = std::str::from_utf8(body)
         .map_err(|e| fail(String::new(), format!("body is not UTF-8: {e}")))?;
     match format {
-        Format::Json => decode_json(text, simplified, schema).map_err(|(p, m)| fail(p, m)),
-        Format::Xml => decode_xml(text, &schema.response_key).map_err(|(p, m)| fail(p, m)),
+        Format::Json => decode_json(text, simplified, schema, path).map_err(|(p, m)| fail(p, m)),
+        Format::Xml => decode_xml(text, &schema.response_key, path).map_err(|(p, m)| fail(p, m)),
     }
     .and_then(|o| o.map_err(Error::from))
 }
@@ -192,9 +222,12 @@ fn decode_json<T: DeserializeOwned>(
     text: &str,
     simplified: bool,
     schema: &ApiSchema,
+    path: Path,
 ) -> Decoded<T> {
     let key = schema.response_key.as_str();
-    if let Some(done) = decode_json_untracked(text, simplified, schema) {
+    if path == Path::Streaming
+        && let Some(done) = decode_json_untracked(text, simplified, schema)
+    {
         return Ok(done);
     }
     let tree: serde_json::Value =
@@ -309,8 +342,10 @@ fn decode_json_untracked<T: DeserializeOwned>(
     Some(Ok(t))
 }
 
-fn decode_xml<T: DeserializeOwned>(text: &str, key: &str) -> Decoded<T> {
-    if let Some(done) = decode_xml_untracked(text, key) {
+fn decode_xml<T: DeserializeOwned>(text: &str, key: &str, path: Path) -> Decoded<T> {
+    if path == Path::Streaming
+        && let Some(done) = decode_xml_untracked(text, key)
+    {
         return Ok(done);
     }
     let (root, content) = crate::xml::parse(text).map_err(|m| (String::new(), m))?;

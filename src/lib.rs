@@ -146,9 +146,8 @@ pub mod __private {
     }
 
     pub mod ser {
-        pub use crate::ser::Present;
-        pub use crate::ser::{eq, field};
-        pub use serde::ser::{SerializeStruct, Serializer};
+        pub use crate::ser::{Entry, Present, entry, eq, field, rest};
+        pub use serde::ser::{SerializeMap, SerializeStruct, Serializer};
     }
 
     pub mod de {

@@ -4,7 +4,7 @@
 //! `skip_serializing_if` would; the struct's length is the count of fields written.
 
 use serde::Serialize;
-use serde::ser::SerializeStruct;
+use serde::ser::{SerializeMap, SerializeStruct};
 
 /// One for a present value, zero for an absent one: the terms of a struct's length.
 pub trait Present {
@@ -37,6 +37,52 @@ pub fn field<S: SerializeStruct, T: Serialize + Present>(
     } else {
         st.serialize_field(key, value)
     }
+}
+
+/// Writes the map entry `key` of a value that is there: a `None` or an empty list is left out
+/// (typed TMC topics, serialized as maps for their undocumented fields).
+#[inline]
+pub fn entry<M: SerializeMap, T: Serialize + Entry>(
+    m: &mut M,
+    key: &str,
+    value: &T,
+) -> Result<(), M::Error> {
+    if value.is_there() {
+        m.serialize_entry(key, value)
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether a topic's field is written: present, or a list with items.
+pub trait Entry {
+    fn is_there(&self) -> bool;
+}
+
+impl<T> Entry for Option<T> {
+    #[inline]
+    fn is_there(&self) -> bool {
+        self.is_some()
+    }
+}
+
+impl<T> Entry for Vec<T> {
+    #[inline]
+    fn is_there(&self) -> bool {
+        !self.is_empty()
+    }
+}
+
+/// Writes the entries a typed topic kept because its documentation does not list them.
+#[inline]
+pub fn rest<M: SerializeMap>(
+    m: &mut M,
+    extra: &serde_json::Map<String, serde_json::Value>,
+) -> Result<(), M::Error> {
+    for (k, v) in extra {
+        m.serialize_entry(k, v)?;
+    }
+    Ok(())
 }
 
 /// `PartialEq` of generated object types: equal when they serialize the same, secrets in

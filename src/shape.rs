@@ -2,8 +2,8 @@
 //! place that has a tree and a schema but no compiled type (calls by schema, the CLI, the
 //! mock's samples, TMC message contents by topic).
 //!
-//! [`normalize`] reads a tree exactly as generated types read the wire ([`crate::de`], the
-//! same [`Lenient`] rules): lists arrive as arrays, as wrappers (`{"item": [..]}`: the values
+//! [`normalize`] reads a tree exactly as generated types read the wire (the same lenient rules
+//! for each scalar type): lists arrive as arrays, as wrappers (`{"item": [..]}`: the values
 //! of every key, joined) or, from XML, as one item; scalars as text or typed; empty text and
 //! `null` are absent. It gives the typed form: lists as arrays, `Number` an integer (exact up
 //! to 19 digits), decimals and `Price` as exact decimal text, `Boolean` a bool, `Date`

@@ -151,6 +151,10 @@ keywords = ["taobao", "tmall", "alibaba", "top", "sdk"]
 categories = ["api-bindings"]
 build = "build.rs"
 
+# Generated bindings have no unit tests; a test build of the library would compile them twice.
+[lib]
+test = false
+
 [dependencies]
 topsdk = {{ path = "../..", version = "{version}", default-features = false }}
 

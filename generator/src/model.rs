@@ -296,27 +296,27 @@ impl Scalar {
         Scalar::Json,
     ];
 
-    pub fn name(self) -> &'static str {
+    /// The kind of value the runtime's schema gives it (one list of TOP's type names, in
+    /// `topsdk-schema`).
+    pub fn kind(self) -> topsdk_schema::Kind {
+        use topsdk_schema::Kind;
         match self {
-            Scalar::String => "String",
-            Scalar::Number => "Number",
-            Scalar::Boolean => "Boolean",
-            Scalar::Date => "Date",
-            Scalar::Price => "Price",
-            Scalar::Json => "Json",
+            Scalar::String => Kind::String,
+            Scalar::Number => Kind::Number,
+            Scalar::Boolean => Kind::Boolean,
+            Scalar::Date => Kind::Date,
+            Scalar::Price => Kind::Price,
+            Scalar::Json => Kind::Json,
         }
     }
 
+    /// The name the docs use (`String`, `Number`, ...).
+    pub fn name(self) -> &'static str {
+        self.kind().as_str()
+    }
+
     pub(crate) fn parse(s: &str) -> Option<Scalar> {
-        Some(match s {
-            "String" => Scalar::String,
-            "Number" => Scalar::Number,
-            "Boolean" => Scalar::Boolean,
-            "Date" => Scalar::Date,
-            "Price" => Scalar::Price,
-            "Json" => Scalar::Json,
-            _ => return None,
-        })
+        Scalar::ALL.into_iter().find(|k| k.name() == s)
     }
 
     /// TOP's list-item element for a primitive list (`"tags": {"string": [..]}`).

@@ -189,6 +189,7 @@ impl Client {
             R::IDEMPOTENT,
             &w,
             |r| r.request_id().map(str::to_string),
+            crate::decode::decode::<R::Response>,
         )
         .await
     }
@@ -212,6 +213,7 @@ impl Client {
                 schema.idempotent,
                 &w,
                 value_request_id,
+                crate::decode::decode_value,
             )
             .await?;
         Ok(crate::shape::normalize(value, &schema.response)?)
@@ -244,7 +246,8 @@ impl Client {
     }
 
     /// A call of an API by its schema: routed by the schema's gateway (TOP's router/rest, or
-    /// QIMEN with the handle's `customerId`) and decoded into `T` by that gateway's rules.
+    /// QIMEN with the handle's `customerId`) and decoded into `T` by that gateway's rules
+    /// (`decode` for router/rest's envelopes: typed, or as a tree).
     async fn call_api<T: DeserializeOwned + Send>(
         &self,
         schema: &'static ApiSchema,
@@ -252,6 +255,7 @@ impl Client {
         idempotent: bool,
         w: &crate::params::ParamWriter<'_>,
         request_id: fn(&T) -> Option<String>,
+        decode: fn(&[u8], crate::Format, bool, &ApiSchema) -> Result<T, Error>,
     ) -> Result<T, Error> {
         let excerpt = |body: &[u8]| crate::mask::redacted_excerpt(body, schema);
         match schema.gateway {
@@ -262,9 +266,7 @@ impl Client {
                     idempotent,
                     prepare: &|| self.prepare_rest(method, w),
                     excerpt: &excerpt,
-                    decode: &|body| {
-                        crate::decode::decode::<T>(body, cfg.format, cfg.simplify, schema)
-                    },
+                    decode: &|body| decode(body, cfg.format, cfg.simplify, schema),
                     request_id,
                 })
                 .await

@@ -15,6 +15,7 @@
 mod auth;
 mod batch;
 mod gateway;
+mod multipart;
 mod qimen;
 mod render;
 mod server;
@@ -474,33 +475,8 @@ async fn parse_body(
 ) -> Result<(Vec<(String, String)>, Vec<String>), String> {
     let ct = ct.unwrap_or("");
     if ct.starts_with("multipart/form-data") {
-        let boundary = multer::parse_boundary(ct).map_err(|e| format!("bad multipart: {e}"))?;
-        let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(body) });
-        let mut mp = multer::Multipart::new(stream, boundary);
-        let (mut text, mut files) = (Vec::new(), Vec::new());
-        while let Some(field) = mp
-            .next_field()
-            .await
-            .map_err(|e| format!("bad multipart: {e}"))?
-        {
-            let name = field.name().unwrap_or_default().to_string();
-            if field.file_name().is_some() {
-                field
-                    .bytes()
-                    .await
-                    .map_err(|e| format!("bad multipart: {e}"))?;
-                files.push(name);
-            } else {
-                text.push((
-                    name,
-                    field
-                        .text()
-                        .await
-                        .map_err(|e| format!("bad multipart: {e}"))?,
-                ));
-            }
-        }
-        Ok((text, files))
+        let form = multipart::parse(ct, &body)?;
+        Ok((form.text, form.files))
     } else if body.is_empty() {
         Ok((Vec::new(), Vec::new()))
     } else {

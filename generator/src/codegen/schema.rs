@@ -2,7 +2,7 @@
 //! brought to `topsdk_schema`'s types, the one definition both sides share, and written as its
 //! compact JSON (data compiles far faster than the equivalent nested statics).
 
-use crate::model::{ApiSpec, Field, Gateway, Scalar, TypeRef};
+use crate::model::{ApiSpec, Field, Gateway, TypeRef};
 use topsdk_schema as s;
 
 /// The schema of `spec`, as the runtime reads it.
@@ -56,14 +56,7 @@ pub(crate) fn fields(fields: &[Field], qimen: bool) -> Vec<s::Field> {
 
 fn field(f: &Field, qimen: bool) -> s::Field {
     let kind = match &f.ty {
-        TypeRef::Scalar(sc) | TypeRef::List(sc) => match sc {
-            Scalar::String => s::Kind::String,
-            Scalar::Number => s::Kind::Number,
-            Scalar::Boolean => s::Kind::Boolean,
-            Scalar::Date => s::Kind::Date,
-            Scalar::Price => s::Kind::Price,
-            Scalar::Json => s::Kind::Json,
-        },
+        TypeRef::Scalar(sc) | TypeRef::List(sc) => sc.kind(),
         TypeRef::File => s::Kind::File,
         TypeRef::Object(_) | TypeRef::ObjectList(_) => s::Kind::Object,
     };

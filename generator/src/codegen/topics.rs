@@ -121,12 +121,6 @@ fn topic_struct(t: &TopicSpec, emit: &EmitTokens) -> TokenStream {
     let fields = t.fields.iter().zip(&idents).map(|(f, fid)| {
         let fid = ident(fid);
         let docs = field_doc_attrs(f, false);
-        let name = &f.name;
-        let rename = if fid.to_string().trim_start_matches("r#") == f.name {
-            quote!()
-        } else {
-            quote!(rename = #name,)
-        };
         let secret = |t: TokenStream| {
             if f.is_sensitive() {
                 quote!(#rt::Secret<#t>)
@@ -139,7 +133,6 @@ fn topic_struct(t: &TopicSpec, emit: &EmitTokens) -> TokenStream {
                 let t = secret(field_scalar_type(f, *s, rt));
                 quote! {
                     #docs
-                    #[serde(#rename skip_serializing_if = "::std::vec::Vec::is_empty")]
                     pub #fid: ::std::vec::Vec<#t>,
                 }
             }
@@ -147,7 +140,6 @@ fn topic_struct(t: &TopicSpec, emit: &EmitTokens) -> TokenStream {
                 let t = secret(field_scalar_type(f, *s, rt));
                 quote! {
                     #docs
-                    #[serde(#rename skip_serializing_if = "::std::option::Option::is_none")]
                     pub #fid: ::std::option::Option<#t>,
                 }
             }
@@ -171,7 +163,6 @@ fn topic_struct(t: &TopicSpec, emit: &EmitTokens) -> TokenStream {
         doc.push_str("\n\nPublished by apps (not pushed by TOP).");
     }
     let doc = raw_doc_attrs(&doc);
-    let serde_path = format!("{}::__private::serde", path_text(rt));
     let derives = &emit.extra_derives;
     // Read by index through the runtime's `de::structure` (as response types are; serde's
     // derive with `flatten` and a wrapper per field made this crate take minutes in release).
@@ -191,17 +182,30 @@ fn topic_struct(t: &TopicSpec, emit: &EmitTokens) -> TokenStream {
         })
         .collect();
     let de = structure_impls(&id, &reads, Some(&extra), rt);
+    // Serialized as a map: the documented fields that are there (absent ones and empty lists
+    // left out), then the undocumented ones; one runtime call per field, as for API types.
+    let entries = reads.iter().map(|r| {
+        let (wire, field) = (r.wire, &r.field);
+        quote!(#rt::__private::ser::entry(&mut m, #wire, &self.#field)?;)
+    });
+    let eq = super::types::partial_eq_impl(&id, rt);
     quote! {
         #doc
-        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default, ::std::cmp::PartialEq,
-            #rt::__private::serde::Serialize #(, #derives)*)]
-        #[serde(crate = #serde_path)]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default #(, #derives)*)]
         pub struct #id {
             #(#fields)*
             /// Fields the message carried that the topic's documentation does not list.
-            #[serde(flatten)]
             pub #extra: #rt::__private::serde_json::Map<::std::string::String, #rt::__private::serde_json::Value>,
         }
         #de
+        impl #rt::__private::serde::Serialize for #id {
+            fn serialize<S: #rt::__private::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                let mut m = #rt::__private::ser::Serializer::serialize_map(s, ::std::option::Option::None)?;
+                #(#entries)*
+                #rt::__private::ser::rest(&mut m, &self.#extra)?;
+                #rt::__private::ser::SerializeMap::end(m)
+            }
+        }
+        #eq
     }
 }

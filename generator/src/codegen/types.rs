@@ -130,7 +130,7 @@ pub fn response_struct(
 
 /// `PartialEq` of an object type through its serialized form (`__private::ser::eq`): one call
 /// per type instead of a comparison per field (a fifth of the bindings' compile time).
-fn partial_eq_impl(id: &syn::Ident, rt: &TokenStream) -> TokenStream {
+pub(crate) fn partial_eq_impl(id: &syn::Ident, rt: &TokenStream) -> TokenStream {
     quote! {
         impl ::std::cmp::PartialEq for #id {
             #[inline]

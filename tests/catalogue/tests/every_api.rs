@@ -1,12 +1,14 @@
-//! Every sampled catalogue API, called through its generated typed bindings against the mock
-//! gateway, in JSON and XML, wrapped and simplified: the typed response must carry exactly
-//! the sample the mock built from the API's schema.
+//! Every sampled catalogue API called against the mock gateway, in JSON and XML, wrapped and
+//! simplified: by its schema (all of them) and through its generated typed bindings (a fourth
+//! of them, whose typed call by name compiles each API's whole call path); either answer must
+//! carry exactly the sample the mock built from the API's schema.
 
 use topsdk::by_name::Args;
 use topsdk::mock::MockGateway;
 use topsdk::schema::{Field, Kind};
 use topsdk::{Client, Format};
-use topsdk_catalogue_sample::apis::{APIS, CALLS};
+use topsdk_catalogue_sample::apis::APIS;
+use topsdk_catalogue_sample::called::{APIS as CALLED, CALLS};
 
 /// A valid text for a required param of this type and rules.
 fn value_for(f: &Field, upload: &std::path::Path) -> String {
@@ -31,13 +33,67 @@ fn the_sample_is_large_and_varied() {
     assert!(categories.len() >= 40, "{} categories", categories.len());
 }
 
+/// Checks one answer against the mock's sample for the API.
+fn check(
+    mock: &MockGateway,
+    schema: &topsdk::schema::ApiSchema,
+    answer: Result<serde_json::Value, topsdk::Error>,
+    how: &str,
+) {
+    // The mock issues real tokens for these two instead of their samples.
+    if schema.method.starts_with("taobao.top.auth.token.") {
+        match answer {
+            Ok(v) => {
+                let text = v["token_result"].as_str().unwrap_or_default();
+                let token: serde_json::Value = serde_json::from_str(text).unwrap();
+                assert!(token["access_token"].is_string(), "{how}: {v}");
+            }
+            // A refresh token the mock never issued.
+            Err(topsdk::Error::Api(e)) => assert_eq!(
+                e.sub_code.as_deref(),
+                Some("isv.refresh-token-invalid"),
+                "{how}"
+            ),
+            Err(e) => panic!("{how}: {e}"),
+        }
+        return;
+    }
+    let mut got = answer.unwrap_or_else(|e| panic!("{how}: {e}"));
+    let mut want = mock.sample(&schema.method).expect("served");
+    // A QIMEN reply: `flag` success and the sample's other fields, no request_id.
+    if schema.gateway == topsdk::schema::Gateway::Qimen {
+        for (k, v) in [("flag", "success"), ("code", "0"), ("message", "success")] {
+            want["response"][k] = v.into();
+        }
+        assert_eq!(got, want, "{how}");
+        return;
+    }
+    assert!(
+        got.as_object_mut()
+            .and_then(|m| m.remove("request_id"))
+            .is_some(),
+        "{how}: no request_id"
+    );
+    // The gateway's own id replaces any documented request_id.
+    want.as_object_mut().map(|m| m.remove("request_id"));
+    assert_eq!(got, want, "{how}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_sampled_api_answers_through_the_mock() {
     let tmp = tempfile::tempdir().unwrap();
     let upload = tmp.path().join("upload.bin");
     std::fs::write(&upload, b"\x00\x01binary").unwrap();
     let mock = MockGateway::start(APIS, "k", "s").await.unwrap();
-    let mut calls = 0;
+    let args = |schema: &'static topsdk::schema::ApiSchema| {
+        let pairs = schema
+            .request
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| (f.name.clone(), value_for(f, &upload)));
+        Args::new(schema, pairs).unwrap()
+    };
+    let (mut typed, mut by_schema) = (0, 0);
     for format in [Format::Json, Format::Xml] {
         for simplify in [false, true] {
             let client = Client::builder("k", "s")
@@ -48,67 +104,29 @@ async fn every_sampled_api_answers_through_the_mock() {
                 .unwrap()
                 // QIMEN APIs need it; the others do not send it.
                 .with_customer_id("stub-cust-code");
-            for (entry, (method, call)) in APIS.iter().zip(CALLS) {
+            for (entry, (method, call)) in CALLED.iter().zip(CALLS) {
                 let schema = entry.get();
                 assert_eq!(&schema.method, method);
-                let pairs = schema
-                    .request
-                    .iter()
-                    .filter(|f| f.required)
-                    .map(|f| (f.name.clone(), value_for(f, &upload)));
-                let args = Args::new(schema, pairs).unwrap();
-                // The mock issues real tokens for these two instead of their samples.
-                if schema.method.starts_with("taobao.top.auth.token.") {
-                    match call(&client, args).await {
-                        Ok(v) => {
-                            let text = v["token_result"].as_str().unwrap_or_default();
-                            let token: serde_json::Value = serde_json::from_str(text).unwrap();
-                            assert!(token["access_token"].is_string(), "{}: {v}", schema.method);
-                        }
-                        // A refresh token the mock never issued.
-                        Err(topsdk::Error::Api(e)) => assert_eq!(
-                            e.sub_code.as_deref(),
-                            Some("isv.refresh-token-invalid"),
-                            "{}",
-                            schema.method
-                        ),
-                        Err(e) => panic!("{}: {e}", schema.method),
-                    }
-                    calls += 1;
-                    continue;
-                }
-                let mut got = call(&client, args).await.unwrap_or_else(|e| {
-                    panic!("{} ({format}, simplify={simplify}): {e}", schema.method)
-                });
-                // A QIMEN reply: `flag` success and the sample's other fields, no request_id.
-                if schema.gateway == topsdk::schema::Gateway::Qimen {
-                    let mut want = mock.sample(&schema.method).expect("served");
-                    for (k, v) in [("flag", "success"), ("code", "0"), ("message", "success")] {
-                        want["response"][k] = v.into();
-                    }
-                    assert_eq!(got, want, "{}", schema.method);
-                    calls += 1;
-                    continue;
-                }
-                assert!(
-                    got.as_object_mut()
-                        .and_then(|m| m.remove("request_id"))
-                        .is_some(),
-                    "{}",
+                let how = format!("{method} typed ({format}, simplify={simplify})");
+                check(&mock, schema, call(&client, args(schema)).await, &how);
+                typed += 1;
+            }
+            for entry in APIS {
+                let schema = entry.get();
+                let how = format!(
+                    "{} by schema ({format}, simplify={simplify})",
                     schema.method
                 );
-                let mut want = mock.sample(&schema.method).expect("served");
-                // The gateway's own id replaces any documented request_id.
-                want.as_object_mut().map(|m| m.remove("request_id"));
-                assert_eq!(
-                    got, want,
-                    "{} ({format}, simplify={simplify})",
-                    schema.method
+                check(
+                    &mock,
+                    schema,
+                    client.execute_by_schema(&args(schema)).await,
+                    &how,
                 );
-                calls += 1;
+                by_schema += 1;
             }
         }
     }
-    assert_eq!(calls, APIS.len() * 4);
-    let _ = std::fs::remove_file(upload);
+    assert_eq!((typed, by_schema), (CALLED.len() * 4, APIS.len() * 4));
+    assert!(CALLED.len() >= 100, "{} APIs called typed", CALLED.len());
 }
