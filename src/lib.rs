@@ -60,6 +60,8 @@ pub mod blocking;
 pub mod mock;
 #[cfg(feature = "oauth")]
 pub mod oauth;
+#[cfg(feature = "security")]
+pub mod security;
 #[cfg(feature = "spi")]
 pub mod spi;
 #[cfg(feature = "tmc")]

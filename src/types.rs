@@ -45,9 +45,14 @@ thread_local! {
     static REVEALING: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
+/// Whether a [`Reveal`] serialization is running on this thread (secrets written in clear).
+pub(crate) fn revealing() -> bool {
+    REVEALING.with(|r| r.get()) > 0
+}
+
 impl<T: Serialize> Serialize for Secret<T> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if REVEALING.with(|r| r.get()) > 0 {
+        if revealing() {
             self.0.serialize(s)
         } else {
             s.serialize_str("***")

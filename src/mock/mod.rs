@@ -18,6 +18,8 @@ mod gateway;
 mod multipart;
 mod qimen;
 mod render;
+#[cfg(feature = "security")]
+mod security;
 mod server;
 #[cfg(feature = "tmc")]
 mod tmc;
@@ -88,6 +90,9 @@ struct State {
     /// The message queue `taobao.tmc.*` calls work on, when attached.
     #[cfg(feature = "tmc")]
     tmc: Mutex<Option<TmcQueue>>,
+    /// Keys and OAID answers of `taobao.top.secret.get` / `taobao.top.oaid.*`.
+    #[cfg(feature = "security")]
+    secrets: security::Secrets,
 }
 
 /// A running mock gateway; stops when dropped.
@@ -128,8 +133,13 @@ impl MockGateway {
         app_key: &str,
         app_secret: &str,
     ) -> std::io::Result<MockGateway> {
+        #[allow(unused_mut)]
+        let mut apis: Vec<&'static LazySchema> = apis.into_iter().copied().collect();
+        // The APIs `topsdk::security` calls are always served with the feature.
+        #[cfg(feature = "security")]
+        apis.extend(crate::security::api::APIS.iter().copied());
         let state = Arc::new(State {
-            apis: apis.into_iter().copied().collect(),
+            apis,
             app_key: app_key.to_string(),
             app_secret: Secret::new(app_secret.to_string()),
             once: Mutex::default(),
@@ -139,6 +149,8 @@ impl MockGateway {
             refresh_tokens: Mutex::default(),
             #[cfg(feature = "tmc")]
             tmc: Mutex::default(),
+            #[cfg(feature = "security")]
+            secrets: security::Secrets::default(),
         });
         let st = state.clone();
         let server = Loopback::start(
@@ -212,6 +224,33 @@ impl MockGateway {
     #[cfg(feature = "tmc")]
     pub fn attach_tmc(&self, queue: TmcQueue) {
         *lock(&self.state.tmc) = Some(queue);
+    }
+
+    /// Makes a new key version current for every scope (the old current one becomes the
+    /// previous), as the platform's rotation does; returns the new version.
+    #[cfg(feature = "security")]
+    pub fn rotate_secret(&self) -> i64 {
+        self.state
+            .secrets
+            .current
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + 1
+    }
+
+    /// The `interval` and `max_interval` (seconds) `taobao.top.secret.get` answers with
+    /// (default 300 and 600).
+    #[cfg(feature = "security")]
+    pub fn set_secret_intervals(&self, interval: i64, max_interval: i64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.state.secrets.interval.store(interval, Relaxed);
+        self.state.secrets.max_interval.store(max_interval, Relaxed);
+    }
+
+    /// Says that order `tid`'s oaid is now `oaid`: `taobao.top.oaid.decrypt` of any other
+    /// oaid for it answers `matched: false`.
+    #[cfg(feature = "security")]
+    pub fn set_current_oaid(&self, tid: &str, oaid: &str) {
+        lock(&self.state.secrets.oaids).insert(tid.to_string(), oaid.to_string());
     }
 
     /// Every request received so far.
@@ -393,7 +432,10 @@ async fn reply_text(
     let method = accepted.schema.method.as_str();
     match reply {
         Reply::Sample => {
-            if let Some(answer) = auth::auth_answer(state, method, params) {
+            let answer = auth::auth_answer(state, method, params);
+            #[cfg(feature = "security")]
+            let answer = answer.or_else(|| security::answer(state, method, params));
+            if let Some(answer) = answer {
                 return Ok(match answer {
                     Ok(content) => render_content(accepted, &content, rid),
                     Err(mut e) => {

@@ -64,8 +64,12 @@ impl Seen {
     }
 }
 
+/// Answers a request from what it holds (a server with logic, written by a test).
+pub type Handler = Arc<dyn Fn(&Seen) -> Answer + Send + Sync>;
+
 #[derive(Default)]
 struct State {
+    handler: Option<Handler>,
     script: Mutex<VecDeque<Answer>>,
     fallback: Mutex<Option<Answer>>,
     seen: Mutex<Vec<Seen>>,
@@ -87,13 +91,29 @@ impl Drop for Gateway {
 impl Gateway {
     /// Answers with `script` in order, then with `fallback` (or 500 when none).
     pub async fn start(script: Vec<Answer>, fallback: Option<Answer>) -> Gateway {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}/router/rest", listener.local_addr().unwrap());
-        let state = Arc::new(State {
+        Gateway::launch(State {
             script: Mutex::new(script.into()),
             fallback: Mutex::new(fallback),
             ..State::default()
-        });
+        })
+        .await
+    }
+
+    /// Answers every request with `handler`.
+    pub async fn with_handler(
+        handler: impl Fn(&Seen) -> Answer + Send + Sync + 'static,
+    ) -> Gateway {
+        Gateway::launch(State {
+            handler: Some(Arc::new(handler)),
+            ..State::default()
+        })
+        .await
+    }
+
+    async fn launch(state: State) -> Gateway {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/router/rest", listener.local_addr().unwrap());
+        let state = Arc::new(state);
         let s = state.clone();
         let task = tokio::spawn(async move {
             while let Ok((conn, _)) = listener.accept().await {
@@ -151,16 +171,15 @@ async fn serve(mut conn: tokio::net::TcpStream, state: Arc<State>) {
         }
         let body = String::from_utf8_lossy(&buf[head_end..head_end + length]).into_owned();
         buf.drain(..head_end + length);
-        state.seen.lock().unwrap().push(Seen {
+        let seen = Seen {
             target,
             body,
             at: Instant::now(),
-        });
-        let answer = state
-            .script
-            .lock()
-            .unwrap()
-            .pop_front()
+        };
+        let handled = state.handler.as_ref().map(|h| h(&seen));
+        state.seen.lock().unwrap().push(seen);
+        let answer = handled
+            .or_else(|| state.script.lock().unwrap().pop_front())
             .or_else(|| state.fallback.lock().unwrap().clone())
             .unwrap_or_else(|| Answer::json("no answer scripted").status(500));
         let mut out = format!("HTTP/1.1 {} Scripted\r\n", answer.status);

@@ -1,0 +1,349 @@
+//! Data keys from `taobao.top.secret.get`, cached by (scope, version) (security.md §2, §11).
+//!
+//! Unlike the official Java cache, which keeps one app-level key per app whatever its version
+//! (so decrypting an old-version value swaps the key that later encryptions use), an entry here
+//! is one scope's one version: the current key, the previous key and each version read from a
+//! ciphertext are separate entries, and the current key is also filed under its own version
+//! (decrypting what was just encrypted fetches nothing). An entry is used as it is until
+//! `interval` has passed, then used while one background task refreshes it, until
+//! `max_interval`; after that it is fetched before use. Concurrent callers of a cold entry wait
+//! for one fetch. The cache holds at most `capacity` entries (expired ones go first, then the
+//! least recently used).
+
+use super::SecurityError;
+use super::api::taobao_top_secret_get as secret_get;
+use super::crypto::Key;
+use crate::{Clock, Error};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, SystemTime};
+
+/// Whose key: the app's, a shop's (its session), or an account of the ISV's own registered
+/// with `taobao.top.secret.register` (its user id; the official client's session `"_<id>"`).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// The app-level key; its ciphertexts carry a negative version.
+    App,
+    /// The key of the shop whose session this is.
+    Session(String),
+    /// The key of a customer account (sent as `customer_user_id`, without a session).
+    Customer(u64),
+}
+
+impl std::fmt::Debug for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Scope::App => f.write_str("App"),
+            Scope::Session(_) => f.write_str("Session(***)"),
+            Scope::Customer(id) => write!(f, "Customer({id})"),
+        }
+    }
+}
+
+impl Scope {
+    /// The official client's `session` argument: none is the app, `"_<digits>"` a customer
+    /// account, anything else a shop's session.
+    pub fn from_session(session: Option<&str>) -> Result<Scope, SecurityError> {
+        match session {
+            None => Ok(Scope::App),
+            Some(s) => match s.strip_prefix('_') {
+                Some(id) => id
+                    .parse()
+                    .ok()
+                    .filter(|_| id.bytes().all(|b| b.is_ascii_digit()))
+                    .map(Scope::Customer)
+                    .ok_or(SecurityError::CustomerSession),
+                None => Ok(Scope::Session(s.to_string())),
+            },
+        }
+    }
+
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Scope::App => "app",
+            Scope::Session(_) => "session",
+            Scope::Customer(_) => "customer",
+        }
+    }
+}
+
+/// Which version of a scope's key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Want {
+    Current,
+    /// The one before the current (`secret_version=-1`), for migrations.
+    Previous,
+    /// The version a ciphertext names (positive).
+    Version(i64),
+}
+
+/// A key ready for use, with its version (positive).
+#[derive(Clone, Debug)]
+pub(crate) struct Resolved {
+    pub key: Arc<Key>,
+    pub version: i64,
+}
+
+#[derive(Clone)]
+struct Entry {
+    /// `None`: the platform has no key here (20005, a beta app, an answer without `secret`).
+    key: Option<Resolved>,
+    fresh_until: SystemTime,
+    usable_until: SystemTime,
+}
+
+struct Slot {
+    entry: Mutex<Option<Entry>>,
+    /// Held by whoever fetches the entry: waiters find it fetched when they get it.
+    fetch: tokio::sync::Mutex<()>,
+    refreshing: AtomicBool,
+    last_used: AtomicU64,
+}
+
+type CacheKey = (Scope, Want);
+
+/// What the key fetches need: the client and the `random_num` the app was given.
+pub(crate) struct Keys {
+    pub client: crate::Client,
+    pub random_num: crate::Secret<String>,
+    pub clock: Arc<dyn Clock>,
+    pub capacity: usize,
+    slots: Mutex<HashMap<CacheKey, Arc<Slot>>>,
+    uses: AtomicU64,
+    /// The app's `app_config` (a JSON object), as the last answer that had one gave it.
+    pub config: RwLock<Arc<serde_json::Map<String, serde_json::Value>>>,
+    fetches: AtomicU64,
+}
+
+/// How long an empty entry (no key) is kept, as the official client does.
+const EMPTY_FRESH: Duration = Duration::from_secs(300);
+const EMPTY_USABLE: Duration = Duration::from_secs(600);
+
+impl Keys {
+    pub fn new(
+        client: crate::Client,
+        random_num: String,
+        clock: Arc<dyn Clock>,
+        capacity: usize,
+    ) -> Keys {
+        Keys {
+            client,
+            random_num: crate::Secret::new(random_num),
+            clock,
+            capacity: capacity.max(1),
+            slots: Mutex::default(),
+            uses: AtomicU64::new(0),
+            config: RwLock::default(),
+            fetches: AtomicU64::new(0),
+        }
+    }
+
+    /// `taobao.top.secret.get` calls made so far.
+    pub fn fetches(&self) -> u64 {
+        self.fetches.load(Ordering::Relaxed)
+    }
+
+    fn slot(&self, ck: &CacheKey) -> Arc<Slot> {
+        let mut slots = lock(&self.slots);
+        let tick = self.uses.fetch_add(1, Ordering::Relaxed);
+        if let Some(s) = slots.get(ck) {
+            s.last_used.store(tick, Ordering::Relaxed);
+            return s.clone();
+        }
+        if slots.len() >= self.capacity {
+            let now = self.clock.now();
+            slots.retain(|_, s| {
+                Arc::strong_count(s) > 1
+                    || lock(&s.entry)
+                        .as_ref()
+                        .is_some_and(|e| e.usable_until > now)
+            });
+            while slots.len() >= self.capacity {
+                let Some(oldest) = slots
+                    .iter()
+                    .min_by_key(|(_, s)| s.last_used.load(Ordering::Relaxed))
+                    .map(|(k, _)| k.clone())
+                else {
+                    break;
+                };
+                slots.remove(&oldest);
+            }
+        }
+        let s = Arc::new(Slot {
+            entry: Mutex::new(None),
+            fetch: tokio::sync::Mutex::new(()),
+            refreshing: AtomicBool::new(false),
+            last_used: AtomicU64::new(tick),
+        });
+        slots.insert(ck.clone(), s.clone());
+        s
+    }
+
+    /// The key of `scope` at `want`: cached, refreshed in the background after `interval`,
+    /// fetched (once for all concurrent callers) when absent or past `max_interval`.
+    pub async fn get(
+        self: &Arc<Self>,
+        scope: &Scope,
+        want: Want,
+    ) -> Result<Resolved, SecurityError> {
+        let ck = (scope.clone(), want);
+        let slot = self.slot(&ck);
+        let now = self.clock.now();
+        let cached = lock(&slot.entry).clone();
+        if let Some(e) = cached.filter(|e| e.usable_until > now) {
+            if e.fresh_until <= now && !slot.refreshing.swap(true, Ordering::AcqRel) {
+                let keys = self.clone();
+                let slot = slot.clone();
+                tokio::spawn(async move {
+                    let _g = slot.fetch.lock().await;
+                    let stale = lock(&slot.entry)
+                        .as_ref()
+                        .is_none_or(|e| e.fresh_until <= keys.clock.now());
+                    if stale {
+                        match keys.fetch(&ck.0, ck.1).await {
+                            Ok(e) => keys.store(&ck, &slot, e),
+                            // The stale key serves until max_interval; then a fetch in the
+                            // caller's path reports what fails.
+                            Err(err) => tracing::warn!(
+                                scope = ck.0.kind(),
+                                error = %err,
+                                "refreshing a data key failed"
+                            ),
+                        }
+                    }
+                    slot.refreshing.store(false, Ordering::Release);
+                });
+            }
+            return resolve(e, want);
+        }
+        let _g = slot.fetch.lock().await;
+        let now = self.clock.now();
+        if let Some(e) = lock(&slot.entry).clone().filter(|e| e.usable_until > now) {
+            return resolve(e, want);
+        }
+        let e = self.fetch(scope, want).await?;
+        self.store(&ck, &slot, e.clone());
+        resolve(e, want)
+    }
+
+    fn store(&self, ck: &CacheKey, slot: &Slot, e: Entry) {
+        *lock(&slot.entry) = Some(e.clone());
+        // The current key is also that version's key: a value just encrypted decrypts
+        // without a fetch.
+        if let (Want::Current, Some(r)) = (ck.1, &e.key) {
+            let other = self.slot(&(ck.0.clone(), Want::Version(r.version)));
+            let mut entry = lock(&other.entry);
+            if entry
+                .as_ref()
+                .is_none_or(|o| o.usable_until < e.usable_until)
+            {
+                *entry = Some(e);
+            }
+        }
+    }
+
+    async fn fetch(&self, scope: &Scope, want: Want) -> Result<Entry, SecurityError> {
+        self.fetches.fetch_add(1, Ordering::Relaxed);
+        let mut req = secret_get::Request::new(self.random_num.expose().clone());
+        match want {
+            Want::Current => {}
+            Want::Previous => req = req.secret_version(-1),
+            Want::Version(v) => req = req.secret_version(v),
+        }
+        let answer = match scope {
+            Scope::App => self.client.execute(&req).await,
+            Scope::Session(s) => self.client.with_session(s.as_str()).execute(&req).await,
+            Scope::Customer(id) => {
+                let id = i64::try_from(*id).map_err(|_| SecurityError::CustomerSession)?;
+                self.client.execute(&req.customer_user_id(id)).await
+            }
+        };
+        let now = self.clock.now();
+        let empty = |fresh, usable| Entry {
+            key: None,
+            fresh_until: now + fresh,
+            usable_until: now + usable,
+        };
+        let resp = match answer {
+            Ok(r) => r,
+            // "No such version": nothing to fetch again for a while (as the official client).
+            Err(Error::Api(e)) if e.sub_code.as_deref() == Some("20005") => {
+                return Ok(empty(EMPTY_FRESH, EMPTY_USABLE));
+            }
+            Err(e) => return Err(SecurityError::Fetch(Box::new(e))),
+        };
+        if let Some(text) = resp.app_config.as_deref().filter(|t| !t.trim().is_empty()) {
+            let parsed: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text)
+                .map_err(|_| SecurityError::BadAnswer {
+                    what: "app_config is not a JSON object",
+                })?;
+            *self.config.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(parsed);
+        }
+        let Some(secret) = resp.secret.as_ref().filter(|s| !s.expose().is_empty()) else {
+            let beta = config_str(&self.config_now(), "publish_status").as_deref() == Some("0");
+            return Ok(if beta {
+                empty(EMPTY_FRESH, EMPTY_USABLE)
+            } else {
+                // Asked again at every use, as the official client does.
+                empty(Duration::ZERO, Duration::ZERO)
+            });
+        };
+        let key = Key::from_base64(secret.expose())?;
+        let version = resp
+            .secret_version
+            .as_ref()
+            .map(|v| *v.expose())
+            .filter(|v| *v > 0)
+            .ok_or(SecurityError::BadAnswer {
+                what: "secret_version missing or not positive",
+            })?;
+        let secs = |v: Option<i64>, what| {
+            v.filter(|s| *s >= 0)
+                .map(|s| Duration::from_secs(s.unsigned_abs()))
+                .ok_or(SecurityError::BadAnswer { what })
+        };
+        let interval = secs(resp.interval, "interval missing or negative")?;
+        let max_interval = secs(resp.max_interval, "max_interval missing or negative")?;
+        Ok(Entry {
+            key: Some(Resolved {
+                key: Arc::new(key),
+                version,
+            }),
+            fresh_until: now.checked_add(interval).unwrap_or(now),
+            usable_until: now.checked_add(max_interval.max(interval)).unwrap_or(now),
+        })
+    }
+
+    pub fn config_now(&self) -> Arc<serde_json::Map<String, serde_json::Value>> {
+        self.config
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+}
+
+/// A config value as text: the official client wants strings (`"2"`); a number is read too.
+pub(crate) fn config_str(
+    cfg: &serde_json::Map<String, serde_json::Value>,
+    key: &str,
+) -> Option<String> {
+    match cfg.get(key)? {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn resolve(e: Entry, want: Want) -> Result<Resolved, SecurityError> {
+    e.key.ok_or(SecurityError::NoKey {
+        version: match want {
+            Want::Version(v) => Some(v),
+            _ => None,
+        },
+    })
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
