@@ -279,3 +279,75 @@ async fn oaid_merge_and_decrypt_stream_in_chunks() {
         .count();
     assert_eq!(decrypts, 3, "20 a call");
 }
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+struct Trade {
+    tid: i64,
+    buyer_nick: String,
+    receiver_name: String,
+    receiver_mobile: String,
+    title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+struct Page {
+    trades: Vec<Trade>,
+    total_results: i64,
+}
+
+#[tokio::test]
+async fn a_page_of_100_trades_decrypted_in_place_with_one_key_lookup() {
+    let mock = mock().await;
+    let writer = SecurityClient::new(client(&mock), "rn");
+    let shop = Scope::Session("shop-session-3".into());
+    let mut page = Page {
+        trades: Vec::new(),
+        total_results: 100,
+    };
+    for i in 0..100 {
+        page.trades.push(Trade {
+            tid: 4_000_000_000_000_000_000 + i,
+            buyer_nick: writer
+                .encrypt(&shop, DataType::Nick, &format!("买家{i}"))
+                .await
+                .unwrap(),
+            receiver_name: writer
+                .encrypt(&shop, DataType::ReceiverName, &format!("收货人{i}"))
+                .await
+                .unwrap(),
+            receiver_mobile: writer
+                .encrypt(&shop, DataType::Phone, &format!("1380013{i:04}"))
+                .await
+                .unwrap(),
+            title: format!("plain title {i}"),
+        });
+    }
+    let reader = SecurityClient::new(client(&mock), "rn");
+    let before = key_fetches(&mock).len();
+    let done = reader.decrypt_response(&shop, page.clone()).await.unwrap();
+    assert_eq!(
+        key_fetches(&mock).len() - before,
+        1,
+        "one key lookup for the page"
+    );
+    assert_eq!(done.trades.len(), 100);
+    for (i, t) in done.trades.iter().enumerate() {
+        assert_eq!(t.buyer_nick, format!("买家{i}"));
+        assert_eq!(t.receiver_name, format!("收货人{i}"));
+        assert_eq!(t.receiver_mobile, format!("1380013{i:04}"));
+        assert_eq!(t.title, page.trades[i].title, "plain fields untouched");
+        assert_eq!(t.tid, page.trades[i].tid);
+    }
+    assert_eq!(done.decrypted_fields().len(), 300);
+    assert!(
+        done.decrypted_fields()
+            .contains(&"trades[3].receiver_mobile".to_string())
+    );
+    // The plaintexts stay out of Debug and serialized output.
+    let shown = format!("{done:?} {}", serde_json::to_string(&done).unwrap());
+    assert!(
+        !shown.contains("收货人7") && !shown.contains("13800130007"),
+        "{shown}"
+    );
+    assert!(shown.contains("plain title 7"));
+}
