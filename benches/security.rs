@@ -1,0 +1,140 @@
+//! Buyer-data security per value, against the bare cost of the same bytes: AES-CBC + base64 of
+//! the UTF-8 text with the same key (what the stored form cannot cost less than), and a page
+//! of 100 trades (nick, receiver name, phone each) decrypted in place
+//! (`cargo bench -p topsdk --bench security`). Keys are cached (warmed first): this is the
+//! cost of the cryptography and the format, not of `taobao.top.secret.get`.
+
+use aes::cipher::{BlockDecryptMut, BlockEncryptMut, KeyIvInit, block_padding::Pkcs7};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use std::hint::black_box;
+use std::time::Instant;
+use topsdk::mock::MockGateway;
+use topsdk::security::{DataType, Scope, SecurityClient};
+
+const IV: &[u8; 16] = b"0102030405060708";
+
+/// Nanoseconds per call of `f`, the median of 7 rounds of `n` calls.
+fn per_call(n: u32, mut f: impl FnMut()) -> f64 {
+    let mut rounds: Vec<f64> = (0..7)
+        .map(|_| {
+            let t = Instant::now();
+            for _ in 0..n {
+                f();
+            }
+            t.elapsed().as_nanos() as f64 / f64::from(n)
+        })
+        .collect();
+    rounds.sort_by(f64::total_cmp);
+    rounds[3]
+}
+
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+struct Trade {
+    tid: i64,
+    buyer_nick: String,
+    receiver_name: String,
+    receiver_mobile: String,
+    title: String,
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mock = rt
+        .block_on(MockGateway::start(std::iter::empty(), "12345678", "s3cret"))
+        .unwrap();
+    let client = topsdk::Client::builder("12345678", "s3cret")
+        .gateway_url(mock.url())
+        .build()
+        .unwrap();
+    let sec = SecurityClient::new(client, "rn");
+    let shop = Scope::Session("bench-shop".into());
+    let text = "浙江省杭州市西湖区文三路"; // 36 bytes of UTF-8
+    let stored = rt
+        .block_on(sec.encrypt(&shop, DataType::Simple, text))
+        .unwrap();
+    // The mock's key for this shop, to time the bare cipher with the same key length.
+    let key = [7u8; 16];
+    let bare_ct = STANDARD.encode(
+        cbc::Encryptor::<aes::Aes128>::new(&key.into(), IV.into())
+            .encrypt_padded_vec_mut::<Pkcs7>(text.as_bytes()),
+    );
+    let n = 20_000;
+    let bare_enc = per_call(n, || {
+        let ct = cbc::Encryptor::<aes::Aes128>::new(&key.into(), IV.into())
+            .encrypt_padded_vec_mut::<Pkcs7>(black_box(text).as_bytes());
+        black_box(STANDARD.encode(ct));
+    });
+    let bare_dec = per_call(n, || {
+        let ct = STANDARD.decode(black_box(&bare_ct)).unwrap();
+        let p = cbc::Decryptor::<aes::Aes128>::new(&key.into(), IV.into())
+            .decrypt_padded_vec_mut::<Pkcs7>(&ct)
+            .unwrap();
+        black_box(String::from_utf8(p).unwrap());
+    });
+    let enc = per_call(n, || {
+        black_box(
+            rt.block_on(sec.encrypt(&shop, DataType::Simple, black_box(text)))
+                .unwrap(),
+        );
+    });
+    let dec = per_call(n, || {
+        black_box(
+            rt.block_on(sec.decrypt(&shop, DataType::Simple, black_box(&stored)))
+                .unwrap(),
+        );
+    });
+    let search = per_call(n, || {
+        black_box(
+            rt.block_on(sec.search(&shop, DataType::Nick, black_box("杭州市西湖")))
+                .unwrap(),
+        );
+    });
+    let nick_index = per_call(n / 4, || {
+        black_box(
+            rt.block_on(sec.encrypt(&shop, DataType::Nick, black_box(text)))
+                .unwrap(),
+        );
+    });
+    println!("36 bytes of UTF-8 (12 CJK characters), per value:");
+    println!("  bare AES-CBC + base64 encrypt   {bare_enc:>8.0} ns");
+    println!(
+        "  encrypt (simple)                {enc:>8.0} ns  {:.2}x bare",
+        enc / bare_enc
+    );
+    println!("  bare base64 + AES-CBC decrypt   {bare_dec:>8.0} ns");
+    println!(
+        "  decrypt (simple)                {dec:>8.0} ns  {:.2}x bare",
+        dec / bare_dec
+    );
+    println!("  search token (nick, 5 chars)    {search:>8.0} ns");
+    println!("  encrypt (nick, searchable form) {nick_index:>8.0} ns");
+
+    let page: Vec<Trade> = (0..100)
+        .map(|i| {
+            let e = |ty, t: String| rt.block_on(sec.encrypt(&shop, ty, &t)).unwrap();
+            Trade {
+                tid: 4_000_000_000_000_000_000 + i,
+                buyer_nick: e(DataType::Nick, format!("买家{i}")),
+                receiver_name: e(DataType::ReceiverName, format!("收货人{i}")),
+                receiver_mobile: e(DataType::Phone, format!("1380013{i:04}")),
+                title: format!("title {i}"),
+            }
+        })
+        .collect();
+    let page_ns = per_call(200, || {
+        black_box(
+            rt.block_on(sec.decrypt_response(&shop, page.clone()))
+                .unwrap(),
+        );
+    });
+    println!(
+        "a page of 100 trades (300 ciphertexts) decrypted in place: {:.0} µs ({:.0} ns a value)",
+        page_ns / 1000.0,
+        page_ns / 300.0
+    );
+    println!("key fetches in all: {}", sec.key_fetches());
+}
