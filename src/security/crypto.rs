@@ -55,11 +55,14 @@ impl Key {
     pub(crate) fn aes_encrypt_units(&self, units: &[u16]) -> String {
         let mut plain = Vec::with_capacity(units.len() * 3);
         java::utf8_of_units(units, &mut plain);
-        self.aes_encrypt(&plain)
+        let mut out = String::new();
+        self.aes_encrypt_into(&plain, &mut out);
+        out
     }
 
-    /// Base64 of AES-CBC(`plain`).
-    pub(crate) fn aes_encrypt(&self, plain: &[u8]) -> String {
+    /// Appends base64 of AES-CBC(`plain`) to `out`. (Text from a `&str` is well-formed, so its
+    /// UTF-8 is what Java encodes: no trip through UTF-16.)
+    pub(crate) fn aes_encrypt_into(&self, plain: &[u8], out: &mut String) {
         let ct = match self.bytes.len() {
             16 => cbc::Encryptor::<aes::Aes128>::new(self.bytes[..].into(), IV.into())
                 .encrypt_padded_vec_mut::<Pkcs7>(plain),
@@ -68,36 +71,46 @@ impl Key {
             _ => cbc::Encryptor::<aes::Aes256>::new(self.bytes[..].into(), IV.into())
                 .encrypt_padded_vec_mut::<Pkcs7>(plain),
         };
-        STANDARD.encode(ct)
+        STANDARD.encode_string(ct, out);
     }
 
     /// The text in an AES field: base64 decoded as Java's lenient decoder does (characters
-    /// outside the alphabet skipped), decrypted, the padding checked, UTF-8 decoded (malformed
-    /// bytes replaced, as Java does).
+    /// outside the alphabet skipped), decrypted in place, the padding checked, UTF-8 decoded
+    /// (malformed bytes replaced, as Java does).
     pub(crate) fn aes_decrypt(&self, field: &str) -> Result<String, SecurityError> {
-        let kept: Vec<u8> = field.bytes().filter(|&b| java::is_b64_byte(b)).collect();
-        let ct = STANDARD
-            .decode(&kept)
-            .map_err(|_| SecurityError::Malformed {
-                part: "AES field",
-                reason: "is not base64",
-            })?;
+        let bad_b64 = |_| SecurityError::Malformed {
+            part: "AES field",
+            reason: "is not base64",
+        };
+        let mut ct = if field.bytes().all(java::is_b64_byte) {
+            STANDARD.decode(field).map_err(bad_b64)?
+        } else {
+            let kept: Vec<u8> = field.bytes().filter(|&b| java::is_b64_byte(b)).collect();
+            STANDARD.decode(&kept).map_err(bad_b64)?
+        };
         if ct.is_empty() || ct.len() % 16 != 0 {
             return Err(SecurityError::Malformed {
                 part: "AES field",
                 reason: "is not a whole number of AES blocks",
             });
         }
-        let plain = match self.bytes.len() {
+        let len = match self.bytes.len() {
             16 => cbc::Decryptor::<aes::Aes128>::new(self.bytes[..].into(), IV.into())
-                .decrypt_padded_vec_mut::<Pkcs7>(&ct),
+                .decrypt_padded_mut::<Pkcs7>(&mut ct)
+                .map(<[u8]>::len),
             24 => cbc::Decryptor::<aes::Aes192>::new(self.bytes[..].into(), IV.into())
-                .decrypt_padded_vec_mut::<Pkcs7>(&ct),
+                .decrypt_padded_mut::<Pkcs7>(&mut ct)
+                .map(<[u8]>::len),
             _ => cbc::Decryptor::<aes::Aes256>::new(self.bytes[..].into(), IV.into())
-                .decrypt_padded_vec_mut::<Pkcs7>(&ct),
+                .decrypt_padded_mut::<Pkcs7>(&mut ct)
+                .map(<[u8]>::len),
         }
         .map_err(|_| SecurityError::WrongKey)?;
-        Ok(String::from_utf8_lossy(&plain).into_owned())
+        ct.truncate(len);
+        Ok(match String::from_utf8(ct) {
+            Ok(s) => s,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        })
     }
 
     /// HMAC-MD5 of UTF-8 of `units` (Java's encoding).

@@ -64,12 +64,6 @@ impl DataType {
             _ => None,
         }
     }
-
-    /// The `app_config` key saying whether this type is stored searchable (`"2"`).
-    pub(crate) fn config_key(self, previous: bool) -> String {
-        let when = if previous { "previous_" } else { "current_" };
-        format!("{when}{}", self.as_str())
-    }
 }
 
 impl std::fmt::Display for DataType {
@@ -111,21 +105,22 @@ pub(crate) fn parse(data: &str, ty: DataType) -> Result<Parsed<'_>, SecurityErro
     if java::is_blank(data) {
         return not("empty or blank");
     }
-    let units = java::utf16(data);
-    if units.len() < 4 {
+    if data.encode_utf16().nth(3).is_none() {
         return not("shorter than 4 characters");
     }
+    // The separators are ASCII: their UTF-16 units are their bytes.
     let sep = ty.separator();
-    let sep_unit = sep as u16;
-    if units[0] != sep_unit || units[units.len() - 1] != sep_unit {
+    let b = data.as_bytes();
+    let sep_byte = sep as u8;
+    if b[0] != sep_byte || b[b.len() - 1] != sep_byte {
         return not("does not start and end with the type's separator");
     }
-    let index = units[units.len() - 2] == sep_unit;
-    let parts = java::split(data, sep);
-    if parts.len() != if index || ty == DataType::Phone { 3 } else { 2 } {
+    let index = b[b.len() - 2] == sep_byte;
+    let (parts, n) = java::split_first_n::<3>(data, sep);
+    if n != if index || ty == DataType::Phone { 3 } else { 2 } {
         return not("not the parts of the type's stored form");
     }
-    let v = parts[parts.len() - 1];
+    let v = parts[n - 1];
     if !java::is_numeric(v) {
         return not("the version is not a number");
     }
@@ -184,8 +179,8 @@ pub(crate) fn encrypt(
     index: Option<IndexParams>,
 ) -> Result<String, SecurityError> {
     let s = ty.separator();
-    let units = java::utf16(data);
     if ty == DataType::Phone {
+        let units = java::utf16(data);
         // The client leaves a shorter phone as it is, in plaintext; here that is an error.
         if units.len() < 11 {
             return Err(SecurityError::PhoneTooShort { len: units.len() });
@@ -204,14 +199,23 @@ pub(crate) fn encrypt(
             }
         });
     }
-    let aes = key.aes_encrypt_units(&units);
-    Ok(match index {
-        Some(p) => {
-            let idx = key.index(&units, p.compress_len, p.slide_size);
-            format!("{s}{aes}{s}{idx}{s}{version}{s}{s}")
-        }
-        None => format!("{s}{aes}{s}{version}{s}"),
-    })
+    // Base64 of the padded ciphertext, the separators and the version.
+    let mut out = String::with_capacity((data.len() / 16 + 1) * 24 + 24);
+    out.push(s);
+    key.aes_encrypt_into(data.as_bytes(), &mut out);
+    out.push(s);
+    if let Some(p) = index {
+        // The windows cut UTF-16 units, as Java does.
+        out.push_str(&key.index(&java::utf16(data), p.compress_len, p.slide_size));
+        out.push(s);
+    }
+    use std::fmt::Write as _;
+    let _ = write!(out, "{version}");
+    out.push(s);
+    if index.is_some() {
+        out.push(s);
+    }
+    Ok(out)
 }
 
 /// The plaintext of a parsed `ty` value under `key`.

@@ -40,9 +40,18 @@ pub(crate) fn is_blank(s: &str) -> bool {
     s.encode_utf16().all(is_java_whitespace)
 }
 
-/// Commons-Lang `split(s, sep)`: adjacent separators collapse, empty tokens are dropped.
-pub(crate) fn split(s: &str, sep: char) -> Vec<&str> {
-    s.split(sep).filter(|t| !t.is_empty()).collect()
+/// Commons-Lang `split(s, sep)` (adjacent separators collapse, empty tokens are dropped), without
+/// a `Vec`: the first `N` tokens and how many there are in all.
+pub(crate) fn split_first_n<const N: usize>(s: &str, sep: char) -> ([&str; N], usize) {
+    let mut parts = [""; N];
+    let mut n = 0;
+    for t in s.split(sep).filter(|t| !t.is_empty()) {
+        if let Some(p) = parts.get_mut(n) {
+            *p = t;
+        }
+        n += 1;
+    }
+    (parts, n)
 }
 
 /// The first code unit of each block of ten decimal digits (Unicode category Nd) in the BMP:
@@ -65,13 +74,12 @@ fn digit(u: u16) -> Option<u32> {
 /// The client's `isNumeric`: an optional leading `-` (when more follows), then only Java
 /// digits (any script's, e.g. `１`).
 pub(crate) fn is_numeric(s: &str) -> bool {
-    let units = utf16(s);
-    let body = match units.split_first() {
-        None => return false,
-        Some((&0x2D, rest)) if !rest.is_empty() => rest,
-        Some(_) => &units[..],
+    let body = match s.strip_prefix('-') {
+        _ if s.is_empty() => return false,
+        Some(rest) if !rest.is_empty() => rest,
+        _ => s,
     };
-    body.iter().all(|&u| digit(u).is_some())
+    body.encode_utf16().all(|u| digit(u).is_some())
 }
 
 /// `Long.valueOf` of text [`is_numeric`] accepted; `None` when it does not fit an `i64`.
@@ -139,9 +147,13 @@ mod tests {
 
     #[test]
     fn split_collapses_separators() {
-        assert_eq!(split("~a~~b~", '~'), ["a", "b"]);
-        assert_eq!(split("~~~~", '~'), Vec::<&str>::new());
-        assert_eq!(split("$138$x$-7$$", '$'), ["138", "x", "-7"]);
+        assert_eq!(split_first_n::<3>("~a~~b~", '~'), (["a", "b", ""], 2));
+        assert_eq!(split_first_n::<3>("~~~~", '~'), (["", "", ""], 0));
+        assert_eq!(
+            split_first_n::<3>("$138$x$-7$$", '$'),
+            (["138", "x", "-7"], 3)
+        );
+        assert_eq!(split_first_n::<2>("~a~b~c~d~", '~'), (["a", "b"], 4));
     }
 
     #[test]

@@ -12,9 +12,11 @@
 
 use super::SecurityError;
 use super::api::taobao_top_secret_get as secret_get;
+use super::config::AppConfig;
 use super::crypto::Key;
 use crate::{Clock, Error};
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime};
@@ -102,6 +104,83 @@ struct Slot {
 }
 
 type CacheKey = (Scope, Want);
+/// One scope's entries, a version each (a scope holds one or two).
+type Versions = Vec<(Want, Arc<Slot>)>;
+
+/// The cache: each scope's entries by version. A lookup borrows the caller's scope (a hit
+/// allocates nothing); `len` counts the entries of all scopes.
+#[derive(Default)]
+struct Slots {
+    by_scope: HashMap<Scope, Versions, BuildHasherDefault<Fnv>>,
+    len: usize,
+}
+
+/// FNV-1a: sessions are short and the caller's own (no peer picks them), so a hash that costs
+/// a few nanoseconds beats SipHash's flood resistance on every lookup.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl Slots {
+    fn get(&self, scope: &Scope, want: Want) -> Option<&Arc<Slot>> {
+        let v = self.by_scope.get(scope)?;
+        v.iter().find(|(w, _)| *w == want).map(|(_, s)| s)
+    }
+
+    fn insert(&mut self, scope: &Scope, want: Want, slot: Arc<Slot>) {
+        self.by_scope
+            .entry(scope.clone())
+            .or_default()
+            .push((want, slot));
+        self.len += 1;
+    }
+
+    fn retain(&mut self, mut keep: impl FnMut(&Arc<Slot>) -> bool) {
+        let mut len = 0;
+        self.by_scope.retain(|_, v| {
+            v.retain(|(_, s)| keep(s));
+            len += v.len();
+            !v.is_empty()
+        });
+        self.len = len;
+    }
+
+    /// Drops the least recently used entry.
+    fn evict_oldest(&mut self) -> bool {
+        let Some(oldest) = self
+            .by_scope
+            .values()
+            .flatten()
+            .map(|(_, s)| s.last_used.load(Ordering::Relaxed))
+            .min()
+        else {
+            return false;
+        };
+        let mut dropped = false;
+        self.retain(|s| {
+            let drop = !dropped && s.last_used.load(Ordering::Relaxed) == oldest;
+            dropped |= drop;
+            !drop
+        });
+        dropped
+    }
+}
 
 /// What the key fetches need: the client and the `random_num` the app was given.
 pub(crate) struct Keys {
@@ -109,10 +188,10 @@ pub(crate) struct Keys {
     pub random_num: crate::Secret<String>,
     pub clock: Arc<dyn Clock>,
     pub capacity: usize,
-    slots: Mutex<HashMap<CacheKey, Arc<Slot>>>,
+    slots: Mutex<Slots>,
     uses: AtomicU64,
-    /// The app's `app_config` (a JSON object), as the last answer that had one gave it.
-    pub config: RwLock<Arc<serde_json::Map<String, serde_json::Value>>>,
+    /// The app's `app_config`, as the last answer that had one gave it.
+    config: RwLock<Arc<AppConfig>>,
     fetches: AtomicU64,
 }
 
@@ -144,31 +223,22 @@ impl Keys {
         self.fetches.load(Ordering::Relaxed)
     }
 
-    fn slot(&self, ck: &CacheKey) -> Arc<Slot> {
+    fn slot(&self, scope: &Scope, want: Want) -> Arc<Slot> {
         let mut slots = lock(&self.slots);
         let tick = self.uses.fetch_add(1, Ordering::Relaxed);
-        if let Some(s) = slots.get(ck) {
+        if let Some(s) = slots.get(scope, want) {
             s.last_used.store(tick, Ordering::Relaxed);
             return s.clone();
         }
-        if slots.len() >= self.capacity {
+        if slots.len >= self.capacity {
             let now = self.clock.now();
-            slots.retain(|_, s| {
+            slots.retain(|s| {
                 Arc::strong_count(s) > 1
                     || lock(&s.entry)
                         .as_ref()
                         .is_some_and(|e| e.usable_until > now)
             });
-            while slots.len() >= self.capacity {
-                let Some(oldest) = slots
-                    .iter()
-                    .min_by_key(|(_, s)| s.last_used.load(Ordering::Relaxed))
-                    .map(|(k, _)| k.clone())
-                else {
-                    break;
-                };
-                slots.remove(&oldest);
-            }
+            while slots.len >= self.capacity && slots.evict_oldest() {}
         }
         let s = Arc::new(Slot {
             entry: Mutex::new(None),
@@ -176,7 +246,7 @@ impl Keys {
             refreshing: AtomicBool::new(false),
             last_used: AtomicU64::new(tick),
         });
-        slots.insert(ck.clone(), s.clone());
+        slots.insert(scope, want, s.clone());
         s
     }
 
@@ -187,12 +257,12 @@ impl Keys {
         scope: &Scope,
         want: Want,
     ) -> Result<Resolved, SecurityError> {
-        let ck = (scope.clone(), want);
-        let slot = self.slot(&ck);
+        let slot = self.slot(scope, want);
         let now = self.clock.now();
         let cached = lock(&slot.entry).clone();
         if let Some(e) = cached.filter(|e| e.usable_until > now) {
             if e.fresh_until <= now && !slot.refreshing.swap(true, Ordering::AcqRel) {
+                let ck = (scope.clone(), want);
                 let keys = self.clone();
                 let slot = slot.clone();
                 tokio::spawn(async move {
@@ -223,7 +293,7 @@ impl Keys {
             return resolve(e, want);
         }
         let e = self.fetch(scope, want).await?;
-        self.store(&ck, &slot, e.clone());
+        self.store(&(scope.clone(), want), &slot, e.clone());
         resolve(e, want)
     }
 
@@ -232,7 +302,7 @@ impl Keys {
         // The current key is also that version's key: a value just encrypted decrypts
         // without a fetch.
         if let (Want::Current, Some(r)) = (ck.1, &e.key) {
-            let other = self.slot(&(ck.0.clone(), Want::Version(r.version)));
+            let other = self.slot(&ck.0, Want::Version(r.version));
             let mut entry = lock(&other.entry);
             if entry
                 .as_ref()
@@ -274,15 +344,12 @@ impl Keys {
             Err(e) => return Err(SecurityError::Fetch(Box::new(e))),
         };
         if let Some(text) = resp.app_config.as_deref().filter(|t| !t.trim().is_empty()) {
-            let parsed: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text)
-                .map_err(|_| SecurityError::BadAnswer {
-                    what: "app_config is not a JSON object",
-                })?;
+            let parsed =
+                AppConfig::parse(text).map_err(|what| SecurityError::BadAnswer { what })?;
             *self.config.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(parsed);
         }
         let Some(secret) = resp.secret.as_ref().filter(|s| !s.expose().is_empty()) else {
-            let beta = config_str(&self.config_now(), "publish_status").as_deref() == Some("0");
-            return Ok(if beta {
+            return Ok(if self.config_now().beta {
                 empty(EMPTY_FRESH, EMPTY_USABLE)
             } else {
                 // Asked again at every use, as the official client does.
@@ -315,23 +382,11 @@ impl Keys {
         })
     }
 
-    pub fn config_now(&self) -> Arc<serde_json::Map<String, serde_json::Value>> {
+    pub fn config_now(&self) -> Arc<AppConfig> {
         self.config
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
-    }
-}
-
-/// A config value as text: the official client wants strings (`"2"`); a number is read too.
-pub(crate) fn config_str(
-    cfg: &serde_json::Map<String, serde_json::Value>,
-    key: &str,
-) -> Option<String> {
-    match cfg.get(key)? {
-        serde_json::Value::String(s) => Some(s.clone()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        _ => None,
     }
 }
 

@@ -47,6 +47,7 @@
 //! plaintexts come as [`Secret`]s, and [`Decrypted`] masks what it decrypted.
 //! The telemetry of the Java client (`taobao.top.sdk.feedback.upload` counters) is not sent.
 
+mod config;
 mod crypto;
 mod decrypted;
 mod error;
@@ -342,35 +343,17 @@ impl SecurityClient {
         previous: bool,
     ) -> Result<Option<IndexParams>, SecurityError> {
         let cfg = self.keys.config_now();
-        let on = ty == DataType::Search
-            || keys::config_str(&cfg, &ty.config_key(previous)).as_deref() == Some("2");
-        if on {
-            self.config_params().map(Some)
+        if cfg.searchable(ty, previous) {
+            cfg.params()
+                .map(Some)
+                .map_err(|what| SecurityError::BadAnswer { what })
         } else {
             Ok(None)
         }
     }
 
     fn config_params(&self) -> Result<IndexParams, SecurityError> {
-        let cfg = self.keys.config_now();
-        let read = |key: &str, default: usize| -> Result<usize, SecurityError> {
-            match keys::config_str(&cfg, key) {
-                None => Ok(default),
-                Some(v) => v
-                    .trim()
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|n| (1..=64).contains(n))
-                    .ok_or(SecurityError::BadAnswer {
-                        what: "app_config: index options must be numbers from 1 to 64",
-                    }),
-            }
-        };
-        let d = IndexParams::default();
-        Ok(IndexParams {
-            compress_len: read("encrypt_index_compress_len", d.compress_len)?,
-            slide_size: read("encrypt_slide_size", d.slide_size)?,
-        })
+        (self.keys.config_now().params()).map_err(|what| SecurityError::BadAnswer { what })
     }
 
     pub(crate) async fn key_for(
