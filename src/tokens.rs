@@ -21,6 +21,15 @@ impl fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
+/// The tokens of a store, and the rows that did not read (each skipped, never blocking the
+/// others).
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub tokens: Vec<(i64, Token)>,
+    /// Shop and why its row does not read as a token.
+    pub unreadable: Vec<(i64, String)>,
+}
+
 /// Tokens by shop (the shop's `taobao_user_id`). Implementations are shared between tasks.
 pub trait TokenStore: Send + Sync {
     fn get(&self, shop: i64) -> Result<Option<Token>, StoreError>;
@@ -29,10 +38,10 @@ pub trait TokenStore: Send + Sync {
     /// Whether there was one.
     fn remove(&self, shop: i64) -> Result<bool, StoreError>;
     /// Every shop's token, by shop id.
-    fn list(&self) -> Result<Vec<(i64, Token)>, StoreError>;
+    fn list(&self) -> Result<Listing, StoreError>;
     /// Tokens whose access token expires before `before` (expired ones included), soonest
     /// first.
-    fn expiring(&self, before: SystemTime) -> Result<Vec<(i64, Token)>, StoreError>;
+    fn expiring(&self, before: SystemTime) -> Result<Listing, StoreError>;
 }
 
 /// Tokens in memory (lost at exit).
@@ -74,7 +83,7 @@ impl TokenStore for MemoryStore {
             .is_some())
     }
 
-    fn list(&self) -> Result<Vec<(i64, Token)>, StoreError> {
+    fn list(&self) -> Result<Listing, StoreError> {
         let mut out: Vec<(i64, Token)> = self
             .tokens
             .read()
@@ -83,10 +92,13 @@ impl TokenStore for MemoryStore {
             .map(|(k, v)| (*k, v.clone()))
             .collect();
         out.sort_by_key(|(k, _)| *k);
-        Ok(out)
+        Ok(Listing {
+            tokens: out,
+            unreadable: Vec::new(),
+        })
     }
 
-    fn expiring(&self, before: SystemTime) -> Result<Vec<(i64, Token)>, StoreError> {
+    fn expiring(&self, before: SystemTime) -> Result<Listing, StoreError> {
         let limit = crate::time::epoch_millis(before);
         let mut out: Vec<(i64, Token)> = self
             .tokens
@@ -97,13 +109,17 @@ impl TokenStore for MemoryStore {
             .map(|(k, v)| (*k, v.clone()))
             .collect();
         out.sort_by_key(|(_, t)| t.expire_time);
-        Ok(out)
+        Ok(Listing {
+            tokens: out,
+            unreadable: Vec::new(),
+        })
     }
 }
 
 /// Tokens in a SQLite file (bundled SQLite, WAL journal, a busy timeout so several processes
 /// can write). The token is stored as JSON with its secrets in clear (that is the point of
-/// the store): protect the file as you would the app secret.
+/// the store): a file the store creates is readable by its owner only (0600 on Unix; SQLite
+/// gives its `-wal` and `-shm` files the same mode); protect it as you would the app secret.
 #[cfg(feature = "sqlite")]
 pub struct SqliteStore {
     conn: std::sync::Mutex<rusqlite::Connection>,
@@ -122,6 +138,8 @@ impl SqliteStore {
     pub fn open(path: impl AsRef<std::path::Path>) -> Result<SqliteStore, StoreError> {
         let path = path.as_ref();
         let err = |e: rusqlite::Error| StoreError(format!("{}: {e}", path.display()));
+        create_private(path)
+            .map_err(|e| StoreError(format!("{}: cannot create: {e}", path.display())))?;
         let conn = rusqlite::Connection::open(path).map_err(err)?;
         conn.busy_timeout(Duration::from_secs(10)).map_err(err)?;
         conn.pragma_update(None, "journal_mode", "WAL")
@@ -149,23 +167,25 @@ impl SqliteStore {
         f(&conn).map_err(|e| StoreError(e.to_string()))
     }
 
-    fn rows(
-        &self,
-        sql: &str,
-        params: impl rusqlite::Params,
-    ) -> Result<Vec<(i64, Token)>, StoreError> {
+    fn rows(&self, sql: &str, params: impl rusqlite::Params) -> Result<Listing, StoreError> {
         let raw: Vec<(i64, String)> = self.with(|c| {
             let mut stmt = c.prepare_cached(sql)?;
             let rows = stmt.query_map(params, |r| Ok((r.get(0)?, r.get(1)?)))?;
             rows.collect()
         })?;
-        raw.into_iter()
-            .map(|(shop, json)| {
-                serde_json::from_str::<Token>(&json)
-                    .map(|t| (shop, t))
-                    .map_err(|e| StoreError(format!("the token of shop {shop} does not read: {e}")))
-            })
-            .collect()
+        let mut out = Listing::default();
+        for (shop, json) in raw {
+            match serde_json::from_str::<Token>(&json) {
+                Ok(t) => out.tokens.push((shop, t)),
+                Err(e) => {
+                    // Located, without the row's text (it may hold the tokens).
+                    let why = format!("the stored token does not read: {e}");
+                    tracing::warn!(shop, %why, "token store: row skipped");
+                    out.unreadable.push((shop, why));
+                }
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -177,6 +197,7 @@ impl TokenStore for SqliteStore {
                 "SELECT shop, token FROM tmc_tokens_v1 WHERE shop = ?1",
                 [shop],
             )?
+            .tokens
             .pop()
             .map(|(_, t)| t))
     }
@@ -207,11 +228,11 @@ impl TokenStore for SqliteStore {
         })
     }
 
-    fn list(&self) -> Result<Vec<(i64, Token)>, StoreError> {
+    fn list(&self) -> Result<Listing, StoreError> {
         self.rows("SELECT shop, token FROM tmc_tokens_v1 ORDER BY shop", [])
     }
 
-    fn expiring(&self, before: SystemTime) -> Result<Vec<(i64, Token)>, StoreError> {
+    fn expiring(&self, before: SystemTime) -> Result<Listing, StoreError> {
         self.rows(
             "SELECT shop, token FROM tmc_tokens_v1 WHERE expire_time < ?1 ORDER BY expire_time",
             [crate::time::epoch_millis(before)],
@@ -227,6 +248,19 @@ pub struct RefreshReport {
     /// Shops whose token could not be refreshed (no refresh token, or it expired: the shop
     /// must authorize again), or whose refresh failed.
     pub failed: Vec<(i64, String)>,
+    /// Tokens TOP issued that the store did not take: TOP has rotated the refresh token, so
+    /// these are the shop's only valid tokens now. Save them somewhere.
+    pub unsaved: Vec<Unsaved>,
+    /// Rows of the store that did not read (shop, why): skipped.
+    pub unreadable: Vec<(i64, String)>,
+}
+
+/// A token refreshed but not stored (see [`RefreshReport::unsaved`]).
+#[derive(Debug)]
+pub struct Unsaved {
+    pub shop: i64,
+    pub token: Token,
+    pub error: StoreError,
 }
 
 /// Refreshes every token expiring within `margin` of now, at most `concurrency` calls at a
@@ -239,7 +273,10 @@ pub async fn refresh_expiring(
 ) -> Result<RefreshReport, StoreError> {
     use futures_util::StreamExt;
     let now = SystemTime::now();
-    let due = store.expiring(now + margin)?;
+    let Listing {
+        tokens: due,
+        unreadable,
+    } = store.expiring(now + margin)?;
     let results: Vec<(i64, Result<Token, String>)> = futures_util::stream::iter(due)
         .map(|(shop, token)| async move {
             if !token.can_refresh(now) {
@@ -259,19 +296,41 @@ pub async fn refresh_expiring(
         .buffer_unordered(concurrency.max(1))
         .collect()
         .await;
-    let mut report = RefreshReport::default();
+    let mut report = RefreshReport {
+        unreadable,
+        ..RefreshReport::default()
+    };
+    // Every write is tried: one that fails keeps its token in the report, not lost.
     for (shop, r) in results {
         match r {
-            Ok(t) => {
-                store.put(shop, &t)?;
-                report.refreshed.push(shop);
-            }
+            Ok(token) => match store.put(shop, &token) {
+                Ok(()) => report.refreshed.push(shop),
+                Err(error) => report.unsaved.push(Unsaved { shop, token, error }),
+            },
             Err(e) => report.failed.push((shop, e)),
         }
     }
     report.refreshed.sort_unstable();
     report.failed.sort_by_key(|(s, _)| *s);
     Ok(report)
+}
+
+/// Creates `path` readable and writable by its owner only, unless it exists.
+#[cfg(feature = "sqlite")]
+fn create_private(path: &std::path::Path) -> std::io::Result<()> {
+    // SQLite's names for what is not a plain file.
+    if path.as_os_str() == ":memory:" || path.to_string_lossy().starts_with("file:") {
+        return Ok(());
+    }
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    match o.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 /// A client handle calling as `shop` (its stored token's session), when the store has one.

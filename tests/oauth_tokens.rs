@@ -273,7 +273,10 @@ fn stores_agree_and_sqlite_takes_concurrent_writers() {
             let t = Token::parse(&token_json(&format!("a{shop}"), "r", shop * 100), now()).unwrap();
             store.put(shop, &t).unwrap();
         }
-        let soon = store.expiring(now() + Duration::from_secs(250)).unwrap();
+        let soon = store
+            .expiring(now() + Duration::from_secs(250))
+            .unwrap()
+            .tokens;
         assert_eq!(
             soon.iter().map(|(s, _)| *s).collect::<Vec<_>>(),
             [1, 2],
@@ -281,7 +284,7 @@ fn stores_agree_and_sqlite_takes_concurrent_writers() {
         );
         assert!(store.remove(2).unwrap());
         assert!(!store.remove(2).unwrap());
-        assert_eq!(store.list().unwrap().len(), 4);
+        assert_eq!(store.list().unwrap().tokens.len(), 4);
     }
     // Four threads, each with its own connection, 250 shops each.
     std::thread::scope(|s| {
@@ -297,7 +300,7 @@ fn stores_agree_and_sqlite_takes_concurrent_writers() {
         }
     });
     assert_eq!(
-        SqliteStore::open(&db).unwrap().list().unwrap().len(),
+        SqliteStore::open(&db).unwrap().list().unwrap().tokens.len(),
         4 + 1000
     );
 }
@@ -346,4 +349,34 @@ async fn code_to_token_through_the_token_endpoint() {
         Err(OAuthError::Refused { error, .. }) => assert_eq!(error, "invalid_request"),
         other => panic!("{other:?}"),
     }
+}
+
+/// The mock rotates refresh tokens as TOP does: a refresh spends the token it was given, a
+/// second use of it is refused, the new one works; a made-up token in the mock's shape is
+/// refused.
+#[tokio::test]
+async fn the_mock_refuses_a_spent_or_made_up_refresh_token() {
+    let (_mock, client) = util_mock().await;
+    let first = oauth::create_token(&client, "code-rotate").await.unwrap();
+    let r1 = first.refresh_token.clone().unwrap();
+    let second = oauth::refresh_token(&client, r1.expose()).await.unwrap();
+    let r2 = second.refresh_token.clone().unwrap();
+    assert_ne!(r1.expose(), r2.expose());
+    assert_eq!(second.taobao_user_id, first.taobao_user_id);
+    let stale = oauth::refresh_token(&client, r1.expose())
+        .await
+        .unwrap_err();
+    assert!(
+        stale.to_string().contains("isv.refresh-token-invalid"),
+        "{stale}"
+    );
+    oauth::refresh_token(&client, r2.expose()).await.unwrap();
+    let shop = first.taobao_user_id.unwrap();
+    let forged = oauth::refresh_token(&client, &format!("63{shop}-anything"))
+        .await
+        .unwrap_err();
+    assert!(
+        forged.to_string().contains("isv.refresh-token-invalid"),
+        "{forged}"
+    );
 }

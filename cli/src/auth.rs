@@ -6,6 +6,10 @@ use std::time::{Duration, SystemTime};
 use topsdk::oauth::{self, Authorize, View};
 use topsdk::tokens::{SqliteStore, TokenStore};
 
+/// Exit code when TOP issued a token that could not be stored: it was written to the rescue
+/// file (or stdout) instead, and the shop's authorization is in it.
+const UNSAVED: u8 = 4;
+
 /// The store: `--db`, else `TOP_TOKEN_DB`, else `topsdk-tokens.sqlite` here.
 pub fn db_path(db: Option<PathBuf>) -> PathBuf {
     db.or_else(|| std::env::var_os("TOP_TOKEN_DB").map(PathBuf::from))
@@ -58,8 +62,10 @@ fn line(shop: i64, t: &oauth::Token) -> serde_json::Value {
     })
 }
 
-/// Code -> token (taobao.top.auth.token.create), stored under the shop's user id.
-pub async fn token(code: &str, db: PathBuf) -> ExitCode {
+/// Code -> token (taobao.top.auth.token.create), stored under the shop's user id. A token
+/// the store does not take is not lost: it goes to `rescue` (or stdout), exit 4.
+pub async fn token(code: &str, db: PathBuf, rescue: Option<PathBuf>) -> ExitCode {
+    // The store is opened before the code is spent: a store that cannot open costs nothing.
     let (client, _mock, store) = match client_and_store(&db).await {
         Ok(c) => c,
         Err(code) => return code,
@@ -69,43 +75,114 @@ pub async fn token(code: &str, db: PathBuf) -> ExitCode {
         Err(e) => return oauth_error(e),
     };
     let Some(shop) = token.taobao_user_id else {
-        eprintln!("topsdk: the token names no taobao_user_id; not stored");
-        return ExitCode::from(3);
+        eprintln!("topsdk: the token names no taobao_user_id, so it cannot be stored");
+        return save_unsaved(&[(0, &token)], rescue.as_deref());
     };
     if let Err(e) = store.put(shop, &token) {
-        eprintln!("topsdk: {e}");
-        return ExitCode::from(3);
+        eprintln!("topsdk: shop {shop}: {e}");
+        return save_unsaved(&[(shop, &token)], rescue.as_deref());
     }
     println!("{}", line(shop, &token));
     ExitCode::SUCCESS
 }
 
-/// Refreshes the stored tokens that expire within `margin`.
-pub async fn refresh(db: PathBuf, margin: Duration, concurrency: usize) -> ExitCode {
+/// Writes tokens the store did not take, in full, one JSON line each: appended to `rescue`
+/// (created owner-only), else to stdout with a warning. Exit 4 when written, 3 when not even
+/// that worked (then stdout has them).
+fn save_unsaved(tokens: &[(i64, &oauth::Token)], rescue: Option<&std::path::Path>) -> ExitCode {
+    let lines: Vec<String> = tokens
+        .iter()
+        .map(|(shop, t)| {
+            serde_json::json!({ "shop": shop, "token": topsdk::Reveal(*t) }).to_string()
+        })
+        .collect();
+    if let Some(path) = rescue {
+        match append_private(path, &lines) {
+            Ok(()) => {
+                eprintln!(
+                    "topsdk: {} token(s) TOP issued were not stored; written to {} (store them: \
+                     the shop's authorization is in them)",
+                    lines.len(),
+                    path.display()
+                );
+                return ExitCode::from(UNSAVED);
+            }
+            Err(e) => eprintln!("topsdk: cannot write {}: {e}", path.display()),
+        }
+    }
+    eprintln!(
+        "topsdk: warning: {} token(s) TOP issued were not stored; printed in full on stdout \
+         (store them: the shop's authorization is in them)",
+        lines.len()
+    );
+    for l in &lines {
+        println!("{l}");
+    }
+    ExitCode::from(UNSAVED)
+}
+
+fn append_private(path: &std::path::Path, lines: &[String]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut o = std::fs::OpenOptions::new();
+    o.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    let mut f = o.open(path)?;
+    for l in lines {
+        writeln!(f, "{l}")?;
+    }
+    f.sync_all()
+}
+
+/// Refreshes the stored tokens that expire within `margin`: one JSON line with each shop's
+/// outcome; exit 2 when a refresh failed or a row did not read, 4 when a refreshed token could
+/// not be stored (it is written to `rescue` or stdout).
+pub async fn refresh(
+    db: PathBuf,
+    margin: Duration,
+    concurrency: usize,
+    rescue: Option<PathBuf>,
+) -> ExitCode {
     let (client, _mock, store) = match client_and_store(&db).await {
         Ok(c) => c,
         Err(code) => return code,
     };
-    match topsdk::tokens::refresh_expiring(&store, &client, margin, concurrency).await {
-        Ok(report) => {
-            println!(
-                "{}",
-                serde_json::json!({"refreshed": report.refreshed, "failed": report
-                    .failed
-                    .iter()
-                    .map(|(shop, why)| serde_json::json!({"shop": shop, "error": why}))
-                    .collect::<Vec<_>>()})
-            );
-            if report.failed.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(2)
-            }
-        }
+    let report = match topsdk::tokens::refresh_expiring(&store, &client, margin, concurrency).await
+    {
+        Ok(r) => r,
         Err(e) => {
             eprintln!("topsdk: {e}");
-            ExitCode::from(3)
+            return ExitCode::from(3);
         }
+    };
+    let shops = |v: &[(i64, String)]| -> Vec<serde_json::Value> {
+        v.iter()
+            .map(|(shop, why)| serde_json::json!({"shop": shop, "error": why}))
+            .collect()
+    };
+    let unsaved: Vec<serde_json::Value> = report
+        .unsaved
+        .iter()
+        .map(|u| serde_json::json!({"shop": u.shop, "error": u.error.to_string()}))
+        .collect();
+    println!(
+        "{}",
+        serde_json::json!({
+            "refreshed": report.refreshed,
+            "failed": shops(&report.failed),
+            "unsaved": unsaved,
+            "unreadable": shops(&report.unreadable),
+        })
+    );
+    if !report.unsaved.is_empty() {
+        let tokens: Vec<(i64, &oauth::Token)> =
+            report.unsaved.iter().map(|u| (u.shop, &u.token)).collect();
+        return save_unsaved(&tokens, rescue.as_deref());
+    }
+    if report.failed.is_empty() && report.unreadable.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
     }
 }
 
@@ -117,14 +194,21 @@ pub fn list(db: PathBuf) -> ExitCode {
     };
     match store.list() {
         Ok(all) => {
-            for (shop, t) in all {
+            for (shop, why) in &all.unreadable {
+                eprintln!("topsdk: shop {shop}: {why} (skipped)");
+            }
+            for (shop, t) in all.tokens {
                 let mut l = line(shop, &t);
                 l["needs_refresh"] = t
                     .needs_refresh(Duration::from_secs(3600), SystemTime::now())
                     .into();
                 println!("{l}");
             }
-            ExitCode::SUCCESS
+            if all.unreadable.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            }
         }
         Err(e) => {
             eprintln!("topsdk: {e}");

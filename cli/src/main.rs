@@ -1,193 +1,43 @@
 //! `topsdk`: call TOP APIs from the command line, describe them, or run the mock gateway.
 //!
 //! Exit codes: 0 success; 2 the gateway answered with an error (JSON on stderr); 3 transport,
-//! HTTP or decoding failure; 64 bad usage, bad param value or bad configuration.
+//! HTTP or decoding failure; 4 a token TOP issued was not stored (it was written out instead);
+//! 64 bad usage, bad param value or bad configuration.
 
+mod args;
 mod auth;
 mod batch;
 mod catalogue;
 mod describe;
+mod security;
 mod spi;
 mod tmc;
 
 pub(crate) use catalogue::apis;
 
-use clap::{Parser, Subcommand};
-use std::net::SocketAddr;
+use args::{AuthCommand, Cli, Command, SecurityCommand, SpiCommand, TmcCommand};
+use clap::Parser;
 use std::process::ExitCode;
 use topsdk::by_name::{self, Args};
 use topsdk::mock::MockGateway;
 use topsdk::shape;
 use topsdk::{Client, ClientBuilder, Error, Format, SignMethod};
 
-#[derive(Parser)]
-#[command(
-    name = "topsdk",
-    version,
-    about = "Call Taobao Open Platform (TOP) APIs, or run a local mock gateway"
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Call an API. Config from TOP_* variables; without TOP_APP_KEY, a built-in mock answers.
-    Call {
-        /// TOP method name, e.g. alibaba.kongur.token.getosstoken
-        method: String,
-        /// A request param, NAME=VALUE (repeatable); lists comma-separated, objects as JSON
-        #[arg(long = "param", short = 'p', value_name = "NAME=VALUE")]
-        params: Vec<String>,
-        /// Response format on the wire
-        #[arg(long, value_parser = ["json", "xml"])]
-        format: Option<String>,
-        /// md5, hmac or hmac-sha256
-        #[arg(long, value_parser = ["md5", "hmac", "hmac-sha256"])]
-        sign_method: Option<String>,
-        /// Ask the gateway for simplified JSON
-        #[arg(long)]
-        simplify: bool,
-        /// Print sensitive fields instead of "***"
-        #[arg(long)]
-        reveal_secrets: bool,
-        /// The target's customerId, for QIMEN APIs (default: TOP_QIMEN_CUSTOMER_ID)
-        #[arg(long)]
-        customer_id: Option<String>,
-    },
-    /// Several calls in one batch request: each METHOD or METHOD?NAME=VALUE&... (URL-encoded
-    /// values; `session=` for another shop); one JSON line per answer, in order.
-    Batch {
-        #[arg(required = true, value_name = "CALL")]
-        calls: Vec<String>,
-        /// Print sensitive fields instead of "***"
-        #[arg(long)]
-        reveal_secrets: bool,
-    },
-    /// Run the mock gateway and the mock TMC server until interrupted (prints `gateway: URL`
-    /// and `tmc: URL`).
-    Mock {
-        #[arg(long, default_value = "127.0.0.1:8780")]
-        listen: SocketAddr,
-        /// Where the mock TMC (message channel) websocket listens
-        #[arg(long, default_value = "127.0.0.1:8781")]
-        tmc_listen: SocketAddr,
-        #[arg(long)]
-        app_key: String,
-        #[arg(long)]
-        app_secret: String,
-        /// Seconds to move the gateway's clock (e.g. 3600 makes every client timestamp stale)
-        #[arg(long, default_value_t = 0, allow_hyphen_values = true)]
-        clock_offset_secs: i64,
-    },
-    /// List the APIs compiled into this binary.
-    List,
-    /// Show an API's params and response fields.
-    Describe { method: String },
-    /// Shop authorization: authorize URL, code -> token, refresh, the stored shops (SQLite:
-    /// --db, else TOP_TOKEN_DB, else ./topsdk-tokens.sqlite).
-    Auth {
-        #[command(subcommand)]
-        command: AuthCommand,
-    },
-    /// Calls TOP sends you (SPI, QIMEN forwarded): check one as your endpoint would.
-    Spi {
-        #[command(subcommand)]
-        command: SpiCommand,
-    },
-    /// TMC, the message channel.
-    Tmc {
-        #[command(subcommand)]
-        command: TmcCommand,
-    },
-}
-
-#[derive(Subcommand)]
-enum AuthCommand {
-    /// Print the page a shop owner opens to authorize the app.
-    Url {
-        #[arg(long)]
-        redirect_uri: String,
-        #[arg(long)]
-        state: Option<String>,
-        /// web, tmall or wap
-        #[arg(long)]
-        view: Option<String>,
-    },
-    /// Exchange the callback's code for the shop's token and store it.
-    Token {
-        #[arg(long)]
-        code: String,
-        #[arg(long)]
-        db: Option<std::path::PathBuf>,
-    },
-    /// Refresh the stored tokens that expire soon.
-    Refresh {
-        #[arg(long)]
-        db: Option<std::path::PathBuf>,
-        /// Refresh what expires within this many seconds
-        #[arg(long, default_value_t = 3600)]
-        margin_secs: u64,
-        #[arg(long, default_value_t = 8)]
-        concurrency: usize,
-    },
-    /// The stored shops: id, nick, expiry (secrets masked).
-    List {
-        #[arg(long)]
-        db: Option<std::path::PathBuf>,
-    },
-}
-
-#[derive(Subcommand)]
-enum SpiCommand {
-    /// Verify a call's signature (and, with --max-age-secs, its timestamp) with TOP_APP_SECRET;
-    /// prints the signed params or the reason it is refused (exit 2).
-    Verify {
-        /// The raw query string, as received (`sign=..&timestamp=..`)
-        query: String,
-        /// A request header, NAME:VALUE (repeatable; those top-sign-list names are signed)
-        #[arg(long = "header", short = 'H', value_name = "NAME:VALUE")]
-        headers: Vec<String>,
-        /// The body, as text
-        #[arg(long)]
-        body: Option<String>,
-        /// The body, from a file
-        #[arg(long)]
-        body_file: Option<std::path::PathBuf>,
-        /// Refuse calls whose timestamp (GMT+8) is older than this
-        #[arg(long)]
-        max_age_secs: Option<u64>,
-    },
-}
-
-#[derive(Subcommand)]
-enum TmcCommand {
-    /// Print one top-link frame (hex, spaces allowed) as JSON.
-    Decode { hex: String },
-    /// Print each message as a JSON line, confirming it once written. Config from TOP_* and
-    /// TOP_TMC_URL/TOP_TMC_GROUP; without TOP_APP_KEY, a built-in mock with sample messages.
-    Listen {
-        /// The message group (default: TOP_TMC_GROUP, else `default`)
-        #[arg(long)]
-        group: Option<String>,
-        /// Exit after this many messages
-        #[arg(long)]
-        max_messages: Option<u64>,
-    },
-    /// Publish a message through the API taobao.tmc.message.produce.
-    Publish {
-        topic: String,
-        /// The content, JSON text
-        content: String,
-        /// The group to deliver to (default: the app's default group)
-        #[arg(long)]
-        target_group: Option<String>,
-    },
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // A listener runs for hours: its reconnects and skipped frames are worth a line each. A
+    // one-shot command prints its one outcome; retries on the way are not news.
+    let listening = matches!(
+        cli.command,
+        Command::Tmc {
+            command: TmcCommand::Listen { .. }
+        }
+    );
+    log_to_stderr(if listening {
+        tracing_subscriber::filter::LevelFilter::WARN
+    } else {
+        tracing_subscriber::filter::LevelFilter::ERROR
+    });
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -200,6 +50,30 @@ fn main() -> ExitCode {
         }
     };
     runtime.block_on(run(cli))
+}
+
+/// The runtime's events at `default` and above (for `tmc listen` warnings: a reconnect and
+/// why, a frame skipped) on stderr, one line each; `TOPSDK_LOG` sets the level (error, warn,
+/// info, debug, trace, off).
+fn log_to_stderr(default: tracing_subscriber::filter::LevelFilter) {
+    use tracing_subscriber::filter::LevelFilter;
+    let level = match std::env::var("TOPSDK_LOG") {
+        Ok(v) => match v.parse::<LevelFilter>() {
+            Ok(l) => l,
+            Err(_) => {
+                eprintln!("topsdk: TOPSDK_LOG `{v}` is not a level; using {default}");
+                default
+            }
+        },
+        Err(_) => default,
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(level)
+        .with_target(false)
+        .with_ansi(false)
+        .without_time()
+        .try_init();
 }
 
 async fn run(cli: Cli) -> ExitCode {
@@ -223,16 +97,22 @@ async fn run(cli: Cli) -> ExitCode {
                 state,
                 view,
             } => auth::url(&redirect_uri, state, view),
-            AuthCommand::Token { code, db } => auth::token(&code, auth::db_path(db)).await,
+            AuthCommand::Token {
+                code,
+                db,
+                rescue_file,
+            } => auth::token(&code, auth::db_path(db), rescue_file).await,
             AuthCommand::Refresh {
                 db,
                 margin_secs,
                 concurrency,
+                rescue_file,
             } => {
                 auth::refresh(
                     auth::db_path(db),
                     std::time::Duration::from_secs(margin_secs),
                     concurrency,
+                    rescue_file,
                 )
                 .await
             }
@@ -275,6 +155,22 @@ async fn run(cli: Cli) -> ExitCode {
                 .await
             }
         },
+        Command::Security { command } => {
+            let (op, a) = match command {
+                SecurityCommand::Encrypt(a) => (security::Op::Encrypt, a),
+                SecurityCommand::Decrypt(a) => (security::Op::Decrypt, a),
+                SecurityCommand::Search(a) => (security::Op::Search, a),
+            };
+            security::run(security::Args {
+                op,
+                ty: a.ty,
+                value: a.value,
+                session: a.session,
+                random_num: a.random_num,
+                previous: a.previous,
+            })
+            .await
+        }
         Command::Mock {
             listen,
             tmc_listen,
@@ -370,7 +266,7 @@ async fn call(a: CallArgs) -> ExitCode {
         }
     }
     // Without credentials, the built-in mock gateway answers (the README's first command).
-    let (builder, _mocks) = match gateway_builder().await {
+    let (builder, _mocks) = match gateway_builder(None).await {
         Ok(b) => b,
         Err(code) => return code,
     };
@@ -446,10 +342,16 @@ async fn call(a: CallArgs) -> ExitCode {
 pub(crate) type Embedded = Option<(MockGateway, Option<topsdk::mock::MockTmc>)>;
 
 /// A client builder from TOP_*, or, without TOP_APP_KEY, for a built-in mock gateway (its
-/// `taobao.tmc.*` calls on a built-in mock message queue), said on stderr.
-pub(crate) async fn gateway_builder() -> Result<(ClientBuilder, Embedded), ExitCode> {
+/// `taobao.tmc.*` calls on a built-in mock message queue), said on stderr. The mock's app
+/// secret is random unless `mock_secret` fixes it (and with it the mock's security keys).
+pub(crate) async fn gateway_builder(
+    mock_secret: Option<&str>,
+) -> Result<(ClientBuilder, Embedded), ExitCode> {
     if std::env::var_os("TOP_APP_KEY").is_none_or(|v| v.is_empty()) {
-        let secret = format!("mock-secret-{}", fastrand_secret());
+        let secret = match mock_secret {
+            Some(s) => s.to_string(),
+            None => format!("mock-secret-{}", fastrand_secret()),
+        };
         let mock = MockGateway::start(apis(), "mock-app-key", &secret)
             .await
             .map_err(|e| {
@@ -474,7 +376,7 @@ pub(crate) async fn gateway_builder() -> Result<(ClientBuilder, Embedded), ExitC
 
 /// [`gateway_builder`], built.
 pub(crate) async fn gateway_client() -> Result<(Client, Embedded), ExitCode> {
-    let (builder, mocks) = gateway_builder().await?;
+    let (builder, mocks) = gateway_builder(None).await?;
     Ok((builder.build().map_err(usage_error)?, mocks))
 }
 

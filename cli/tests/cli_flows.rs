@@ -95,7 +95,11 @@ fn tmc_listen_without_credentials_prints_the_sample_messages() {
     }
     // 19-digit ids exact in the text (never through f64).
     assert!(text.contains(r#""tid":4345678901234567891"#), "{text}");
-    assert!(text.contains(r#""id":2131800080537681921"#), "{text}");
+    // Message ids: 19 digits, consecutive (through f64 they would round to multiples of 256).
+    let ids: Vec<i64> = lines.iter().map(|l| l["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids[0].to_string().len(), 19, "{text}");
+    assert_eq!(ids[1], ids[0] + 1, "{text}");
+    assert!(text.contains(&format!(r#""id":{}"#, ids[1])), "{text}");
     // The gzipped sample arrived inflated and typed.
     assert_eq!(lines[1]["content"]["status"], "WAIT_SELLER_SEND_GOODS");
 }

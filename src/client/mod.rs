@@ -69,6 +69,11 @@ impl Client {
     }
 
     pub fn from_config(config: Config) -> Result<Client, Error> {
+        // Every endpoint checked here, so a bad one is a configuration error at once, not a
+        // transport error (retried) at the first call.
+        check_url("gateway_url", &config.gateway_url)?;
+        check_url("batch_url", &config.batch_url())?;
+        check_url("qimen_url", &config.qimen_url())?;
         let http = reqwest::Client::builder()
             // TOP never redirects; following one would re-send the signed call elsewhere.
             .redirect(reqwest::redirect::Policy::none())
@@ -397,6 +402,22 @@ fn write_checked_params<'a, R: TopRequest>(
 ) -> Result<(), Error> {
     request.write_params(w);
     crate::rules::check(R::schema(), w).map_err(Error::from)
+}
+
+/// An http(s) URL with a host, as the HTTP client will take it.
+fn check_url(setting: &str, url: &str) -> Result<(), Error> {
+    let bad = |why: String| Error::Config {
+        setting: setting.into(),
+        message: format!("`{}` {why}", url.escape_debug()),
+    };
+    let parsed = reqwest::Url::parse(url).map_err(|e| bad(format!("is not a URL: {e}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(bad("is not an http(s) URL".into()));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(bad("has no host".into()));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

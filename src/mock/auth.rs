@@ -17,22 +17,14 @@ pub(super) fn auth_answer(
         "taobao.top.auth.token.create" => shop_of_code(params.get("code")?),
         "taobao.top.auth.token.refresh" => {
             let refresh = params.get("refresh_token")?;
-            // Issued by this mock, or by another run of it (`63<shop>-<random>`): a refresh
-            // across restarts of the CLI's built-in mock works too.
-            let known = lock(&state.refresh_tokens).remove(refresh).or_else(|| {
-                refresh
-                    .strip_prefix("63")
-                    .and_then(|r| r.split_once('-'))
-                    .and_then(|(shop, _)| shop.parse().ok())
-            });
-            match known {
-                Some(shop) => shop,
-                None => {
+            match lock(&state.refresh_tokens).spend(refresh) {
+                Ok(shop) => shop,
+                Err(why) => {
                     return Some(Err(ApiError {
                         code: 15,
                         msg: "Remote service error".into(),
                         sub_code: Some("isv.refresh-token-invalid".into()),
-                        sub_msg: Some("refresh_token 无效".into()),
+                        sub_msg: Some(format!("refresh_token 无效: {why}")),
                         request_id: None,
                     }));
                 }
@@ -56,8 +48,7 @@ fn shop_of_code(code: &str) -> i64 {
 /// A fresh token of `shop`, its refresh token remembered.
 fn issue_token(state: &State, shop: i64) -> serde_json::Value {
     let access = format!("62{}", request_id());
-    let refresh = format!("63{shop}-{}", request_id());
-    lock(&state.refresh_tokens).insert(refresh.clone(), shop);
+    let refresh = lock(&state.refresh_tokens).issue(shop);
     serde_json::json!({
         "access_token": access, "token_type": "Bearer", "expires_in": 86400,
         "refresh_token": refresh, "re_expires_in": 2_592_000,
@@ -108,4 +99,91 @@ pub(super) fn oauth_token(state: &State, form: &[(String, String)]) -> Response<
         "application/json;charset=utf-8",
         token.to_string(),
     )
+}
+
+/// The refresh tokens of the mock, rotated as TOP rotates them: a refresh spends its token
+/// (a second use is refused), the new token replaces it. Tokens are `63<shop>-<random>-<tag>`,
+/// the tag a hash of the rest under a fixed key, so a token another run of the mock issued
+/// (the CLI's built-in mock lives one command) is accepted once here, and a made-up one is
+/// not. Bounded: the oldest of more than `REFRESH_TOKENS_KEPT` issued or spent are forgotten.
+#[derive(Default)]
+pub(super) struct RefreshTokens {
+    /// Issued here and not spent: token -> shop.
+    current: std::collections::HashMap<String, i64>,
+    spent: std::collections::HashSet<String>,
+    order: std::collections::VecDeque<String>,
+}
+
+const REFRESH_TOKENS_KEPT: usize = 65_536;
+
+fn tag(shop: i64, random: &str) -> String {
+    use md5::{Digest, Md5};
+    let d = Md5::digest(format!("topsdk-mock-refresh|{shop}|{random}").as_bytes());
+    d[..4].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl RefreshTokens {
+    fn issue(&mut self, shop: i64) -> String {
+        let random = request_id();
+        let token = format!("63{shop}-{random}-{}", tag(shop, &random));
+        self.current.insert(token.clone(), shop);
+        self.remember(token.clone());
+        token
+    }
+
+    /// The shop of a token that may be used now; it is spent by this.
+    fn spend(&mut self, token: &str) -> Result<i64, &'static str> {
+        if self.spent.contains(token) {
+            return Err("already used (refreshing rotates the refresh token)");
+        }
+        let shop = match self.current.remove(token) {
+            Some(shop) => shop,
+            None => {
+                let mut parts = token.strip_prefix("63").ok_or("not issued")?.splitn(3, '-');
+                let (Some(shop), Some(random), Some(t)) =
+                    (parts.next(), parts.next(), parts.next())
+                else {
+                    return Err("not issued");
+                };
+                let shop: i64 = shop.parse().map_err(|_| "not issued")?;
+                if tag(shop, random) != t {
+                    return Err("not issued");
+                }
+                shop
+            }
+        };
+        self.spent.insert(token.to_string());
+        self.remember(token.to_string());
+        Ok(shop)
+    }
+
+    fn remember(&mut self, token: String) {
+        self.order.push_back(token);
+        while self.order.len() > REFRESH_TOKENS_KEPT {
+            if let Some(old) = self.order.pop_front() {
+                self.current.remove(&old);
+                self.spent.remove(&old);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RefreshTokens;
+
+    #[test]
+    fn a_refresh_token_is_good_once_and_made_up_ones_never() {
+        let mut here = RefreshTokens::default();
+        let t = here.issue(42);
+        assert_eq!(here.spend(&t), Ok(42));
+        assert!(here.spend(&t).is_err(), "a spent token is refused");
+        // Another run of the mock issued it: good once here too.
+        let other = RefreshTokens::default().issue(7);
+        assert_eq!(here.spend(&other), Ok(7));
+        assert!(here.spend(&other).is_err());
+        for forged in ["637-anything", "637-abc-00000000", "62abc", "63x-y-z", ""] {
+            assert_eq!(here.spend(forged), Err("not issued"), "{forged}");
+        }
+    }
 }

@@ -15,6 +15,7 @@
 mod auth;
 mod batch;
 mod gateway;
+mod journal;
 mod multipart;
 mod qimen;
 mod render;
@@ -25,6 +26,7 @@ mod server;
 mod tmc;
 
 pub use gateway::TIMESTAMP_TOLERANCE_SECS;
+pub use journal::Recorded;
 #[cfg(feature = "tmc")]
 pub use tmc::{MockTmc, Published, TmcQueue, TmcStats};
 
@@ -62,31 +64,20 @@ pub enum Reply {
     Truncated { declared_len: usize, body: Vec<u8> },
 }
 
-/// One request as it arrived.
-#[derive(Clone, Debug)]
-pub struct Recorded {
-    pub http_method: String,
-    pub query: Vec<(String, String)>,
-    pub body: Vec<(String, String)>,
-    /// The body of a batch or QIMEN call, as text.
-    pub text_body: Option<String>,
-    pub files: Vec<String>,
-    pub content_type: Option<String>,
-    pub user_agent: Option<String>,
-    pub accept_encoding: Option<String>,
-}
-
 struct State {
     apis: Vec<&'static LazySchema>,
     app_key: String,
     app_secret: Secret<String>,
     once: Mutex<HashMap<String, VecDeque<Reply>>>,
     always: Mutex<HashMap<String, Reply>>,
-    recorded: Mutex<Vec<Recorded>>,
+    recorded: journal::Journal,
     /// Seconds added to the gateway's clock (to test clients against a skewed gateway).
     clock_offset_secs: std::sync::atomic::AtomicI64,
+    /// Milliseconds a peer has to send a request's headers (also: to start the next request
+    /// on a kept-alive connection) and, again, its body.
+    read_timeout_ms: std::sync::atomic::AtomicU64,
     /// Refresh tokens issued by the mock's `taobao.top.auth.token.*`, with their shop.
-    refresh_tokens: Mutex<HashMap<String, i64>>,
+    refresh_tokens: Mutex<auth::RefreshTokens>,
     /// The message queue `taobao.tmc.*` calls work on, when attached.
     #[cfg(feature = "tmc")]
     tmc: Mutex<Option<TmcQueue>>,
@@ -109,7 +100,17 @@ impl std::fmt::Debug for MockGateway {
     }
 }
 
+/// How long a peer may take over a request's headers, and over its body, by default.
+const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
 impl State {
+    fn read_timeout(&self) -> Duration {
+        Duration::from_millis(
+            self.read_timeout_ms
+                .load(std::sync::atomic::Ordering::Relaxed),
+        )
+    }
+
     fn schema(&self, method: &str) -> Option<&'static ApiSchema> {
         crate::by_name::find(&self.apis, method)
     }
@@ -144,8 +145,11 @@ impl MockGateway {
             app_secret: Secret::new(app_secret.to_string()),
             once: Mutex::default(),
             always: Mutex::default(),
-            recorded: Mutex::default(),
+            recorded: journal::Journal::default(),
             clock_offset_secs: Default::default(),
+            read_timeout_ms: std::sync::atomic::AtomicU64::new(
+                DEFAULT_READ_TIMEOUT.as_millis() as u64
+            ),
             refresh_tokens: Mutex::default(),
             #[cfg(feature = "tmc")]
             tmc: Mutex::default(),
@@ -158,12 +162,16 @@ impl MockGateway {
             move |stream| {
                 let st = st.clone();
                 async move {
+                    let timeout = st.read_timeout();
                     let service = hyper::service::service_fn(move |req| {
                         let st = st.clone();
                         async move { Ok::<_, std::convert::Infallible>(serve(&st, req).await) }
                     });
-                    // A client that hangs up mid-request is not the mock's problem.
+                    // A client that hangs up mid-request is not the mock's problem; one that
+                    // stalls is cut off after the read timeout.
                     let _ = hyper::server::conn::http1::Builder::new()
+                        .timer(hyper_util::rt::TokioTimer::new())
+                        .header_read_timeout(timeout)
                         .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
                         .await;
                 }
@@ -207,6 +215,18 @@ impl MockGateway {
             .entry(method.to_string())
             .or_default()
             .push_back(reply);
+    }
+
+    /// How long a peer may take to send a request's headers (or to start its next request on
+    /// a kept-alive connection: then the connection is closed) and its body (then 408);
+    /// default 30 s. Connections accepted later use it.
+    pub fn set_read_timeout(&self, timeout: Duration) {
+        let ms = u64::try_from(timeout.as_millis())
+            .unwrap_or(u64::MAX)
+            .max(1);
+        self.state
+            .read_timeout_ms
+            .store(ms, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Moves the gateway's clock by `secs` (negative: back), e.g. to see code 31 for stale
@@ -253,9 +273,22 @@ impl MockGateway {
         lock(&self.state.secrets.oaids).insert(tid.to_string(), oaid.to_string());
     }
 
-    /// Every request received so far.
+    /// The requests received, oldest first: the last 1,024 (see [`set_journal_limits`]).
+    ///
+    /// [`set_journal_limits`]: MockGateway::set_journal_limits
     pub fn requests(&self) -> Vec<Recorded> {
-        lock(&self.state.recorded).clone()
+        self.state.recorded.entries()
+    }
+
+    /// How many requests arrived since the start (those the journal no longer holds too).
+    pub fn request_count(&self) -> u64 {
+        self.state.recorded.total()
+    }
+
+    /// Keeps the last `capacity` requests (0: none), each value cut to `max_value` bytes
+    /// (defaults 1,024 and 4 KiB): what a long-running mock holds stays bounded.
+    pub fn set_journal_limits(&self, capacity: usize, max_value: usize) {
+        self.state.recorded.set_limits(capacity, max_value);
     }
 }
 
@@ -316,12 +349,17 @@ async fn serve(state: &State, req: Request<HyperBody>) -> Response<Body> {
         .query()
         .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
         .unwrap_or_default();
-    let body_bytes = match http_body_util::Limited::new(req.into_body(), MAX_REQUEST_BYTES)
-        .collect()
-        .await
-    {
-        Ok(b) => b.to_bytes(),
+    let body = http_body_util::Limited::new(req.into_body(), MAX_REQUEST_BYTES).collect();
+    let body_bytes = match tokio::time::timeout(state.read_timeout(), body).await {
+        Ok(Ok(b)) => b.to_bytes(),
         Err(_) => {
+            return full(
+                StatusCode::REQUEST_TIMEOUT,
+                "text/plain",
+                "request body too slow",
+            );
+        }
+        Ok(Err(_)) => {
             return full(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "text/plain",
@@ -331,7 +369,7 @@ async fn serve(state: &State, req: Request<HyperBody>) -> Response<Body> {
     };
     let path = req_path;
     if path.ends_with("/router/batch") || path.ends_with("/router/qimen/service") {
-        lock(&state.recorded).push(Recorded {
+        state.recorded.push(Recorded {
             http_method,
             query: query.clone(),
             body: Vec::new(),
@@ -355,7 +393,7 @@ async fn serve(state: &State, req: Request<HyperBody>) -> Response<Body> {
     if path == "/token" {
         return auth::oauth_token(state, &body);
     }
-    lock(&state.recorded).push(Recorded {
+    state.recorded.push(Recorded {
         http_method,
         query: query.clone(),
         body: body.clone(),

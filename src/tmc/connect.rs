@@ -18,6 +18,8 @@ pub(super) type Item = Result<Message, TmcError>;
 
 /// Ids of recently confirmed messages kept to recognise a redelivery that crossed the confirm.
 const RECENT_IDS: usize = 65_536;
+/// A session that lasted this long resets the failure count when it drops.
+const STABLE_SESSION: Duration = Duration::from_secs(10);
 /// Commands written per flush when many are waiting.
 pub(super) const WRITE_BATCH: usize = 512;
 
@@ -110,14 +112,47 @@ impl Connection {
                 .unwrap_or_else(|_| Err(TmcError::Connect("timed out".into())));
             match outcome {
                 Ok((ws, token)) => {
-                    failures = 0;
                     if let Some(f) = first.take() {
                         let _ = f.send(Ok(()));
                     }
+                    let since = Instant::now();
                     let span = tracing::info_span!("tmc_session", group = %self.cfg.group);
                     match tracing::Instrument::instrument(self.session(ws, token), span).await {
                         End::Shutdown => break,
-                        End::Lost(why) => tracing::warn!(reason = %why, "TMC connection lost"),
+                        End::Lost(why) => {
+                            // A session that drops soon after its CONNECTACK is a failure
+                            // too: a server that acks and hangs up gets the back-off, not a
+                            // reconnect a second forever.
+                            let lasted = since.elapsed();
+                            if lasted >= STABLE_SESSION {
+                                failures = 0;
+                            } else {
+                                failures += 1;
+                            }
+                            let wait = self.backoff(failures.max(1));
+                            tracing::warn!(
+                                reason = %why,
+                                lasted_ms = lasted.as_millis() as u64,
+                                failures,
+                                reconnect_in_ms = wait.as_millis() as u64,
+                                "TMC connection lost; reconnecting"
+                            );
+                            if self.cfg.max_reconnects.is_some_and(|m| failures > m) {
+                                tracing::error!(reason = %why, "TMC reconnect abandoned");
+                                if let Some(tx) = &self.tx {
+                                    let _ = tx
+                                        .send(Err(TmcError::Closed(format!(
+                                            "the connection keeps dropping: {why}"
+                                        ))))
+                                        .await;
+                                }
+                                break;
+                            }
+                            if self.offline_wait(wait).await {
+                                break;
+                            }
+                            continue;
+                        }
                     }
                 }
                 Err(e) => {
@@ -135,11 +170,17 @@ impl Connection {
                         }
                         break;
                     }
-                    tracing::warn!(error = %e, failures, "TMC reconnect failed");
+                    let wait = self.backoff(failures);
+                    tracing::warn!(
+                        error = %e,
+                        failures,
+                        reconnect_in_ms = wait.as_millis() as u64,
+                        "TMC reconnect failed"
+                    );
+                    if self.offline_wait(wait).await {
+                        break;
+                    }
                 }
-            }
-            if self.offline_wait(self.backoff(failures)).await {
-                break;
             }
         }
         // Waiters on a publish learn the connection is gone (their senders drop here).
@@ -152,6 +193,7 @@ impl Connection {
                 || self.shutdown_deadline.is_some_and(|d| Instant::now() >= d))
     }
 
+    /// The wait before reconnect attempt `failures` (1 = the first after a failure).
     fn backoff(&self, failures: u32) -> Duration {
         let base = self
             .cfg

@@ -312,11 +312,23 @@ impl Reader<'_> {
         self.take(len as usize, what)
     }
 
+    /// Text as the official Java client reads it (`new String(bytes, "UTF-8")`): bytes that
+    /// are not UTF-8 become U+FFFD, so such a message is delivered (and confirmed or failed by
+    /// its handler) instead of being skipped and redelivered forever.
     fn string(&mut self, what: &str) -> Result<String, FrameError> {
         let at = self.at;
         let bytes = self.counted(what)?;
-        String::from_utf8(bytes.to_vec())
-            .map_err(|_| self.error_at(at, format!("{what} is not UTF-8")))
+        Ok(match std::str::from_utf8(bytes) {
+            Ok(s) => s.to_string(),
+            Err(e) => {
+                tracing::warn!(
+                    what,
+                    byte = at + 4 + e.valid_up_to(),
+                    "TMC frame text is not UTF-8; read lossily"
+                );
+                String::from_utf8_lossy(bytes).into_owned()
+            }
+        })
     }
 
     fn value(&mut self) -> Result<Value, FrameError> {

@@ -104,6 +104,9 @@ pub(super) struct Broker {
     pub(super) app_secret: Secret<String>,
     pub(super) redeliver_after: Mutex<Duration>,
     pub(super) window: Mutex<usize>,
+    /// How long a client has for the websocket handshake and its CONNECT, and how long a
+    /// connected one may stay silent (the official clients ping after 45 s idle).
+    pub(super) timeouts: Mutex<(Duration, Duration)>,
     pub(super) state: Mutex<BrokerState>,
     pub(super) notify: Notify,
 }
@@ -118,7 +121,8 @@ pub(super) struct BrokerState {
     pub(super) tokens_issued: HashSet<String>,
     pub(super) confirmed: HashSet<i64>,
     pub(super) stats: TmcStats,
-    pub(super) kill: Vec<tokio::sync::oneshot::Sender<()>>,
+    /// What ends each connected session (dropped with it).
+    pub(super) kill: HashMap<u64, tokio::sync::oneshot::Sender<()>>,
 }
 
 pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -135,6 +139,13 @@ impl Broker {
         let id = {
             let mut st = lock(&self.state);
             // Ids of TMC's size (19 digits, past 2^53), so clients that go through f64 fail.
+            // Ids go on from the clock (microseconds), so a listener that outlives a restart
+            // of the mock does not take new messages for ones it has seen.
+            if st.next_id == 0 {
+                st.next_id = SystemTime::now()
+                    .duration_since(SystemTime::UNIX_EPOCH)
+                    .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(0));
+            }
             st.next_id += 1;
             let id = 2_131_800_080_537_681_920 + st.next_id;
             st.stats.published += 1;
@@ -217,6 +228,7 @@ impl Broker {
         let delay = *lock(&self.redeliver_after);
         let mut st = lock(&self.state);
         st.sessions.remove(&session);
+        st.kill.remove(&session);
         for g in st.groups.values_mut() {
             let held: Vec<i64> = g
                 .in_flight

@@ -60,6 +60,7 @@ impl MockTmc {
             app_secret: Secret::new(app_secret.to_string()),
             redeliver_after: Mutex::new(Duration::from_secs(1)),
             window: Mutex::new(200),
+            timeouts: Mutex::new((CONNECT_TIMEOUT, IDLE_TIMEOUT)),
             state: Mutex::default(),
             notify: Notify::new(),
         });
@@ -70,14 +71,20 @@ impl MockTmc {
                 let b = b.clone();
                 async move {
                     let _ = stream.set_nodelay(true);
-                    if let Ok(ws) = tokio_tungstenite::accept_async(stream).await {
-                        serve(b, ws).await;
+                    let (connect, _) = *lock(&b.timeouts);
+                    // The handshake and the CONNECT within one deadline: a peer that opens
+                    // connections and says nothing holds none of them for long.
+                    let deadline = tokio::time::Instant::now() + connect;
+                    let ws =
+                        tokio::time::timeout_at(deadline, tokio_tungstenite::accept_async(stream));
+                    if let Ok(Ok(ws)) = ws.await {
+                        serve(b, ws, deadline).await;
                     }
                 }
             },
             // Stopping ends every session too.
             move || {
-                for k in lock(&stopped.state).kill.drain(..) {
+                for (_, k) in lock(&stopped.state).kill.drain() {
                     let _ = k.send(());
                 }
             },
@@ -111,6 +118,13 @@ impl MockTmc {
         *lock(&self.broker.redeliver_after) = d;
     }
 
+    /// How long a client has for the websocket handshake and its CONNECT together (default
+    /// 10 s), and how long a connected client may send nothing, not even a ping (default
+    /// 180 s): then the connection is closed. Connections accepted later use them.
+    pub fn set_timeouts(&self, connect: Duration, idle: Duration) {
+        *lock(&self.broker.timeouts) = (connect, idle);
+    }
+
     /// Unconfirmed messages one client may hold (default 200).
     pub fn set_window(&self, n: usize) {
         *lock(&self.broker.window) = n.max(1);
@@ -118,7 +132,7 @@ impl MockTmc {
 
     /// Drops every client connection at once (no close frame), as a network failure would.
     pub fn drop_connections(&self) {
-        for k in lock(&self.broker.state).kill.drain(..) {
+        for (_, k) in lock(&self.broker.state).kill.drain() {
             let _ = k.send(());
         }
     }
@@ -318,12 +332,20 @@ fn data_frame(b: &Broker, token: &str, s: &Stored) -> Frame {
 
 type WsStream = tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>;
 
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const IDLE_TIMEOUT: Duration = Duration::from_secs(180);
+/// SENDACKs waiting for the writer: a client that sends and never reads is slowed, not
+/// buffered for.
+const PENDING_REPLIES: usize = 64;
+
 /// One client connection: CONNECT first, then pushes and the client's requests.
-async fn serve(b: Arc<Broker>, ws: WsStream) {
+async fn serve(b: Arc<Broker>, ws: WsStream, connect_by: tokio::time::Instant) {
     let (mut sink, mut stream) = ws.split();
-    // CONNECT (other frames before it are ignored, as TMC closes nothing for them).
+    let (_, idle) = *lock(&b.timeouts);
+    // CONNECT (other frames before it are ignored, as TMC closes nothing for them), by the
+    // deadline.
     let (session, group, token) = loop {
-        let Some(Ok(m)) = stream.next().await else {
+        let Ok(Some(Ok(m))) = tokio::time::timeout_at(connect_by, stream.next()).await else {
             return;
         };
         let WsMessage::Binary(bytes) = m else {
@@ -369,15 +391,15 @@ async fn serve(b: Arc<Broker>, ws: WsStream) {
         }
     };
     let (kill_tx, mut kill) = tokio::sync::oneshot::channel();
-    lock(&b.state).kill.push(kill_tx);
+    lock(&b.state).kill.insert(session, kill_tx);
     // Replies from the reader to the writer (SENDACKs).
-    let (reply_tx, mut reply_rx) = tokio::sync::mpsc::unbounded_channel::<Frame>();
+    let (reply_tx, mut reply_rx) = tokio::sync::mpsc::channel::<Frame>(PENDING_REPLIES);
     let reader = {
         let b = b.clone();
         let token = token.clone();
         let group = group.clone();
         async move {
-            while let Some(Ok(m)) = stream.next().await {
+            while let Ok(Some(Ok(m))) = tokio::time::timeout(idle, stream.next()).await {
                 let bytes = match m {
                     WsMessage::Binary(bytes) => bytes,
                     WsMessage::Close(_) => break,
@@ -393,7 +415,7 @@ async fn serve(b: Arc<Broker>, ws: WsStream) {
                     let mut r = reply(MessageType::SendAck, f.flag, &f.token);
                     r.status_code = 400;
                     r.status_phrase = "unknown token".into();
-                    let _ = reply_tx.send(r);
+                    let _ = reply_tx.send(r).await;
                     continue;
                 }
                 let id = match f.get("id") {
@@ -423,7 +445,7 @@ async fn serve(b: Arc<Broker>, ws: WsStream) {
                             b.publish(Published::new(topic, content).group(group.clone()));
                         }
                         if f.flag > 0 {
-                            let _ = reply_tx.send(r);
+                            let _ = reply_tx.send(r).await;
                         }
                     }
                     _ => {}

@@ -1,0 +1,171 @@
+//! `topsdk security encrypt|decrypt|search`: buyer-data encryption (`topsdk::security`, the
+//! official SecurityClient's stored forms) from the command line, one value or one per line of
+//! stdin, one output line per input line, in order.
+//!
+//! Without TOP_APP_KEY the keys come from the built-in mock gateway, whose keys are the same in
+//! every run (so a value encrypted by one run decrypts in the next); they are not TOP's.
+
+use crate::{gateway_builder, report, usage_error};
+use std::io::{BufRead, Write};
+use std::process::ExitCode;
+use topsdk::security::{DataType, Scope, SecurityClient, SecurityError};
+
+/// The embedded mock's app secret for these commands: fixed, so its keys are too.
+const MOCK_SECRET: &str = "mock-app-secret-security";
+
+#[derive(Clone, Copy)]
+pub(crate) enum Op {
+    Encrypt,
+    Decrypt,
+    Search,
+}
+
+pub(crate) struct Args {
+    pub op: Op,
+    pub ty: String,
+    pub value: Option<String>,
+    pub session: Option<String>,
+    pub random_num: Option<String>,
+    pub previous: bool,
+}
+
+/// Exit 0 when every value was processed; 64 for a bad flag or a value the type refuses
+/// (each such line said on stderr with its number, an empty output line in its place); 2 or 3
+/// when the key could not be fetched (as `call`).
+pub(crate) async fn run(a: Args) -> ExitCode {
+    let ty: DataType = match a.ty.parse() {
+        Ok(t) => t,
+        Err(e) => return usage_error(format!("--type: {e}")),
+    };
+    if a.previous && matches!(a.op, Op::Decrypt) {
+        return usage_error(
+            "--previous is for encrypt and search: a stored value names its version",
+        );
+    }
+    let session = a
+        .session
+        .or_else(|| std::env::var("TOP_SESSION").ok())
+        .filter(|s| !s.is_empty());
+    let scope = match Scope::from_session(session.as_deref()) {
+        Ok(s) => s,
+        Err(e) => return usage_error(format!("--session: {e}")),
+    };
+    let values = match a.value {
+        Some(v) => vec![v],
+        None => match read_lines(std::io::stdin().lock()) {
+            Ok(v) => v,
+            Err(e) => return usage_error(format!("cannot read stdin: {e}")),
+        },
+    };
+    let random_num = a
+        .random_num
+        .or_else(|| std::env::var("TOP_SECURITY_RANDOM_NUM").ok())
+        .filter(|r| !r.is_empty());
+    let mocked = std::env::var_os("TOP_APP_KEY").is_none_or(|v| v.is_empty());
+    let random_num = match (random_num, mocked) {
+        (Some(r), _) => r,
+        (None, true) => "mock-random-num".to_string(),
+        (None, false) => {
+            return usage_error(
+                "the app's random number is not set: --random-num or TOP_SECURITY_RANDOM_NUM",
+            );
+        }
+    };
+    let (builder, _mocks) = match gateway_builder(Some(MOCK_SECRET)).await {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    let client = match builder.build() {
+        Ok(c) => c,
+        Err(e) => return usage_error(e),
+    };
+    let security = SecurityClient::new(client, random_num);
+    // A batch's values share the key: a failed fetch is said once, as `call` says it.
+    if matches!(a.op, Op::Encrypt | Op::Search)
+        && !a.previous
+        && let Err(SecurityError::Fetch(e)) = security.init(&scope).await
+    {
+        return report(*e);
+    }
+    let results: Vec<Result<String, SecurityError>> = match (a.op, a.previous) {
+        (Op::Encrypt, false) => security.encrypt_many(&scope, ty, &values).await,
+        (Op::Decrypt, _) => security
+            .decrypt_many(&scope, ty, &values)
+            .await
+            .into_iter()
+            .map(|r| r.map(|s| s.expose().clone()))
+            .collect(),
+        (op, previous) => {
+            let mut out = Vec::with_capacity(values.len());
+            for v in &values {
+                out.push(match (op, previous) {
+                    (Op::Encrypt, _) => security.encrypt_previous(&scope, ty, v).await,
+                    (_, true) => security.search_previous(&scope, ty, v).await,
+                    _ => security.search(&scope, ty, v).await,
+                });
+            }
+            out
+        }
+    };
+    write_results(results, &mut std::io::stdout().lock())
+}
+
+/// Lines of `input` without their `\n` / `\r\n`.
+fn read_lines(input: impl BufRead) -> std::io::Result<Vec<String>> {
+    input
+        .lines()
+        .map(|l| l.map(|l| l.strip_suffix('\r').map(str::to_string).unwrap_or(l)))
+        .collect()
+}
+
+fn write_results(results: Vec<Result<String, SecurityError>>, out: &mut impl Write) -> ExitCode {
+    let mut refused = false;
+    for (n, r) in results.into_iter().enumerate() {
+        let line = match r {
+            Ok(v) => v,
+            // The key could not be fetched: every value would fail alike.
+            Err(SecurityError::Fetch(e)) => return report(*e),
+            Err(e) => {
+                eprintln!("topsdk: line {}: {e}", n + 1);
+                refused = true;
+                String::new()
+            }
+        };
+        // A closed pipe ends the output, not in a panic.
+        if writeln!(out, "{line}").is_err() {
+            return ExitCode::SUCCESS;
+        }
+    }
+    let _ = out.flush();
+    if refused {
+        ExitCode::from(64)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_lose_their_line_ends_only() {
+        let input = b"a\r\n b \n\nlast" as &[u8];
+        assert_eq!(read_lines(input).unwrap(), ["a", " b ", "", "last"]);
+    }
+
+    #[test]
+    fn a_refused_value_keeps_the_lines_aligned() {
+        let mut out = Vec::new();
+        let code = write_results(
+            vec![
+                Ok("x".into()),
+                Err(SecurityError::PhoneTooShort { len: 3 }),
+                Ok("z".into()),
+            ],
+            &mut out,
+        );
+        assert_eq!(code, ExitCode::from(64));
+        assert_eq!(String::from_utf8(out).unwrap(), "x\n\nz\n");
+    }
+}
