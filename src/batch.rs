@@ -369,7 +369,7 @@ pub(crate) fn body(public: &[(&str, &str)], lines: &[String], sep: &str) -> Stri
 
 /// The answer's parts; any count but `n` fails the batch: with the first part's
 /// `error_response` when it is one, else as a decode error that says what arrived.
-fn split(body: &[u8], sep: &str, n: usize) -> Result<Vec<Vec<u8>>, Error> {
+pub(crate) fn split(body: &[u8], sep: &str, n: usize) -> Result<Vec<Vec<u8>>, Error> {
     let mut parts: Vec<&[u8]> = split_bytes(body, sep.as_bytes());
     // Java's split drops trailing empty parts: a trailing separator is not a part.
     while parts.len() > n

@@ -111,6 +111,23 @@ pub trait TopResponse {
 pub mod test_util {
     /// Decodes a response body of `schema`'s API as the client does.
     pub use crate::decode::decode;
+    /// An untyped response body by the same envelope rules.
+    pub use crate::decode::decode_raw;
+
+    /// The XML reader of responses: the root's name and its content as a tree.
+    pub fn parse_xml(xml: &str) -> Result<(String, serde_json::Value), String> {
+        crate::xml::read::parse(xml)
+    }
+
+    /// A batch answer split into the parts of `n` calls, as [`crate::batch::Batch::send`]
+    /// splits it.
+    pub fn split_batch_answer(
+        body: &[u8],
+        separator: &str,
+        n: usize,
+    ) -> Result<Vec<Vec<u8>>, crate::Error> {
+        crate::batch::split(body, separator, n)
+    }
 }
 
 /// Support for generated code (and this repository's tests and benchmarks). Not a stable API:

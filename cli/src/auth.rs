@@ -35,10 +35,19 @@ pub fn url(redirect_uri: &str, state: Option<String>, view: Option<String>) -> E
     ExitCode::SUCCESS
 }
 
+/// The store at `db`, its tokens sealed with TOP_TOKEN_KEY when that is set.
 fn open(db: &std::path::Path) -> Result<SqliteStore, ExitCode> {
-    SqliteStore::open(db).map_err(|e| {
+    let key = topsdk::tokens::TokenKey::from_env().map_err(|e| {
+        eprintln!("topsdk: {e}");
+        ExitCode::from(64)
+    })?;
+    let store = SqliteStore::open(db).map_err(|e| {
         eprintln!("topsdk: {e}");
         ExitCode::from(3)
+    })?;
+    Ok(match key {
+        Some(k) => store.with_key(k),
+        None => store,
     })
 }
 

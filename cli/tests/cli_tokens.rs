@@ -184,3 +184,45 @@ fn a_batch_refresh_goes_past_failed_writes_and_unreadable_rows() {
         );
     }
 }
+
+#[test]
+fn tokens_sealed_with_top_token_key_open_only_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tokens.sqlite");
+    let key = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA="; // bytes 1..=32
+    let with_key = |args: &[&str], k: &str| {
+        Command::new(BIN)
+            .arg("auth")
+            .args(args)
+            .env_remove("TOP_APP_KEY")
+            .env("TOP_TOKEN_DB", &db)
+            .env("TOP_TOKEN_KEY", k)
+            .output()
+            .unwrap()
+    };
+    stdout_of(&with_key(&["token", "--code", "sealed"], key), 0);
+    // Nothing of the token in clear in the file.
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let stored: String = c
+        .query_row("SELECT token FROM tmc_tokens_v1", [], |r| r.get(0))
+        .unwrap();
+    drop(c);
+    assert!(stored.starts_with("sealed:v1:"), "{stored}");
+    assert!(
+        !stored.contains("access_token") && !stored.contains("\"62"),
+        "{stored}"
+    );
+    assert_eq!(stdout_of(&with_key(&["list"], key), 0).lines().count(), 1);
+    // Without the key, or with another: named as unreadable, never shown.
+    for other in ["", "ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICA="] {
+        let out = with_key(&["list"], other);
+        assert_eq!(stdout_of(&out, 2), "");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("sealed") || err.contains("does not open"),
+            "{err}"
+        );
+    }
+    // A key that is not 32 bytes of base64 is a usage error.
+    assert_eq!(with_key(&["list"], "c2hvcnQ=").status.code(), Some(64));
+}

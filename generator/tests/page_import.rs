@@ -256,3 +256,86 @@ fn two_levels_of_object_lists_from_the_java_sample_alone() {
     let loaded = topgen::test_util::loader::load_str(Path::new("blind.yaml"), yaml).unwrap();
     assert_eq!(topgen::test_util::validate::validate(&loaded), vec![]);
 }
+
+/// Nested response objects described each in its own table after the field list
+/// (`ItemDto` / `SkuDto 结构` and a `名称 ...` header): typed from those tables, with or without
+/// an XML sample, three levels down; the samples follow the types.
+#[test]
+fn object_types_in_tables_after_the_field_list_are_typed() {
+    let imp = fixture("topsdk.fixture.page.typetables.txt");
+    assert!(imp.warnings.is_empty(), "{:?}", imp.warnings);
+    let s = &imp.spec;
+    assert_eq!(names(&s.response), ["result", "request_id"]);
+    let result = &s.response[0];
+    assert_eq!(names(&result.fields), ["success", "total", "items"]);
+    assert_eq!(result.fields[0].ty.to_string(), "Boolean");
+    assert_eq!(result.fields[1].ty.to_string(), "Number");
+    let items = &result.fields[2];
+    assert_eq!(items.ty.to_string(), "ItemDto[]");
+    assert_eq!(names(&items.fields), ["item_id", "title", "price", "sku"]);
+    assert_eq!(items.fields[2].ty.to_string(), "Price");
+    let sku = &items.fields[3];
+    assert_eq!(names(&sku.fields), ["sku_id", "properties"]);
+    let simplified: serde_json::Value =
+        serde_json::from_str(s.examples.response_json_simplified.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        simplified["result"]["items"][0]["item_id"],
+        serde_json::json!(4345678901234567891u64)
+    );
+    assert_eq!(simplified["result"]["items"][0]["sku"]["sku_id"], 7);
+    assert_eq!(simplified["result"]["total"], 2);
+
+    // Without the XML sample: the same tree from the tables alone.
+    let text = std::fs::read_to_string(
+        repo().join("generator/tests/pages/topsdk.fixture.page.typetables.txt"),
+    )
+    .unwrap();
+    let cut = text.find("响应示例").unwrap();
+    let errors = text.find("异常示例").unwrap();
+    let no_sample = format!("{}{}", &text[..cut], &text[errors..]);
+    let imp2 = topgen::test_util::import::import_text(Path::new("p.txt"), &no_sample).unwrap();
+    assert_eq!(imp2.spec.response, s.response);
+
+    // A type whose table names itself stops there, said once.
+    let looped = text.replace("sku SkuDto SKU", "sku SkuDto SKU\nparent ItemDto 上级");
+    let imp3 = topgen::test_util::import::import_text(Path::new("p.txt"), &looped).unwrap();
+    assert!(
+        imp3.warnings.iter().any(|w| w.contains("contains itself")),
+        "{:?}",
+        imp3.warnings
+    );
+}
+
+/// A paged object: `current_page` and its siblings under `content`, beside the list.
+#[test]
+fn paged_fields_under_content_stay_there() {
+    let imp = fixture("topsdk.fixture.page.paged.txt");
+    assert!(imp.warnings.is_empty(), "{:?}", imp.warnings);
+    let content = &imp.spec.response[0].fields[0];
+    assert_eq!(content.name, "content");
+    assert_eq!(
+        names(&content.fields),
+        ["current_page", "page_size", "total_count", "list"]
+    );
+    for sample in [
+        imp.spec.examples.response_json.as_deref().unwrap(),
+        imp.spec
+            .examples
+            .response_json_simplified
+            .as_deref()
+            .unwrap(),
+        imp.spec.examples.response_xml.as_deref().unwrap(),
+    ] {
+        assert!(sample.contains("current_page"), "{sample}");
+    }
+    let simplified: serde_json::Value = serde_json::from_str(
+        imp.spec
+            .examples
+            .response_json_simplified
+            .as_deref()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(simplified["data"]["content"]["current_page"], 1);
+    assert_eq!(simplified["data"]["content"]["list"][0]["record_id"], 11);
+}

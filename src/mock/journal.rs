@@ -80,6 +80,26 @@ impl Journal {
         j.entries.push_back(r);
     }
 
+    /// Copies of `pairs` as the journal keeps them (a large request is not copied whole to be
+    /// journaled).
+    pub(super) fn clip_pairs(&self, pairs: &[(String, String)]) -> Vec<(String, String)> {
+        let max = lock(&self.inner).max_value;
+        pairs
+            .iter()
+            .map(|(k, v)| (clip(k, max), clip(v, max)))
+            .collect()
+    }
+
+    /// A body as text, as the journal keeps it (a character the cut splits reads as U+FFFD).
+    pub(super) fn clip_text(&self, body: &[u8]) -> String {
+        let max = lock(&self.inner).max_value;
+        if body.len() <= max {
+            return String::from_utf8_lossy(body).into_owned();
+        }
+        let head = String::from_utf8_lossy(&body[..max]);
+        format!("{head}…[cut {} bytes]", body.len())
+    }
+
     pub(super) fn entries(&self) -> Vec<Recorded> {
         lock(&self.inner).entries.iter().cloned().collect()
     }
@@ -99,19 +119,24 @@ impl Journal {
 }
 
 /// `s` cut to at most `max` bytes (at a character boundary) and a marker saying how long it
-/// was.
-fn cut(s: &mut String, max: usize) {
+/// was; only what is kept is copied.
+fn clip(s: &str, max: usize) -> String {
     if s.len() <= max {
-        return;
+        return s.to_string();
     }
-    let len = s.len();
     let mut at = max;
     while !s.is_char_boundary(at) {
         at -= 1;
     }
-    s.truncate(at);
-    s.push_str(&format!("…[cut {len} bytes]"));
-    s.shrink_to_fit();
+    format!("{}…[cut {} bytes]", &s[..at], s.len())
+}
+
+fn cut(s: &mut String, max: usize) {
+    // Values `clip_pairs` kept already end in their marker.
+    let clipped = s.ends_with(" bytes]") && s.find("…[cut ").is_some_and(|at| at <= max);
+    if s.len() > max && !clipped {
+        *s = clip(s, max);
+    }
 }
 
 #[cfg(test)]

@@ -371,9 +371,9 @@ async fn serve(state: &State, req: Request<HyperBody>) -> Response<Body> {
     if path.ends_with("/router/batch") || path.ends_with("/router/qimen/service") {
         state.recorded.push(Recorded {
             http_method,
-            query: query.clone(),
+            query: state.recorded.clip_pairs(&query),
             body: Vec::new(),
-            text_body: Some(String::from_utf8_lossy(&body_bytes).into_owned()),
+            text_body: Some(state.recorded.clip_text(&body_bytes)),
             files: Vec::new(),
             content_type: ct,
             user_agent,
@@ -395,8 +395,8 @@ async fn serve(state: &State, req: Request<HyperBody>) -> Response<Body> {
     }
     state.recorded.push(Recorded {
         http_method,
-        query: query.clone(),
-        body: body.clone(),
+        query: state.recorded.clip_pairs(&query),
+        body: state.recorded.clip_pairs(&body),
         text_body: None,
         files: files.clone(),
         content_type: ct,

@@ -10,7 +10,7 @@
 //! [`write`]: elements with escaped text (and characters XML 1.0 cannot carry replaced), and
 //! a JSON tree as elements by its schema (QIMEN request bodies, the mock's replies).
 
-mod read;
+pub(crate) mod read;
 mod write;
 
 pub(crate) use read::{Document, parse};

@@ -15,7 +15,7 @@ use std::path::Path;
 mod nest;
 mod rows;
 
-use nest::{Java, nest_request, nest_response, to_json};
+use nest::{Java, fill_from_tables, nest_request, nest_response, split_tables, to_json};
 use rows::rows;
 
 /// Whether the text looks like a doc page (rather than metadata JSON).
@@ -130,8 +130,16 @@ pub fn import(
         );
     }
 
-    let request = nest_request(request_rows, &java, &mut w);
-    let response = nest_response(response_rows, response_el.as_ref(), &mut w);
+    let (request_rows, request_tables) = split_tables(request_rows, &mut w);
+    let (response_rows, response_tables) = split_tables(response_rows, &mut w);
+    let mut request = nest_request(request_rows, &java, &mut w);
+    fill_from_tables(&mut request, &request_tables, true, None, &mut Vec::new(), &mut w);
+    let response = nest_response(
+        response_rows,
+        &response_tables,
+        response_el.as_ref(),
+        &mut w,
+    );
 
     let mut examples = Examples {
         request: java.values.clone(),

@@ -71,7 +71,12 @@ fn node_at<'f>(root: &'f mut Vec<Field>, path: &[usize]) -> &'f mut Vec<Field> {
     cur
 }
 
-pub(super) fn nest_response(rows: Vec<Row>, xml: Option<&Element>, w: &mut Warnings) -> Vec<Field> {
+pub(super) fn nest_response(
+    rows: Vec<Row>,
+    tables: &Tables,
+    xml: Option<&Element>,
+    w: &mut Warnings,
+) -> Vec<Field> {
     let mut root: Vec<Field> = Vec::new();
     let mut stack: Vec<Frame<'_>> = vec![Frame {
         path: vec![],
@@ -146,9 +151,95 @@ pub(super) fn nest_response(rows: Vec<Row>, xml: Option<&Element>, w: &mut Warni
             });
         }
     }
+    fill_from_tables(&mut root, tables, false, xml, &mut Vec::new(), w);
     fields_from_xml(&mut root, xml, w);
     fix_empty_objects(&mut root, w);
     root
+}
+
+/// The tables after a field list, by the object type each describes.
+pub(super) type Tables = BTreeMap<String, Vec<Row>>;
+
+/// Splits the rows of a section into its field list and the tables of object types that
+/// follow it (`ItemDto` / `ItemDto 结构` and a `名称 ...` header).
+pub(super) fn split_tables(rows: Vec<Row>, w: &mut Warnings) -> (Vec<Row>, Tables) {
+    let mut main = Vec::new();
+    let mut tables = Tables::new();
+    for r in rows {
+        match r.owner.clone() {
+            None => main.push(r),
+            Some(t) => {
+                let table = tables.entry(t).or_default();
+                if table.iter().any(|x| x.name == r.name) {
+                    w.push(
+                        &format!("line {}", r.line + 1),
+                        format!("`{}` is twice in the table of `{}`; the first kept", r.name, r.owner.as_deref().unwrap_or_default()),
+                    );
+                    continue;
+                }
+                table.push(r);
+            }
+        }
+    }
+    (main, tables)
+}
+
+/// Object fields the field list left empty take their fields from their type's own table
+/// (typed as the table says, item names from the XML sample), recursively; `open` holds the
+/// types being filled, so a type that contains itself stops there.
+pub(super) fn fill_from_tables(
+    fields: &mut [Field],
+    tables: &Tables,
+    request: bool,
+    el: Option<&Element>,
+    open: &mut Vec<String>,
+    w: &mut Warnings,
+) {
+    for f in fields.iter_mut() {
+        let child = el.and_then(|e| e.child(&f.name));
+        // For a list, the XML of one item.
+        let context = match (&f.ty, child) {
+            (TypeRef::ObjectList(_), Some(c)) => c.children.first(),
+            (_, c) => c,
+        };
+        if let Some(t) = f.ty.object_name().map(str::to_string)
+            && f.fields.is_empty()
+            && let Some(rows) = tables.get(&t)
+        {
+            if open.contains(&t) {
+                w.push(
+                    &f.name,
+                    format!("`{t}` contains itself; its fields stop at this level"),
+                );
+                continue;
+            }
+            f.fields = rows
+                .iter()
+                .map(|r| field_of(r, type_of(r, request, open.len() + 2, w)))
+                .collect();
+            if let (TypeRef::ObjectList(_), Some(item)) = (&f.ty, context)
+                && item.name != heck::ToSnakeCase::to_snake_case(t.as_str())
+            {
+                f.item_name = Some(item.name.clone());
+            }
+            for sub in f.fields.iter_mut() {
+                if let (TypeRef::List(s), Some(item)) = (
+                    &sub.ty,
+                    context
+                        .and_then(|c| c.child(&sub.name))
+                        .and_then(|c| c.children.first()),
+                ) && item.name != s.item_element()
+                {
+                    sub.item_name = Some(item.name.clone());
+                }
+            }
+            open.push(t);
+            fill_from_tables(&mut f.fields, tables, request, context, open, w);
+            open.pop();
+        } else {
+            fill_from_tables(&mut f.fields, tables, request, context, open, w);
+        }
+    }
 }
 
 /// Objects whose rows the page lost (pipe tables) get their fields from the XML sample.

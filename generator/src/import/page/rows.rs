@@ -16,6 +16,8 @@ pub(super) struct Row {
     /// A top-level row (one line), not a bullet row.
     pub(super) top: bool,
     pub(super) line: usize,
+    /// The object type whose own table (after the field list) the row is in.
+    pub(super) owner: Option<String>,
 }
 
 fn is_scalar_type(t: &str) -> bool {
@@ -165,7 +167,28 @@ fn make_row(
         constraints,
         top,
         line,
+        owner: None,
     })
+}
+
+/// `ItemDto`, `ItemDto 结构`, `ItemDto数据结构：` -> `ItemDto`: the heading of an object
+/// type's own table, when the next line is the table's `名称 ...` header.
+fn type_heading(page: &Page<'_>, i: usize, end: usize) -> Option<String> {
+    let l = page.lines[i];
+    let name = ["数据结构", "结构", "对象", "说明"]
+        .iter()
+        .fold(l.trim_end_matches([':', '：']), |t, s| {
+            t.strip_suffix(s).unwrap_or(t)
+        })
+        .trim();
+    let object = name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !is_scalar_type(name);
+    let header = (i + 1..end)
+        .map(|j| page.lines[j])
+        .find(|l| !l.is_empty())
+        .is_some_and(|l| l.starts_with("名称"));
+    (object && header).then(|| name.to_string())
 }
 
 /// The rows of a parameter table (one-line rows, bullet rows or a pipe table).
@@ -178,8 +201,16 @@ pub(super) fn rows(
 ) -> Vec<Row> {
     let mut out = Vec::new();
     let mut bullets: Vec<(String, usize)> = Vec::new();
-    let flush = |bullets: &mut Vec<(String, usize)>, out: &mut Vec<Row>, w: &mut Warnings| {
-        out.extend(bullet_rows(bullets, request, w));
+    // The object type whose table the rows are in (None: the field list itself).
+    let mut owner: Option<String> = None;
+    let flush = |bullets: &mut Vec<(String, usize)>,
+                 out: &mut Vec<Row>,
+                 owner: &Option<String>,
+                 w: &mut Warnings| {
+        out.extend(bullet_rows(bullets, request, w).into_iter().map(|mut r| {
+            r.owner = owner.clone();
+            r
+        }));
         bullets.clear();
     };
     for i in start..end {
@@ -191,7 +222,11 @@ pub(super) fn rows(
             bullets.push((b.trim().to_string(), i));
             continue;
         }
-        flush(&mut bullets, &mut out, w);
+        flush(&mut bullets, &mut out, &owner, w);
+        if let Some(t) = type_heading(page, i, end) {
+            owner = Some(t);
+            continue;
+        }
         let cells: Vec<String> = if l.contains('|') {
             l.split('|')
                 .map(|c| c.trim().to_string())
@@ -224,14 +259,17 @@ pub(super) fn rows(
             continue;
         }
         match make_row(&cells, request, true, i, w) {
-            Some(r) => out.push(r),
+            Some(mut r) => {
+                r.owner = owner.clone();
+                out.push(r)
+            }
             None => w.push(
                 &format!("line {}", i + 1),
                 format!("row `{l}` is not `name Type ...`; left out"),
             ),
         }
     }
-    flush(&mut bullets, &mut out, w);
+    flush(&mut bullets, &mut out, &owner, w);
     out
 }
 
