@@ -56,6 +56,14 @@ pub enum Error {
     Config { setting: String, message: String },
     /// A QIMEN call answered `<flag>failure</flag>`.
     Qimen(QimenError),
+    /// Refused by the client's own quota or a ban it holds, before any I/O (with
+    /// [`crate::quota::WhenLimited::Fail`]).
+    Throttled {
+        /// `app quota`, `API quota`, `session quota`, `app ban`, `API ban` or `session ban`.
+        scope: String,
+        /// When the call may go.
+        retry_after: Duration,
+    },
 }
 
 /// The failure a QIMEN reply reports (`<response><flag>failure</flag><code>..</code>
@@ -196,6 +204,11 @@ impl fmt::Display for Error {
             Error::TooLarge { limit } => write!(f, "response larger than the {limit}-byte limit"),
             Error::Config { setting, message } => write!(f, "invalid {setting}: {message}"),
             Error::Qimen(e) => e.fmt(f),
+            Error::Throttled { scope, retry_after } => write!(
+                f,
+                "not sent: the client's {scope} holds calls for {} ms more",
+                retry_after.as_millis()
+            ),
         }
     }
 }

@@ -33,6 +33,7 @@ mod client;
 mod de;
 mod decode;
 mod error;
+mod fnv;
 mod mask;
 mod params;
 mod qimen;
@@ -69,6 +70,7 @@ pub mod tmc;
 #[cfg(feature = "oauth")]
 pub mod tokens;
 
+pub use client::quota;
 pub use client::{
     Body, Client, ClientBuilder, Config, DEFAULT_GATEWAY, DEFAULT_MAX_RESPONSE_BYTES, HTTP_GATEWAY,
     Multipart, PreparedRequest, QIMEN_GATEWAY, QIMEN_SANDBOX_GATEWAY, RetryPolicy, SANDBOX_GATEWAY,
@@ -113,6 +115,24 @@ pub mod test_util {
     pub use crate::decode::decode;
     /// An untyped response body by the same envelope rules.
     pub use crate::decode::decode_raw;
+
+    /// The client's quota limiter on its own, for its benchmark.
+    pub struct Limiter(crate::client::quota::Limiter);
+
+    impl Limiter {
+        pub fn new(quotas: crate::quota::Quotas) -> Limiter {
+            Limiter(crate::client::quota::Limiter::new(quotas))
+        }
+
+        /// What one call of `method` with `session` (its hash) takes.
+        pub async fn acquire(
+            &self,
+            method: &str,
+            session: Option<u64>,
+        ) -> Result<(), crate::Error> {
+            self.0.acquire(method, session).await
+        }
+    }
 
     /// The XML reader of responses: the root's name and its content as a tree.
     pub fn parse_xml(xml: &str) -> Result<(String, serde_json::Value), String> {

@@ -106,6 +106,8 @@ pub struct Config {
     /// Longest rate-limit ban to sleep through (once) before trying the call again; `None`
     /// (the default) returns [`Error::RateLimited`] at once.
     pub wait_on_ban: Option<Duration>,
+    /// Call rates and ban handling held by the client ([`ClientBuilder::quotas`]).
+    pub quotas: super::quota::Quotas,
     pub max_response_bytes: usize,
     pub clock: Arc<dyn Clock>,
 }
@@ -199,6 +201,7 @@ impl ClientBuilder {
                 request_timeout: Duration::from_secs(30),
                 retry: RetryPolicy::default(),
                 wait_on_ban: None,
+                quotas: super::quota::Quotas::default(),
                 max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
                 clock: Arc::new(SystemClock),
             },
@@ -259,6 +262,14 @@ impl ClientBuilder {
     /// When TOP bans the app for at most `max` (code 7, "This ban will last for N more
     /// seconds"), sleep through the ban and try once more instead of failing. Longer bans,
     /// and bans whose length TOP does not state, fail at once with [`Error::RateLimited`].
+    /// Call rates per app, API and session, held by the client for every handle, and how a
+    /// call waits (or fails fast) for them; a code 7 ban pauses the scope it names for every
+    /// handle in any case (see [`crate::quota`]).
+    pub fn quotas(mut self, quotas: super::quota::Quotas) -> Self {
+        self.config.quotas = quotas;
+        self
+    }
+
     pub fn wait_on_ban(mut self, max: Duration) -> Self {
         self.config.wait_on_ban = Some(max);
         self

@@ -4,6 +4,7 @@
 mod config;
 mod operation;
 mod prepare;
+pub mod quota;
 
 pub use config::{
     ClientBuilder, Config, DEFAULT_GATEWAY, DEFAULT_MAX_RESPONSE_BYTES, HTTP_GATEWAY,
@@ -56,6 +57,8 @@ struct Inner {
     /// The config's system params, encoded once.
     system: prepare::SystemParams,
     http: reqwest::Client,
+    /// Quotas and bans, shared by every handle.
+    limiter: quota::Limiter,
 }
 
 impl Client {
@@ -93,12 +96,14 @@ impl Client {
             .as_ref()
             .and_then(|s| SessionParam::new(s.expose()))
             .map(Arc::new);
+        let limiter = quota::Limiter::new(config.quotas.clone());
         Ok(Client {
             inner: Arc::new(Inner {
                 config,
                 signer,
                 system,
                 http,
+                limiter,
             }),
             session,
             retry: None,
@@ -372,6 +377,20 @@ impl Client {
 
     /// The connection pool (the orchestrator's, and the OAuth endpoint's, which is not a
     /// gateway call).
+    /// What the client's quotas did so far: waits, time waited, calls refused.
+    pub fn quota_stats(&self) -> quota::QuotaStats {
+        self.inner.limiter.stats()
+    }
+
+    pub(crate) fn limiter(&self) -> &quota::Limiter {
+        &self.inner.limiter
+    }
+
+    /// The handle's session, as the limiter keys it.
+    pub(crate) fn session_key(&self) -> Option<u64> {
+        self.session.as_ref().map(|s| s.key())
+    }
+
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
     }

@@ -86,6 +86,8 @@ impl Client {
                 latency_ms = tracing::field::Empty,
                 outcome = tracing::field::Empty,
             );
+            // The client's quota (and any ban it holds) before each attempt.
+            self.limiter().acquire(method, self.session_key()).await?;
             let started = Instant::now();
             let prepared = prepare();
             let result = match self
@@ -117,6 +119,14 @@ impl Client {
                 Err(e) => e,
             };
             let retry = error.retry();
+            if let Error::RateLimited { error, retry_after } = &error {
+                self.limiter().ban(
+                    method,
+                    self.session_key(),
+                    error.sub_code.as_deref(),
+                    *retry_after,
+                );
+            }
             if retry == Retry::Banned
                 && !waited_out_ban
                 && let Some(ban) = ban_to_wait_out(&error, cfg.wait_on_ban)

@@ -183,6 +183,12 @@ pub(crate) struct SessionParam {
 }
 
 impl SessionParam {
+    /// A hash of the session (FNV-1a): the key of its quota and bans, so the limiter holds no
+    /// session text.
+    pub(crate) fn key(&self) -> u64 {
+        crate::fnv::hash(&self.signed)
+    }
+
     /// `None` for a blank session: blank params are not sent (as the Java SDK does).
     pub(crate) fn new(value: &str) -> Option<SessionParam> {
         if crate::params::is_blank(value) {

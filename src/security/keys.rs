@@ -15,8 +15,6 @@ use super::api::taobao_top_secret_get as secret_get;
 use super::config::AppConfig;
 use super::crypto::Key;
 use crate::{Clock, Error};
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime};
@@ -111,30 +109,8 @@ type Versions = Vec<(Want, Arc<Slot>)>;
 /// allocates nothing); `len` counts the entries of all scopes.
 #[derive(Default)]
 struct Slots {
-    by_scope: HashMap<Scope, Versions, BuildHasherDefault<Fnv>>,
+    by_scope: crate::fnv::FnvMap<Scope, Versions>,
     len: usize,
-}
-
-/// FNV-1a: sessions are short and the caller's own (no peer picks them), so a hash that costs
-/// a few nanoseconds beats SipHash's flood resistance on every lookup.
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl std::hash::Hasher for Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 impl Slots {

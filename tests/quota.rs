@@ -1,0 +1,156 @@
+//! Quotas held by the client, against the mock gateway: a code 7 ban of one API pauses that
+//! API for every handle (clones, other sessions) and not the others; a session's ban pauses
+//! that session only; an app-wide rate holds over 10 s with 16 tasks calling; fail-fast
+//! refuses before any I/O; waits and refusals are counted.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use topsdk::mock::{MockGateway, Reply};
+use topsdk::quota::{Quotas, Rate, WhenLimited};
+use topsdk::{ApiError, Client, Error};
+
+const KEY: &str = "12345678";
+const SECRET: &str = "helloworld";
+const SEED: &str = "alibaba.kongur.token.getosstoken";
+const TIME: &str = "taobao.time.get";
+
+async fn mock() -> MockGateway {
+    MockGateway::start(
+        topsdk::kongur::APIS.iter().chain(topsdk_util::APIS),
+        KEY,
+        SECRET,
+    )
+    .await
+    .unwrap()
+}
+
+fn client(mock: &MockGateway, quotas: Quotas) -> Client {
+    Client::builder(KEY, SECRET)
+        .gateway_url(mock.url())
+        .quotas(quotas)
+        .build()
+        .unwrap()
+}
+
+fn ban(sub_code: &str, secs: u64) -> Reply {
+    Reply::Error(ApiError {
+        code: 7,
+        msg: "App Call Limited".into(),
+        sub_code: Some(sub_code.into()),
+        sub_msg: Some(format!("This ban will last for {secs} more seconds")),
+        request_id: None,
+    })
+}
+
+#[tokio::test]
+async fn an_api_ban_pauses_that_api_for_every_handle_and_no_other() {
+    let mock = mock().await;
+    let c = client(&mock, Quotas::new().when_limited(WhenLimited::Fail));
+    mock.push_reply(SEED, ban("accesscontrol.limited-by-api-access-count", 60));
+    let e = c.execute_raw(SEED, []).await.unwrap_err();
+    assert!(matches!(e, Error::RateLimited { .. }), "{e}");
+    let sent = mock.request_count();
+    // Another handle of the client, another shop: refused here, nothing sent.
+    for h in [c.clone(), c.with_session("6201other")] {
+        let e = h.execute_raw(SEED, []).await.unwrap_err();
+        match &e {
+            Error::Throttled { scope, retry_after } => {
+                assert_eq!(scope, "API ban");
+                assert!(*retry_after > Duration::from_secs(58), "{retry_after:?}");
+            }
+            other => panic!("not throttled: {other}"),
+        }
+    }
+    assert_eq!(mock.request_count(), sent, "a banned call went out");
+    // Other APIs go on.
+    c.execute_raw(TIME, []).await.unwrap();
+    assert_eq!(mock.request_count(), sent + 1);
+    assert_eq!(c.quota_stats().refused, 2);
+}
+
+#[tokio::test]
+async fn a_session_ban_pauses_that_shop_only_and_an_app_ban_everything() {
+    let mock = mock().await;
+    let c = client(&mock, Quotas::new().when_limited(WhenLimited::Fail));
+    let a = c.with_session("6201shop-a");
+    let b = c.with_session("6201shop-b");
+    mock.push_reply(
+        SEED,
+        ban("accesscontrol.limited-by-session-access-count", 30),
+    );
+    a.execute_raw(SEED, []).await.unwrap_err();
+    assert!(matches!(
+        a.execute_raw(TIME, []).await,
+        Err(Error::Throttled { .. })
+    ));
+    b.execute_raw(SEED, []).await.unwrap();
+    c.execute_raw(SEED, []).await.unwrap();
+    mock.push_reply(TIME, ban("accesscontrol.limited-by-app-access-count", 30));
+    c.execute_raw(TIME, []).await.unwrap_err();
+    for h in [&b, &c] {
+        match h.execute_raw(SEED, []).await {
+            Err(Error::Throttled { scope, .. }) => assert_eq!(scope, "app ban"),
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_short_ban_is_waited_out_by_every_handle() {
+    let mock = mock().await;
+    let c = client(&mock, Quotas::new());
+    mock.push_reply(SEED, ban("accesscontrol.limited-by-api-access-count", 1));
+    c.execute_raw(SEED, []).await.unwrap_err();
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..8)
+        .map(|i| {
+            let h = c.with_session(format!("6201shop-{i}"));
+            tokio::spawn(async move { h.execute_raw(SEED, []).await })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+    let stats = c.quota_stats();
+    assert_eq!(stats.waits, 8);
+    assert!(stats.waited >= Duration::from_secs(7), "{stats:?}");
+}
+
+/// 16 tasks calling as fast as they can for 10 s under an app rate of 40/s (burst 2): the mock
+/// sees 400 calls, within 5 %.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_app_rate_holds_with_16_tasks_calling() {
+    let mock = Arc::new(mock().await);
+    let c = client(&mock, Quotas::new().app(Rate::per_second(40.0).burst(2)));
+    let before = mock.request_count();
+    let started = Instant::now();
+    let window = Duration::from_secs(10);
+    let tasks: Vec<_> = (0..16)
+        .map(|i| {
+            let h = c.with_session(format!("6201shop-{i}"));
+            tokio::spawn(async move {
+                while started.elapsed() < window {
+                    h.execute_raw(TIME, []).await.unwrap();
+                }
+            })
+        })
+        .collect();
+    // What the mock got within the window (calls waiting at its end arrive after it).
+    tokio::time::sleep_until(tokio::time::Instant::from_std(started + window)).await;
+    let calls = mock.request_count() - before;
+    let seconds = started.elapsed().as_secs_f64();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let want = 40.0 * seconds;
+    assert!(
+        (calls as f64 - want).abs() <= want * 0.05,
+        "{calls} calls in {seconds:.2} s, want {want:.0} ± 5 %"
+    );
+    assert!(c.quota_stats().waits > 0);
+}
