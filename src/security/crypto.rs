@@ -6,21 +6,87 @@
 
 use super::SecurityError;
 use super::java;
+use aes::cipher::consts::U16;
+use aes::cipher::{BlockDecrypt, BlockEncrypt, BlockSizeUser, KeyInit};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use cbc::cipher::{BlockDecryptMut, BlockEncryptMut, KeyIvInit, block_padding::Pkcs7};
 use hmac::{Hmac, Mac};
 use md5::Md5;
 
 const IV: &[u8; 16] = b"0102030405060708";
+/// Ciphertext up to this long is built in a stack buffer.
+const STACK_BYTES: usize = 512;
+
+/// AES-CBC with PKCS#7 padding under the fixed IV, appended to `out`. By hand over the block
+/// cipher (a few lines) so the expanded key is borrowed, not copied for every value; checked
+/// byte for byte against the official client's vectors.
+fn cbc_encrypt<C: BlockEncrypt + BlockSizeUser<BlockSize = U16>>(
+    c: &C,
+    plain: &[u8],
+    out: &mut impl Extend<u8>,
+) {
+    let mut prev = *IV;
+    let pad = 16 - plain.len() % 16;
+    let blocks = plain.len() / 16 + 1;
+    for i in 0..blocks {
+        let mut block = [pad as u8; 16];
+        let chunk = plain.get(i * 16..).unwrap_or_default();
+        let n = chunk.len().min(16);
+        block[..n].copy_from_slice(&chunk[..n]);
+        for (b, p) in block.iter_mut().zip(prev) {
+            *b ^= p;
+        }
+        c.encrypt_block(aes::Block::from_mut_slice(&mut block));
+        out.extend(block);
+        prev = block;
+    }
+}
+
+/// Decrypts AES-CBC `ct` (whole blocks) in place; the length of the plaintext once the PKCS#7
+/// padding is checked and dropped, `None` when it is not valid padding (another key).
+fn cbc_decrypt<C: BlockDecrypt + BlockSizeUser<BlockSize = U16>>(
+    c: &C,
+    ct: &mut [u8],
+) -> Option<usize> {
+    let blocks = ct.len() / 16;
+    // Last block first: each block's predecessor is still ciphertext when it is needed.
+    for i in (0..blocks).rev() {
+        let prev: [u8; 16] = match i {
+            0 => *IV,
+            _ => ct[(i - 1) * 16..i * 16].try_into().ok()?,
+        };
+        let block: &mut [u8; 16] = (&mut ct[i * 16..(i + 1) * 16]).try_into().ok()?;
+        c.decrypt_block(aes::Block::from_mut_slice(block));
+        for (b, p) in block.iter_mut().zip(prev) {
+            *b ^= p;
+        }
+    }
+    let pad = usize::from(*ct.last()?);
+    if !(1..=16).contains(&pad) || pad > ct.len() {
+        return None;
+    }
+    ct[ct.len() - pad..]
+        .iter()
+        .all(|&b| usize::from(b) == pad)
+        .then(|| ct.len() - pad)
+}
 
 /// A data key: the raw bytes of `secret` (16, 24 or 32 bytes: AES-128/192/256; the same bytes
 /// key the HMAC). Never shown: `Debug` prints its length only.
 #[derive(Clone)]
 pub struct Key {
     bytes: Vec<u8>,
+    /// The AES key schedule, expanded once (a key serves many values).
+    aes: Aes,
     /// The HMAC-MD5 state keyed once (the index hashes many windows with one key).
     hmac: Hmac<Md5>,
+}
+
+#[derive(Clone)]
+enum Aes {
+    A128(aes::Aes128),
+    A192(aes::Aes192),
+    A256(aes::Aes256),
 }
 
 impl std::fmt::Debug for Key {
@@ -35,10 +101,17 @@ impl Key {
         if !matches!(bytes.len(), 16 | 24 | 32) {
             return Err(SecurityError::KeyLength { len: bytes.len() });
         }
-        let hmac = <Hmac<Md5> as Mac>::new_from_slice(bytes)
-            .map_err(|_| SecurityError::KeyLength { len: bytes.len() })?;
+        let len = || SecurityError::KeyLength { len: bytes.len() };
+        let hmac = <Hmac<Md5> as Mac>::new_from_slice(bytes).map_err(|_| len())?;
+        let aes = match bytes.len() {
+            16 => aes::Aes128::new_from_slice(bytes).map(Aes::A128),
+            24 => aes::Aes192::new_from_slice(bytes).map(Aes::A192),
+            _ => aes::Aes256::new_from_slice(bytes).map(Aes::A256),
+        }
+        .map_err(|_| len())?;
         Ok(Key {
             bytes: bytes.to_vec(),
+            aes,
             hmac,
         })
     }
@@ -63,15 +136,15 @@ impl Key {
     /// Appends base64 of AES-CBC(`plain`) to `out`. (Text from a `&str` is well-formed, so its
     /// UTF-8 is what Java encodes: no trip through UTF-16.)
     pub(crate) fn aes_encrypt_into(&self, plain: &[u8], out: &mut String) {
-        let ct = match self.bytes.len() {
-            16 => cbc::Encryptor::<aes::Aes128>::new(self.bytes[..].into(), IV.into())
-                .encrypt_padded_vec_mut::<Pkcs7>(plain),
-            24 => cbc::Encryptor::<aes::Aes192>::new(self.bytes[..].into(), IV.into())
-                .encrypt_padded_vec_mut::<Pkcs7>(plain),
-            _ => cbc::Encryptor::<aes::Aes256>::new(self.bytes[..].into(), IV.into())
-                .encrypt_padded_vec_mut::<Pkcs7>(plain),
-        };
-        STANDARD.encode_string(ct, out);
+        // Short text (names, phones, addresses) is encrypted on the stack: no allocation but
+        // the output's.
+        let mut ct = smallvec::SmallVec::<[u8; STACK_BYTES]>::new();
+        match &self.aes {
+            Aes::A128(c) => cbc_encrypt(c, plain, &mut ct),
+            Aes::A192(c) => cbc_encrypt(c, plain, &mut ct),
+            Aes::A256(c) => cbc_encrypt(c, plain, &mut ct),
+        }
+        STANDARD.encode_string(&ct, out);
     }
 
     /// The text in an AES field: base64 decoded as Java's lenient decoder does (characters
@@ -82,34 +155,39 @@ impl Key {
             part: "AES field",
             reason: "is not base64",
         };
-        let mut ct = if field.bytes().all(java::is_b64_byte) {
-            STANDARD.decode(field).map_err(bad_b64)?
+        let mut stack = [0u8; STACK_BYTES + 16];
+        let mut heap;
+        let ct: &mut [u8] = if field.bytes().all(java::is_b64_byte) {
+            // Short fields decode onto the stack (the plaintext is the only allocation).
+            match STANDARD.decode_slice(field, &mut stack) {
+                Ok(n) => &mut stack[..n],
+                Err(base64::DecodeSliceError::OutputSliceTooSmall) => {
+                    heap = STANDARD.decode(field).map_err(bad_b64)?;
+                    &mut heap[..]
+                }
+                Err(base64::DecodeSliceError::DecodeError(e)) => return Err(bad_b64(e)),
+            }
         } else {
             let kept: Vec<u8> = field.bytes().filter(|&b| java::is_b64_byte(b)).collect();
-            STANDARD.decode(&kept).map_err(bad_b64)?
+            heap = STANDARD.decode(&kept).map_err(bad_b64)?;
+            &mut heap[..]
         };
-        if ct.is_empty() || ct.len() % 16 != 0 {
+        if ct.is_empty() || !ct.len().is_multiple_of(16) {
             return Err(SecurityError::Malformed {
                 part: "AES field",
                 reason: "is not a whole number of AES blocks",
             });
         }
-        let len = match self.bytes.len() {
-            16 => cbc::Decryptor::<aes::Aes128>::new(self.bytes[..].into(), IV.into())
-                .decrypt_padded_mut::<Pkcs7>(&mut ct)
-                .map(<[u8]>::len),
-            24 => cbc::Decryptor::<aes::Aes192>::new(self.bytes[..].into(), IV.into())
-                .decrypt_padded_mut::<Pkcs7>(&mut ct)
-                .map(<[u8]>::len),
-            _ => cbc::Decryptor::<aes::Aes256>::new(self.bytes[..].into(), IV.into())
-                .decrypt_padded_mut::<Pkcs7>(&mut ct)
-                .map(<[u8]>::len),
+        let len = match &self.aes {
+            Aes::A128(c) => cbc_decrypt(c, ct),
+            Aes::A192(c) => cbc_decrypt(c, ct),
+            Aes::A256(c) => cbc_decrypt(c, ct),
         }
-        .map_err(|_| SecurityError::WrongKey)?;
-        ct.truncate(len);
-        Ok(match String::from_utf8(ct) {
-            Ok(s) => s,
-            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        .ok_or(SecurityError::WrongKey)?;
+        let plain = &ct[..len];
+        Ok(match std::str::from_utf8(plain) {
+            Ok(s) => s.to_string(),
+            Err(_) => String::from_utf8_lossy(plain).into_owned(),
         })
     }
 
