@@ -125,6 +125,21 @@ fn main() {
             .await
             .unwrap()
     });
+    // Many values of one shop at once (a page to store, a page read back): one key lookup.
+    let texts: Vec<String> = (0..100).map(|i| format!("{text}{}", i % 10)).collect();
+    let stored_many: Vec<String> = rt
+        .block_on(sec.encrypt_many(&shop, DataType::Simple, &texts))
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    let enc_many = per_await(&rt, n / 100, || async {
+        sec.encrypt_many(&shop, DataType::Simple, black_box(&texts))
+            .await
+    }) / 100.0;
+    let dec_many = per_await(&rt, n / 100, || async {
+        sec.decrypt_many(&shop, DataType::Simple, black_box(&stored_many))
+            .await
+    }) / 100.0;
     let search = per_await(&rt, n, || async {
         sec.search(&shop, DataType::Nick, black_box("杭州市西湖"))
             .await
@@ -149,6 +164,16 @@ fn main() {
         "  decrypt (simple)                                     {dec:>6.0} ns  {:.2}x / {:.2}x",
         dec / bare_dec,
         dec / kept_dec
+    );
+    println!(
+        "  encrypt_many, 100 values (37 bytes each), per value      {enc_many:>6.0} ns  {:.2}x / {:.2}x",
+        enc_many / bare_enc,
+        enc_many / kept_enc
+    );
+    println!(
+        "  decrypt_many, 100 values, per value                      {dec_many:>6.0} ns  {:.2}x / {:.2}x",
+        dec_many / bare_dec,
+        dec_many / kept_dec
     );
     println!("  search token (nick, 5 chars)    {search:>8.0} ns");
     println!("  encrypt (nick, searchable form) {nick_index:>8.0} ns");

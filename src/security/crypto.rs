@@ -157,20 +157,20 @@ impl Key {
         };
         let mut stack = [0u8; STACK_BYTES + 16];
         let mut heap;
-        let ct: &mut [u8] = if field.bytes().all(java::is_b64_byte) {
-            // Short fields decode onto the stack (the plaintext is the only allocation).
-            match STANDARD.decode_slice(field, &mut stack) {
-                Ok(n) => &mut stack[..n],
-                Err(base64::DecodeSliceError::OutputSliceTooSmall) => {
-                    heap = STANDARD.decode(field).map_err(bad_b64)?;
-                    &mut heap[..]
+        // Short, clean fields decode onto the stack (the plaintext is the only allocation);
+        // longer ones, or ones with characters Java's lenient decoder skips, the general way.
+        let ct: &mut [u8] = match STANDARD.decode_slice(field, &mut stack) {
+            Ok(n) => &mut stack[..n],
+            Err(_) => {
+                heap = if field.bytes().all(java::is_b64_byte) {
+                    STANDARD.decode(field)
+                } else {
+                    let kept: Vec<u8> = field.bytes().filter(|&b| java::is_b64_byte(b)).collect();
+                    STANDARD.decode(&kept)
                 }
-                Err(base64::DecodeSliceError::DecodeError(e)) => return Err(bad_b64(e)),
+                .map_err(bad_b64)?;
+                &mut heap[..]
             }
-        } else {
-            let kept: Vec<u8> = field.bytes().filter(|&b| java::is_b64_byte(b)).collect();
-            heap = STANDARD.decode(&kept).map_err(bad_b64)?;
-            &mut heap[..]
         };
         if ct.is_empty() || !ct.len().is_multiple_of(16) {
             return Err(SecurityError::Malformed {

@@ -79,7 +79,8 @@ pub(crate) fn is_numeric(s: &str) -> bool {
         Some(rest) if !rest.is_empty() => rest,
         _ => s,
     };
-    body.encode_utf16().all(|u| digit(u).is_some())
+    // ASCII digits (every version TOP writes) without the Unicode table.
+    body.bytes().all(|b| b.is_ascii_digit()) || body.encode_utf16().all(|u| digit(u).is_some())
 }
 
 /// `Long.valueOf` of text [`is_numeric`] accepted; `None` when it does not fit an `i64`.

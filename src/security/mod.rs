@@ -261,17 +261,22 @@ impl SecurityClient {
             let one = async {
                 let parsed = format::parse(d, ty)?;
                 let (s, v) = key_of(scope, parsed.version)?;
-                let r = match keys.iter().find(|(k, _)| k.0 == *s && k.1 == v) {
-                    Some((_, r)) => r.as_ref().map_err(SecurityError::again)?.clone(),
-                    None => {
-                        let r = self.keys.get(s, Want::Version(v)).await;
-                        keys.push((
-                            (s.clone(), v),
-                            r.as_ref().map_err(SecurityError::again).cloned(),
-                        ));
-                        r?
-                    }
+                // The version first: a cheap compare that mostly decides.
+                let at = match keys.iter().position(|(k, _)| k.1 == v && k.0 == *s) {
+                    Some(at) => at,
+                    None => match self.keys.get(s, Want::Version(v)).await {
+                        Ok(r) => {
+                            keys.push(((s.clone(), v), Ok(r)));
+                            keys.len() - 1
+                        }
+                        // This value gets the failure itself, later ones of the key a copy.
+                        Err(e) => {
+                            keys.push(((s.clone(), v), Err(SecurityError::again(&e))));
+                            return Err(e);
+                        }
+                    },
                 };
+                let r = keys[at].1.as_ref().map_err(SecurityError::again)?;
                 format::decrypt(&r.key, &parsed, ty).map(Secret::new)
             };
             out.push(one.await);
