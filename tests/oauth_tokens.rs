@@ -380,3 +380,27 @@ async fn the_mock_refuses_a_spent_or_made_up_refresh_token() {
         "{forged}"
     );
 }
+
+/// A row that does not read is an error for `get` (never "no token"), and skipped and named
+/// by `list`.
+#[test]
+fn an_unreadable_row_is_an_error_for_get_and_named_by_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tokens.sqlite");
+    let store = SqliteStore::open(&db).unwrap();
+    drop(store);
+    let c = rusqlite::Connection::open(&db).unwrap();
+    c.execute(
+        "INSERT INTO tmc_tokens_v1 (shop, nick, expire_time, token) VALUES (7, 'n', 0, '{bad')",
+        [],
+    )
+    .unwrap();
+    drop(c);
+    let store = SqliteStore::open(&db).unwrap();
+    let e = store.get(7).unwrap_err();
+    assert!(e.to_string().contains("shop 7"), "{e}");
+    let all = store.list().unwrap();
+    assert!(all.tokens.is_empty());
+    assert_eq!(all.unreadable.len(), 1);
+    assert_eq!(all.unreadable[0].0, 7);
+}

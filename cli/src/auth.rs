@@ -96,8 +96,8 @@ pub async fn token(code: &str, db: PathBuf, rescue: Option<PathBuf>) -> ExitCode
 }
 
 /// Writes tokens the store did not take, in full, one JSON line each: appended to `rescue`
-/// (created owner-only), else to stdout with a warning. Exit 4 when written, 3 when not even
-/// that worked (then stdout has them).
+/// (created owner-only), else (or when that file cannot be written) to stdout with a warning.
+/// Exit 4 either way.
 fn save_unsaved(tokens: &[(i64, &oauth::Token)], rescue: Option<&std::path::Path>) -> ExitCode {
     let lines: Vec<String> = tokens
         .iter()

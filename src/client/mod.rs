@@ -375,8 +375,6 @@ impl Client {
         )
     }
 
-    /// The connection pool (the orchestrator's, and the OAuth endpoint's, which is not a
-    /// gateway call).
     /// What the client's quotas did so far: waits, time waited, calls refused.
     pub fn quota_stats(&self) -> quota::QuotaStats {
         self.inner.limiter.stats()
@@ -391,6 +389,13 @@ impl Client {
         self.session.as_ref().map(|s| s.key())
     }
 
+    /// The handle's session, as sent.
+    pub(crate) fn session_value(&self) -> Option<&str> {
+        self.session.as_ref().map(|s| s.value())
+    }
+
+    /// The connection pool (the orchestrator's, and the OAuth endpoint's, which is not a
+    /// gateway call).
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
     }

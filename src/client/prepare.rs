@@ -180,13 +180,14 @@ pub(crate) struct SessionParam {
     url: Box<[u8]>,
     /// `session<value>`
     signed: Box<[u8]>,
+    /// A hash of it (FNV-1a): the key of its quota and bans, so the limiter holds no session
+    /// text.
+    key: u64,
 }
 
 impl SessionParam {
-    /// A hash of the session (FNV-1a): the key of its quota and bans, so the limiter holds no
-    /// session text.
     pub(crate) fn key(&self) -> u64 {
-        crate::fnv::hash(&self.signed)
+        self.key
     }
 
     /// `None` for a blank session: blank params are not sent (as the Java SDK does).
@@ -202,6 +203,7 @@ impl SessionParam {
         signed.extend_from_slice(value.as_bytes());
         Some(SessionParam {
             url: url.into_boxed_slice(),
+            key: crate::fnv::hash(&signed),
             signed: signed.into_boxed_slice(),
         })
     }

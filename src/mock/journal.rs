@@ -49,55 +49,42 @@ impl Default for Journal {
     }
 }
 
+/// A request as the mock got it, borrowed: the journal copies only what it keeps.
+pub(super) struct Arrived<'a> {
+    pub http_method: &'a str,
+    pub query: &'a [(String, String)],
+    pub body: &'a [(String, String)],
+    pub text_body: Option<&'a [u8]>,
+    pub files: &'a [String],
+    pub content_type: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+    pub accept_encoding: Option<&'a str>,
+}
+
 impl Journal {
-    pub(super) fn push(&self, mut r: Recorded) {
+    pub(super) fn push(&self, r: Arrived<'_>) {
         let mut j = lock(&self.inner);
         j.total += 1;
         if j.capacity == 0 {
             return;
         }
         let max = j.max_value;
-        for (k, v) in r.query.iter_mut().chain(r.body.iter_mut()) {
-            cut(k, max);
-            cut(v, max);
-        }
-        for t in r.text_body.iter_mut().chain(r.files.iter_mut()) {
-            cut(t, max);
-        }
-        for t in [
-            &mut r.content_type,
-            &mut r.user_agent,
-            &mut r.accept_encoding,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            cut(t, max);
-        }
+        let text = |s: &str| clip(s.as_bytes(), max);
+        let pairs = |p: &[(String, String)]| p.iter().map(|(k, v)| (text(k), text(v))).collect();
+        let kept = Recorded {
+            http_method: r.http_method.to_string(),
+            query: pairs(r.query),
+            body: pairs(r.body),
+            text_body: r.text_body.map(|b| clip(b, max)),
+            files: r.files.iter().map(|f| text(f)).collect(),
+            content_type: r.content_type.map(text),
+            user_agent: r.user_agent.map(text),
+            accept_encoding: r.accept_encoding.map(text),
+        };
         while j.entries.len() >= j.capacity {
             j.entries.pop_front();
         }
-        j.entries.push_back(r);
-    }
-
-    /// Copies of `pairs` as the journal keeps them (a large request is not copied whole to be
-    /// journaled).
-    pub(super) fn clip_pairs(&self, pairs: &[(String, String)]) -> Vec<(String, String)> {
-        let max = lock(&self.inner).max_value;
-        pairs
-            .iter()
-            .map(|(k, v)| (clip(k, max), clip(v, max)))
-            .collect()
-    }
-
-    /// A body as text, as the journal keeps it (a character the cut splits reads as U+FFFD).
-    pub(super) fn clip_text(&self, body: &[u8]) -> String {
-        let max = lock(&self.inner).max_value;
-        if body.len() <= max {
-            return String::from_utf8_lossy(body).into_owned();
-        }
-        let head = String::from_utf8_lossy(&body[..max]);
-        format!("{head}…[cut {} bytes]", body.len())
+        j.entries.push_back(kept);
     }
 
     pub(super) fn entries(&self) -> Vec<Recorded> {
@@ -118,42 +105,39 @@ impl Journal {
     }
 }
 
-/// `s` cut to at most `max` bytes (at a character boundary) and a marker saying how long it
-/// was; only what is kept is copied.
-fn clip(s: &str, max: usize) -> String {
-    if s.len() <= max {
-        return s.to_string();
+/// `bytes` as text, cut to at most `max` bytes (at a character boundary) with a marker saying
+/// how long it was; only what is kept is copied (bytes that are not UTF-8 read as U+FFFD).
+fn clip(bytes: &[u8], max: usize) -> String {
+    if bytes.len() <= max {
+        return String::from_utf8_lossy(bytes).into_owned();
     }
     let mut at = max;
-    while !s.is_char_boundary(at) {
+    // Back over continuation bytes (10xxxxxx) to the start of the character the cut splits.
+    while at > 0 && bytes[at] & 0xC0 == 0x80 {
         at -= 1;
     }
-    format!("{}…[cut {} bytes]", &s[..at], s.len())
-}
-
-fn cut(s: &mut String, max: usize) {
-    // Values `clip_pairs` kept already end in their marker.
-    let clipped = s.ends_with(" bytes]") && s.find("…[cut ").is_some_and(|at| at <= max);
-    if s.len() > max && !clipped {
-        *s = clip(s, max);
-    }
+    format!(
+        "{}…[cut {} bytes]",
+        String::from_utf8_lossy(&bytes[..at]),
+        bytes.len()
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn req(value: &str) -> Recorded {
-        Recorded {
-            http_method: "POST".into(),
-            query: vec![("method".into(), value.into())],
-            body: Vec::new(),
-            text_body: Some(value.into()),
-            files: Vec::new(),
+    fn push(j: &Journal, value: &str) {
+        j.push(Arrived {
+            http_method: "POST",
+            query: &[("method".into(), value.into())],
+            body: &[],
+            text_body: Some(value.as_bytes()),
+            files: &[],
             content_type: None,
             user_agent: None,
             accept_encoding: None,
-        }
+        });
     }
 
     #[test]
@@ -161,7 +145,7 @@ mod tests {
         let j = Journal::default();
         j.set_limits(3, 8);
         for i in 0..10 {
-            j.push(req(&format!("m{i}")));
+            push(&j, &format!("m{i}"));
         }
         let kept: Vec<_> = j
             .entries()
@@ -170,12 +154,12 @@ mod tests {
             .collect();
         assert_eq!(kept, ["m7", "m8", "m9"]);
         assert_eq!(j.total(), 10);
-        j.push(req("张张张x")); // 10 bytes: the cut falls inside the third character
+        push(&j, "张张张x"); // 10 bytes: the cut falls inside the third character
         let last = j.entries().pop().unwrap();
         assert_eq!(last.query[0].1, "张张…[cut 10 bytes]");
         assert_eq!(last.text_body.as_deref(), Some("张张…[cut 10 bytes]"));
         j.set_limits(0, 8);
-        j.push(req("x"));
+        push(&j, "x");
         assert!(j.entries().is_empty());
         assert_eq!(j.total(), 12);
     }

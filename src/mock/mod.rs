@@ -369,15 +369,15 @@ async fn serve(state: &State, req: Request<HyperBody>) -> Response<Body> {
     };
     let path = req_path;
     if path.ends_with("/router/batch") || path.ends_with("/router/qimen/service") {
-        state.recorded.push(Recorded {
-            http_method,
-            query: state.recorded.clip_pairs(&query),
-            body: Vec::new(),
-            text_body: Some(state.recorded.clip_text(&body_bytes)),
-            files: Vec::new(),
-            content_type: ct,
-            user_agent,
-            accept_encoding,
+        state.recorded.push(journal::Arrived {
+            http_method: &http_method,
+            query: &query,
+            body: &[],
+            text_body: Some(&body_bytes),
+            files: &[],
+            content_type: ct.as_deref(),
+            user_agent: user_agent.as_deref(),
+            accept_encoding: accept_encoding.as_deref(),
         });
         let now = now(state);
         return if path.ends_with("/router/batch") {
@@ -393,15 +393,15 @@ async fn serve(state: &State, req: Request<HyperBody>) -> Response<Body> {
     if path == "/token" {
         return auth::oauth_token(state, &body);
     }
-    state.recorded.push(Recorded {
-        http_method,
-        query: state.recorded.clip_pairs(&query),
-        body: state.recorded.clip_pairs(&body),
+    state.recorded.push(journal::Arrived {
+        http_method: &http_method,
+        query: &query,
+        body: &body,
         text_body: None,
-        files: files.clone(),
-        content_type: ct,
-        user_agent,
-        accept_encoding,
+        files: &files,
+        content_type: ct.as_deref(),
+        user_agent: user_agent.as_deref(),
+        accept_encoding: accept_encoding.as_deref(),
     });
     let mut incoming = gateway::Incoming {
         params: query.into_iter().collect(),

@@ -75,7 +75,6 @@ fn cbc_decrypt<C: BlockDecrypt + BlockSizeUser<BlockSize = U16>>(
 /// key the HMAC). Never shown: `Debug` prints its length only.
 #[derive(Clone)]
 pub struct Key {
-    bytes: Vec<u8>,
     /// The AES key schedule, expanded once (a key serves many values).
     aes: Aes,
     /// The HMAC-MD5 state keyed once (the index hashes many windows with one key).
@@ -91,7 +90,12 @@ enum Aes {
 
 impl std::fmt::Debug for Key {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Key(<{} bytes>)", self.bytes.len())
+        let len = match self.aes {
+            Aes::A128(_) => 16,
+            Aes::A192(_) => 24,
+            Aes::A256(_) => 32,
+        };
+        write!(f, "Key(<{len} bytes>)")
     }
 }
 
@@ -109,11 +113,7 @@ impl Key {
             _ => aes::Aes256::new_from_slice(bytes).map(Aes::A256),
         }
         .map_err(|_| len())?;
-        Ok(Key {
-            bytes: bytes.to_vec(),
-            aes,
-            hmac,
-        })
+        Ok(Key { aes, hmac })
     }
 
     /// A key from `secret` as `taobao.top.secret.get` returns it (standard base64).
@@ -162,13 +162,8 @@ impl Key {
         let ct: &mut [u8] = match STANDARD.decode_slice(field, &mut stack) {
             Ok(n) => &mut stack[..n],
             Err(_) => {
-                heap = if field.bytes().all(java::is_b64_byte) {
-                    STANDARD.decode(field)
-                } else {
-                    let kept: Vec<u8> = field.bytes().filter(|&b| java::is_b64_byte(b)).collect();
-                    STANDARD.decode(&kept)
-                }
-                .map_err(bad_b64)?;
+                let kept: Vec<u8> = field.bytes().filter(|&b| java::is_b64_byte(b)).collect();
+                heap = STANDARD.decode(&kept).map_err(bad_b64)?;
                 &mut heap[..]
             }
         };

@@ -110,50 +110,32 @@ impl Connection {
             let outcome = tracing::Instrument::instrument(attempt, span)
                 .await
                 .unwrap_or_else(|_| Err(TmcError::Connect("timed out".into())));
-            match outcome {
+            // What went wrong (the error that ends the stream when it is given up on), whether
+            // trying again is pointless, and, for a session that dropped, why and after how long.
+            let (failed, fatal, lost) = match outcome {
                 Ok((ws, token)) => {
                     if let Some(f) = first.take() {
                         let _ = f.send(Ok(()));
                     }
                     let since = Instant::now();
                     let span = tracing::info_span!("tmc_session", group = %self.cfg.group);
-                    match tracing::Instrument::instrument(self.session(ws, token), span).await {
+                    let why = match tracing::Instrument::instrument(self.session(ws, token), span)
+                        .await
+                    {
                         End::Shutdown => break,
-                        End::Lost(why) => {
-                            // A session that drops soon after its CONNECTACK is a failure
-                            // too: a server that acks and hangs up gets the back-off, not a
-                            // reconnect a second forever.
-                            let lasted = since.elapsed();
-                            if lasted >= STABLE_SESSION {
-                                failures = 0;
-                            } else {
-                                failures += 1;
-                            }
-                            let wait = self.backoff(failures.max(1));
-                            tracing::warn!(
-                                reason = %why,
-                                lasted_ms = lasted.as_millis() as u64,
-                                failures,
-                                reconnect_in_ms = wait.as_millis() as u64,
-                                "TMC connection lost; reconnecting"
-                            );
-                            if self.cfg.max_reconnects.is_some_and(|m| failures > m) {
-                                tracing::error!(reason = %why, "TMC reconnect abandoned");
-                                if let Some(tx) = &self.tx {
-                                    let _ = tx
-                                        .send(Err(TmcError::Closed(format!(
-                                            "the connection keeps dropping: {why}"
-                                        ))))
-                                        .await;
-                                }
-                                break;
-                            }
-                            if self.offline_wait(wait).await {
-                                break;
-                            }
-                            continue;
-                        }
-                    }
+                        End::Lost(why) => why,
+                    };
+                    // A session that drops soon after its CONNECTACK is a failure too: a
+                    // server that acks and hangs up gets the back-off, not a reconnect a
+                    // second forever.
+                    let lasted = since.elapsed();
+                    failures = if lasted >= STABLE_SESSION {
+                        0
+                    } else {
+                        failures + 1
+                    };
+                    let e = TmcError::Closed(format!("the connection keeps dropping: {why}"));
+                    (e, false, Some((why, lasted)))
                 }
                 Err(e) => {
                     if let Some(f) = first.take() {
@@ -161,26 +143,36 @@ impl Connection {
                         return;
                     }
                     failures += 1;
-                    let give_up = matches!(e, TmcError::Refused { .. } | TmcError::Token(_))
-                        || self.cfg.max_reconnects.is_some_and(|m| failures > m);
-                    if give_up {
-                        tracing::error!(error = %e, "TMC reconnect abandoned");
-                        if let Some(tx) = &self.tx {
-                            let _ = tx.send(Err(e)).await;
-                        }
-                        break;
-                    }
-                    let wait = self.backoff(failures);
-                    tracing::warn!(
-                        error = %e,
-                        failures,
-                        reconnect_in_ms = wait.as_millis() as u64,
-                        "TMC reconnect failed"
-                    );
-                    if self.offline_wait(wait).await {
-                        break;
-                    }
+                    let fatal = matches!(e, TmcError::Refused { .. } | TmcError::Token(_));
+                    (e, fatal, None)
                 }
+            };
+            if fatal || self.cfg.max_reconnects.is_some_and(|m| failures > m) {
+                tracing::error!(error = %failed, "TMC reconnect abandoned");
+                if let Some(tx) = &self.tx {
+                    let _ = tx.send(Err(failed)).await;
+                }
+                break;
+            }
+            let wait = self.backoff(failures.max(1));
+            let wait_ms = wait.as_millis() as u64;
+            match lost {
+                Some((why, lasted)) => tracing::warn!(
+                    reason = %why,
+                    lasted_ms = lasted.as_millis() as u64,
+                    failures,
+                    reconnect_in_ms = wait_ms,
+                    "TMC connection lost; reconnecting"
+                ),
+                None => tracing::warn!(
+                    error = %failed,
+                    failures,
+                    reconnect_in_ms = wait_ms,
+                    "TMC reconnect failed"
+                ),
+            }
+            if self.offline_wait(wait).await {
+                break;
             }
         }
         // Waiters on a publish learn the connection is gone (their senders drop here).

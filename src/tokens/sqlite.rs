@@ -126,14 +126,15 @@ impl SqliteStore {
 
 impl TokenStore for SqliteStore {
     fn get(&self, shop: i64) -> Result<Option<Token>, StoreError> {
-        Ok(self
-            .rows(
-                "SELECT shop, token FROM tmc_tokens_v1 WHERE shop = ?1",
-                [shop],
-            )?
-            .tokens
-            .pop()
-            .map(|(_, t)| t))
+        let mut found = self.rows(
+            "SELECT shop, token FROM tmc_tokens_v1 WHERE shop = ?1",
+            [shop],
+        )?;
+        // The one row asked for does not read: an error, not "no token".
+        if let Some((_, why)) = found.unreadable.pop() {
+            return Err(StoreError(format!("shop {shop}: {why}")));
+        }
+        Ok(found.tokens.pop().map(|(_, t)| t))
     }
 
     fn put(&self, shop: i64, token: &Token) -> Result<(), StoreError> {
