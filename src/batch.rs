@@ -216,21 +216,14 @@ impl<'c> Batch<'c> {
 
     fn prepare_body(&self, url: &str, body: &str) -> PreparedRequest {
         let cfg = self.client.config();
-        let mut extra = Vec::new();
-        if cfg.simplify && cfg.format == crate::Format::Json {
-            extra.push(("simplify", "true"));
-        }
-        if let Some(t) = cfg.target_app_key.as_deref() {
-            extra.push(("target_app_key", t));
-        }
         let headers = match &self.separator {
             Some(sep) => vec![("top-api-separator", sep.clone())],
             None => Vec::new(),
         };
         self.client.prepare_signed(
             url,
-            cfg.format.as_str(),
-            &extra,
+            cfg.format,
+            &[],
             body.as_bytes().to_vec(),
             CONTENT_TYPE,
             headers,
@@ -329,11 +322,7 @@ impl BatchResponse {
 }
 
 fn invalid(param: &str, message: String) -> Error {
-    Error::InvalidRequest {
-        code: 41,
-        param: param.into(),
-        message,
-    }
+    Error::invalid_param(param, message)
 }
 
 /// A call's line: its params in key order, form-encoded as Java's `URLEncoder` does; `N`

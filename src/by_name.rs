@@ -1,7 +1,9 @@
 //! Calling an API known by name, with text params: [`Args`] checks them against the API's
 //! schema the way typed bindings would (each value parsed as its documented type, then the
 //! spec's rules), and [`Client::execute_by_schema`](crate::Client::execute_by_schema) sends
-//! them. What the `topsdk` command does for all 5,109 APIs without compiling their bindings.
+//! them. [`NamedCall`] is the one entry point of a call by name with text in and typed,
+//! masked JSON out (the `topsdk` command's `call` and `batch`, the explorer): what the
+//! command does for all 5,109 APIs without compiling their bindings.
 
 use crate::params::{Param, ParamWriter};
 use crate::schema::{ApiSchema, Kind, LazySchema};
@@ -165,20 +167,152 @@ impl Args {
     }
 }
 
-fn invalid(param: &str, message: String) -> Error {
-    Error::InvalidRequest {
-        code: 41,
-        param: param.to_string(),
-        message,
+impl Client {
+    /// Calls an API known by its schema alone (no compiled bindings), with text params checked
+    /// by [`Args`]: routed, retried and decoded as a typed call of it would be, the answer in
+    /// the typed form ([`crate::shape::normalize`]: lists as arrays, values of their types,
+    /// located errors for values that are not). Sensitive fields come in clear: mask with
+    /// [`crate::shape::mask`] before showing them.
+    pub async fn execute_by_schema(&self, args: &Args) -> Result<serde_json::Value, Error> {
+        let schema = args.schema();
+        let w = args.writer();
+        crate::rules::check(schema, &w)?;
+        let value = self.call_schema(schema, &w).await?;
+        Ok(crate::shape::normalize(value, &schema.response)?)
     }
 }
 
-fn missing(param: &str) -> Error {
-    Error::InvalidRequest {
-        code: 40,
-        param: param.to_string(),
-        message: "is required".into(),
+/// One call by method name with text params, as a person makes it (the `topsdk` command's
+/// `call` and `batch`, the explorer): an API whose schema is known is checked by it before any
+/// I/O, sent as checked, its answer typed and sensitive fields masked unless revealed; another
+/// (newer than the catalogue at hand) is sent as given and shown as answered.
+#[derive(Clone, Debug)]
+pub struct NamedCall {
+    method: String,
+    target: Target,
+}
+
+#[derive(Clone)]
+enum Target {
+    Known(Args),
+    Unknown(Vec<(String, String)>),
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Known(args) => f.debug_tuple("Known").field(args).finish(),
+            // Values may be secrets: names only.
+            Target::Unknown(p) => f
+                .debug_tuple("Unknown")
+                .field(&p.iter().map(|(k, _)| k).collect::<Vec<_>>())
+                .finish(),
+        }
     }
+}
+
+impl NamedCall {
+    /// `method` with `params`; `schema` its schema where known (find it with [`find`]). A
+    /// name that is not a method name (code 41), a param the API lacks, a value not of its
+    /// type or breaking its rules (codes 40/41) are refused here.
+    pub fn new(
+        schema: Option<&'static ApiSchema>,
+        method: &str,
+        params: Vec<(String, String)>,
+    ) -> Result<NamedCall, Error> {
+        if !crate::schema::is_method_name(method) {
+            return Err(invalid(
+                "method",
+                format!(
+                    "`{}` is not a method name (dot-separated parts of ASCII letters, digits, \
+                     `_`, `-`)",
+                    method.escape_debug()
+                ),
+            ));
+        }
+        let target = match schema {
+            Some(schema) => {
+                let args = Args::new(schema, params)?;
+                args.check()?;
+                Target::Known(args)
+            }
+            None => Target::Unknown(params),
+        };
+        Ok(NamedCall {
+            method: method.to_string(),
+            target,
+        })
+    }
+
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    /// The API's schema, when it is known.
+    pub fn schema(&self) -> Option<&'static ApiSchema> {
+        match &self.target {
+            Target::Known(args) => Some(args.schema()),
+            Target::Unknown(_) => None,
+        }
+    }
+
+    /// The params as they go on the wire (a known API's as checked: `" 7 "` as `7`).
+    pub fn params(&self) -> Vec<(&str, &str)> {
+        match &self.target {
+            Target::Known(args) => args.params().collect(),
+            Target::Unknown(p) => p.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
+        }
+    }
+
+    /// Sends it with `client` (routed, retried, decoded as a typed call would be) and returns
+    /// the answer as [`NamedCall::finish`] shapes it.
+    pub async fn send(&self, client: &Client, reveal: bool) -> Result<serde_json::Value, Error> {
+        match &self.target {
+            Target::Known(args) => {
+                let mut v = client.execute_by_schema(args).await?;
+                if !reveal {
+                    crate::shape::mask(&mut v, &args.schema().response);
+                }
+                Ok(v)
+            }
+            Target::Unknown(p) => client.execute_raw(&self.method, p.iter().cloned()).await,
+        }
+    }
+
+    /// Adds it to `batch` (with `session`, else the batch's); its index there.
+    pub fn add_to(&self, batch: &mut crate::batch::Batch<'_>, session: Option<&str>) -> usize {
+        let params = self.params().into_iter();
+        batch.add_raw(
+            &self.method,
+            params.map(|(k, v)| (k.to_string(), v.to_string())),
+            session,
+        )
+    }
+
+    /// An answer to it as shown: a known API's in its typed form (a value not of its type is
+    /// an error), sensitive fields masked unless `reveal`; another's as it came.
+    pub fn finish(
+        &self,
+        answer: serde_json::Value,
+        reveal: bool,
+    ) -> Result<serde_json::Value, Error> {
+        let Some(schema) = self.schema() else {
+            return Ok(answer);
+        };
+        let mut v = crate::shape::normalize(answer, &schema.response)?;
+        if !reveal {
+            crate::shape::mask(&mut v, &schema.response);
+        }
+        Ok(v)
+    }
+}
+
+fn invalid(param: &str, message: String) -> Error {
+    Error::invalid_param(param, message)
+}
+
+fn missing(param: &str) -> Error {
+    Error::missing_param(param, "is required")
 }
 
 /// A typed call by method name, text params in and the response as JSON out (the table

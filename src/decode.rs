@@ -237,7 +237,7 @@ fn decode_json<T: DeserializeOwned>(
             String::new(),
             format!(
                 "expected a JSON object with `{key}` or `error_response`, found {}",
-                json_kind(&tree)
+                crate::shape::json_kind(&tree)
             ),
         ));
     };
@@ -284,17 +284,6 @@ fn key_list(map: &serde_json::Map<String, serde_json::Value>) -> String {
         keys.push("…".into());
     }
     format!("keys {}", keys.join(", "))
-}
-
-fn json_kind(v: &serde_json::Value) -> &'static str {
-    match v {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
-    }
 }
 
 /// A top-level field of the API's response (or the gateway's `request_id`).
@@ -410,7 +399,7 @@ pub fn decode_raw(
             let serde_json::Value::Object(mut m) = v else {
                 return Err(fail(format!(
                     "expected a JSON object with `{key}` or `error_response`, found {}",
-                    json_kind(&v)
+                    crate::shape::json_kind(&v)
                 )));
             };
             if let Some(e) = m.remove("error_response") {

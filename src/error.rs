@@ -247,6 +247,24 @@ impl From<ApiError> for Error {
 }
 
 impl Error {
+    /// Code 40, before any I/O: `param`, required, is missing (`message` says what to do).
+    pub(crate) fn missing_param(param: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::InvalidRequest {
+            code: 40,
+            param: param.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Code 41, before any I/O: the value of `param` breaks a rule.
+    pub(crate) fn invalid_param(param: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::InvalidRequest {
+            code: 41,
+            param: param.into(),
+            message: message.into(),
+        }
+    }
+
     /// Whether and when trying again may succeed.
     pub fn retry(&self) -> Retry {
         match self {

@@ -42,6 +42,7 @@ pub mod schema;
 mod ser;
 pub mod shape;
 mod sign;
+mod sync;
 mod time;
 mod types;
 mod xml;

@@ -227,7 +227,8 @@ impl Token {
             }
         };
         let nick = |k: &str| -> Result<Option<String>, OAuthError> {
-            Ok(text(k)?.map(|n| percent_decode(&n).unwrap_or(n)))
+            Ok(text(k)?
+                .map(|n| String::from_utf8(crate::params::form_decode(n.as_bytes())).unwrap_or(n)))
         };
         let access_token = text("access_token")?.ok_or_else(|| bad("no `access_token`".into()))?;
         let issued_at = crate::time::epoch_millis(now);
@@ -279,34 +280,19 @@ impl Token {
 }
 
 /// `%XX` and `+` decoding of UTF-8 text; None when it does not decode.
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes: Vec<u8> = form_urlencoded::parse(format!("x={text}").as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned().into_bytes())?;
-    String::from_utf8(bytes).ok()
-}
-
 /// The `token_result` JSON text inside a `taobao.top.auth.token.*` response.
 fn token_result(v: &serde_json::Value) -> Result<&str, OAuthError> {
     match v.get("token_result") {
         Some(serde_json::Value::String(s)) => Ok(s),
         Some(other) => Err(OAuthError::BadToken {
-            message: format!("`token_result` is {}, not JSON text", kind(other)),
+            message: format!(
+                "`token_result` is {}, not JSON text",
+                crate::shape::json_kind(other)
+            ),
         }),
         None => Err(OAuthError::BadToken {
             message: "the response has no `token_result`".into(),
         }),
-    }
-}
-
-fn kind(v: &serde_json::Value) -> &'static str {
-    match v {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "a list",
-        serde_json::Value::Object(_) => "an object",
     }
 }
 
@@ -319,7 +305,7 @@ pub async fn create_token(client: &crate::Client, code: &str) -> Result<Token, O
             [("code".to_string(), code.to_string())],
         )
         .await?;
-    Token::parse(token_result(&v)?, SystemTime::now())
+    Token::parse(token_result(&v)?, client.config().clock.now())
 }
 
 /// Code -> token through the OAuth endpoint, `POST {host}/token` ([`PRODUCTION_HOST`],
@@ -356,7 +342,7 @@ pub async fn exchange_code(
     let status = resp.status();
     let body = crate::client::read_capped(resp, cfg.max_response_bytes).await?;
     let text = String::from_utf8_lossy(&body);
-    match Token::parse(&text, SystemTime::now()) {
+    match Token::parse(&text, cfg.clock.now()) {
         // The endpoint answers refusals with a 4xx and the `error` JSON: that says more.
         Err(refused @ OAuthError::Refused { .. }) => Err(refused),
         _ if !status.is_success() => Err(OAuthError::Call(crate::Error::Http {
@@ -380,7 +366,7 @@ pub async fn refresh_token(
             [("refresh_token".to_string(), refresh_token.to_string())],
         )
         .await?;
-    Token::parse(token_result(&v)?, SystemTime::now())
+    Token::parse(token_result(&v)?, client.config().clock.now())
 }
 
 /// The legacy container callback's check: `top_sign == base64(md5(app_key + top_parameters +
@@ -401,11 +387,6 @@ pub fn verify_top_sign(
         .chain_update(app_secret.as_bytes())
         .finalize();
     let expected = base64::engine::general_purpose::STANDARD.encode(digest);
-    // Constant time: the sign guards a session.
-    expected.len() == top_sign.len()
-        && expected
-            .bytes()
-            .zip(top_sign.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
+    // The sign guards a session (base64: case matters).
+    crate::sign::constant_time_eq(expected.as_bytes(), top_sign.as_bytes(), false)
 }

@@ -429,6 +429,17 @@ pub(crate) fn key_le(a: &[u8], b: &[u8]) -> bool {
     a.len() <= b.len()
 }
 
+/// Form decoding of one key or value (`+` a space, `%XX` a byte), to the bytes that were
+/// encoded: the one decoder (SPI params, which are signed byte for byte; OAuth callbacks).
+#[cfg_attr(not(any(feature = "spi", feature = "oauth")), allow(dead_code))]
+pub(crate) fn form_decode(s: &[u8]) -> Vec<u8> {
+    let spaced: Vec<u8> = s
+        .iter()
+        .map(|&b| if b == b'+' { b' ' } else { b })
+        .collect();
+    percent_encoding::percent_decode(&spaced).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

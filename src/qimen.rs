@@ -22,10 +22,8 @@ pub(crate) const CONTENT_TYPE: &str = "text/xml;charset=utf-8";
 pub(crate) fn request_xml(schema: &ApiSchema, w: &ParamWriter<'_>) -> Result<String, Error> {
     let value_of = |f: &Field, text: &str| -> Result<Value, Error> {
         if f.kind == Kind::Object {
-            serde_json::from_str(text).map_err(|e| Error::InvalidRequest {
-                code: 41,
-                param: f.name.clone(),
-                message: format!("not a JSON object for the XML body: {e}"),
+            serde_json::from_str(text).map_err(|e| {
+                Error::invalid_param(&f.name, format!("not a JSON object for the XML body: {e}"))
             })
         } else if f.list {
             Ok(Value::Array(

@@ -43,10 +43,9 @@ impl std::fmt::Display for Violation {
 
 impl From<Violation> for crate::Error {
     fn from(v: Violation) -> crate::Error {
-        crate::Error::InvalidRequest {
-            code: v.code,
-            param: v.param,
-            message: v.message,
+        match v.code {
+            40 => crate::Error::missing_param(v.param, v.message),
+            _ => crate::Error::invalid_param(v.param, v.message),
         }
     }
 }

@@ -106,19 +106,27 @@ enum Seg<'a> {
     Index(usize),
 }
 
-fn path_text(path: &[Seg<'_>]) -> String {
-    fn key(out: &mut String, k: &str) {
-        if !out.is_empty() {
-            out.push('.');
-        }
-        out.push_str(k);
-    }
+/// One step of a field path as errors show it.
+pub(crate) enum PathStep<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// A field path as every error shows it (`trades.trade[0].orders`): the one writer of them.
+pub(crate) fn path_text<'a>(steps: impl IntoIterator<Item = PathStep<'a>>) -> String {
+    use std::fmt::Write as _;
     let mut out = String::new();
-    for s in path {
+    for s in steps {
         match s {
-            Seg::Key(k) => key(&mut out, k),
-            Seg::Wrapper(k) => key(&mut out, k),
-            Seg::Index(i) => out.push_str(&format!("[{i}]")),
+            PathStep::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            PathStep::Index(i) => {
+                let _ = write!(out, "[{i}]");
+            }
         }
     }
     out
@@ -126,7 +134,11 @@ fn path_text(path: &[Seg<'_>]) -> String {
 
 fn error(path: &[Seg<'_>], message: String) -> ShapeError {
     ShapeError {
-        path: path_text(path),
+        path: path_text(path.iter().map(|s| match s {
+            Seg::Key(k) => PathStep::Key(k),
+            Seg::Wrapper(k) => PathStep::Key(k),
+            Seg::Index(i) => PathStep::Index(*i),
+        })),
         message,
     }
 }
@@ -149,7 +161,7 @@ fn object<'a>(
         other => {
             return Err(error(
                 path,
-                format!("expected an object, found {}", kind_of(&other)),
+                format!("expected an object, found {}", json_kind(&other)),
             ));
         }
     };
@@ -259,7 +271,7 @@ fn one<'a>(
             _ if mode == Mode::Repair => object(Value::Null, &f.fields, mode, path).map(Some),
             other => Err(error(
                 path,
-                format!("expected an object, found {}", kind_of(&other)),
+                format!("expected an object, found {}", json_kind(&other)),
             )),
         };
     }
@@ -332,7 +344,9 @@ fn expected(f: &Field) -> &'static str {
     }
 }
 
-fn kind_of(v: &Value) -> &'static str {
+/// What a JSON value is, in the words of every decode error ("expected an object, found a
+/// list"): the one list of them.
+pub(crate) fn json_kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "nothing",
         Value::Bool(_) => "a Boolean",

@@ -240,9 +240,90 @@ pub fn sign(method: SignMethod, secret: &str, params: &mut [(&str, &str)]) -> St
     s.finish()
 }
 
+/// The one comparison of a signature, token or secret someone sent with the one we expect:
+/// every byte is looked at whatever differs first, so the time taken says nothing of where
+/// a guess went wrong (`==` on slices may return at the first difference; some targets'
+/// `memcmp` do). Lengths are not secret (a signature's length follows from its method).
+/// `ignore_ascii_case` for hex signatures a peer may send in either case.
+#[cfg_attr(
+    not(any(feature = "spi", feature = "mock", feature = "tmc", feature = "oauth")),
+    allow(dead_code)
+)]
+pub(crate) fn constant_time_eq(expected: &[u8], got: &[u8], ignore_ascii_case: bool) -> bool {
+    differing_bits(
+        expected.iter().copied(),
+        got.iter().copied(),
+        ignore_ascii_case,
+    ) == 0
+}
+
+/// The OR of the XOR of every pair of bytes (0: equal), 0xff for different lengths. Over
+/// iterators so the test can count the bytes read.
+#[inline(never)]
+fn differing_bits(
+    expected: impl ExactSizeIterator<Item = u8>,
+    got: impl ExactSizeIterator<Item = u8>,
+    ignore_ascii_case: bool,
+) -> u8 {
+    if expected.len() != got.len() {
+        return 0xff;
+    }
+    let mut acc = 0u8;
+    for (e, g) in expected.zip(got) {
+        // `to_ascii_uppercase` of a byte is branch-free (a mask of the lowercase test).
+        let (e, g) = if ignore_ascii_case {
+            (e.to_ascii_uppercase(), g.to_ascii_uppercase())
+        } else {
+            (e, g)
+        };
+        acc |= e ^ g;
+    }
+    // Keeps the optimizer from turning the loop into an early exit.
+    std::hint::black_box(acc)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_compare_reads_every_byte_wherever_they_differ() {
+        use std::cell::Cell;
+        let read = Cell::new(0usize);
+        let counted = |b: &'static [u8]| {
+            let read = &read;
+            b.iter().map(move |&x| {
+                read.set(read.get() + 1);
+                x
+            })
+        };
+        let expected: &[u8] = b"0123456789ABCDEF0123456789ABCDEF";
+        for (got, equal) in [
+            (&b"X123456789ABCDEF0123456789ABCDEF"[..], false), // first byte differs
+            (&b"0123456789ABCDEF0123456789ABCDEX"[..], false), // last byte differs
+            (&b"0123456789ABCDEF0123456789ABCDEF"[..], true),
+        ] {
+            read.set(0);
+            let bits = differing_bits(counted(expected), counted(got), false);
+            assert_eq!(bits == 0, equal);
+            // Both sides read to the end, whatever differs first.
+            assert_eq!(
+                read.get(),
+                2 * expected.len(),
+                "{:?}",
+                std::str::from_utf8(got)
+            );
+        }
+        assert!(constant_time_eq(b"ABCDEF", b"abcdef", true));
+        assert!(!constant_time_eq(b"ABCDEF", b"abcdef", false));
+        assert!(!constant_time_eq(b"ABCDEF", b"ABCDE", true));
+        assert!(!constant_time_eq(b"", b"A", false));
+        assert!(constant_time_eq(b"", b"", false));
+        // Case folding is ASCII letters only: `0` (0x30) and `P` (0x50) differ in bit 0x20
+        // too, and stay different.
+        assert!(!constant_time_eq(b"0", b"P", true));
+        assert!(!constant_time_eq(b"0", b"\x10", true));
+    }
 
     #[test]
     fn hex_is_uppercase_two_digits_per_byte() {

@@ -151,7 +151,7 @@ impl Verifier {
             .filter(|n| !n.is_empty())
         {
             let value = match header(name) {
-                Some(v) => percent_decode(v.as_bytes()),
+                Some(v) => crate::params::form_decode(v.as_bytes()),
                 None => {
                     missing_headers.push(name.to_string());
                     Vec::new()
@@ -186,7 +186,7 @@ impl Verifier {
             signing.raw(request.body);
         }
         let local = signing.finish();
-        if local.as_bytes() != remote_sign.as_slice() {
+        if !crate::sign::constant_time_eq(local.as_bytes(), &remote_sign, false) {
             return Err(SpiError::BadSign { missing_headers });
         }
         if let Some(max_age) = self.max_age {
@@ -340,18 +340,11 @@ fn pairs(raw: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
     raw.split(|&b| b == b'&')
         .filter(|p| !p.is_empty())
         .map(|p| match p.iter().position(|&b| b == b'=') {
-            Some(i) => (percent_decode(&p[..i]), percent_decode(&p[i + 1..])),
-            None => (percent_decode(p), Vec::new()),
+            Some(i) => (
+                crate::params::form_decode(&p[..i]),
+                crate::params::form_decode(&p[i + 1..]),
+            ),
+            None => (crate::params::form_decode(p), Vec::new()),
         })
         .collect()
-}
-
-/// Percent-decoded bytes, `+` as a space (`application/x-www-form-urlencoded`); a `%` not
-/// followed by two hex digits stays as it is.
-fn percent_decode(s: &[u8]) -> Vec<u8> {
-    let spaced: Vec<u8> = s
-        .iter()
-        .map(|&b| if b == b'+' { b' ' } else { b })
-        .collect();
-    percent_encoding::percent_decode(&spaced).collect()
 }

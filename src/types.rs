@@ -233,12 +233,6 @@ impl Serialize for Decimal {
     }
 }
 
-impl<'de> Deserialize<'de> for Decimal {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::de::lenient::<Decimal, D>(d)
-    }
-}
-
 /// TOP `Json`: JSON text carried in one field. Kept as text; parse it with [`Json::parse`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Json(String);
@@ -268,12 +262,6 @@ impl fmt::Display for Json {
 impl Serialize for Json {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for Json {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::de::lenient::<Json, D>(d)
     }
 }
 

@@ -263,7 +263,7 @@ async fn foreign_html_and_empty_bodies_are_decode_errors() {
             (&html, "markup"),
             (&empty, "empty"),
             (&Answer::json("{}"), "an empty object"),
-            (&Answer::json("[1]"), "an array"),
+            (&Answer::json("[1]"), "found a list"),
         ] {
             let g = Gateway::start(vec![], Some(answer.clone())).await;
             let c = client(&g).simplify(simplify).build().unwrap();

@@ -3,8 +3,7 @@
 
 use crate::{apis, gateway_client, report, usage_error};
 use std::process::ExitCode;
-use topsdk::by_name::{self, Args};
-use topsdk::shape;
+use topsdk::by_name;
 
 /// Each call is `METHOD` or `METHOD?NAME=VALUE&...` (values URL-encoded; `session=` makes it
 /// a call for that shop). Exit 0 when every call succeeded, 2 when one answered with an error,
@@ -18,7 +17,7 @@ pub(crate) async fn batch(calls: &[String], reveal_secrets: bool) -> ExitCode {
         Err(code) => return code,
     };
     let mut batch = client.batch();
-    let mut schemas = Vec::new();
+    let mut named = Vec::new();
     for (i, call) in calls.iter().enumerate() {
         let (method, query) = call.split_once('?').unwrap_or((call.as_str(), ""));
         if method.is_empty() {
@@ -34,40 +33,26 @@ pub(crate) async fn batch(calls: &[String], reveal_secrets: bool) -> ExitCode {
         if let Err(e) = crate::check_method_name(method) {
             return usage_error(format!("call {}: {e}", i + 1));
         }
-        let schema = by_name::find(apis(), method);
         // A known API is checked by its schema and sent as checked; another is sent as given.
-        if let Some(schema) = schema {
-            match Args::new(schema, params).and_then(|args| args.check().map(|()| args)) {
-                Ok(args) => {
-                    let checked = args.params().map(|(k, v)| (k.to_string(), v.to_string()));
-                    batch.add_raw(method, checked, session.as_deref());
-                }
-                Err(e) => return usage_error(format!("call {} ({method}): {e}", i + 1)),
+        match by_name::NamedCall::new(by_name::find(apis(), method), method, params) {
+            Ok(call) => {
+                call.add_to(&mut batch, session.as_deref());
+                named.push(call);
             }
-        } else {
-            batch.add_raw(method, params, session.as_deref());
+            Err(e) => return usage_error(format!("call {} ({method}): {e}", i + 1)),
         }
-        schemas.push(schema);
     }
     let mut answers = match batch.send().await {
         Ok(a) => a,
         Err(e) => return report(e),
     };
     let mut failed = false;
-    for (index, schema) in schemas.into_iter().enumerate() {
+    for (index, call) in named.iter().enumerate() {
         let method = answers.method(index).unwrap_or_default().to_string();
-        let answer = answers.take_raw(index).and_then(|v| match schema {
-            // In the typed form its schema gives (a value not of its type is an error).
-            Some(schema) => shape::normalize(v, &schema.response)
-                .map(|mut v| {
-                    if !reveal_secrets {
-                        shape::mask(&mut v, &schema.response);
-                    }
-                    v
-                })
-                .map_err(topsdk::Error::from),
-            None => Ok(v),
-        });
+        // In the typed form its schema gives (a value not of its type is an error).
+        let answer = answers
+            .take_raw(index)
+            .and_then(|v| call.finish(v, reveal_secrets));
         let line = match answer {
             Ok(v) => serde_json::json!({ "index": index, "method": method, "response": v }),
             Err(e) => {

@@ -18,9 +18,8 @@ pub(crate) use catalogue::apis;
 use args::{AuthCommand, Cli, Command, SecurityCommand, SpiCommand, TmcCommand};
 use clap::Parser;
 use std::process::ExitCode;
-use topsdk::by_name::{self, Args};
+use topsdk::by_name;
 use topsdk::mock::MockGateway;
-use topsdk::shape;
 use topsdk::{Client, ClientBuilder, Error, Format, SignMethod};
 
 fn main() -> ExitCode {
@@ -297,31 +296,24 @@ async fn call(a: CallArgs) -> ExitCode {
     if let Some(c) = customer_id {
         client = client.with_customer_id(c);
     }
-    let result = match by_name::find(apis(), &a.method) {
+    let schema = by_name::find(apis(), &a.method);
+    match schema {
         Some(schema) => {
             if let Some(d) = &schema.deprecated {
                 eprintln!("warning: {}: {}", a.method, describe::deprecation(d));
             }
-            let args = match Args::new(schema, pairs) {
-                Ok(args) => args,
-                Err(e) => return report(e),
-            };
-            // Checked, routed, typed and flattened by its schema; masked here.
-            client.execute_by_schema(&args).await.map(|mut v| {
-                if !a.reveal_secrets {
-                    shape::mask(&mut v, &schema.response);
-                }
-                v
-            })
         }
         // Not in the catalogue (newer than this build?): sent unchecked, so it can be tried.
-        None => {
-            eprintln!(
-                "warning: {} is not in this build's catalogue: sent unchecked, shown unmasked",
-                a.method
-            );
-            client.execute_raw(&a.method, pairs).await
-        }
+        None => eprintln!(
+            "warning: {} is not in this build's catalogue: sent unchecked, shown unmasked",
+            a.method
+        ),
+    }
+    // Checked, routed, typed, flattened and masked by its schema where known: the one path of
+    // a call by name (the explorer's too).
+    let result = match by_name::NamedCall::new(schema, &a.method, pairs) {
+        Ok(call) => call.send(&client, a.reveal_secrets).await,
+        Err(e) => return report(e),
     };
     match result {
         Ok(v) => {

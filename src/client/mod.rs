@@ -176,14 +176,8 @@ impl Client {
     pub fn prepare<R: TopRequest>(&self, request: &R) -> Result<PreparedRequest, Error> {
         let mut w = crate::params::ParamWriter::new();
         write_checked_params(request, &mut w)?;
-        let schema = R::schema();
-        match schema.gateway {
-            Gateway::Rest => Ok(self.prepare_rest(const { Method::new(R::METHOD) }, &w)),
-            Gateway::Qimen => {
-                let body = crate::qimen::request_xml(schema, &w)?;
-                Ok(self.prepare_qimen(R::METHOD, self.qimen_customer_id()?, &body))
-            }
-        }
+        let route = self.route(R::schema(), &w)?;
+        Ok(self.prepare_attempt(&route, const { Method::new(R::METHOD) }, &w))
     }
 
     /// Calls the API: validated before any I/O, re-signed on each attempt, and retried per
@@ -204,29 +198,22 @@ impl Client {
         .await
     }
 
-    /// Calls an API known by its schema alone (no compiled bindings), with text params checked
-    /// by [`Args`](crate::by_name::Args): routed, retried and decoded as a typed call of it
-    /// would be, the answer in the typed form ([`crate::shape::normalize`]: lists as arrays,
-    /// values of their types, located errors for values that are not). Sensitive fields come
-    /// in clear: mask with [`crate::shape::mask`] before showing them.
-    pub async fn execute_by_schema(
+    /// A call of an API known by its schema alone, its params written and checked: the
+    /// answer as a JSON tree (calls by name, [`crate::by_name`]).
+    pub(crate) async fn call_schema(
         &self,
-        args: &crate::by_name::Args,
+        schema: &'static ApiSchema,
+        w: &crate::params::ParamWriter<'_>,
     ) -> Result<serde_json::Value, Error> {
-        let schema = args.schema();
-        let w = args.writer();
-        crate::rules::check(schema, &w)?;
-        let value = self
-            .call_api::<serde_json::Value>(
-                schema,
-                Method::new(&schema.method),
-                schema.idempotent,
-                &w,
-                value_request_id,
-                crate::decode::decode_value,
-            )
-            .await?;
-        Ok(crate::shape::normalize(value, &schema.response)?)
+        self.call_api::<serde_json::Value>(
+            schema,
+            Method::new(&schema.method),
+            schema.idempotent,
+            w,
+            value_request_id,
+            crate::decode::decode_value,
+        )
+        .await
     }
 
     /// Calls any method by name with text params, without typed bindings or a schema. Returns
@@ -267,32 +254,50 @@ impl Client {
         request_id: fn(&T) -> Option<String>,
         decode: fn(&[u8], crate::Format, bool, &ApiSchema) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        let excerpt = |body: &[u8]| crate::mask::redacted_excerpt(body, schema);
-        match schema.gateway {
-            Gateway::Rest => {
-                let cfg = &self.inner.config;
-                self.run(&Operation {
-                    method: method.name,
-                    idempotent,
-                    prepare: &|| self.prepare_rest(method, w),
-                    excerpt: &excerpt,
-                    decode: &|body| decode(body, cfg.format, cfg.simplify, schema),
-                    request_id,
-                })
-                .await
-            }
-            Gateway::Qimen => {
-                let body = crate::qimen::request_xml(schema, w)?;
-                let customer_id = self.qimen_customer_id()?;
-                self.run(&Operation {
-                    method: method.name,
-                    idempotent,
-                    prepare: &|| self.prepare_qimen(method.name, customer_id, &body),
-                    excerpt: &excerpt,
-                    decode: &|b| crate::qimen::decode::<T>(b, schema),
-                    request_id,
-                })
-                .await
+        let route = self.route(schema, w)?;
+        let cfg = &self.inner.config;
+        self.run(&Operation {
+            method: method.name,
+            idempotent,
+            prepare: &|| self.prepare_attempt(&route, method, w),
+            excerpt: &|body| crate::mask::redacted_excerpt(body, schema),
+            decode: &|body| match route {
+                Route::Rest => decode(body, cfg.format, cfg.simplify, schema),
+                Route::Qimen { .. } => crate::qimen::decode::<T>(body, schema),
+            },
+            request_id,
+        })
+        .await
+    }
+
+    /// Where a call of `schema` goes, by its gateway (the one match on it): TOP's
+    /// router/rest, or QIMEN with its XML body and this handle's `customerId` (both made
+    /// before any I/O).
+    fn route(
+        &self,
+        schema: &ApiSchema,
+        w: &crate::params::ParamWriter<'_>,
+    ) -> Result<Route<'_>, Error> {
+        Ok(match schema.gateway {
+            Gateway::Rest => Route::Rest,
+            Gateway::Qimen => Route::Qimen {
+                body: crate::qimen::request_xml(schema, w)?,
+                customer_id: self.qimen_customer_id()?,
+            },
+        })
+    }
+
+    /// One attempt of a call on its route, signed now.
+    fn prepare_attempt(
+        &self,
+        route: &Route<'_>,
+        method: Method<'_>,
+        w: &crate::params::ParamWriter<'_>,
+    ) -> PreparedRequest {
+        match route {
+            Route::Rest => self.prepare_rest(method, w),
+            Route::Qimen { body, customer_id } => {
+                self.prepare_qimen(method.name, customer_id, body)
             }
         }
     }
@@ -318,7 +323,7 @@ impl Client {
     fn prepare_qimen(&self, method: &str, customer_id: &str, body: &str) -> PreparedRequest {
         self.prepare_signed(
             &self.inner.config.qimen_url(),
-            "xml",
+            crate::Format::Xml,
             &[("customerId", customer_id), ("method", method)],
             body.as_bytes().to_vec(),
             crate::qimen::CONTENT_TYPE,
@@ -328,22 +333,23 @@ impl Client {
 
     /// The `customerId` a QIMEN call needs, before any I/O.
     fn qimen_customer_id(&self) -> Result<&str, Error> {
-        self.customer_id().ok_or_else(|| Error::InvalidRequest {
-            code: 40,
-            param: "customerId".into(),
-            message: "a QIMEN call needs the target's customerId: client.with_customer_id(..)"
-                .into(),
+        self.customer_id().ok_or_else(|| {
+            Error::missing_param(
+                "customerId",
+                "a QIMEN call needs the target's customerId: client.with_customer_id(..)",
+            )
         })
     }
 
     /// One attempt of a call whose body is signed with its params (a batch, a QIMEN call):
-    /// `app_key`, `format`, `sign_method`, `timestamp` (now, by the client's clock), `v`, and
-    /// `partner_id` and this handle's `session` when set, then `extra`, form the query of
-    /// `url`, signed with `body` appended as the SDKs' `signTopRequestWithBody` does.
+    /// the system params of every route ([`prepare::fixed_system_params`] in `format`),
+    /// `timestamp` (now, by the client's clock) and this handle's `session` when set, then
+    /// `extra`, form the query of `url`, signed with `body` appended as the SDKs'
+    /// `signTopRequestWithBody` does.
     pub(crate) fn prepare_signed(
         &self,
         url: &str,
-        format: &str,
+        format: crate::Format,
         extra: &[(&str, &str)],
         body: Vec<u8>,
         content_type: &'static str,
@@ -351,16 +357,11 @@ impl Client {
     ) -> PreparedRequest {
         let cfg = &self.inner.config;
         let timestamp = crate::time::gmt8_timestamp(cfg.clock.now());
-        let mut params = vec![
-            ("app_key", cfg.app_key.as_str()),
-            ("format", format),
-            ("sign_method", cfg.sign_method.as_str()),
-            ("timestamp", timestamp.as_str()),
-            ("v", "2.0"),
-        ];
-        if let Some(p) = cfg.partner_id.as_deref() {
-            params.push(("partner_id", p));
-        }
+        let mut params: Vec<(&str, &str)> = prepare::fixed_system_params(cfg, format)
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v?)))
+            .collect();
+        params.push(("timestamp", timestamp.as_str()));
         if let Some(s) = self.session.as_deref() {
             params.push(("session", s.value()));
         }
@@ -409,6 +410,12 @@ impl Client {
     pub(crate) fn idempotent_override(&self) -> Option<bool> {
         self.idempotent
     }
+}
+
+/// Where a call goes ([`Client::route`]).
+enum Route<'a> {
+    Rest,
+    Qimen { body: String, customer_id: &'a str },
 }
 
 /// The request id of an answer read as JSON.

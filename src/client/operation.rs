@@ -40,7 +40,7 @@ impl Client {
         let decode_into = |body: &[u8]| -> Result<Option<String>, Error> {
             let value = (op.decode)(body)?;
             let id = (op.request_id)(&value);
-            *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(value);
+            *crate::sync::lock(&slot) = Some(value);
             Ok(id)
         };
         self.run_erased(
@@ -193,10 +193,8 @@ impl Client {
                     let part = reqwest::multipart::Part::bytes(f.bytes)
                         .file_name(f.file_name)
                         .mime_str(&f.mime_type)
-                        .map_err(|e| Error::InvalidRequest {
-                            code: 41,
-                            param: k.clone(),
-                            message: format!("bad MIME type: {}", e.without_url()),
+                        .map_err(|e| {
+                            Error::invalid_param(&k, format!("bad MIME type: {}", e.without_url()))
                         })?;
                     form = form.part(k, part);
                 }

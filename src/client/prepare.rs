@@ -243,17 +243,31 @@ impl SystemParam {
     }
 }
 
+/// The system params of every route (router/rest, batch, QIMEN) besides the per-call
+/// `method`, `timestamp`, `session` and `sign`, in key order, one rule each: the one list.
+/// `format` is the route's (QIMEN's is `xml`); `None` values and blank ones are not sent.
+pub(crate) fn fixed_system_params(
+    cfg: &Config,
+    format: crate::Format,
+) -> [(&'static str, Option<&str>); 7] {
+    [
+        ("app_key", Some(cfg.app_key.as_str())),
+        ("format", Some(format.as_str())),
+        ("partner_id", cfg.partner_id.as_deref()),
+        ("sign_method", Some(cfg.sign_method.as_str())),
+        // Only JSON has a simplified form (the SDKs' `BatchFeature` and `useSimplifyJson`).
+        (
+            "simplify",
+            (cfg.simplify && format == crate::Format::Json).then_some("true"),
+        ),
+        ("target_app_key", cfg.target_app_key.as_deref()),
+        ("v", Some("2.0")),
+    ]
+}
+
 impl SystemParams {
     pub(crate) fn new(cfg: &Config) -> SystemParams {
-        let fixed = [
-            ("app_key", Some(cfg.app_key.as_str())),
-            ("format", Some(cfg.format.as_str())),
-            ("partner_id", cfg.partner_id.as_deref()),
-            ("sign_method", Some(cfg.sign_method.as_str())),
-            ("simplify", cfg.simplify.then_some("true")),
-            ("target_app_key", cfg.target_app_key.as_deref()),
-            ("v", Some("2.0")),
-        ];
+        let fixed = fixed_system_params(cfg, cfg.format);
         let mut url = Vec::with_capacity(cfg.gateway_url.len() + 128);
         url.extend_from_slice(cfg.gateway_url.as_bytes());
         url.push(if cfg.gateway_url.contains('?') {

@@ -144,3 +144,17 @@ impl<T: Lenient> Lenient for crate::Secret<T> {
         T::from_value(v).map(crate::Secret::new)
     }
 }
+
+// The `Deserialize` of the runtime's own scalar types is their lenient reading (here, beside
+// their `Lenient` impls: `types.rs` does not depend on the decoder).
+impl<'de> serde::Deserialize<'de> for crate::Decimal {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        super::lenient::<crate::Decimal, D>(d)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for crate::Json {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        super::lenient::<crate::Json, D>(d)
+    }
+}

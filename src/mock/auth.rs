@@ -71,7 +71,9 @@ pub(super) fn oauth_token(state: &State, form: &[(String, String)]) -> Response<
         full(status, "application/json;charset=utf-8", body.to_string())
     };
     if get("client_id") != Some(state.app_key.as_str())
-        || get("client_secret") != Some(state.app_secret.expose().as_str())
+        || !get("client_secret").is_some_and(|s| {
+            crate::sign::constant_time_eq(state.app_secret.expose().as_bytes(), s.as_bytes(), false)
+        })
     {
         return refuse(
             StatusCode::UNAUTHORIZED,

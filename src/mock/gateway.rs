@@ -166,7 +166,7 @@ pub(crate) fn envelope(
     }
     signing.raw(body);
     let expected = signing.finish();
-    if !expected.eq_ignore_ascii_case(sign) {
+    if !crate::sign::constant_time_eq(expected.as_bytes(), sign.as_bytes(), true) {
         return Err(err(25, "Invalid Signature", None, None));
     }
     Ok(())

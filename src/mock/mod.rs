@@ -31,6 +31,7 @@ pub use journal::Recorded;
 pub use tmc::{MockTmc, Published, TmcQueue, TmcStats};
 
 use crate::schema::{ApiSchema, LazySchema};
+use crate::sync::lock;
 use crate::{ApiError, Format, Secret};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, StreamBody, combinators::BoxBody};
@@ -290,11 +291,6 @@ impl MockGateway {
     pub fn set_journal_limits(&self, capacity: usize, max_value: usize) {
         self.state.recorded.set_limits(capacity, max_value);
     }
-}
-
-/// A poisoned lock only means a panicking test thread; the data is still usable.
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 type Body = BoxBody<Bytes, std::io::Error>;

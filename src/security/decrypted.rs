@@ -15,19 +15,11 @@ enum Step {
 }
 
 fn path_text(path: &[Step]) -> String {
-    let mut out = String::new();
-    for s in path {
-        match s {
-            Step::Key(k) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(k);
-            }
-            Step::Index(i) => out.push_str(&format!("[{i}]")),
-        }
-    }
-    out
+    use crate::shape::PathStep;
+    crate::shape::path_text(path.iter().map(|s| match s {
+        Step::Key(k) => PathStep::Key(k),
+        Step::Index(i) => PathStep::Index(*i),
+    }))
 }
 
 /// A value with the fields [`SecurityClient::decrypt_response`] decrypted: read it through

@@ -14,6 +14,7 @@ use super::SecurityError;
 use super::api::taobao_top_secret_get as secret_get;
 use super::config::AppConfig;
 use super::crypto::Key;
+use crate::sync::lock;
 use crate::{Clock, Error};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -322,7 +323,7 @@ impl Keys {
         if let Some(text) = resp.app_config.as_deref().filter(|t| !t.trim().is_empty()) {
             let parsed =
                 AppConfig::parse(text).map_err(|what| SecurityError::BadAnswer { what })?;
-            *self.config.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(parsed);
+            *crate::sync::write(&self.config) = Arc::new(parsed);
         }
         let Some(secret) = resp.secret.as_ref().filter(|s| !s.expose().is_empty()) else {
             return Ok(if self.config_now().beta {
@@ -359,10 +360,7 @@ impl Keys {
     }
 
     pub fn config_now(&self) -> Arc<AppConfig> {
-        self.config
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        crate::sync::read(&self.config).clone()
     }
 }
 
@@ -373,8 +371,4 @@ fn resolve(e: Entry, want: Want) -> Result<Resolved, SecurityError> {
             _ => None,
         },
     })
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }

@@ -71,7 +71,7 @@ pub use error::SecurityError;
 pub use format::DataType;
 pub use keys::Scope;
 
-use crate::{Clock, Secret, SystemClock};
+use crate::{Clock, Secret};
 use format::IndexParams;
 use keys::{Keys, Want};
 use std::sync::Arc;
@@ -117,7 +117,8 @@ pub struct SecurityBuilder {
 }
 
 impl SecurityBuilder {
-    /// Where "now" comes from for key lifetimes (tests move it; default the system clock).
+    /// Where "now" comes from for key lifetimes (default: the gateway client's clock,
+    /// [`crate::ClientBuilder::clock`]).
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
         self
@@ -151,9 +152,10 @@ impl SecurityClient {
 
     pub fn builder(client: crate::Client, random_num: impl Into<String>) -> SecurityBuilder {
         SecurityBuilder {
+            // One clock per client: key lifetimes follow the gateway client's time.
+            clock: client.config().clock.clone(),
             client,
             random_num: random_num.into(),
-            clock: Arc::new(SystemClock),
             capacity: 65_536,
         }
     }

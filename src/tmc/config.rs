@@ -45,8 +45,20 @@ pub struct TmcConfig {
     pub(crate) publish_timeout: Duration,
     pub(crate) shutdown_timeout: Duration,
     pub(crate) sdk: String,
-    /// Where the CONNECT's timestamp comes from.
-    pub(crate) clock: Arc<dyn Clock>,
+    /// Where the CONNECT's timestamp comes from, when the caller set one ([`TmcConfig::now`]).
+    pub(crate) clock: Option<Arc<dyn Clock>>,
+}
+
+impl TmcConfig {
+    /// Now, by the clock the caller set, else the gateway client's (one clock per client),
+    /// else the system's.
+    pub(crate) fn now(&self) -> std::time::SystemTime {
+        match (&self.clock, &self.gateway) {
+            (Some(c), _) => c.now(),
+            (None, Some(g)) => g.config().clock.now(),
+            (None, None) => SystemClock.now(),
+        }
+    }
 }
 
 impl fmt::Debug for TmcConfig {
@@ -88,7 +100,7 @@ impl TmcBuilder {
             publish_timeout: Duration::from_secs(2),
             shutdown_timeout: Duration::from_secs(30),
             sdk: concat!("topsdk-rust-", env!("CARGO_PKG_VERSION")).to_string(),
-            clock: Arc::new(SystemClock),
+            clock: None,
         })
     }
 
@@ -214,9 +226,10 @@ impl TmcBuilder {
         self
     }
 
-    /// The clock the CONNECT's timestamp is read from (default the system's; tests fix it).
+    /// The clock the CONNECT's timestamp is read from (default: the gateway client's,
+    /// [`crate::ClientBuilder::clock`], else the system's).
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> TmcBuilder {
-        self.0.clock = clock;
+        self.0.clock = Some(clock);
         self
     }
 

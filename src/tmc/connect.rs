@@ -260,7 +260,7 @@ impl Connection {
         .map_err(|_| TmcError::Connect(format!("{}: websocket handshake timed out", self.cfg.url)))?
         .map_err(|e| TmcError::Connect(format!("{}: {e}", self.cfg.url)))?;
         let ip = local_ip(&ws);
-        let timestamp = crate::time::epoch_millis(self.cfg.clock.now()).to_string();
+        let timestamp = crate::time::epoch_millis(self.cfg.now()).to_string();
         let sign = super::connect_sign(
             self.cfg.app_secret.expose(),
             &self.cfg.app_key,

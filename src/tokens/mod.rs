@@ -157,7 +157,8 @@ pub async fn refresh_expiring(
     concurrency: usize,
 ) -> Result<RefreshReport, StoreError> {
     use futures_util::StreamExt;
-    let now = SystemTime::now();
+    // The client's clock: the one its calls are signed and its tokens dated by.
+    let now = client.config().clock.now();
     let Listing {
         tokens: due,
         unreadable,

@@ -125,9 +125,7 @@ pub(super) struct BrokerState {
     pub(super) kill: HashMap<u64, tokio::sync::oneshot::Sender<()>>,
 }
 
-pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
+pub(super) use crate::sync::lock;
 
 pub(super) fn now_ms() -> i64 {
     crate::time::epoch_millis(SystemTime::now())

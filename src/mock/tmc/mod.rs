@@ -283,7 +283,7 @@ fn check_connect(b: &Broker, f: &Frame) -> Result<String, (i32, &'static str)> {
         return Err((400, "missing group_name"));
     }
     let expected = crate::tmc::connect_sign(b.app_secret.expose(), &app_key, &group, &ts);
-    if !sign.eq_ignore_ascii_case(&expected) {
+    if !crate::sign::constant_time_eq(expected.as_bytes(), sign.as_bytes(), true) {
         return Err((401, "invalid sign"));
     }
     // A token is optional (UNCONFIRMED whether TMC requires one); one sent must be issued.
