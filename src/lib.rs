@@ -27,6 +27,7 @@
 // Generated code spells `::topsdk::` paths; the seed category is compiled into this crate.
 extern crate self as topsdk;
 
+mod backoff;
 pub mod batch;
 pub mod by_name;
 mod client;
@@ -122,7 +123,10 @@ pub mod test_util {
 
     impl Limiter {
         pub fn new(quotas: crate::quota::Quotas) -> Limiter {
-            Limiter(crate::client::quota::Limiter::new(quotas))
+            Limiter(crate::client::quota::Limiter::new(
+                quotas,
+                std::sync::Arc::new(crate::SystemClock),
+            ))
         }
 
         /// What one call of `method` with `session` (its hash) takes.
@@ -169,11 +173,13 @@ pub mod __private {
     ) -> crate::Call<'_, R::Response> {
         ::std::boxed::Box::pin(async move { client.execute(&request).await })
     }
+    /// `Serialize` and `PartialEq` of a generated object type (see `ser.rs`).
+    pub use crate::__object_impls as object_impls;
     pub use crate::params::{Param, ParamValue, ParamWriter};
     pub use crate::schema::LazySchema;
 
     /// Interface version of generated code this runtime supports (see `topgen::codegen::ABI`).
-    pub const ABI: u32 = 8;
+    pub const ABI: u32 = 9;
 
     /// Fails compilation when generated code and runtime disagree.
     pub const fn check_abi(generated: u32) {
@@ -186,7 +192,7 @@ pub mod __private {
     }
 
     pub mod ser {
-        pub use crate::ser::{Entry, Present, entry, eq, field, rest};
+        pub use crate::ser::{Entry, Present, entry, eq, field, opt, req, rest};
         pub use serde::ser::{SerializeMap, SerializeStruct, Serializer};
     }
 

@@ -154,3 +154,81 @@ async fn an_app_rate_holds_with_16_tasks_calling() {
     );
     assert!(c.quota_stats().waits > 0);
 }
+
+/// Two workers (two clients, as two processes would have) share one board: a ban the first
+/// meets pauses exactly its scope in the second, which sends nothing into it; a worker on
+/// another board goes on calling.
+#[tokio::test]
+async fn a_ban_one_worker_meets_pauses_its_scope_in_every_worker_of_the_board() {
+    use topsdk::quota::{BanBoard, BanTarget, MemoryBans};
+    let mock = mock().await;
+    let board = Arc::new(MemoryBans::new());
+    let every = Duration::from_millis(20);
+    let worker = |board: Arc<MemoryBans>| {
+        client(
+            &mock,
+            Quotas::new()
+                .when_limited(WhenLimited::Fail)
+                .share_bans(board, every),
+        )
+    };
+    let (a, b) = (worker(board.clone()), worker(board.clone()));
+    let elsewhere = worker(Arc::new(MemoryBans::new()));
+    // b reads the board (empty) before the ban.
+    b.execute_raw(TIME, []).await.unwrap();
+    mock.push_reply(SEED, ban("accesscontrol.limited-by-api-access-count", 60));
+    let e = a.execute_raw(SEED, []).await.unwrap_err();
+    assert!(matches!(e, Error::RateLimited { .. }), "{e}");
+    // Published under the API's name, for about 60 s.
+    let mut published = Vec::new();
+    for _ in 0..100 {
+        published = board.active(std::time::SystemTime::now()).await.unwrap();
+        if !published.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(published.len(), 1, "{published:?}");
+    assert_eq!(published[0].0, BanTarget::Api(SEED.into()));
+    // b learns it within a few reads: then refused here, nothing sent; other APIs go.
+    let started = Instant::now();
+    let refused = loop {
+        let sent = mock.request_count();
+        match b.execute_raw(SEED, []).await {
+            Err(Error::Throttled { scope, retry_after }) => {
+                assert_eq!(mock.request_count(), sent, "nothing sent into the ban");
+                break (scope, retry_after);
+            }
+            other => {
+                assert!(started.elapsed() < Duration::from_secs(5), "{other:?}");
+                tokio::time::sleep(every).await;
+            }
+        }
+    };
+    assert_eq!(refused.0, "API ban");
+    assert!(refused.1 > Duration::from_secs(55), "{:?}", refused.1);
+    b.execute_raw(TIME, []).await.unwrap();
+    // Sending into the ban from b took at most the calls before its first read came in.
+    let seed_calls = mock
+        .requests()
+        .iter()
+        .filter(|r| r.query.iter().any(|(k, v)| k == "method" && v == SEED))
+        .count();
+    assert!(
+        seed_calls <= 3,
+        "{seed_calls} calls of the banned API reached the gateway"
+    );
+    // A worker on another board is not paused.
+    mock.push_reply(
+        SEED,
+        Reply::Error(ApiError {
+            code: 15,
+            msg: "Remote service error".into(),
+            sub_code: Some("isv.x".into()),
+            sub_msg: None,
+            request_id: None,
+        }),
+    );
+    let e = elsewhere.execute_raw(SEED, []).await.unwrap_err();
+    assert!(matches!(e, Error::Api(_)), "{e}");
+}

@@ -3,6 +3,7 @@
 use crate::{apis, usage_error};
 use std::process::ExitCode;
 use topsdk::by_name;
+use topsdk::schema::doc;
 
 pub(crate) fn describe(method: &str) -> ExitCode {
     let Some(s) = by_name::find(apis(), method) else {
@@ -24,8 +25,10 @@ pub(crate) fn describe(method: &str) -> ExitCode {
     if s.gateway == topsdk::schema::Gateway::Qimen {
         println!("gateway: QIMEN (give --customer-id or TOP_QIMEN_CUSTOMER_ID)");
     }
-    if !s.description.is_empty() && s.description != s.title {
-        println!("{}", s.description);
+    // TOP's HTML read once, as rustdoc gets it (`topsdk_schema::doc`), written as plain text.
+    let description = doc::to_plain_text(&s.description);
+    if !description.is_empty() && description != s.title {
+        println!("{description}");
     }
     if !s.category.is_empty() {
         println!("category: {}", s.category);
@@ -46,7 +49,7 @@ pub(crate) fn describe(method: &str) -> ExitCode {
             f.name,
             describe_field(f),
             if f.required { "required" } else { "optional" },
-            f.description
+            one_line(&f.description)
         );
     }
     println!("\nresponse fields:");
@@ -60,7 +63,9 @@ fn print_fields(fields: &[topsdk::schema::Field], depth: usize) {
         let secret = if f.sensitive { " (sensitive)" } else { "" };
         println!(
             "{indent}{:<24} {:<24} {}{secret}",
-            f.name, f.ty, f.description
+            f.name,
+            f.ty,
+            one_line(&f.description)
         );
         print_fields(&f.fields, depth + 1);
     }
@@ -100,4 +105,13 @@ pub(crate) fn deprecation(d: &topsdk::schema::Deprecation) -> String {
     } else {
         format!("deprecated: {}", d.reason)
     }
+}
+
+/// A field's description on its row: converted as every description is, lines joined.
+fn one_line(description: &str) -> String {
+    doc::to_plain_text(description)
+        .lines()
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -7,6 +7,7 @@
 mod args;
 mod auth;
 mod batch;
+mod builtin;
 mod catalogue;
 mod describe;
 mod security;
@@ -16,10 +17,10 @@ mod tmc;
 pub(crate) use catalogue::apis;
 
 use args::{AuthCommand, Cli, Command, SecurityCommand, SpiCommand, TmcCommand};
+use builtin::BuiltIn;
 use clap::Parser;
 use std::process::ExitCode;
 use topsdk::by_name;
-use topsdk::mock::MockGateway;
 use topsdk::{Client, ClientBuilder, Error, Format, SignMethod};
 
 fn main() -> ExitCode {
@@ -177,25 +178,17 @@ async fn run(cli: Cli) -> ExitCode {
             app_secret,
             clock_offset_secs,
         } => {
-            let mock = match MockGateway::start_with(apis(), listen, &app_key, &app_secret).await {
-                Ok(m) => m,
+            let top = match BuiltIn::start(Some((listen, tmc_listen)), &app_key, &app_secret).await
+            {
+                Ok(top) => top,
                 Err(e) => {
-                    eprintln!("topsdk: cannot listen on {listen}: {e}");
+                    eprintln!("topsdk: {e}");
                     return ExitCode::from(3);
                 }
             };
-            let tmc =
-                match topsdk::mock::MockTmc::start_with(tmc_listen, &app_key, &app_secret).await {
-                    Ok(m) => m,
-                    Err(e) => {
-                        eprintln!("topsdk: cannot listen on {tmc_listen}: {e}");
-                        return ExitCode::from(3);
-                    }
-                };
-            mock.attach_tmc(tmc.queue());
-            mock.set_clock_offset_secs(clock_offset_secs);
-            println!("gateway: {}", mock.url());
-            println!("tmc: {}", tmc.url());
+            top.gateway.set_clock_offset_secs(clock_offset_secs);
+            println!("gateway: {}", top.gateway.url());
+            println!("tmc: {}", top.tmc.url());
             let _ = tokio::signal::ctrl_c().await;
             ExitCode::SUCCESS
         }
@@ -330,8 +323,8 @@ async fn call(a: CallArgs) -> ExitCode {
     }
 }
 
-/// The built-in mocks a command without credentials talks to, kept alive while it runs.
-pub(crate) type Embedded = Option<(MockGateway, Option<topsdk::mock::MockTmc>)>;
+/// The built-in TOP a command without credentials talks to, kept alive while it runs.
+pub(crate) type Embedded = Option<BuiltIn>;
 
 /// A client builder from TOP_*, or, without TOP_APP_KEY, for a built-in mock gateway (its
 /// `taobao.tmc.*` calls on a built-in mock message queue), said on stderr. The mock's app
@@ -339,31 +332,24 @@ pub(crate) type Embedded = Option<(MockGateway, Option<topsdk::mock::MockTmc>)>;
 pub(crate) async fn gateway_builder(
     mock_secret: Option<&str>,
 ) -> Result<(ClientBuilder, Embedded), ExitCode> {
-    if std::env::var_os("TOP_APP_KEY").is_none_or(|v| v.is_empty()) {
-        let secret = match mock_secret {
-            Some(s) => s.to_string(),
-            None => format!("mock-secret-{}", fastrand_secret()),
-        };
-        let mock = MockGateway::start(apis(), "mock-app-key", &secret)
-            .await
-            .map_err(|e| {
-                eprintln!("topsdk: cannot start the built-in mock gateway: {e}");
-                ExitCode::from(3)
-            })?;
+    if no_credentials() {
+        let (top, secret) = BuiltIn::for_command(mock_secret).await.map_err(|e| {
+            eprintln!("topsdk: {e}");
+            ExitCode::from(3)
+        })?;
         eprintln!(
             "topsdk: TOP_APP_KEY is not set; calling the built-in mock gateway at {}",
-            mock.url()
+            top.gateway.url()
         );
-        let tmc = topsdk::mock::MockTmc::start("mock-app-key", &secret)
-            .await
-            .ok();
-        if let Some(tmc) = &tmc {
-            mock.attach_tmc(tmc.queue());
-        }
-        let builder = ClientBuilder::new("mock-app-key", secret).gateway_url(mock.url());
-        return Ok((builder, Some((mock, tmc))));
+        let builder = ClientBuilder::new(builtin::APP_KEY, secret).gateway_url(top.gateway.url());
+        return Ok((builder, Some(top)));
     }
     Ok((ClientBuilder::from_env().map_err(usage_error)?, None))
+}
+
+/// Whether `TOP_APP_KEY` is unset (or empty): the built-in TOP answers.
+pub(crate) fn no_credentials() -> bool {
+    std::env::var_os("TOP_APP_KEY").is_none_or(|v| v.is_empty())
 }
 
 /// [`gateway_builder`], built.

@@ -104,22 +104,15 @@ pub async fn listen(group: Option<String>, max_messages: Option<u64>) -> ExitCod
     use futures_util::StreamExt;
     use topsdk::tmc::{ConnectToken, TmcBuilder, TmcClient};
     let mut _mocks = None;
-    let builder = if std::env::var_os("TOP_APP_KEY").is_none_or(|v| v.is_empty()) {
-        let secret = format!("mock-secret-{}", crate::fastrand_secret());
-        let started = async {
-            let gateway =
-                topsdk::mock::MockGateway::start(crate::apis(), "mock-app-key", &secret).await?;
-            let tmc = topsdk::mock::MockTmc::start("mock-app-key", &secret).await?;
-            gateway.attach_tmc(tmc.queue());
-            Ok::<_, std::io::Error>((gateway, tmc))
-        };
-        let (gateway, tmc) = match started.await {
+    let builder = if crate::no_credentials() {
+        let (top, secret) = match crate::builtin::BuiltIn::for_command(None).await {
             Ok(m) => m,
             Err(e) => {
-                eprintln!("topsdk: cannot start the built-in mock: {e}");
+                eprintln!("topsdk: {e}");
                 return ExitCode::from(3);
             }
         };
+        let (gateway, tmc) = (&top.gateway, &top.tmc);
         let g = group.clone().unwrap_or_else(|| "default".into());
         for (topic, content, gzip) in SAMPLES {
             tmc.publish(
@@ -135,17 +128,17 @@ pub async fn listen(group: Option<String>, max_messages: Option<u64>) -> ExitCod
             tmc.url(),
             SAMPLES.len()
         );
-        let api = match topsdk::ClientBuilder::new("mock-app-key", secret.clone())
+        let api = match topsdk::ClientBuilder::new(crate::builtin::APP_KEY, secret.clone())
             .gateway_url(gateway.url())
             .build()
         {
             Ok(c) => c,
             Err(e) => return crate::usage_error(e),
         };
-        let b = TmcBuilder::new("mock-app-key", secret)
+        let b = TmcBuilder::new(crate::builtin::APP_KEY, secret)
             .url(tmc.url())
             .map(|b| b.gateway(api).connect_token(ConnectToken::Api));
-        _mocks = Some((gateway, tmc));
+        _mocks = Some(top);
         b
     } else {
         TmcBuilder::from_env()

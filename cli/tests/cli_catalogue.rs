@@ -69,6 +69,17 @@ fn describe_any_catalogue_api() {
         .unwrap();
     assert!(tid.contains("Number") && tid.contains("required"), "{tid}");
     assert!(text.contains("cloud_store_token") && text.contains("(sensitive)"));
+    // TOP's HTML read as rustdoc reads it, shown as text: no tags, links as `text (url)`, the
+    // category without the catalogue's trailing separator.
+    assert!(!text.contains("<br") && !text.contains("<a "), "{text}");
+    assert!(
+        text.contains(
+            "点击查看更多交易API说明 (https://console.open.taobao.com/dingWeb.htm?from=tradeapi)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("\n2. 获取到的Order中的payment字段"), "{text}");
+    assert!(text.contains("category: 淘宝交易API\n"), "{text}");
     // The seed's category is compiled into the runtime, not a package of its own.
     let out = topsdk(&["describe", "alibaba.kongur.token.getosstoken"]);
     assert!(

@@ -31,8 +31,7 @@ mod locate;
 pub mod model;
 mod report;
 internal!(
-    catalogue, codegen, crates, diff, heuristics, import, loader, markdown, naming, topics,
-    validate,
+    catalogue, codegen, crates, diff, heuristics, import, loader, naming, topics, validate,
 );
 #[cfg(feature = "test-util")]
 #[doc(hidden)]
@@ -52,7 +51,7 @@ pub mod test_util {
     pub use crate::generate_paths;
     pub use crate::{
         catalogue, codegen, crates, diff, heuristics, import, is_spec_file, load_and_validate,
-        load_paths, loader, markdown, naming, random, spec_files, topics, validate,
+        load_paths, loader, naming, random, spec_files, topics, validate,
     };
 }
 

@@ -79,7 +79,7 @@ fn custom_runtime_path_and_derives() {
         .unwrap();
     assert!(code.contains("::my_sdk::top::TopRequest") && !code.contains("::topsdk::"));
     // The serde impls through the runtime's path too (no serde derive, no string paths).
-    assert!(code.contains("impl ::my_sdk::top::__private::serde::Serialize for"));
+    assert!(code.contains("::my_sdk::top::__private::object_impls!("));
     assert!(code.contains("::my_sdk::top::__private::de::read_opt(map)"));
     assert!(code.contains("::my_derive::Thing"));
     assert!(Builder::new().runtime_path("not a path").is_err());

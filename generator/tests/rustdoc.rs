@@ -127,7 +127,7 @@ fn raw_top_descriptions_would_fail_this_check() {
         std::fs::write(&src, format!("/// {raw}\npub struct S;\n")).unwrap();
         assert!(rustdoc(&src, &dir.path().join("doc")).is_err(), "{raw}");
         assert!(clippy(&src, &dir.path().join("doc")).is_ok(), "{raw}");
-        let converted = topgen::test_util::markdown::to_markdown(raw);
+        let converted = topsdk_schema::doc::to_markdown(raw);
         let doc: String = converted.lines().map(|l| format!("/// {l}\n")).collect();
         std::fs::write(&src, format!("{doc}pub struct S;\n")).unwrap();
         rustdoc(&src, &dir.path().join("doc")).unwrap();

@@ -10,8 +10,13 @@
 //! The JSON form leaves default values out, and writes `method` first, so a reader can find
 //! one API among thousands by its text's first bytes ([`LazySchema::method`]).
 //!
+//! [`doc`] turns TOP's descriptions (text with bits of HTML) into Markdown or plain text: the
+//! one conversion for rustdoc, the `topsdk` command and the explorer.
+//!
 //! Also here, because both sides compute them and must agree: [`response_key`] (the
 //! `<method>_response` key of a success body) and [`is_method_name`].
+
+pub mod doc;
 
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;

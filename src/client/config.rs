@@ -72,15 +72,8 @@ impl RetryPolicy {
 
     /// Pause before retry number `retry` (1-based): exponential, with jitter in [d/2, d].
     pub fn delay(&self, retry: u32) -> Duration {
-        let exp = self.base_delay.saturating_mul(
-            1u32.checked_shl(retry.saturating_sub(1))
-                .unwrap_or(u32::MAX),
-        );
-        let d = exp.min(self.max_delay);
-        let half = d / 2;
-        half + Duration::from_nanos(fastrand::u64(
-            0..=(d - half).as_nanos().min(u64::MAX as u128) as u64,
-        ))
+        use crate::backoff::{Jitter, delay};
+        delay(self.base_delay, self.max_delay, retry, Jitter::Below)
     }
 }
 

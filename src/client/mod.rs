@@ -96,7 +96,7 @@ impl Client {
             .as_ref()
             .and_then(|s| SessionParam::new(s.expose()))
             .map(Arc::new);
-        let limiter = quota::Limiter::new(config.quotas.clone());
+        let limiter = quota::Limiter::new(config.quotas.clone(), config.clock.clone());
         Ok(Client {
             inner: Arc::new(Inner {
                 config,

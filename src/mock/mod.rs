@@ -34,10 +34,10 @@ use crate::schema::{ApiSchema, LazySchema};
 use crate::sync::lock;
 use crate::{ApiError, Format, Secret};
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, StreamBody, combinators::BoxBody};
+use http_body_util::{BodyExt, Full, StreamBody};
 use hyper::body::{Frame, Incoming as HyperBody};
 use hyper::{Request, Response, StatusCode};
-use server::Loopback;
+pub use server::{HttpBody, Loopback, ephemeral};
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -157,27 +157,14 @@ impl MockGateway {
             #[cfg(feature = "security")]
             secrets: security::Secrets::default(),
         });
-        let st = state.clone();
-        let server = Loopback::start(
+        let (st, timeout_of) = (state.clone(), state.clone());
+        let server = Loopback::http(
             addr,
-            move |stream| {
+            move || timeout_of.read_timeout(),
+            move |req| {
                 let st = st.clone();
-                async move {
-                    let timeout = st.read_timeout();
-                    let service = hyper::service::service_fn(move |req| {
-                        let st = st.clone();
-                        async move { Ok::<_, std::convert::Infallible>(serve(&st, req).await) }
-                    });
-                    // A client that hangs up mid-request is not the mock's problem; one that
-                    // stalls is cut off after the read timeout.
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .timer(hyper_util::rt::TokioTimer::new())
-                        .header_read_timeout(timeout)
-                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                        .await;
-                }
+                async move { serve(&st, req).await }
             },
-            || {},
         )
         .await?;
         Ok(MockGateway { server, state })
@@ -293,7 +280,7 @@ impl MockGateway {
     }
 }
 
-type Body = BoxBody<Bytes, std::io::Error>;
+type Body = server::HttpBody;
 
 fn full(status: StatusCode, content_type: &str, body: impl Into<Bytes>) -> Response<Body> {
     let mut r = Response::new(

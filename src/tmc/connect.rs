@@ -187,12 +187,13 @@ impl Connection {
 
     /// The wait before reconnect attempt `failures` (1 = the first after a failure).
     fn backoff(&self, failures: u32) -> Duration {
-        let base = self
-            .cfg
-            .backoff_min
-            .saturating_mul(1u32 << failures.saturating_sub(1).min(16))
-            .min(self.cfg.backoff_max);
-        base + base.mul_f64(fastrand::f64() * 0.5)
+        use crate::backoff::{Jitter, delay};
+        delay(
+            self.cfg.backoff_min,
+            self.cfg.backoff_max,
+            failures,
+            Jitter::Above,
+        )
     }
 
     /// Waits while disconnected, still taking commands; true when shut down meanwhile.

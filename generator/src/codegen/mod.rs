@@ -17,7 +17,7 @@ use tree::Tree;
 
 /// The interface version between generated code and the runtime; bump on breaking changes of
 /// what generated code calls, together with `topsdk::__private::ABI`.
-pub const ABI: u32 = 8;
+pub const ABI: u32 = 9;
 
 /// Code generation options.
 #[derive(Clone, Debug)]
@@ -77,7 +77,7 @@ pub(crate) fn ident(text: &str) -> syn::Ident {
 
 /// A description from the docs as Markdown rustdoc renders without a warning.
 pub(crate) fn doc_text(text: &str) -> String {
-    crate::markdown::to_markdown(text)
+    topsdk_schema::doc::to_markdown(text)
 }
 
 /// A field's doc attributes (see [`field_doc`]).
@@ -413,7 +413,7 @@ fn module_doc(loaded: &LoadedSpec) -> String {
         d.push_str(&format!("\nCategory: {}\n", doc_text(&spec.category)));
     }
     if let Some(url) = &spec.doc_url {
-        let link = crate::markdown::to_markdown(url);
+        let link = topsdk_schema::doc::to_markdown(url);
         d.push_str(&format!("\nDocumentation: {link}\n"));
     }
     let ex = &spec.examples;

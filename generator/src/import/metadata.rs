@@ -74,6 +74,13 @@ pub fn category_of(file: &Path) -> Category {
             if c.pkg.is_empty() {
                 c.pkg = dir_name;
             }
+            // Some catalogues' names end in a separator (`淘宝交易API,`).
+            c.name = c
+                .name
+                .trim()
+                .trim_end_matches([',', '，', ';', '；', '、'])
+                .trim_end()
+                .to_string();
             c
         }
         None => Category {

@@ -1,8 +1,10 @@
 //! TOP's descriptions (plain text with bits of HTML: `<br>`, `<li>` lists, `<font color=red>`,
-//! links, bare URLs, `Map<String,String>`) as Markdown that rustdoc renders as meant and
-//! without a warning: known tags become Markdown (lists stay lists, links stay links), other
-//! tags are dropped or shown as text, Markdown's own characters are escaped, bare URLs become
-//! autolinks, and no line is indented (an indented line would be a doctest).
+//! links, bare URLs, `Map<String,String>`), the one conversion of them for every place docs
+//! are shown: [`to_markdown`] for rustdoc and pages (rendered as meant and without a warning:
+//! known tags become Markdown, lists stay lists, links stay links, other tags are dropped or
+//! shown as text, Markdown's own characters are escaped, bare URLs become autolinks, no line
+//! is indented: an indented line would be a doctest), [`to_plain_text`] for a terminal (the
+//! same reading, written without Markdown's marks: links as `text (url)`).
 
 /// Tags and what they become; any other `<...>` is text (`Map<String,String>`, `<oss>`).
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -78,8 +80,21 @@ fn attribute(attrs: &str, name: &str) -> Option<String> {
 
 /// Converts one description to Markdown.
 pub fn to_markdown(text: &str) -> String {
+    convert(text, false)
+}
+
+/// Converts one description to plain text: breaks, paragraphs and list items as
+/// [`to_markdown`] lays them out, no escapes or emphasis marks, links as `text (url)`.
+pub fn to_plain_text(text: &str) -> String {
+    convert(text, true)
+}
+
+fn convert(text: &str, plain: bool) -> String {
     let text = bullets_as_items(text);
-    let mut out = Writer::default();
+    let mut out = Writer {
+        plain,
+        ..Writer::default()
+    };
     let mut rest = text.as_str();
     while let Some(c) = rest.chars().next() {
         if c == '<'
@@ -100,7 +115,7 @@ pub fn to_markdown(text: &str) -> String {
             && out.link.is_none()
             && let Some(len) = url_len(rest)
         {
-            out.raw(&format!("<{}>", &rest[..len]));
+            out.autolink(&rest[..len]);
             rest = &rest[len..];
             continue;
         }
@@ -202,6 +217,8 @@ struct Writer {
     link: Option<(String, String)>,
     strong: bool,
     emphasis: bool,
+    /// Plain text: no Markdown marks or escapes.
+    plain: bool,
 }
 
 impl Writer {
@@ -216,16 +233,33 @@ impl Writer {
         self.buf().push_str(s);
     }
 
+    /// A bare URL.
+    fn autolink(&mut self, url: &str) {
+        if self.plain {
+            self.raw(url);
+        } else {
+            self.raw(&format!("<{url}>"));
+        }
+    }
+
+    /// Markdown's marks (`**`, `*`); nothing in plain text.
+    fn mark(&mut self, s: &str) {
+        if !self.plain {
+            self.raw(s);
+        }
+    }
+
     fn text(&mut self, c: char) {
-        let escaped = match c {
-            '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '|' | '~' | '#' => true,
-            // `_` only where it could open or close emphasis: `TRADE_FINISHED` stays as it is.
-            '_' => {
-                let prev = self.buf().chars().next_back();
-                !prev.is_some_and(|p| p.is_alphanumeric())
-            }
-            _ => false,
-        };
+        let escaped = !self.plain
+            && match c {
+                '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '|' | '~' | '#' => true,
+                // `_` only where it could open or close emphasis: `TRADE_FINISHED` stays as it is.
+                '_' => {
+                    let prev = self.buf().chars().next_back();
+                    !prev.is_some_and(|p| p.is_alphanumeric())
+                }
+                _ => false,
+            };
         let c = if c.is_control() && c != '\n' { ' ' } else { c };
         let buf = self.buf();
         if escaped {
@@ -249,14 +283,14 @@ impl Writer {
                     return;
                 }
                 self.strong = !closing;
-                self.raw("**");
+                self.mark("**");
             }
             (Tag::Emphasis, _) => {
                 if self.emphasis != closing {
                     return;
                 }
                 self.emphasis = !closing;
-                self.raw("*");
+                self.mark("*");
             }
             (Tag::Link, false) => {
                 self.close_link();
@@ -278,7 +312,13 @@ impl Writer {
         if let Some((href, text)) = self.link.take() {
             let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
             let href = href.replace('(', "%28").replace(')', "%29");
-            if text.is_empty() || text.replace('\\', "") == href {
+            if self.plain {
+                if text.is_empty() || text == href {
+                    self.out.push_str(&href);
+                } else {
+                    self.out.push_str(&format!("{text} ({href})"));
+                }
+            } else if text.is_empty() || text.replace('\\', "") == href {
                 self.out.push_str(&format!("<{href}>"));
             } else {
                 self.out.push_str(&format!("[{text}]({href})"));
@@ -288,10 +328,10 @@ impl Writer {
 
     fn finish(mut self) -> String {
         self.close_link();
-        if self.strong {
+        if self.strong && !self.plain {
             self.out.push_str("**");
         }
-        if self.emphasis {
+        if self.emphasis && !self.plain {
             self.out.push('*');
         }
         // No indented lines (doctests), no runs of blank lines, nothing around the text.

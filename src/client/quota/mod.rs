@@ -6,10 +6,15 @@
 //! No lock is held across an await: a call takes what it needs under one short mutex, or
 //! learns how long to wait, sleeps without the lock and tries again.
 
+mod shared;
+
+pub use shared::{BanBoard, BanTarget, BoardFuture, BoardResult, MemoryBans};
+
 use crate::error::Error;
 use crate::fnv::FnvMap;
-use std::sync::Mutex;
+use shared::Shared;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// A rate: `per_second` calls a second on average, up to `burst` at once.
@@ -77,6 +82,8 @@ pub struct Quotas {
     /// `sub_code` fragments and the scope they name, first match wins.
     scopes: Vec<(String, BanScope)>,
     unknown_ban: Duration,
+    /// Where bans meet other workers', and how often it is read.
+    shared: Option<(Arc<dyn BanBoard>, Duration)>,
 }
 
 impl Default for Quotas {
@@ -95,6 +102,7 @@ impl Default for Quotas {
                 ("user".into(), BanScope::Session),
             ],
             unknown_ban: Duration::from_secs(5),
+            shared: None,
         }
     }
 }
@@ -133,6 +141,14 @@ impl Quotas {
     /// `app-api` and `api` an API, `session` and `user` a session, anything else the app).
     pub fn ban_scope(mut self, fragment: impl Into<String>, scope: BanScope) -> Quotas {
         self.scopes.insert(0, (fragment.into(), scope));
+        self
+    }
+
+    /// Bans shared with other workers through `board` ([`BanBoard`]): each ban this client
+    /// meets is published there, and the board is read every `poll_every` (in the background
+    /// of calls; none waits on it), its bans pausing exactly their scope here.
+    pub fn share_bans(mut self, board: Arc<dyn BanBoard>, poll_every: Duration) -> Quotas {
+        self.shared = Some((board, poll_every));
         self
     }
 
@@ -243,6 +259,10 @@ pub(crate) struct Limiter {
     waited_ns: AtomicU64,
     waits: AtomicU64,
     refused: AtomicU64,
+    /// The board bans are shared through, if any.
+    shared: Option<Arc<Shared>>,
+    /// The client's clock: the wall time of bans on a board.
+    clock: Arc<dyn crate::Clock>,
 }
 
 /// What the limiter did so far ([`crate::Client::quota_stats`]).
@@ -256,11 +276,19 @@ pub struct QuotaStats {
 }
 
 impl Limiter {
-    pub(crate) fn new(quotas: Quotas) -> Limiter {
-        let limited =
-            quotas.app.is_some() || !quotas.per_api.is_empty() || quotas.per_session.is_some();
+    pub(crate) fn new(quotas: Quotas, clock: Arc<dyn crate::Clock>) -> Limiter {
+        let shared = quotas
+            .shared
+            .clone()
+            .map(|(board, every)| Arc::new(Shared::new(board, every)));
+        let limited = quotas.app.is_some()
+            || !quotas.per_api.is_empty()
+            || quotas.per_session.is_some()
+            || shared.is_some();
         Limiter {
             quotas,
+            shared,
+            clock,
             active: AtomicBool::new(limited),
             state: Mutex::default(),
             waited_ns: AtomicU64::new(0),
@@ -282,6 +310,9 @@ impl Limiter {
     pub(crate) async fn acquire(&self, method: &str, session: Option<u64>) -> Result<(), Error> {
         if !self.active.load(Ordering::Relaxed) {
             return Ok(());
+        }
+        if let Some(sh) = &self.shared {
+            self.sync(sh);
         }
         let mut waited = Duration::ZERO;
         loop {
@@ -418,127 +449,89 @@ impl Limiter {
         length: Option<Duration>,
     ) {
         let scope = self.quotas.scope_of(sub_code);
-        let until = Instant::now() + length.unwrap_or(self.quotas.unknown_ban);
-        self.active.store(true, Ordering::Relaxed);
-        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        let later = |slot: &mut Option<Instant>| *slot = Some(slot.map_or(until, |u| u.max(until)));
-        match (scope, session) {
-            (BanScope::App, _) | (BanScope::Session, None) => later(&mut st.app.ban),
-            (BanScope::Api, _) => later(&mut st.apis.entry(method.to_string()).or_default().ban),
-            (BanScope::Session, Some(s)) => {
-                if st.sessions.len() >= SESSIONS_KEPT {
-                    let now = Instant::now();
-                    st.sessions
-                        .retain(|_, x| x.ban.is_some_and(|u| u > now) || x.bucket.is_some());
+        let length = length.unwrap_or(self.quotas.unknown_ban);
+        let target = match (scope, session) {
+            (BanScope::App, _) | (BanScope::Session, None) => BanTarget::App,
+            (BanScope::Api, _) => BanTarget::Api(method.to_string()),
+            (BanScope::Session, Some(s)) => BanTarget::Session(s),
+        };
+        self.pause(&target, length);
+        if let Some(sh) = &self.shared
+            && let Some(until) = self.clock.now().checked_add(length)
+            && let Ok(rt) = tokio::runtime::Handle::try_current()
+        {
+            let sh = sh.clone();
+            rt.spawn(async move {
+                if let Err(e) = sh.board.publish(target, until).await {
+                    tracing::warn!(error = %e, "a ban could not be shared with other workers");
                 }
-                later(&mut st.sessions.entry(s).or_default().ban);
-            }
+            });
         }
         tracing::warn!(
             method,
             scope = ?scope,
-            ban_ms = length.map(|d| d.as_millis() as u64),
+            ban_ms = length.as_millis() as u64,
             "TOP banned calls; the client pauses that scope"
         );
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sub_codes_name_their_scope() {
-        let q = Quotas::new();
-        for (sub, want) in [
-            (
-                Some("accesscontrol.limited-by-app-access-count"),
-                BanScope::App,
-            ),
-            (
-                Some("accesscontrol.limited-by-api-access-count"),
-                BanScope::Api,
-            ),
-            (
-                Some("accesscontrol.limited-by-app-api-access-count"),
-                BanScope::Api,
-            ),
-            (
-                Some("accesscontrol.limited-by-session-access-count"),
-                BanScope::Session,
-            ),
-            (Some("something.else"), BanScope::App),
-            (None, BanScope::App),
-        ] {
-            assert_eq!(q.scope_of(sub), want, "{sub:?}");
+impl Limiter {
+    /// Pauses `target` for `length` from now (an end already later stays).
+    fn pause(&self, target: &BanTarget, length: Duration) {
+        let now = Instant::now();
+        // A length beyond what `Instant` holds is as good as forever.
+        let until = now
+            .checked_add(length)
+            .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 86_400));
+        self.active.store(true, Ordering::Relaxed);
+        let mut st = crate::sync::lock(&self.state);
+        let later = |slot: &mut Option<Instant>| *slot = Some(slot.map_or(until, |u| u.max(until)));
+        match target {
+            BanTarget::App => later(&mut st.app.ban),
+            BanTarget::Api(method) => later(&mut st.apis.entry(method.clone()).or_default().ban),
+            BanTarget::Session(s) => {
+                if st.sessions.len() >= SESSIONS_KEPT {
+                    st.sessions
+                        .retain(|_, x| x.ban.is_some_and(|u| u > now) || x.bucket.is_some());
+                }
+                later(&mut st.sessions.entry(*s).or_default().ban);
+            }
         }
-        let q = Quotas::new().ban_scope("app-api", BanScope::App);
-        assert_eq!(
-            q.scope_of(Some("accesscontrol.limited-by-app-api-access-count")),
-            BanScope::App
-        );
     }
 
-    #[test]
-    fn buckets_refill_at_their_rate() {
-        let l = Limiter::new(Quotas::new().app(Rate::per_second(10.0).burst(2)));
-        let t = Instant::now();
-        assert_eq!(l.try_take("m", None, t).0, Duration::ZERO);
-        assert_eq!(l.try_take("m", None, t).0, Duration::ZERO);
-        let (w, why) = l.try_take("m", None, t);
-        assert_eq!(why, "app quota");
-        assert!((w.as_secs_f64() - 0.1).abs() < 1e-6, "{w:?}");
-        assert_eq!(
-            l.try_take("m", None, t + Duration::from_millis(100)).0,
-            Duration::ZERO
-        );
-        // A silly rate is not "unlimited".
-        assert_eq!(Rate::per_second(f64::NAN), Rate::per_second(-1.0));
-        assert!(Rate::per_second(0.0).per_second > 0.0);
-    }
-
-    #[test]
-    fn a_ban_pauses_only_its_scope() {
-        let l = Limiter::new(Quotas::new());
-        let t = Instant::now();
-        l.ban(
-            "a.b",
-            Some(1),
-            Some("accesscontrol.limited-by-api-access-count"),
-            Some(Duration::from_secs(60)),
-        );
-        assert_eq!(l.try_take("a.b", Some(2), t).1, "API ban");
-        assert_eq!(l.try_take("c.d", Some(1), t).0, Duration::ZERO);
-        l.ban(
-            "c.d",
-            Some(1),
-            Some("accesscontrol.limited-by-session-access-count"),
-            None,
-        );
-        assert_eq!(l.try_take("e.f", Some(1), t).1, "session ban");
-        assert_eq!(l.try_take("e.f", Some(2), t).0, Duration::ZERO);
-        l.ban("e.f", None, None, Some(Duration::from_secs(1)));
-        assert_eq!(l.try_take("x.y", None, t).1, "app ban");
-    }
-
-    #[test]
-    fn a_scope_waiting_gives_the_others_their_token_back() {
-        let q = Quotas::new()
-            .app(Rate::per_second(1.0).burst(2))
-            .api("a.b", Rate::per_second(1.0).burst(1));
-        let l = Limiter::new(q);
-        // An API banned before its first call still gets its rate afterwards.
-        l.ban(
-            "a.b",
-            None,
-            Some("accesscontrol.limited-by-api-access-count"),
-            Some(Duration::ZERO),
-        );
-        let t = Instant::now();
-        assert_eq!(l.try_take("a.b", None, t).0, Duration::ZERO);
-        assert_eq!(l.try_take("a.b", None, t).1, "API quota");
-        // The refused call left the app's second token: another API takes it.
-        assert_eq!(l.try_take("c.d", None, t).0, Duration::ZERO);
-        assert_eq!(l.try_take("c.d", None, t).1, "app quota");
+    /// Applies the bans read from the board, and starts the next read when it is due (in the
+    /// background: the call goes on with what is known).
+    fn sync(&self, sh: &Arc<Shared>) {
+        if sh.inbox_full.swap(false, Ordering::AcqRel) {
+            let read = std::mem::take(&mut *crate::sync::lock(&sh.inbox));
+            let now = self.clock.now();
+            for (target, until) in read {
+                if let Ok(left) = until.duration_since(now) {
+                    tracing::debug!(target = %target.key(), left_ms = left.as_millis() as u64,
+                        "a ban another worker met pauses this client too");
+                    self.pause(&target, left);
+                }
+            }
+        }
+        if sh.poll_due() {
+            let Ok(rt) = tokio::runtime::Handle::try_current() else {
+                sh.polled(None);
+                return;
+            };
+            let (sh, clock) = (sh.clone(), self.clock.clone());
+            rt.spawn(async move {
+                match sh.board.active(clock.now()).await {
+                    Ok(bans) => sh.polled(Some(bans)),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "the shared bans could not be read");
+                        sh.polled(None);
+                    }
+                }
+            });
+        }
     }
 }
+
+#[cfg(test)]
+mod tests;
