@@ -126,10 +126,11 @@ fn parse_ban_seconds(text: &str) -> Option<u64> {
     let rest = lower[at..].trim_start();
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     let after = rest[digits.len()..].trim_start();
-    if !(after.starts_with("more second") || after.starts_with("second")) {
+    if digits.is_empty() || !(after.starts_with("more second") || after.starts_with("second")) {
         return None;
     }
-    digits.parse().ok()
+    // More seconds than a u64 holds is "forever": the most there is (the client caps it).
+    Some(digits.parse().unwrap_or(u64::MAX))
 }
 
 impl fmt::Display for ApiError {

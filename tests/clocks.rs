@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 use topsdk::mock::{MockGateway, Reply};
 use topsdk::security::{DataType, Scope, SecurityClient};
 use topsdk::tokens::{MemoryStore, TokenStore, refresh_expiring};
-use topsdk::{Client, Clock, oauth};
+use topsdk::{Client, Clock, FixedClock, oauth};
 
 const KEY: &str = "12345678";
 const SECRET: &str = "test_secret_123";
@@ -37,7 +37,7 @@ impl Clock for TestClock {
     }
 }
 
-fn client(mock: &MockGateway, clock: Arc<TestClock>) -> Client {
+fn client(mock: &MockGateway, clock: Arc<dyn Clock>) -> Client {
     Client::builder(KEY, SECRET)
         .gateway_url(mock.url())
         .clock(clock)
@@ -52,7 +52,7 @@ async fn a_security_client_follows_its_gateway_clients_clock() {
         .unwrap();
     let clock = TestClock::ahead(0);
     // No clock given to the security client: it is the gateway client's.
-    let sec = SecurityClient::new(client(&mock, clock.clone()), "rn");
+    let sec = SecurityClient::new(client(&mock, clock.clone() as Arc<dyn Clock>), "rn");
     let shop = Scope::Session("shop-session".into());
     let old = sec.encrypt(&shop, DataType::Simple, "王五").await.unwrap();
     assert!(old.ends_with("~2~"), "{old}");
@@ -94,10 +94,13 @@ async fn tokens_are_dated_and_refreshed_by_the_clients_clock() {
     let mock = MockGateway::start(topsdk_util::APIS, KEY, SECRET)
         .await
         .unwrap();
-    // The client lives two days ahead (so does the mock gateway, which checks timestamps).
+    // The client's clock is fixed two days ahead (so is the mock gateway's, which checks
+    // timestamps).
     let two_days = 2 * 86_400;
     mock.set_clock_offset_secs(two_days as i64);
-    let clock = TestClock::ahead(two_days);
+    let clock = Arc::new(FixedClock(
+        SystemTime::now() + Duration::from_secs(two_days),
+    ));
     let client = client(&mock, clock.clone());
     mock.push_reply(
         "taobao.top.auth.token.create",

@@ -62,6 +62,25 @@ proptest! {
         ..ProptestConfig::default()
     })]
 
+    /// The ban length of any message: a number or nothing, never a panic; digits beyond a
+    /// u64 are the most there is (the client caps what it pauses, `Quotas::max_ban`).
+    #[test]
+    fn ban_lengths_from_any_text(
+        msg in "(This ban will )?(last for )?[0-9 ]{0,30}( more)?( seconds?)?[a-z ]{0,10}",
+        other in any::<String>(),
+    ) {
+        for text in [&msg, &other] {
+            let e = topsdk::ApiError {
+                code: 7,
+                msg: "App Call Limited".into(),
+                sub_code: None,
+                sub_msg: Some(text.clone()),
+                request_id: None,
+            };
+            let _ = e.ban_length();
+        }
+    }
+
     #[test]
     fn tmc_frames_from_any_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
         if let Err(e) = Frame::decode(&bytes) {

@@ -232,3 +232,66 @@ async fn a_ban_one_worker_meets_pauses_its_scope_in_every_worker_of_the_board() 
     let e = elsewhere.execute_raw(SEED, []).await.unwrap_err();
     assert!(matches!(e, Error::Api(_)), "{e}");
 }
+
+/// A gateway's absurd ban lengths neither panic nor stop a client for good: the pause is
+/// capped (`Quotas::max_ban`, one day by default), and a client that will not wait that long
+/// (`Quotas::max_wait`) fails at once with the ban's scope; a short ban still pauses for
+/// exactly its length.
+#[tokio::test]
+async fn absurd_ban_lengths_are_capped_and_never_panic() {
+    let mock = mock().await;
+    let day = topsdk::quota::DEFAULT_MAX_BAN;
+    for (said, paused) in [
+        ("18446744073709551615", day),   // 2^64 - 1
+        ("1844674407370955161500", day), // more than a u64 holds
+        ("1000000000000", day),          // 10^12
+        ("5", Duration::from_secs(5)),
+    ] {
+        let c = client(&mock, Quotas::new().max_wait(Duration::from_secs(60)));
+        mock.push_reply(
+            SEED,
+            Reply::Error(ApiError {
+                code: 7,
+                msg: "App Call Limited".into(),
+                sub_code: Some("accesscontrol.limited-by-api-access-count".into()),
+                sub_msg: Some(format!("This ban will last for {said} more seconds")),
+                request_id: None,
+            }),
+        );
+        let e = c.execute_raw(SEED, []).await.unwrap_err();
+        assert!(matches!(e, Error::RateLimited { .. }), "{said}: {e}");
+        let started = Instant::now();
+        let next = c.execute_raw(SEED, []).await;
+        if paused > Duration::from_secs(60) {
+            // Longer than the client waits: refused at once, the capped length said.
+            match next.unwrap_err() {
+                Error::Throttled { scope, retry_after } => {
+                    assert_eq!(scope, "API ban");
+                    assert!(retry_after <= paused && retry_after > paused - Duration::from_secs(5));
+                }
+                other => panic!("{said}: {other}"),
+            }
+            assert!(started.elapsed() < Duration::from_secs(1));
+        } else {
+            // Waited out (5 s), then sent.
+            next.unwrap();
+            assert!(started.elapsed() >= Duration::from_secs(4), "{said}");
+        }
+        // Other APIs are not paused.
+        c.execute_raw(TIME, []).await.unwrap();
+    }
+    // A cap set lower holds too.
+    let c = client(&mock, Quotas::new().max_ban(Duration::from_secs(2)));
+    mock.push_reply(
+        SEED,
+        ban("accesscontrol.limited-by-api-access-count", 1_000_000),
+    );
+    c.execute_raw(SEED, []).await.unwrap_err();
+    let started = Instant::now();
+    c.execute_raw(SEED, []).await.unwrap();
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(1500) && waited < Duration::from_secs(5),
+        "{waited:?}"
+    );
+}

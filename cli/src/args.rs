@@ -12,6 +12,16 @@ use std::net::SocketAddr;
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
+    /// Each attempt's timeout in seconds (env TOP_REQUEST_TIMEOUT_SECS; default 30)
+    #[arg(long, global = true, value_name = "SECS")]
+    pub(crate) timeout_secs: Option<u64>,
+    /// Attempts of a call, retries included (env TOP_MAX_ATTEMPTS; default 3)
+    #[arg(long, global = true, value_name = "N")]
+    pub(crate) max_attempts: Option<u64>,
+    /// The longest a call waits for a ban or quota; longer fails at once with the ban
+    /// (env TOP_MAX_WAIT_SECS; default 60)
+    #[arg(long, global = true, value_name = "SECS")]
+    pub(crate) max_wait_secs: Option<u64>,
 }
 
 #[derive(Subcommand)]

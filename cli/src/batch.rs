@@ -67,7 +67,9 @@ pub(crate) async fn batch(calls: &[String], reveal_secrets: bool) -> ExitCode {
                 serde_json::json!({ "index": index, "method": method, "error": error })
             }
         };
-        println!("{line}");
+        if let Err(code) = crate::print_line(&line.to_string()) {
+            return code;
+        }
     }
     if failed {
         ExitCode::from(2)

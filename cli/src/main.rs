@@ -76,7 +76,33 @@ fn log_to_stderr(default: tracing_subscriber::filter::LevelFilter) {
         .try_init();
 }
 
+/// The call settings the flags gave (`--timeout-secs`, `--max-attempts`, `--max-wait-secs`),
+/// by the variable each stands for.
+static CALL_FLAGS: std::sync::OnceLock<Vec<(&'static str, String)>> = std::sync::OnceLock::new();
+
+/// The command's view of the environment: a flag before its variable; and a call waits at
+/// most a minute for a ban unless told otherwise (a command that stalls silently is worse
+/// than one that fails and says why).
+pub(crate) fn lookup(key: &str) -> Option<String> {
+    let flag = CALL_FLAGS
+        .get()
+        .and_then(|f| f.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone()));
+    flag.or_else(|| std::env::var(key).ok().filter(|v| !v.is_empty()))
+        .or_else(|| (key == "TOP_MAX_WAIT_SECS").then(|| "60".to_string()))
+}
+
 async fn run(cli: Cli) -> ExitCode {
+    let flags = [
+        ("TOP_REQUEST_TIMEOUT_SECS", cli.timeout_secs),
+        ("TOP_MAX_ATTEMPTS", cli.max_attempts),
+        ("TOP_MAX_WAIT_SECS", cli.max_wait_secs),
+    ];
+    let _ = CALL_FLAGS.set(
+        flags
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v?.to_string())))
+            .collect(),
+    );
     match cli.command {
         Command::List => {
             use std::io::Write;
@@ -311,7 +337,11 @@ async fn call(a: CallArgs) -> ExitCode {
     match result {
         Ok(v) => {
             match serde_json::to_string_pretty(&v) {
-                Ok(s) => println!("{s}"),
+                Ok(s) => {
+                    if let Err(code) = print_line(&s) {
+                        return code;
+                    }
+                }
                 Err(e) => {
                     eprintln!("topsdk: {e}");
                     return ExitCode::from(3);
@@ -341,10 +371,16 @@ pub(crate) async fn gateway_builder(
             "topsdk: TOP_APP_KEY is not set; calling the built-in mock gateway at {}",
             top.gateway.url()
         );
-        let builder = ClientBuilder::new(builtin::APP_KEY, secret).gateway_url(top.gateway.url());
+        let builder = ClientBuilder::new(builtin::APP_KEY, secret)
+            .gateway_url(top.gateway.url())
+            .call_settings_from_lookup(lookup)
+            .map_err(usage_error)?;
         return Ok((builder, Some(top)));
     }
-    Ok((ClientBuilder::from_env().map_err(usage_error)?, None))
+    Ok((
+        ClientBuilder::from_lookup(lookup).map_err(usage_error)?,
+        None,
+    ))
 }
 
 /// Whether `TOP_APP_KEY` is unset (or empty): the built-in TOP answers.
@@ -369,6 +405,24 @@ pub(crate) fn report(e: Error) -> ExitCode {
             ExitCode::from(2)
         }
         e @ (Error::InvalidRequest { .. } | Error::Config { .. }) => usage_error(e),
+        // A ban (or quota) longer than this command waits: said, not waited out in silence.
+        Error::Throttled { scope, retry_after } => {
+            let max = lookup("TOP_MAX_WAIT_SECS").unwrap_or_default();
+            eprintln!(
+                "{}",
+                serde_json::json!({
+                    "throttled": true,
+                    "scope": scope,
+                    "retry_after_secs": retry_after.as_secs(),
+                    "message": format!(
+                        "not sent: the {scope} lasts {} s more, longer than this command waits \
+                         ({max} s; --max-wait-secs or TOP_MAX_WAIT_SECS)",
+                        retry_after.as_secs()
+                    ),
+                })
+            );
+            ExitCode::from(2)
+        }
         other => {
             eprintln!("topsdk: {}", other.to_string().replace('\n', " "));
             ExitCode::from(3)
@@ -391,6 +445,21 @@ fn api_json(api: &topsdk::ApiError, ban: Option<Option<std::time::Duration>>) ->
         m.insert("retry_after_secs".into(), ban.map(|d| d.as_secs()).into());
     }
     v
+}
+
+/// Writes `text` and a newline to stdout, flushed. A stdout that fails (a closed pipe,
+/// `> /dev/full`) ends the command cleanly: said on stderr, exit 3, never a panic (`println!`
+/// panics); what was not written is not acknowledged (TMC messages stay unconfirmed).
+pub(crate) fn print_line(text: &str) -> Result<(), ExitCode> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush())
+        .map_err(|e| {
+            eprintln!("topsdk: cannot write to stdout: {e}");
+            ExitCode::from(3)
+        })
 }
 
 pub(crate) fn fastrand_secret() -> String {

@@ -31,7 +31,7 @@ pub(crate) fn verify(
     let body = match (body, body_file) {
         (Some(_), Some(_)) => return usage_error("give --body or --body-file, not both"),
         (Some(b), None) => b.into_bytes(),
-        (None, Some(path)) => match std::fs::read(&path) {
+        (None, Some(path)) => match read_capped(&path) {
             Ok(b) => b,
             Err(e) => return usage_error(format!("cannot read {}: {e}", path.display())),
         },
@@ -66,15 +66,38 @@ pub(crate) fn verify(
                     (k, v.into())
                 })
                 .collect();
-            println!("{}", serde_json::json!({ "ok": true, "params": params }));
-            ExitCode::SUCCESS
+            match crate::print_line(
+                &serde_json::json!({ "ok": true, "params": params }).to_string(),
+            ) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(code) => code,
+            }
         }
         Err(why) => {
-            println!(
-                "{}",
-                serde_json::json!({ "ok": false, "reason": why.to_string() })
-            );
-            ExitCode::from(2)
+            let line = serde_json::json!({ "ok": false, "reason": why.to_string() });
+            match crate::print_line(&line.to_string()) {
+                Ok(()) => ExitCode::from(2),
+                Err(code) => code,
+            }
         }
     }
+}
+
+/// The most of a body file read: an SPI call's body is a form or a small document; a path
+/// like `/dev/zero` must not be read until memory runs out.
+const MAX_BODY: u64 = 16 * 1024 * 1024;
+
+fn read_capped(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut body = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_BODY + 1)
+        .read_to_end(&mut body)?;
+    if body.len() as u64 > MAX_BODY {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("more than {} MiB, not an SPI call's body", MAX_BODY >> 20),
+        ));
+    }
+    Ok(body)
 }

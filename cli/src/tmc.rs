@@ -13,7 +13,9 @@ pub fn decode(hex: &str) -> ExitCode {
     };
     match Frame::decode(&bytes) {
         Ok(frame) => {
-            println!("{}", frame_json(&frame));
+            if let Err(code) = crate::print_line(&frame_json(&frame).to_string()) {
+                return code;
+            }
             ExitCode::SUCCESS
         }
         Err(e) => crate::usage_error(e),
@@ -130,7 +132,8 @@ pub async fn listen(group: Option<String>, max_messages: Option<u64>) -> ExitCod
         );
         let api = match topsdk::ClientBuilder::new(crate::builtin::APP_KEY, secret.clone())
             .gateway_url(gateway.url())
-            .build()
+            .call_settings_from_lookup(crate::lookup)
+            .and_then(topsdk::ClientBuilder::build)
         {
             Ok(c) => c,
             Err(e) => return crate::usage_error(e),
@@ -141,7 +144,7 @@ pub async fn listen(group: Option<String>, max_messages: Option<u64>) -> ExitCod
         _mocks = Some(top);
         b
     } else {
-        TmcBuilder::from_env()
+        TmcBuilder::from_lookup(crate::lookup)
     };
     let mut builder = match builder {
         Ok(b) => b,
@@ -171,8 +174,12 @@ pub async fn listen(group: Option<String>, max_messages: Option<u64>) -> ExitCod
         };
         match item {
             Ok(msg) => {
-                println!("{}", message_json(&msg));
-                // Confirmed once written: a crash before this line leaves it for redelivery.
+                // Confirmed once written: a crash or a failed write before this line leaves
+                // it for redelivery.
+                if let Err(failed) = crate::print_line(&message_json(&msg).to_string()) {
+                    code = failed;
+                    break;
+                }
                 if let Err(e) = msg.confirm() {
                     eprintln!("topsdk: {e}");
                 }

@@ -351,3 +351,23 @@ fn spi_verify_golden_vector_and_refusals() {
     assert_eq!(code, Some(64));
     assert!(stderr.contains("TOP_APP_SECRET"), "{stderr}");
 }
+
+/// `spi verify --body-file /dev/zero` stops at the body limit (16 MiB) with a usage error
+/// instead of reading until memory runs out.
+#[test]
+fn spi_verify_reads_a_bounded_body_file() {
+    let out = Command::new(BIN)
+        .args([
+            "spi",
+            "verify",
+            "app_key=1&sign=X",
+            "--body-file",
+            "/dev/zero",
+        ])
+        .env("TOP_APP_SECRET", "s")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(64), "{err}");
+    assert!(err.contains("more than 16 MiB"), "{err}");
+}

@@ -204,3 +204,138 @@ fn the_mock_takes_the_largest_clock_offsets() {
         assert_eq!(again.status.code(), Some(2));
     }
 }
+
+/// A gateway banning the app "for 2^64 - 1 seconds" (or 10^12): `call` says so (exit 2, the
+/// ban's fields) and does not panic; a command making several calls (`security decrypt` of
+/// two key versions) does not stall on the ban: the second call fails at once, said on
+/// stderr, as it would wait longer than the command waits (60 s by default).
+#[test]
+fn absurd_bans_neither_panic_nor_stall_the_cli() {
+    const BAN: &str = r#"{"error_response":{"code":7,"msg":"App Call Limited","sub_code":"accesscontrol.limited-by-app-access-count","sub_msg":"This ban will last for 18446744073709551615 more seconds"}}"#;
+    const BAN_12: &str = r#"{"error_response":{"code":7,"msg":"App Call Limited","sub_code":"accesscontrol.limited-by-app-access-count","sub_msg":"This ban will last for 1000000000000 more seconds"}}"#;
+    let gw = gateway("200 OK", BAN);
+    let out = call(&gw.url, &["taobao.time.get"], None);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("\"rate_limited\":true") && !err.contains("panicked"),
+        "{err}"
+    );
+
+    // Two shops to refresh, one at a time: the first refresh is banned for 10^12 s; the
+    // second would wait that long, and is refused at once instead.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tokens.sqlite");
+    for code in ["a", "b"] {
+        let out = Command::new(BIN)
+            .args(["auth", "token", "--code", code])
+            .env_remove("TOP_APP_KEY")
+            .env("TOP_TOKEN_DB", &db)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let gw = gateway("200 OK", BAN_12);
+    let mut child = Command::new(BIN)
+        .args([
+            "auth",
+            "refresh",
+            "--margin-secs",
+            "172800",
+            "--concurrency",
+            "1",
+        ])
+        .env("TOP_APP_KEY", KEY)
+        .env("TOP_APP_SECRET", SECRET)
+        .env("TOP_GATEWAY_URL", &gw.url)
+        .env("TOP_TOKEN_DB", &db)
+        .env_remove("TOP_MAX_WAIT_SECS")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("auth refresh stalled on the ban");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(
+        !status.success() && !err.contains("panicked"),
+        "{out}\n{err}"
+    );
+    // Both shops reported failed; one refresh reached the gateway, the other was refused here.
+    assert!(
+        out.contains("App Call Limited") && out.contains("ban"),
+        "{out}\n{err}"
+    );
+    let sent = gw
+        .seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|r| r.contains("taobao.top.auth.token.refresh"))
+        .count();
+    assert_eq!(sent, 1, "{out}\n{err}");
+}
+
+/// A stdout that fails (`> /dev/full`) ends `call`, `batch` and `tmc listen` cleanly: said on
+/// stderr, exit 3, no panic (and `tmc listen` confirms nothing it could not write).
+#[test]
+fn a_failing_stdout_ends_commands_cleanly() {
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    for args in [
+        &[
+            "call",
+            "alibaba.kongur.token.getosstoken",
+            "-p",
+            "suit_ids=1",
+            "-p",
+            "entrust_id=E",
+        ][..],
+        &["batch", "taobao.time.get"][..],
+        &["tmc", "listen", "--max-messages", "1"][..],
+    ] {
+        let out = Command::new(BIN)
+            .args(args)
+            .env_remove("TOP_APP_KEY")
+            .stdout(full())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {err}");
+        assert!(
+            err.contains("cannot write to stdout") && !err.contains("panicked"),
+            "{args:?}: {err}"
+        );
+    }
+}

@@ -191,14 +191,17 @@ fn tokens_sealed_with_top_token_key_open_only_with_it() {
     let db = dir.path().join("tokens.sqlite");
     let key = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA="; // bytes 1..=32
     let with_key = |args: &[&str], k: &str| {
-        Command::new(BIN)
-            .arg("auth")
+        let mut c = Command::new(BIN);
+        c.arg("auth")
             .args(args)
             .env_remove("TOP_APP_KEY")
-            .env("TOP_TOKEN_DB", &db)
-            .env("TOP_TOKEN_KEY", k)
-            .output()
-            .unwrap()
+            .env("TOP_TOKEN_DB", &db);
+        // "-": the variable unset.
+        match k {
+            "-" => c.env_remove("TOP_TOKEN_KEY"),
+            k => c.env("TOP_TOKEN_KEY", k),
+        };
+        c.output().unwrap()
     };
     stdout_of(&with_key(&["token", "--code", "sealed"], key), 0);
     // Nothing of the token in clear in the file.
@@ -214,7 +217,7 @@ fn tokens_sealed_with_top_token_key_open_only_with_it() {
     );
     assert_eq!(stdout_of(&with_key(&["list"], key), 0).lines().count(), 1);
     // Without the key, or with another: named as unreadable, never shown.
-    for other in ["", "ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICA="] {
+    for other in ["-", "ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICA="] {
         let out = with_key(&["list"], other);
         assert_eq!(stdout_of(&out, 2), "");
         let err = String::from_utf8_lossy(&out.stderr);
@@ -225,4 +228,16 @@ fn tokens_sealed_with_top_token_key_open_only_with_it() {
     }
     // A key that is not 32 bytes of base64 is a usage error.
     assert_eq!(with_key(&["list"], "c2hvcnQ=").status.code(), Some(64));
+    // Sealing fails closed: a key set but blank (`$(cat missing-file)`) is an error before
+    // anything is written, never tokens in clear beside sealed ones.
+    for blank in ["", "  \n"] {
+        let out = with_key(&["token", "--code", "clear"], blank);
+        assert_eq!(out.status.code(), Some(64), "{blank:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("blank"));
+    }
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let rows: i64 = c
+        .query_row("SELECT count(*) FROM tmc_tokens_v1", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 1, "nothing written with a blank key");
 }

@@ -339,7 +339,48 @@ impl ClientBuilder {
         if let Some(p) = get("TOP_PARTNER_ID").filter(|v| !v.is_empty()) {
             b = b.partner_id(p);
         }
-        Ok(b)
+        b.call_settings_from_lookup(get)
+    }
+
+    /// How calls are made, from `TOP_REQUEST_TIMEOUT_SECS` (each attempt's timeout, default
+    /// 30), `TOP_MAX_ATTEMPTS` (attempts of a call, retries included, default 3) and
+    /// `TOP_MAX_WAIT_SECS` (the longest a call waits for a ban or quota before it fails with
+    /// `Error::Throttled`, default: as long as it takes); part of [`ClientBuilder::from_env`],
+    /// and for a builder made otherwise (a tool's built-in mock).
+    pub fn call_settings_from_lookup(
+        mut self,
+        get: impl Fn(&str) -> Option<String>,
+    ) -> Result<ClientBuilder, Error> {
+        let number = |k: &str, max: u64| -> Result<Option<u64>, Error> {
+            let Some(v) = get(k).filter(|v| !v.trim().is_empty()) else {
+                return Ok(None);
+            };
+            match v.trim().parse::<u64>() {
+                Ok(n) if (1..=max).contains(&n) => Ok(Some(n)),
+                _ => Err(Error::Config {
+                    setting: k.to_string(),
+                    message: format!(
+                        "`{}` is not a whole number from 1 to {max}",
+                        v.escape_debug()
+                    ),
+                }),
+            }
+        };
+        if let Some(s) = number("TOP_REQUEST_TIMEOUT_SECS", 86_400)? {
+            self = self.request_timeout(Duration::from_secs(s));
+        }
+        if let Some(n) = number("TOP_MAX_ATTEMPTS", 100)? {
+            let retry = RetryPolicy {
+                max_attempts: n as u32,
+                ..self.config.retry.clone()
+            };
+            self = self.retry(retry);
+        }
+        if let Some(s) = number("TOP_MAX_WAIT_SECS", 86_400)? {
+            let quotas = self.config.quotas.clone().max_wait(Duration::from_secs(s));
+            self = self.quotas(quotas);
+        }
+        Ok(self)
     }
 }
 

@@ -244,7 +244,7 @@ fn ban_to_wait_out(error: &Error, max: Option<Duration>) -> Option<Duration> {
             Some(max),
         ) if *ban <= max => {
             // TOP counts whole seconds; a little more makes sure the ban is over.
-            Some(*ban + Duration::from_millis(100))
+            Some(ban.saturating_add(Duration::from_millis(100)))
         }
         _ => None,
     }

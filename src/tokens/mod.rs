@@ -67,36 +67,20 @@ impl MemoryStore {
 
 impl TokenStore for MemoryStore {
     fn get(&self, shop: i64) -> Result<Option<Token>, StoreError> {
-        Ok(self
-            .tokens
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&shop)
-            .cloned())
+        Ok(crate::sync::read(&self.tokens).get(&shop).cloned())
     }
 
     fn put(&self, shop: i64, token: &Token) -> Result<(), StoreError> {
-        self.tokens
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(shop, token.clone());
+        crate::sync::write(&self.tokens).insert(shop, token.clone());
         Ok(())
     }
 
     fn remove(&self, shop: i64) -> Result<bool, StoreError> {
-        Ok(self
-            .tokens
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&shop)
-            .is_some())
+        Ok(crate::sync::write(&self.tokens).remove(&shop).is_some())
     }
 
     fn list(&self) -> Result<Listing, StoreError> {
-        let mut out: Vec<(i64, Token)> = self
-            .tokens
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
+        let mut out: Vec<(i64, Token)> = crate::sync::read(&self.tokens)
             .iter()
             .map(|(k, v)| (*k, v.clone()))
             .collect();
@@ -109,10 +93,7 @@ impl TokenStore for MemoryStore {
 
     fn expiring(&self, before: SystemTime) -> Result<Listing, StoreError> {
         let limit = crate::time::epoch_millis(before);
-        let mut out: Vec<(i64, Token)> = self
-            .tokens
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
+        let mut out: Vec<(i64, Token)> = crate::sync::read(&self.tokens)
             .iter()
             .filter(|(_, t)| t.expire_time.is_some_and(|e| e < limit))
             .map(|(k, v)| (*k, v.clone()))

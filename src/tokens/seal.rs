@@ -47,13 +47,23 @@ impl TokenKey {
         Ok(TokenKey { cipher })
     }
 
-    /// The key in `TOP_TOKEN_KEY`, when it is set (and not empty).
+    /// The key in `TOP_TOKEN_KEY`, when it is set. Sealing fails closed: a variable set but
+    /// blank (what `$(cat missing-file)` gives) or not text is an error, never "no key",
+    /// which would store tokens in clear.
     pub fn from_env() -> Result<Option<TokenKey>, StoreError> {
         match std::env::var("TOP_TOKEN_KEY") {
-            Ok(v) if !v.trim().is_empty() => TokenKey::from_base64(&v)
+            Err(std::env::VarError::NotPresent) => Ok(None),
+            Err(std::env::VarError::NotUnicode(_)) => Err(StoreError(
+                "TOP_TOKEN_KEY is not text (a base64 key of 32 bytes)".into(),
+            )),
+            Ok(v) if v.trim().is_empty() => Err(StoreError(
+                "TOP_TOKEN_KEY is set but blank: give the key (base64 of 32 bytes), or unset \
+                 it to store tokens in clear"
+                    .into(),
+            )),
+            Ok(v) => TokenKey::from_base64(&v)
                 .map(Some)
                 .map_err(|e| StoreError(format!("TOP_TOKEN_KEY: {}", e.0))),
-            _ => Ok(None),
         }
     }
 

@@ -99,7 +99,7 @@ impl SqliteStore {
         &self,
         f: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T>,
     ) -> Result<T, StoreError> {
-        let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        let conn = crate::sync::lock(&self.conn);
         f(&conn).map_err(|e| StoreError(e.to_string()))
     }
 

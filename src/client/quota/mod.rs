@@ -82,6 +82,10 @@ pub struct Quotas {
     /// `sub_code` fragments and the scope they name, first match wins.
     scopes: Vec<(String, BanScope)>,
     unknown_ban: Duration,
+    /// The longest a ban is taken to last, whatever TOP says.
+    max_ban: Duration,
+    /// The longest a call waits (longer: refused as with `WhenLimited::Fail`).
+    max_wait: Option<Duration>,
     /// Where bans meet other workers', and how often it is read.
     shared: Option<(Arc<dyn BanBoard>, Duration)>,
 }
@@ -102,6 +106,8 @@ impl Default for Quotas {
                 ("user".into(), BanScope::Session),
             ],
             unknown_ban: Duration::from_secs(5),
+            max_ban: DEFAULT_MAX_BAN,
+            max_wait: None,
             shared: None,
         }
     }
@@ -149,6 +155,22 @@ impl Quotas {
     /// of calls; none waits on it), its bans pausing exactly their scope here.
     pub fn share_bans(mut self, board: Arc<dyn BanBoard>, poll_every: Duration) -> Quotas {
         self.shared = Some((board, poll_every));
+        self
+    }
+
+    /// The longest a ban pauses its scope, whatever its message says (default one day, the
+    /// longest ban TOP was seen to hand out, ~20 h: a gateway saying 10^12 s must not stop a
+    /// client for good, nor overflow its clock).
+    pub fn max_ban(mut self, d: Duration) -> Quotas {
+        self.max_ban = d;
+        self
+    }
+
+    /// The longest a call waits for its quota or a ban (default: as long as it takes); a
+    /// longer wait is refused at once with [`Error::Throttled`], as with
+    /// [`WhenLimited::Fail`]. What a command-line tool wants: fail and say so, not stall.
+    pub fn max_wait(mut self, d: Duration) -> Quotas {
+        self.max_wait = Some(d);
         self
     }
 
@@ -245,6 +267,9 @@ struct State {
     sessions: FnvMap<u64, Scoped>,
 }
 
+/// The default of [`Quotas::max_ban`]: one day.
+pub const DEFAULT_MAX_BAN: Duration = Duration::from_secs(86_400);
+
 /// Sessions kept per scope before the idle ones are dropped.
 const SESSIONS_KEPT: usize = 65_536;
 
@@ -325,7 +350,9 @@ impl Limiter {
                 }
                 return Ok(());
             }
-            if self.quotas.when_limited == WhenLimited::Fail {
+            if self.quotas.when_limited == WhenLimited::Fail
+                || self.quotas.max_wait.is_some_and(|max| waited + wait > max)
+            {
                 self.refused.fetch_add(1, Ordering::Relaxed);
                 tracing::debug!(
                     method,
@@ -359,7 +386,7 @@ impl Limiter {
         now: Instant,
     ) -> (Duration, &'static str) {
         let q = &self.quotas;
-        let mut guard = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = crate::sync::lock(&self.state);
         let st = &mut *guard;
         if st.app.bucket.is_none()
             && let Some(rate) = q.app
@@ -449,7 +476,9 @@ impl Limiter {
         length: Option<Duration>,
     ) {
         let scope = self.quotas.scope_of(sub_code);
-        let length = length.unwrap_or(self.quotas.unknown_ban);
+        let length = length
+            .unwrap_or(self.quotas.unknown_ban)
+            .min(self.quotas.max_ban);
         let target = match (scope, session) {
             (BanScope::App, _) | (BanScope::Session, None) => BanTarget::App,
             (BanScope::Api, _) => BanTarget::Api(method.to_string()),
@@ -480,10 +509,11 @@ impl Limiter {
     /// Pauses `target` for `length` from now (an end already later stays).
     fn pause(&self, target: &BanTarget, length: Duration) {
         let now = Instant::now();
-        // A length beyond what `Instant` holds is as good as forever.
+        // Capped by `max_ban` before it comes here; a cap beyond what `Instant` holds is as
+        // good as the longest it holds.
         let until = now
-            .checked_add(length)
-            .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 86_400));
+            .checked_add(length.min(self.quotas.max_ban))
+            .unwrap_or_else(|| now + DEFAULT_MAX_BAN);
         self.active.store(true, Ordering::Relaxed);
         let mut st = crate::sync::lock(&self.state);
         let later = |slot: &mut Option<Instant>| *slot = Some(slot.map_or(until, |u| u.max(until)));

@@ -11,19 +11,19 @@
 //! `taobao.tmc.messages.consume`/`confirm` read the same queue.
 
 mod broker;
+mod ws;
 
 use super::server::{self, Loopback};
 use crate::Secret;
 use crate::tmc::{Frame, MessageType, Value, kind};
 use broker::{Broker, Owner, Stored, lock, now_ms};
 pub use broker::{Published, TmcStats};
-use futures_util::{SinkExt, StreamExt};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use tokio::io::AsyncWriteExt;
 use tokio::sync::Notify;
-use tokio_tungstenite::tungstenite::Message as WsMessage;
 
 /// A running mock TMC server; stops when dropped.
 pub struct MockTmc {
@@ -75,10 +75,10 @@ impl MockTmc {
                     // The handshake and the CONNECT within one deadline: a peer that opens
                     // connections and says nothing holds none of them for long.
                     let deadline = tokio::time::Instant::now() + connect;
-                    let ws =
-                        tokio::time::timeout_at(deadline, tokio_tungstenite::accept_async(stream));
-                    if let Ok(Ok(ws)) = ws.await {
-                        serve(b, ws, deadline).await;
+                    let mut stream = stream;
+                    let upgraded = tokio::time::timeout_at(deadline, ws::accept(&mut stream));
+                    if let Ok(Ok(())) = upgraded.await {
+                        serve(b, stream, deadline).await;
                     }
                 }
             },
@@ -330,8 +330,6 @@ fn data_frame(b: &Broker, token: &str, s: &Stored) -> Frame {
     f
 }
 
-type WsStream = tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>;
-
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const IDLE_TIMEOUT: Duration = Duration::from_secs(180);
 /// SENDACKs waiting for the writer: a client that sends and never reads is slowed, not
@@ -339,17 +337,23 @@ const IDLE_TIMEOUT: Duration = Duration::from_secs(180);
 const PENDING_REPLIES: usize = 64;
 
 /// One client connection: CONNECT first, then pushes and the client's requests.
-async fn serve(b: Arc<Broker>, ws: WsStream, connect_by: tokio::time::Instant) {
-    let (mut sink, mut stream) = ws.split();
+async fn serve(b: Arc<Broker>, stream: tokio::net::TcpStream, connect_by: tokio::time::Instant) {
+    let (stream, mut sink) = stream.into_split();
+    let mut stream = tokio::io::BufReader::new(stream);
     let (_, idle) = *lock(&b.timeouts);
+    // One top-link message, framed, written and flushed.
+    async fn send(sink: &mut tokio::net::tcp::OwnedWriteHalf, f: &Frame) -> std::io::Result<()> {
+        let mut out = Vec::new();
+        ws::binary(&mut out, &f.encode());
+        sink.write_all(&out).await
+    }
     // CONNECT (other frames before it are ignored, as TMC closes nothing for them), by the
     // deadline.
     let (session, group, token) = loop {
-        let Ok(Some(Ok(m))) = tokio::time::timeout_at(connect_by, stream.next()).await else {
+        let Ok(Ok(ws::Incoming::Binary(bytes))) =
+            tokio::time::timeout_at(connect_by, ws::next(&mut stream)).await
+        else {
             return;
-        };
-        let WsMessage::Binary(bytes) = m else {
-            continue;
         };
         let Ok(f) = Frame::decode(&bytes) else {
             continue;
@@ -369,11 +373,7 @@ async fn serve(b: Arc<Broker>, ws: WsStream, connect_by: tokio::time::Instant) {
                     id
                 };
                 let ack = reply(MessageType::ConnectAck, f.flag, &token);
-                if sink
-                    .send(WsMessage::Binary(ack.encode().into()))
-                    .await
-                    .is_err()
-                {
+                if send(&mut sink, &ack).await.is_err() {
                     b.session_gone(session);
                     return;
                 }
@@ -384,8 +384,9 @@ async fn serve(b: Arc<Broker>, ws: WsStream, connect_by: tokio::time::Instant) {
                 let mut ack = reply(MessageType::ConnectAck, f.flag, "");
                 ack.status_code = code;
                 ack.status_phrase = phrase.to_string();
-                let _ = sink.send(WsMessage::Binary(ack.encode().into())).await;
-                let _ = sink.close().await;
+                let _ = send(&mut sink, &ack).await;
+                let _ = sink.write_all(&ws::CLOSE).await;
+                let _ = sink.shutdown().await;
                 return;
             }
         }
@@ -399,12 +400,9 @@ async fn serve(b: Arc<Broker>, ws: WsStream, connect_by: tokio::time::Instant) {
         let token = token.clone();
         let group = group.clone();
         async move {
-            while let Ok(Some(Ok(m))) = tokio::time::timeout(idle, stream.next()).await {
-                let bytes = match m {
-                    WsMessage::Binary(bytes) => bytes,
-                    WsMessage::Close(_) => break,
-                    _ => continue,
-                };
+            while let Ok(Ok(ws::Incoming::Binary(bytes))) =
+                tokio::time::timeout(idle, ws::next(&mut stream)).await
+            {
                 let Ok(f) = Frame::decode(&bytes) else {
                     continue;
                 };
@@ -466,7 +464,7 @@ async fn serve(b: Arc<Broker>, ws: WsStream, connect_by: tokio::time::Instant) {
                     _ = tokio::time::sleep(Duration::from_millis(50)) => {}
                     r = reply_rx.recv() => match r {
                         Some(r) => {
-                            if sink.send(WsMessage::Binary(r.encode().into())).await.is_err() {
+                            if send(&mut sink, &r).await.is_err() {
                                 return;
                             }
                         }
@@ -475,26 +473,15 @@ async fn serve(b: Arc<Broker>, ws: WsStream, connect_by: tokio::time::Instant) {
                 }
                 continue;
             }
+            // The replies and the batch in one write, each its own websocket message.
+            let mut out = Vec::new();
             while let Ok(r) = reply_rx.try_recv() {
-                if sink
-                    .feed(WsMessage::Binary(r.encode().into()))
-                    .await
-                    .is_err()
-                {
-                    return;
-                }
+                ws::binary(&mut out, &r.encode());
             }
             for s in &batch {
-                let f = data_frame(&b, &token, s);
-                if sink
-                    .feed(WsMessage::Binary(f.encode().into()))
-                    .await
-                    .is_err()
-                {
-                    return;
-                }
+                ws::binary(&mut out, &data_frame(&b, &token, s).encode());
             }
-            if sink.flush().await.is_err() {
+            if sink.write_all(&out).await.is_err() {
                 return;
             }
         }
