@@ -129,7 +129,12 @@ impl Verifier {
         self
     }
 
-    /// Checks `request` at time `now`; `Ok` with the signed params by name.
+    /// Checks `request` at time `now`; `Ok` with the signed params by name: exactly the
+    /// values the signature covered. A name given more than once holds one value, as the
+    /// SDKs' maps do: the query's last value of it (a later one replaces an earlier one and a
+    /// header's), else the header's (one named in `top-sign-list`), else the form's first.
+    /// Read params from this map, never from the raw request: a duplicated name there may
+    /// carry a value nobody signed.
     pub fn verify(
         &self,
         request: &Request<'_>,

@@ -140,3 +140,58 @@ async fn a_server_that_acks_and_hangs_up_gets_a_backoff_and_a_warning_each_time(
     assert!(text.contains("reconnect_in_ms="), "{text}");
     drop(messages);
 }
+
+/// A server that floods 50,000 frames the client cannot read (then one good message) gets a
+/// warning now and then with counts, not one line per frame; the good message still arrives.
+#[tokio::test]
+async fn a_flood_of_bad_frames_is_warned_of_with_counts_not_line_by_line() {
+    let logs = Captured::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_max_level(tracing::Level::WARN)
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("ws://{}/", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let (tcp, _) = listener.accept().await.unwrap();
+        let mut ws = tokio_tungstenite::accept_async(tcp).await.unwrap();
+        let Some(Ok(Ws::Binary(_connect))) = ws.next().await else {
+            panic!("no CONNECT")
+        };
+        ws.send(Ws::Binary(hex(CONNECTACK).into())).await.unwrap();
+        for i in 0..50_000u32 {
+            // Version 9 frames: unreadable.
+            let mut bad = vec![9u8, 2];
+            bad.extend_from_slice(&i.to_le_bytes());
+            ws.feed(Ws::Binary(bad.into())).await.unwrap();
+        }
+        ws.send(Ws::Binary(hex(DATA).into())).await.unwrap();
+        // Keep the connection until the client is done.
+        while let Some(Ok(_)) = ws.next().await {}
+    });
+    let client = TmcBuilder::new(KEY, SECRET).url(&url).unwrap().build();
+    let mut messages = client.connect().await.unwrap();
+    let msg = tokio::time::timeout(Duration::from_secs(20), messages.next())
+        .await
+        .expect("the good message did not arrive")
+        .unwrap()
+        .unwrap();
+    assert_eq!(msg.id, 2131800080537681929);
+    msg.confirm().unwrap();
+    messages.close().await;
+    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let warnings: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("TMC frames skipped"))
+        .collect();
+    assert!(
+        (1..=3).contains(&warnings.len()),
+        "{} warnings:\n{}",
+        warnings.len(),
+        warnings.join("\n")
+    );
+    assert!(warnings[0].contains("skipped=1"), "{}", warnings[0]);
+}

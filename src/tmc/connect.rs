@@ -59,6 +59,39 @@ pub(crate) struct Connection {
     pub(super) next_flag: i32,
     pub(super) closing: bool,
     pub(super) shutdown_deadline: Option<Instant>,
+    /// Frames skipped (unreadable, another session's), warned of at most once per
+    /// `SKIP_WARN_EVERY`: a peer flooding bad frames gets a line now and then, with counts.
+    pub(super) skipped: SkipLog,
+}
+
+/// The longest a run of skipped frames goes without a warning.
+pub(super) const SKIP_WARN_EVERY: Duration = Duration::from_secs(10);
+
+/// Skipped frames, counted between warnings.
+#[derive(Default)]
+pub(super) struct SkipLog {
+    /// Skipped since the last warning.
+    pub(super) since: u64,
+    /// Skipped in all.
+    pub(super) total: u64,
+    pub(super) warned_at: Option<Instant>,
+}
+
+impl SkipLog {
+    /// Counts one skipped frame; `true` when it is time to warn (the first, then at most one
+    /// every `SKIP_WARN_EVERY`), and then how many were skipped since the last warning.
+    pub(super) fn skip(&mut self) -> Option<(u64, u64)> {
+        self.since += 1;
+        self.total += 1;
+        let due = self
+            .warned_at
+            .is_none_or(|at| at.elapsed() >= SKIP_WARN_EVERY);
+        if !due {
+            return None;
+        }
+        self.warned_at = Some(Instant::now());
+        Some((std::mem::take(&mut self.since), self.total))
+    }
 }
 
 /// Why a session ended.
@@ -87,6 +120,7 @@ impl Connection {
             next_flag: 0,
             closing: false,
             shutdown_deadline: None,
+            skipped: SkipLog::default(),
         }
     }
 

@@ -227,15 +227,22 @@ impl Connection {
         let frame = match Frame::decode(bytes) {
             Ok(f) => f,
             Err(e) => {
-                tracing::warn!(error = %e, "TMC frame skipped");
+                if let Some((since, total)) = self.skipped.skip() {
+                    tracing::warn!(error = %e, skipped = since, skipped_total = total,
+                        "TMC frames skipped (this one unreadable)");
+                }
                 return Inbound::Nothing;
             }
         };
         if frame.token != token {
-            tracing::warn!(
-                message_type = frame.message_type.as_str(),
-                "TMC frame with an unknown token skipped"
-            );
+            if let Some((since, total)) = self.skipped.skip() {
+                tracing::warn!(
+                    message_type = frame.message_type.as_str(),
+                    skipped = since,
+                    skipped_total = total,
+                    "TMC frames skipped (this one with an unknown token)"
+                );
+            }
             return Inbound::Nothing;
         }
         match frame.message_type {
