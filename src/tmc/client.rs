@@ -130,7 +130,8 @@ impl Handle {
 /// The messages of a connected [`TmcClient`], as a [`Stream`]. An `Err` item is fatal (the
 /// stream ends after it) unless [`TmcError::is_fatal`] says otherwise.
 pub struct Messages {
-    rx: mpsc::Receiver<Result<Message, TmcError>>,
+    /// Items with their bytes of the read-ahead budget, released when taken.
+    rx: mpsc::Receiver<super::connect::Slot>,
     handle: Handle,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -222,7 +223,9 @@ impl Stream for Messages {
             while self.rx.try_recv().is_ok() {}
             return Poll::Ready(None);
         }
-        self.rx.poll_recv(cx)
+        self.rx
+            .poll_recv(cx)
+            .map(|slot| slot.map(|(item, _budget)| item))
     }
 }
 

@@ -25,6 +25,9 @@ pub enum ConnectToken {
     Omit,
 }
 
+/// The default of [`TmcBuilder::read_ahead_bytes`].
+pub const DEFAULT_READ_AHEAD_BYTES: usize = 64 * 1024 * 1024;
+
 /// Settings of a [`TmcClient`]; build with [`TmcClient::builder`] or [`TmcClient::from_env`].
 #[derive(Clone)]
 pub struct TmcConfig {
@@ -41,6 +44,7 @@ pub struct TmcConfig {
     pub(crate) backoff_max: Duration,
     pub(crate) max_reconnects: Option<u32>,
     pub(crate) buffer: usize,
+    pub(crate) read_ahead_bytes: usize,
     pub(crate) dedup: bool,
     pub(crate) publish_timeout: Duration,
     pub(crate) shutdown_timeout: Duration,
@@ -96,6 +100,7 @@ impl TmcBuilder {
             backoff_max: Duration::from_secs(30),
             max_reconnects: None,
             buffer: 256,
+            read_ahead_bytes: DEFAULT_READ_AHEAD_BYTES,
             dedup: false,
             publish_timeout: Duration::from_secs(2),
             shutdown_timeout: Duration::from_secs(30),
@@ -202,6 +207,15 @@ impl TmcBuilder {
     /// stops reading the socket: a slow consumer holds TMC back instead of growing memory.
     pub fn buffer(mut self, n: usize) -> TmcBuilder {
         self.0.buffer = n.max(1);
+        self
+    }
+
+    /// The most bytes of messages (contents inflated) read ahead of the consumer, default
+    /// 64 MiB: with `buffer`, whichever is reached first stops the client reading the socket.
+    /// (Contents may inflate to 16 MiB each: a count alone would let 256 of them hold 4 GiB.)
+    /// A message larger than this still goes through, alone.
+    pub fn read_ahead_bytes(mut self, n: usize) -> TmcBuilder {
+        self.0.read_ahead_bytes = n.max(1);
         self
     }
 

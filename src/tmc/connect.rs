@@ -16,6 +16,10 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 pub(super) type Ws = WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>;
 pub(super) type Item = Result<Message, TmcError>;
 
+/// An item on its way to the consumer, holding its bytes of the read-ahead budget until the
+/// consumer takes it.
+pub(super) type Slot = (Item, Option<tokio::sync::OwnedSemaphorePermit>);
+
 /// Ids of recently confirmed messages kept to recognise a redelivery that crossed the confirm.
 const RECENT_IDS: usize = 65_536;
 /// A session that lasted this long resets the failure count when it drops.
@@ -46,7 +50,9 @@ impl Recent {
 pub(crate) struct Connection {
     pub(super) cfg: Arc<TmcConfig>,
     /// None once shutting down: the stream ends.
-    pub(super) tx: Option<mpsc::Sender<Item>>,
+    pub(super) tx: Option<mpsc::Sender<Slot>>,
+    /// The read-ahead budget in bytes ([`super::TmcBuilder::read_ahead_bytes`]).
+    pub(super) budget: Arc<tokio::sync::Semaphore>,
     pub(super) cmd_tx: mpsc::UnboundedSender<Command>,
     pub(super) cmd_rx: mpsc::UnboundedReceiver<Command>,
     /// Handed out, not yet confirmed, failed or dropped: id -> business key (dedup).
@@ -103,11 +109,15 @@ pub(super) enum End {
 impl Connection {
     pub(crate) fn new(
         cfg: Arc<TmcConfig>,
-        tx: mpsc::Sender<Item>,
+        tx: mpsc::Sender<Slot>,
         cmd_tx: mpsc::UnboundedSender<Command>,
         cmd_rx: mpsc::UnboundedReceiver<Command>,
     ) -> Connection {
         Connection {
+            budget: Arc::new(tokio::sync::Semaphore::new(
+                cfg.read_ahead_bytes
+                    .min(tokio::sync::Semaphore::MAX_PERMITS),
+            )),
             cfg,
             tx: Some(tx),
             cmd_tx,
@@ -184,7 +194,7 @@ impl Connection {
             if fatal || self.cfg.max_reconnects.is_some_and(|m| failures > m) {
                 tracing::error!(error = %failed, "TMC reconnect abandoned");
                 if let Some(tx) = &self.tx {
-                    let _ = tx.send(Err(failed)).await;
+                    let _ = tx.send((Err(failed), None)).await;
                 }
                 break;
             }

@@ -36,7 +36,9 @@ mod message;
 mod session;
 
 pub use client::{Handle, Messages, TmcClient};
-pub use config::{ConnectToken, PRODUCTION_URL, SANDBOX_URL, TmcBuilder, TmcConfig};
+pub use config::{
+    ConnectToken, DEFAULT_READ_AHEAD_BYTES, PRODUCTION_URL, SANDBOX_URL, TmcBuilder, TmcConfig,
+};
 pub use error::TmcError;
 pub use frame::{Frame, FrameError, MessageType, Value};
 pub use message::{Message, MessageError, RawTopic, TopicError, Topics, decode_topic};

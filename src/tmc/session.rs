@@ -3,7 +3,7 @@
 //! fails, pulls, pings and publishes go out.
 
 use super::command::Command;
-use super::connect::{Connection, End, Item, WRITE_BATCH, Ws};
+use super::connect::{Connection, End, Item, Slot, WRITE_BATCH, Ws};
 use super::message::{Ack, Message};
 use super::{Frame, MessageType, TmcError, Value, kind};
 use futures_util::{SinkExt, StreamExt};
@@ -55,6 +55,8 @@ impl Connection {
                 .unwrap_or_else(|| tokio::time::Instant::now() + Duration::from_secs(3600));
             let idle = tokio::time::Instant::from_std(last_sent + self.cfg.heartbeat_after);
             let tx = self.tx.clone();
+            let budget = self.budget.clone();
+            let bytes = pending.as_ref().map_or(0, item_bytes);
             tokio::select! {
                 biased;
                 cmd = self.cmd_rx.recv() => {
@@ -81,9 +83,9 @@ impl Connection {
                         last_sent = Instant::now();
                     }
                 }
-                permit = reserve(&tx), if pending.is_some() => {
+                permit = reserve(&tx, &budget, bytes, self.cfg.read_ahead_bytes), if pending.is_some() => {
                     match (permit, pending.take()) {
-                        (Some(p), Some(item)) => p.send(item),
+                        (Some((p, held)), Some(item)) => p.send((item, held)),
                         // The stream is gone: release what was read.
                         (None, Some(Ok(msg))) => drop(msg),
                         _ => {}
@@ -325,10 +327,36 @@ enum Inbound {
     Nothing,
 }
 
-async fn reserve(tx: &Option<mpsc::Sender<Item>>) -> Option<mpsc::Permit<'_, Item>> {
-    match tx {
-        Some(tx) => tx.reserve().await.ok(),
-        None => None,
+/// Room for one item: its bytes of the read-ahead budget (at most all of it: a message larger
+/// than the budget goes alone), then a place in the channel. Cancel-safe (a select! may drop
+/// it): nothing is taken until both are there.
+async fn reserve<'a>(
+    tx: &'a Option<mpsc::Sender<Slot>>,
+    budget: &std::sync::Arc<tokio::sync::Semaphore>,
+    bytes: usize,
+    max: usize,
+) -> Option<(
+    mpsc::Permit<'a, Slot>,
+    Option<tokio::sync::OwnedSemaphorePermit>,
+)> {
+    let tx = tx.as_ref()?;
+    let n = bytes
+        .min(max)
+        .min(tokio::sync::Semaphore::MAX_PERMITS)
+        .min(u32::MAX as usize) as u32;
+    let held = match n {
+        0 => None,
+        n => Some(budget.clone().acquire_many_owned(n).await.ok()?),
+    };
+    let slot = tx.reserve().await.ok()?;
+    Some((slot, held))
+}
+
+/// What an item weighs against the read-ahead budget: its text.
+fn item_bytes(item: &Item) -> usize {
+    match item {
+        Ok(m) => m.content.len() + m.topic.len(),
+        Err(_) => 0,
     }
 }
 
@@ -365,6 +393,40 @@ pub(crate) fn business_key(topic: &str, content: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::business_key;
+
+    #[tokio::test]
+    async fn read_ahead_is_bounded_in_bytes_and_a_big_message_goes_alone() {
+        use std::time::Duration;
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<super::Slot>(256);
+        let tx = Some(tx);
+        let budget = std::sync::Arc::new(tokio::sync::Semaphore::new(1000));
+        let item = || Err(super::TmcError::Closed("x".into()));
+        // 600 of 1000 bytes: room.
+        let (slot, held) = super::reserve(&tx, &budget, 600, 1000).await.unwrap();
+        slot.send((item(), held));
+        // Another 600 waits while the first is unread, though the channel has room.
+        let second = super::reserve(&tx, &budget, 600, 1000);
+        tokio::pin!(second);
+        assert!(
+            tokio::time::timeout(Duration::from_millis(100), second.as_mut())
+                .await
+                .is_err()
+        );
+        // The consumer takes the first: its bytes come back.
+        drop(rx.recv().await.unwrap());
+        let (slot, held) = tokio::time::timeout(Duration::from_secs(1), second)
+            .await
+            .unwrap()
+            .unwrap();
+        slot.send((item(), held));
+        drop(rx.recv().await.unwrap());
+        // Larger than the budget: it takes all of it, and goes alone.
+        let (slot, held) = super::reserve(&tx, &budget, 5000, 1000).await.unwrap();
+        assert_eq!(budget.available_permits(), 0);
+        slot.send((item(), held));
+        drop(rx.recv().await.unwrap());
+        assert_eq!(budget.available_permits(), 1000);
+    }
 
     #[test]
     fn business_keys_follow_the_java_sdk() {
