@@ -122,6 +122,18 @@ fn write_results(results: Vec<Result<String, SecurityError>>, out: &mut impl Wri
     let mut refused = false;
     for (n, r) in results.into_iter().enumerate() {
         let line = match r {
+            // One output line per input line, whatever a plaintext holds: a value with a line
+            // break (or another control character, which would also reach the terminal raw)
+            // is refused, not printed across lines that belong to the next records.
+            Ok(v) if v.chars().any(|c| c.is_control() && c != '\t') => {
+                eprintln!(
+                    "topsdk: line {}: the value holds a line break or control character: not \
+                     printed (one output line per input line)",
+                    n + 1
+                );
+                refused = true;
+                String::new()
+            }
             Ok(v) => v,
             // The key could not be fetched: every value would fail alike.
             Err(SecurityError::Fetch(e)) => return report(*e),
@@ -167,5 +179,21 @@ mod tests {
         );
         assert_eq!(code, ExitCode::from(64));
         assert_eq!(String::from_utf8(out).unwrap(), "x\n\nz\n");
+    }
+
+    #[test]
+    fn a_value_with_a_line_break_is_refused_not_split() {
+        let mut out = Vec::new();
+        let code = write_results(
+            vec![
+                Ok("a\nb".into()),
+                Ok("c\re".into()),
+                Ok("\u{1b}[31mred".into()),
+                Ok("tab\tok".into()),
+            ],
+            &mut out,
+        );
+        assert_eq!(code, ExitCode::from(64));
+        assert_eq!(String::from_utf8(out).unwrap(), "\n\n\ntab\tok\n");
     }
 }

@@ -209,3 +209,26 @@ fn with_credentials_the_gateways_key_is_used_and_the_random_number_is_required()
     );
     assert!(out.stdout.is_empty());
 }
+
+/// One output line per input line whatever the plaintext holds: a value with a line break,
+/// decrypted among others, is refused on its own line (said on stderr with its line number),
+/// and the values after it stay on their lines.
+#[test]
+fn a_plaintext_with_a_line_break_keeps_the_lines_aligned() {
+    let stored = ok_lines(&run(
+        &["encrypt", "--type", "simple", "first\nsecond"],
+        "",
+        &[],
+    ));
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    let plain = ok_lines(&run(&["encrypt", "--type", "simple", "plain"], "", &[]));
+    let input = format!("{}\n{}\n{}\n", plain[0], stored[0], plain[0]);
+    let out = run(&["decrypt", "--type", "simple"], &input, &[]);
+    assert_eq!(out.status.code(), Some(64));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "plain\n\nplain\n");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("line 2") && err.contains("line break"),
+        "{err}"
+    );
+}

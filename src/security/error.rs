@@ -18,8 +18,13 @@ pub enum SecurityError {
         part: &'static str,
         reason: &'static str,
     },
-    /// The AES field did not decrypt under the key of the version it names: another key's
-    /// value, or corrupted.
+    /// The AES field did not decrypt under the key of the version it names: its PKCS#7
+    /// padding is not right. TOP's format has no MAC, so this is all that is detected: most
+    /// values sealed under another key or damaged are caught, not all (a wrong key gives
+    /// valid padding for about one value in 256, and damage before the last block leaves the
+    /// padding intact); those decrypt without an error to other text (invalid UTF-8 read
+    /// lossily, as the official client does). Check decrypted values where their shape is
+    /// known (a phone's digits, a nick's length).
     WrongKey,
     /// A phone shorter than 11 characters: the official client leaves it in plaintext.
     PhoneTooShort { len: usize },
