@@ -50,8 +50,9 @@ pub(crate) async fn run(a: Args) -> ExitCode {
         Ok(s) => s,
         Err(e) => return usage_error(format!("--session: {e}")),
     };
-    let values = match a.value {
-        Some(v) => vec![v],
+    // Each input line, or None for one that is not UTF-8 (refused on its own line).
+    let lines: Vec<Option<String>> = match a.value {
+        Some(v) => vec![Some(v)],
         None => match read_lines(std::io::stdin().lock()) {
             Ok(v) => v,
             Err(e) => return usage_error(format!("cannot read stdin: {e}")),
@@ -87,6 +88,7 @@ pub(crate) async fn run(a: Args) -> ExitCode {
     {
         return report(*e);
     }
+    let values: Vec<String> = lines.iter().flatten().cloned().collect();
     let results: Vec<Result<String, SecurityError>> = match (a.op, a.previous) {
         (Op::Encrypt, false) => security.encrypt_many(&scope, ty, &values).await,
         (Op::Decrypt, _) => security
@@ -107,18 +109,51 @@ pub(crate) async fn run(a: Args) -> ExitCode {
             out
         }
     };
-    write_results(results, &mut std::io::stdout().lock())
+    // The batch's results back on their lines, between the lines that were not text.
+    let mut results = results.into_iter().map(|r| r.map_err(LineError::Security));
+    let merged = lines
+        .iter()
+        .map(|l| match l {
+            Some(_) => results.next().unwrap_or(Err(LineError::NotText)),
+            None => Err(LineError::NotText),
+        })
+        .collect();
+    write_results(merged, &mut std::io::stdout().lock())
 }
 
-/// Lines of `input` without their `\n` / `\r\n`.
-fn read_lines(input: impl BufRead) -> std::io::Result<Vec<String>> {
+/// Why a line has no output.
+enum LineError {
+    Security(SecurityError),
+    /// The input line is not UTF-8.
+    NotText,
+}
+
+impl std::fmt::Display for LineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LineError::Security(e) => e.fmt(f),
+            LineError::NotText => f.write_str("not UTF-8 text"),
+        }
+    }
+}
+
+/// Lines of `input` without their `\n` / `\r\n`; `None` for a line that is not UTF-8 (the
+/// others go on).
+fn read_lines(input: impl BufRead) -> std::io::Result<Vec<Option<String>>> {
     input
-        .lines()
-        .map(|l| l.map(|l| l.strip_suffix('\r').map(str::to_string).unwrap_or(l)))
+        .split(b'\n')
+        .map(|l| {
+            l.map(|mut l| {
+                if l.last() == Some(&b'\r') {
+                    l.pop();
+                }
+                String::from_utf8(l).ok()
+            })
+        })
         .collect()
 }
 
-fn write_results(results: Vec<Result<String, SecurityError>>, out: &mut impl Write) -> ExitCode {
+fn write_results(results: Vec<Result<String, LineError>>, out: &mut impl Write) -> ExitCode {
     let mut refused = false;
     for (n, r) in results.into_iter().enumerate() {
         let line = match r {
@@ -136,7 +171,7 @@ fn write_results(results: Vec<Result<String, SecurityError>>, out: &mut impl Wri
             }
             Ok(v) => v,
             // The key could not be fetched: every value would fail alike.
-            Err(SecurityError::Fetch(e)) => return report(*e),
+            Err(LineError::Security(SecurityError::Fetch(e))) => return report(*e),
             Err(e) => {
                 eprintln!("topsdk: line {}: {e}", n + 1);
                 refused = true;
@@ -162,8 +197,17 @@ mod tests {
 
     #[test]
     fn lines_lose_their_line_ends_only() {
-        let input = b"a\r\n b \n\nlast" as &[u8];
-        assert_eq!(read_lines(input).unwrap(), ["a", " b ", "", "last"]);
+        let input = b"a\r\n b \n\nbad\xff\nlast" as &[u8];
+        assert_eq!(
+            read_lines(input).unwrap(),
+            [
+                Some("a".into()),
+                Some(" b ".into()),
+                Some(String::new()),
+                None,
+                Some("last".into())
+            ]
+        );
     }
 
     #[test]
@@ -172,13 +216,14 @@ mod tests {
         let code = write_results(
             vec![
                 Ok("x".into()),
-                Err(SecurityError::PhoneTooShort { len: 3 }),
+                Err(LineError::Security(SecurityError::PhoneTooShort { len: 3 })),
+                Err(LineError::NotText),
                 Ok("z".into()),
             ],
             &mut out,
         );
         assert_eq!(code, ExitCode::from(64));
-        assert_eq!(String::from_utf8(out).unwrap(), "x\n\nz\n");
+        assert_eq!(String::from_utf8(out).unwrap(), "x\n\n\nz\n");
     }
 
     #[test]

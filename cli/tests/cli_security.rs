@@ -232,3 +232,28 @@ fn a_plaintext_with_a_line_break_keeps_the_lines_aligned() {
         "{err}"
     );
 }
+
+/// A line of stdin that is not UTF-8 is refused on its own line (its number said), not the
+/// whole batch.
+#[test]
+fn a_line_that_is_not_utf8_is_refused_alone() {
+    let plain = ok_lines(&run(&["encrypt", "--type", "simple", "plain"], "", &[]));
+    let mut input = format!("{}\n", plain[0]).into_bytes();
+    input.extend_from_slice(b"bad\xff\n");
+    input.extend_from_slice(format!("{}\n", plain[0]).as_bytes());
+    let mut child = Command::new(BIN)
+        .args(["security", "decrypt", "--type", "simple"])
+        .env_remove("TOP_APP_KEY")
+        .env_remove("TOP_SESSION")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(64));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "plain\n\nplain\n");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 2: not UTF-8"), "{err}");
+}
