@@ -153,42 +153,81 @@ fn read_lines(input: impl BufRead) -> std::io::Result<Vec<Option<String>>> {
         .collect()
 }
 
+/// Refused lines said one by one on stderr before the rest are only counted.
+const REFUSALS_SHOWN: usize = 10;
+
 fn write_results(results: Vec<Result<String, LineError>>, out: &mut impl Write) -> ExitCode {
+    // Refusals beyond the first few, by reason: a count and the first line of each (a few
+    // reasons kept; the rest counted together), said once at the end.
+    let mut shown = 0usize;
+    let mut more: Vec<(String, usize, usize)> = Vec::new();
+    let mut other = 0usize;
     let mut refused = false;
     for (n, r) in results.into_iter().enumerate() {
-        let line = match r {
+        let why = match r {
             // One output line per input line, whatever a plaintext holds: a value with a line
             // break (or another control character, which would also reach the terminal raw)
             // is refused, not printed across lines that belong to the next records.
-            Ok(v) if v.chars().any(|c| c.is_control() && c != '\t') => {
-                eprintln!(
-                    "topsdk: line {}: the value holds a line break or control character: not \
-                     printed (one output line per input line)",
-                    n + 1
-                );
-                refused = true;
-                String::new()
+            Ok(v) if v.chars().any(|c| c.is_control() && c != '\t') => Some(
+                "the value holds a line break or control character: not printed (one output \
+                 line per input line)"
+                    .to_string(),
+            ),
+            Ok(v) => {
+                if let Err(e) = writeln!(out, "{v}") {
+                    return stdout_failed(e);
+                }
+                None
             }
-            Ok(v) => v,
-            // The key could not be fetched: every value would fail alike.
+            // The key could not be fetched, or the gateway's key is unusable: every value
+            // would fail alike, so it is said once, as `call` says it (not once a line).
             Err(LineError::Security(SecurityError::Fetch(e))) => return report(*e),
-            Err(e) => {
-                eprintln!("topsdk: line {}: {e}", n + 1);
-                refused = true;
-                String::new()
+            Err(LineError::Security(
+                e @ (SecurityError::KeyLength { .. }
+                | SecurityError::KeyEncoding
+                | SecurityError::BadAnswer { .. }),
+            )) => {
+                eprintln!("topsdk: the gateway's key is unusable: {e}");
+                return ExitCode::from(3);
             }
+            Err(e) => Some(e.to_string()),
         };
-        // A closed pipe ends the output, not in a panic.
-        if writeln!(out, "{line}").is_err() {
-            return ExitCode::SUCCESS;
+        let Some(why) = why else { continue };
+        refused = true;
+        if shown < REFUSALS_SHOWN {
+            shown += 1;
+            eprintln!("topsdk: line {}: {why}", n + 1);
+        } else if let Some(m) = more.iter_mut().find(|m| m.0 == why) {
+            m.1 += 1;
+        } else if more.len() < 8 {
+            more.push((why, 1, n + 1));
+        } else {
+            other += 1;
+        }
+        if let Err(e) = writeln!(out) {
+            return stdout_failed(e);
         }
     }
-    let _ = out.flush();
+    if let Err(e) = out.flush() {
+        return stdout_failed(e);
+    }
+    for (why, count, first) in &more {
+        eprintln!("topsdk: {count} more line(s) refused, from line {first}: {why}");
+    }
+    if other > 0 {
+        eprintln!("topsdk: {other} more line(s) refused for other reasons");
+    }
     if refused {
         ExitCode::from(64)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Stdout failed (a closed pipe, a full disk): the command ends, said once.
+fn stdout_failed(e: std::io::Error) -> ExitCode {
+    eprintln!("topsdk: cannot write to stdout: {e}");
+    ExitCode::from(3)
 }
 
 #[cfg(test)]
@@ -224,6 +263,24 @@ mod tests {
         );
         assert_eq!(code, ExitCode::from(64));
         assert_eq!(String::from_utf8(out).unwrap(), "x\n\n\nz\n");
+    }
+
+    #[test]
+    fn refusals_are_said_one_by_one_then_counted() {
+        let mut out = Vec::new();
+        let results = (0..1000)
+            .map(|_| Err(LineError::Security(SecurityError::WrongKey)))
+            .collect();
+        assert_eq!(write_results(results, &mut out), ExitCode::from(64));
+        // One empty line per input line all the same.
+        assert_eq!(out.len(), 1000);
+        // An unusable key from the gateway: said once, exit 3, no line per value.
+        let mut out = Vec::new();
+        let results = (0..1000)
+            .map(|_| Err(LineError::Security(SecurityError::KeyEncoding)))
+            .collect();
+        assert_eq!(write_results(results, &mut out), ExitCode::from(3));
+        assert!(out.is_empty());
     }
 
     #[test]
