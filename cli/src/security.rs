@@ -50,13 +50,16 @@ pub(crate) async fn run(a: Args) -> ExitCode {
         Ok(s) => s,
         Err(e) => return usage_error(format!("--session: {e}")),
     };
-    // Each input line, or None for one that is not UTF-8 (refused on its own line).
-    let lines: Vec<Option<String>> = match a.value {
-        Some(v) => vec![Some(v)],
-        None => match read_lines(std::io::stdin().lock()) {
-            Ok(v) => v,
-            Err(e) => return usage_error(format!("cannot read stdin: {e}")),
-        },
+    // Each input line, or None for one that is not UTF-8 (refused on its own line), as it
+    // arrives: stdin is read by a thread into a bounded channel, so memory stays bounded
+    // and output follows input (`tail -f | topsdk security decrypt` prints as lines come).
+    let mut lines = match a.value {
+        Some(v) => {
+            let (tx, rx) = tokio::sync::mpsc::channel(1);
+            let _ = tx.try_send(Ok(Some(v)));
+            rx
+        }
+        None => stdin_lines(),
     };
     let random_num = a
         .random_num
@@ -88,11 +91,64 @@ pub(crate) async fn run(a: Args) -> ExitCode {
     {
         return report(*e);
     }
+    let mut output = Output::default();
+    let mut stdout = std::io::stdout().lock();
+    let mut base = 0usize;
+    // A batch: what is there now, up to BATCH lines (one key lookup for all of them).
+    while let Some(first) = lines.recv().await {
+        let mut chunk = vec![first];
+        while chunk.len() < BATCH {
+            match lines.try_recv() {
+                Ok(l) => chunk.push(l),
+                Err(_) => break,
+            }
+        }
+        let mut texts = Vec::with_capacity(chunk.len());
+        for l in chunk {
+            match l {
+                Ok(l) => texts.push(l),
+                Err(e) => return usage_error(format!("cannot read stdin: {e}")),
+            }
+        }
+        let results = process(&security, &scope, ty, a.op, a.previous, &texts).await;
+        if let Err(code) = output.write(base, results, &mut stdout) {
+            return code;
+        }
+        base += texts.len();
+    }
+    output.finish(&mut stdout)
+}
+
+/// Lines handled together at most (one key lookup, one write).
+const BATCH: usize = 1024;
+
+/// Reads stdin on a thread of its own, line by line, into a bounded channel.
+fn stdin_lines() -> tokio::sync::mpsc::Receiver<std::io::Result<Option<String>>> {
+    let (tx, rx) = tokio::sync::mpsc::channel(4 * BATCH);
+    std::thread::spawn(move || {
+        for line in read_lines(std::io::stdin().lock()) {
+            if tx.blocking_send(line).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+/// One batch of lines through the security client; results on their lines.
+async fn process(
+    security: &SecurityClient,
+    scope: &Scope,
+    ty: DataType,
+    op: Op,
+    previous: bool,
+    lines: &[Option<String>],
+) -> Vec<Result<String, LineError>> {
     let values: Vec<String> = lines.iter().flatten().cloned().collect();
-    let results: Vec<Result<String, SecurityError>> = match (a.op, a.previous) {
-        (Op::Encrypt, false) => security.encrypt_many(&scope, ty, &values).await,
+    let results: Vec<Result<String, SecurityError>> = match (op, previous) {
+        (Op::Encrypt, false) => security.encrypt_many(scope, ty, &values).await,
         (Op::Decrypt, _) => security
-            .decrypt_many(&scope, ty, &values)
+            .decrypt_many(scope, ty, &values)
             .await
             .into_iter()
             .map(|r| r.map(|s| s.expose().clone()))
@@ -101,9 +157,9 @@ pub(crate) async fn run(a: Args) -> ExitCode {
             let mut out = Vec::with_capacity(values.len());
             for v in &values {
                 out.push(match (op, previous) {
-                    (Op::Encrypt, _) => security.encrypt_previous(&scope, ty, v).await,
-                    (_, true) => security.search_previous(&scope, ty, v).await,
-                    _ => security.search(&scope, ty, v).await,
+                    (Op::Encrypt, _) => security.encrypt_previous(scope, ty, v).await,
+                    (_, true) => security.search_previous(scope, ty, v).await,
+                    _ => security.search(scope, ty, v).await,
                 });
             }
             out
@@ -111,14 +167,13 @@ pub(crate) async fn run(a: Args) -> ExitCode {
     };
     // The batch's results back on their lines, between the lines that were not text.
     let mut results = results.into_iter().map(|r| r.map_err(LineError::Security));
-    let merged = lines
+    lines
         .iter()
         .map(|l| match l {
             Some(_) => results.next().unwrap_or(Err(LineError::NotText)),
             None => Err(LineError::NotText),
         })
-        .collect();
-    write_results(merged, &mut std::io::stdout().lock())
+        .collect()
 }
 
 /// Why a line has no output.
@@ -139,88 +194,111 @@ impl std::fmt::Display for LineError {
 
 /// Lines of `input` without their `\n` / `\r\n`; `None` for a line that is not UTF-8 (the
 /// others go on).
-fn read_lines(input: impl BufRead) -> std::io::Result<Vec<Option<String>>> {
-    input
-        .split(b'\n')
-        .map(|l| {
-            l.map(|mut l| {
-                if l.last() == Some(&b'\r') {
-                    l.pop();
-                }
-                String::from_utf8(l).ok()
-            })
+fn read_lines(input: impl BufRead) -> impl Iterator<Item = std::io::Result<Option<String>>> {
+    input.split(b'\n').map(|l| {
+        l.map(|mut l| {
+            if l.last() == Some(&b'\r') {
+                l.pop();
+            }
+            String::from_utf8(l).ok()
         })
-        .collect()
+    })
 }
 
 /// Refused lines said one by one on stderr before the rest are only counted.
 const REFUSALS_SHOWN: usize = 10;
 
-fn write_results(results: Vec<Result<String, LineError>>, out: &mut impl Write) -> ExitCode {
-    // Refusals beyond the first few, by reason: a count and the first line of each (a few
-    // reasons kept; the rest counted together), said once at the end.
-    let mut shown = 0usize;
-    let mut more: Vec<(String, usize, usize)> = Vec::new();
-    let mut other = 0usize;
-    let mut refused = false;
-    for (n, r) in results.into_iter().enumerate() {
-        let why = match r {
-            // One output line per input line, whatever a plaintext holds: a value with a line
-            // break (or another control character, which would also reach the terminal raw)
-            // is refused, not printed across lines that belong to the next records.
-            Ok(v) if v.chars().any(|c| c.is_control() && c != '\t') => Some(
-                "the value holds a line break or control character: not printed (one output \
-                 line per input line)"
-                    .to_string(),
-            ),
-            Ok(v) => {
-                if let Err(e) = writeln!(out, "{v}") {
-                    return stdout_failed(e);
+/// The output so far: refusals beyond the first few, by reason (a count and the first line
+/// of each; a few reasons kept, the rest counted together), said once at the end.
+#[derive(Default)]
+struct Output {
+    shown: usize,
+    more: Vec<(String, usize, usize)>,
+    other: usize,
+    refused: bool,
+}
+
+impl Output {
+    /// Writes one batch's lines (`base` lines came before it), flushed; `Err` ends the command.
+    fn write(
+        &mut self,
+        base: usize,
+        results: Vec<Result<String, LineError>>,
+        out: &mut impl Write,
+    ) -> Result<(), ExitCode> {
+        for (n, r) in results.into_iter().enumerate() {
+            let n = base + n;
+            let why = match r {
+                // One output line per input line, whatever a plaintext holds: a value with a
+                // line break (or another control character, which would also reach the
+                // terminal raw) is refused, not printed across lines of the next records.
+                Ok(v) if v.chars().any(|c| c.is_control() && c != '\t') => Some(
+                    "the value holds a line break or control character: not printed (one \
+                     output line per input line)"
+                        .to_string(),
+                ),
+                Ok(v) => {
+                    writeln!(out, "{v}").map_err(stdout_failed)?;
+                    None
                 }
-                None
+                // The key could not be fetched, or the gateway's key is unusable: every
+                // value would fail alike, so it is said once, as `call` says it.
+                Err(LineError::Security(SecurityError::Fetch(e))) => return Err(report(*e)),
+                Err(LineError::Security(
+                    e @ (SecurityError::KeyLength { .. }
+                    | SecurityError::KeyEncoding
+                    | SecurityError::BadAnswer { .. }),
+                )) => {
+                    eprintln!("topsdk: the gateway's key is unusable: {e}");
+                    return Err(ExitCode::from(3));
+                }
+                Err(e) => Some(e.to_string()),
+            };
+            let Some(why) = why else { continue };
+            self.refused = true;
+            if self.shown < REFUSALS_SHOWN {
+                self.shown += 1;
+                eprintln!("topsdk: line {}: {why}", n + 1);
+            } else if let Some(m) = self.more.iter_mut().find(|m| m.0 == why) {
+                m.1 += 1;
+            } else if self.more.len() < 8 {
+                self.more.push((why, 1, n + 1));
+            } else {
+                self.other += 1;
             }
-            // The key could not be fetched, or the gateway's key is unusable: every value
-            // would fail alike, so it is said once, as `call` says it (not once a line).
-            Err(LineError::Security(SecurityError::Fetch(e))) => return report(*e),
-            Err(LineError::Security(
-                e @ (SecurityError::KeyLength { .. }
-                | SecurityError::KeyEncoding
-                | SecurityError::BadAnswer { .. }),
-            )) => {
-                eprintln!("topsdk: the gateway's key is unusable: {e}");
-                return ExitCode::from(3);
-            }
-            Err(e) => Some(e.to_string()),
-        };
-        let Some(why) = why else { continue };
-        refused = true;
-        if shown < REFUSALS_SHOWN {
-            shown += 1;
-            eprintln!("topsdk: line {}: {why}", n + 1);
-        } else if let Some(m) = more.iter_mut().find(|m| m.0 == why) {
-            m.1 += 1;
-        } else if more.len() < 8 {
-            more.push((why, 1, n + 1));
-        } else {
-            other += 1;
+            writeln!(out).map_err(stdout_failed)?;
         }
-        if let Err(e) = writeln!(out) {
+        out.flush().map_err(stdout_failed)
+    }
+
+    fn finish(self, out: &mut impl Write) -> ExitCode {
+        if let Err(e) = out.flush() {
             return stdout_failed(e);
         }
+        for (why, count, first) in &self.more {
+            eprintln!("topsdk: {count} more line(s) refused, from line {first}: {why}");
+        }
+        if self.other > 0 {
+            eprintln!(
+                "topsdk: {} more line(s) refused for other reasons",
+                self.other
+            );
+        }
+        if self.refused {
+            ExitCode::from(64)
+        } else {
+            ExitCode::SUCCESS
+        }
     }
-    if let Err(e) = out.flush() {
-        return stdout_failed(e);
-    }
-    for (why, count, first) in &more {
-        eprintln!("topsdk: {count} more line(s) refused, from line {first}: {why}");
-    }
-    if other > 0 {
-        eprintln!("topsdk: {other} more line(s) refused for other reasons");
-    }
-    if refused {
-        ExitCode::from(64)
-    } else {
-        ExitCode::SUCCESS
+}
+
+/// All of `results` through [`Output`] (the tests' entry point).
+#[cfg(test)]
+fn write_results(results: Vec<Result<String, LineError>>, out: &mut impl Write) -> ExitCode {
+    let mut output = Output::default();
+    match output.write(0, results, out) {
+        Ok(()) => output.finish(out),
+        Err(code) => code,
     }
 }
 
@@ -238,7 +316,9 @@ mod tests {
     fn lines_lose_their_line_ends_only() {
         let input = b"a\r\n b \n\nbad\xff\nlast" as &[u8];
         assert_eq!(
-            read_lines(input).unwrap(),
+            read_lines(input)
+                .collect::<std::io::Result<Vec<_>>>()
+                .unwrap(),
             [
                 Some("a".into()),
                 Some(" b ".into()),

@@ -257,3 +257,38 @@ fn a_line_that_is_not_utf8_is_refused_alone() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("line 2: not UTF-8"), "{err}");
 }
+
+/// Output follows input: with stdin still open (as `tail -f` keeps it), a line's answer is
+/// printed before the next line is sent.
+#[test]
+fn lines_are_answered_as_they_arrive() {
+    use std::io::{BufRead, BufReader};
+    let plain = ok_lines(&run(&["encrypt", "--type", "simple", "plain"], "", &[]));
+    let mut child = Command::new(BIN)
+        .args(["security", "decrypt", "--type", "simple"])
+        .env_remove("TOP_APP_KEY")
+        .env_remove("TOP_SESSION")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let _ = tx.send(line.unwrap());
+        }
+    });
+    for _ in 0..3 {
+        writeln!(stdin, "{}", plain[0]).unwrap();
+        stdin.flush().unwrap();
+        let got = rx
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("no answer while stdin is open");
+        assert_eq!(got, "plain");
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
