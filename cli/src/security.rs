@@ -29,7 +29,8 @@ pub(crate) struct Args {
     pub previous: bool,
 }
 
-/// Exit 0 when every value was processed; 64 for a bad flag or a value the type refuses
+/// Exit 0 when every value was processed; 64 for a bad flag (usage only); 65 (sysexits'
+/// EX_DATAERR) when a value was refused
 /// (each such line said on stderr with its number, an empty output line in its place); 2 or 3
 /// when the key could not be fetched (as `call`).
 pub(crate) async fn run(a: Args) -> ExitCode {
@@ -205,6 +206,9 @@ fn read_lines(input: impl BufRead) -> impl Iterator<Item = std::io::Result<Optio
     })
 }
 
+/// The exit code when a value was refused: data, not usage (sysexits' EX_DATAERR).
+const REFUSED: u8 = 65;
+
 /// Refused lines said one by one on stderr before the rest are only counted.
 const REFUSALS_SHOWN: usize = 10;
 
@@ -285,7 +289,7 @@ impl Output {
             );
         }
         if self.refused {
-            ExitCode::from(64)
+            ExitCode::from(REFUSED)
         } else {
             ExitCode::SUCCESS
         }
@@ -341,7 +345,7 @@ mod tests {
             ],
             &mut out,
         );
-        assert_eq!(code, ExitCode::from(64));
+        assert_eq!(code, ExitCode::from(REFUSED));
         assert_eq!(String::from_utf8(out).unwrap(), "x\n\n\nz\n");
     }
 
@@ -351,7 +355,7 @@ mod tests {
         let results = (0..1000)
             .map(|_| Err(LineError::Security(SecurityError::WrongKey)))
             .collect();
-        assert_eq!(write_results(results, &mut out), ExitCode::from(64));
+        assert_eq!(write_results(results, &mut out), ExitCode::from(REFUSED));
         // One empty line per input line all the same.
         assert_eq!(out.len(), 1000);
         // An unusable key from the gateway: said once, exit 3, no line per value.
@@ -375,7 +379,7 @@ mod tests {
             ],
             &mut out,
         );
-        assert_eq!(code, ExitCode::from(64));
+        assert_eq!(code, ExitCode::from(REFUSED));
         assert_eq!(String::from_utf8(out).unwrap(), "\n\n\ntab\tok\n");
     }
 }

@@ -92,13 +92,14 @@ fn refused_values_keep_the_lines_aligned_and_bad_flags_exit_64() {
         "plain text\n~bad!base64~-2~\n",
         &[],
     );
-    assert_eq!(out.status.code(), Some(64));
+    // Refused values are data errors (65), not usage (64).
+    assert_eq!(out.status.code(), Some(65));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "\n\n");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("line 1: not ciphertext"), "{err}");
     assert!(err.contains("line 2:"), "{err}");
     let out = run(&["encrypt", "--type", "phone", "138"], "", &[]);
-    assert_eq!(out.status.code(), Some(64));
+    assert_eq!(out.status.code(), Some(65));
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("line 1: a phone of 3 characters"),
         "{}",
@@ -131,7 +132,7 @@ fn refused_values_keep_the_lines_aligned_and_bad_flags_exit_64() {
     ));
     assert!(shop[0].ends_with("~2~"), "{shop:?}");
     let out = run(&["decrypt", "--type", "simple", &shop[0]], "", &[]);
-    assert_eq!(out.status.code(), Some(64));
+    assert_eq!(out.status.code(), Some(65));
     let back = ok_lines(&run(
         &["decrypt", "--type", "simple", &shop[0]],
         "",
@@ -224,7 +225,7 @@ fn a_plaintext_with_a_line_break_keeps_the_lines_aligned() {
     let plain = ok_lines(&run(&["encrypt", "--type", "simple", "plain"], "", &[]));
     let input = format!("{}\n{}\n{}\n", plain[0], stored[0], plain[0]);
     let out = run(&["decrypt", "--type", "simple"], &input, &[]);
-    assert_eq!(out.status.code(), Some(64));
+    assert_eq!(out.status.code(), Some(65));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "plain\n\nplain\n");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -252,7 +253,7 @@ fn a_line_that_is_not_utf8_is_refused_alone() {
         .unwrap();
     child.stdin.take().unwrap().write_all(&input).unwrap();
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(64));
+    assert_eq!(out.status.code(), Some(65));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "plain\n\nplain\n");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("line 2: not UTF-8"), "{err}");
