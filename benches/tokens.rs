@@ -3,7 +3,9 @@
 
 use std::time::{Duration, Instant, SystemTime};
 use topsdk::oauth::Token;
-use topsdk::tokens::{MemoryStore, SqliteStore, TokenStore, refresh_expiring};
+use topsdk::tokens::{
+    Expect, MemoryStore, RefreshOptions, SqliteStore, TokenStore, refresh_expiring,
+};
 
 const SHOPS: i64 = 10_000;
 
@@ -16,17 +18,20 @@ fn token(shop: i64, expires_in: i64) -> Token {
     Token::parse(&json.to_string(), SystemTime::now()).expect("token")
 }
 
-fn lookups(name: &str, store: &dyn TokenStore) {
+async fn lookups(name: &str, store: &dyn TokenStore) {
     let started = Instant::now();
     for shop in 1..=SHOPS {
-        store.put(shop, &token(shop, 86_400)).expect("put");
+        store
+            .put(shop, &token(shop, 86_400), Expect::Any)
+            .await
+            .expect("put");
     }
     let put = started.elapsed();
     let started = Instant::now();
     let rounds = 5;
     for _ in 0..rounds {
         for shop in 1..=SHOPS {
-            assert!(store.get(shop).expect("get").is_some());
+            assert!(store.get(shop).await.expect("get").is_some());
         }
     }
     let get = started.elapsed();
@@ -41,16 +46,16 @@ fn lookups(name: &str, store: &dyn TokenStore) {
 }
 
 fn main() {
-    lookups("memory", &MemoryStore::new());
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("tokens.sqlite");
-    lookups("sqlite", &SqliteStore::open(&db).expect("open"));
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("runtime");
     rt.block_on(async {
+        lookups("memory", &MemoryStore::new()).await;
+        lookups("sqlite", &SqliteStore::open(&db).expect("open")).await;
         let mock = topsdk::mock::MockGateway::start(topsdk_util::APIS, "k", "s")
             .await
             .expect("mock");
@@ -60,10 +65,14 @@ fn main() {
             .expect("client");
         let store = SqliteStore::open(dir.path().join("refresh.sqlite")).expect("open");
         for shop in 1..=SHOPS {
-            store.put(shop, &token(shop, 60)).expect("put");
+            store
+                .put(shop, &token(shop, 60), Expect::Any)
+                .await
+                .expect("put");
         }
         let started = Instant::now();
-        let report = refresh_expiring(&store, &client, Duration::from_secs(3600), 32)
+        let options = RefreshOptions::new(Duration::from_secs(3600)).concurrency(32);
+        let report = refresh_expiring(&store, &client, &options)
             .await
             .expect("refresh");
         let secs = started.elapsed().as_secs_f64();

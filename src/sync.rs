@@ -11,13 +11,13 @@ pub(crate) fn lock<T: ?Sized>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 /// `l.read()`, poisoned or not.
-#[cfg_attr(not(any(feature = "security", feature = "oauth")), allow(dead_code))]
+#[cfg_attr(not(feature = "security"), allow(dead_code))]
 pub(crate) fn read<T: ?Sized>(l: &RwLock<T>) -> RwLockReadGuard<'_, T> {
     l.read().unwrap_or_else(|p| p.into_inner())
 }
 
 /// `l.write()`, poisoned or not.
-#[cfg_attr(not(any(feature = "security", feature = "oauth")), allow(dead_code))]
+#[cfg_attr(not(feature = "security"), allow(dead_code))]
 pub(crate) fn write<T: ?Sized>(l: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
     l.write().unwrap_or_else(|p| p.into_inner())
 }

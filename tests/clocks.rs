@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 use topsdk::mock::{MockGateway, Reply};
 use topsdk::security::{DataType, Scope, SecurityClient};
-use topsdk::tokens::{MemoryStore, TokenStore, refresh_expiring};
+use topsdk::tokens::{Expect, MemoryStore, RefreshOptions, TokenStore, refresh_expiring};
 use topsdk::{Client, Clock, FixedClock, oauth};
 
 const KEY: &str = "12345678";
@@ -119,7 +119,7 @@ async fn tokens_are_dated_and_refreshed_by_the_clients_clock() {
         "dated by the client's clock: {expires:?} vs {want:?}"
     );
     let store = MemoryStore::new();
-    store.put(42, &token).unwrap();
+    store.put(42, &token, Expect::Any).await.unwrap();
     mock.push_reply(
         "taobao.top.auth.token.refresh",
         token_reply(
@@ -130,12 +130,18 @@ async fn tokens_are_dated_and_refreshed_by_the_clients_clock() {
         ),
     );
     // Due within the hour by the client's clock (two days away by the system's).
-    let report = refresh_expiring(&store, &client, Duration::from_secs(3600), 1)
-        .await
-        .unwrap();
+    let options = RefreshOptions::new(Duration::from_secs(3600)).concurrency(1);
+    let report = refresh_expiring(&store, &client, &options).await.unwrap();
     assert_eq!(report.refreshed, [42], "{report:?}");
     assert_eq!(
-        store.get(42).unwrap().unwrap().access_token.expose(),
+        store
+            .get(42)
+            .await
+            .unwrap()
+            .unwrap()
+            .token
+            .access_token
+            .expose(),
         "access-2"
     );
 }

@@ -5,7 +5,10 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use topsdk::mock::{MockGateway, Reply};
 use topsdk::oauth::{self, Authorize, OAuthError, Token, View};
-use topsdk::tokens::{MemoryStore, SqliteStore, TokenStore, refresh_expiring, shop_client};
+use topsdk::tokens::{
+    Expect, MemoryStore, Put, RefreshOptions, ShopError, SqliteStore, TokenStore, refresh_expiring,
+    shop_client,
+};
 
 const KEY: &str = "12345678";
 const SECRET: &str = "helloworld";
@@ -195,9 +198,15 @@ async fn authorize_token_store_restart_refresh_and_call_as_the_shop() {
     // Stored in SQLite; a new process (a new store on the same file) still has it.
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("tokens.sqlite");
-    SqliteStore::open(&db).unwrap().put(shop, &token).unwrap();
+    SqliteStore::open(&db)
+        .unwrap()
+        .put(shop, &token, Expect::Any)
+        .await
+        .unwrap();
     let store = SqliteStore::open(&db).unwrap();
-    let back = store.get(shop).unwrap().unwrap();
+    let back = store.get(shop).await.unwrap().unwrap();
+    assert!(back.revoked.is_none());
+    let back = back.token;
     assert_eq!(back, token, "secrets stored in clear, read back equal");
     assert_eq!(back.taobao_user_nick.as_deref(), Some("bagsmart旗舰店"));
     // It expires within the hour: the refresher renews it.
@@ -208,9 +217,8 @@ async fn authorize_token_store_restart_refresh_and_call_as_the_shop() {
             &token_json("access-2", "refresh-2", 86400),
         ),
     );
-    let report = refresh_expiring(&store, &client, Duration::from_secs(3600), 4)
-        .await
-        .unwrap();
+    let options = RefreshOptions::new(Duration::from_secs(3600)).concurrency(4);
+    let report = refresh_expiring(&store, &client, &options).await.unwrap();
     assert_eq!(report.refreshed, [shop]);
     assert!(report.failed.is_empty());
     assert!(mock.requests().iter().any(|r| {
@@ -218,15 +226,18 @@ async fn authorize_token_store_restart_refresh_and_call_as_the_shop() {
             .iter()
             .any(|(k, v)| k == "refresh_token" && v == "refresh-1")
     }));
-    let renewed = SqliteStore::open(&db).unwrap().get(shop).unwrap().unwrap();
-    assert_eq!(renewed.access_token.expose(), "access-2");
-    // Nothing left to refresh.
-    let again = refresh_expiring(&store, &client, Duration::from_secs(3600), 4)
+    let renewed = SqliteStore::open(&db)
+        .unwrap()
+        .get(shop)
         .await
+        .unwrap()
         .unwrap();
+    assert_eq!(renewed.token.access_token.expose(), "access-2");
+    // Nothing left to refresh.
+    let again = refresh_expiring(&store, &client, &options).await.unwrap();
     assert!(again.refreshed.is_empty() && again.failed.is_empty());
     // A call as that shop carries its session.
-    let as_shop = shop_client(&store, &client, shop).unwrap().unwrap();
+    let as_shop = shop_client(&store, &client, shop).await.unwrap();
     as_shop.execute_raw("taobao.time.get", []).await.unwrap();
     let last = mock.requests().pop().unwrap();
     assert!(
@@ -235,7 +246,10 @@ async fn authorize_token_store_restart_refresh_and_call_as_the_shop() {
             .any(|(k, v)| k == "session" && v == "access-2"),
         "{last:?}"
     );
-    assert!(shop_client(&store, &client, 1).unwrap().is_none());
+    assert!(matches!(
+        shop_client(&store, &client, 1).await,
+        Err(ShopError::NotStored)
+    ));
 }
 
 #[tokio::test]
@@ -262,8 +276,8 @@ async fn a_bad_token_result_is_a_typed_error() {
     assert!(err.contains("a number"), "{err}");
 }
 
-#[test]
-fn stores_agree_and_sqlite_takes_concurrent_writers() {
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn stores_agree_and_sqlite_takes_concurrent_writers() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.sqlite");
     let mem = MemoryStore::new();
@@ -271,10 +285,11 @@ fn stores_agree_and_sqlite_takes_concurrent_writers() {
     for (i, store) in [&mem as &dyn TokenStore, &sql].into_iter().enumerate() {
         for shop in 1..=5i64 {
             let t = Token::parse(&token_json(&format!("a{shop}"), "r", shop * 100), now()).unwrap();
-            store.put(shop, &t).unwrap();
+            store.put(shop, &t, Expect::Any).await.unwrap();
         }
         let soon = store
             .expiring(now() + Duration::from_secs(250))
+            .await
             .unwrap()
             .tokens;
         assert_eq!(
@@ -282,25 +297,61 @@ fn stores_agree_and_sqlite_takes_concurrent_writers() {
             [1, 2],
             "store {i}"
         );
-        assert!(store.remove(2).unwrap());
-        assert!(!store.remove(2).unwrap());
-        assert_eq!(store.list().unwrap().tokens.len(), 4);
+        assert!(store.remove(2).await.unwrap());
+        assert!(!store.remove(2).await.unwrap());
+        assert_eq!(store.list().await.unwrap().tokens.len(), 4);
+        // A write conditional on a stale version is refused, and nothing changes.
+        let v = store.get(1).await.unwrap().unwrap().version;
+        let t = Token::parse(&token_json("newer", "r", 100), now()).unwrap();
+        assert_eq!(
+            store.put(1, &t, Expect::Version(v)).await.unwrap(),
+            Put::Stored { version: v + 1 },
+            "store {i}"
+        );
+        let stale = Token::parse(&token_json("stale", "r", 100), now()).unwrap();
+        assert_eq!(
+            store.put(1, &stale, Expect::Version(v)).await.unwrap(),
+            Put::Conflict {
+                current: Some(v + 1)
+            },
+            "store {i}"
+        );
+        assert_eq!(
+            store.put(1, &stale, Expect::Absent).await.unwrap(),
+            Put::Conflict {
+                current: Some(v + 1)
+            },
+            "store {i}"
+        );
+        let kept = store.get(1).await.unwrap().unwrap().token;
+        assert_eq!(kept.access_token.expose(), "newer", "store {i}");
     }
-    // Four threads, each with its own connection, 250 shops each.
-    std::thread::scope(|s| {
-        for w in 0..4i64 {
-            let db = db.clone();
-            s.spawn(move || {
-                let store = SqliteStore::open(&db).unwrap();
-                for n in 0..250i64 {
-                    let t = Token::parse(&token_json("a", "r", 3600), now()).unwrap();
-                    store.put(1000 + w * 1000 + n, &t).unwrap();
-                }
-            });
-        }
-    });
+    // Four tasks, each with its own connection, 250 shops each.
+    let mut tasks = Vec::new();
+    for w in 0..4i64 {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move {
+            let store = SqliteStore::open(&db).unwrap();
+            for n in 0..250i64 {
+                let t = Token::parse(&token_json("a", "r", 3600), now()).unwrap();
+                store
+                    .put(1000 + w * 1000 + n, &t, Expect::Any)
+                    .await
+                    .unwrap();
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
     assert_eq!(
-        SqliteStore::open(&db).unwrap().list().unwrap().tokens.len(),
+        SqliteStore::open(&db)
+            .unwrap()
+            .list()
+            .await
+            .unwrap()
+            .tokens
+            .len(),
         4 + 1000
     );
 }
@@ -383,8 +434,8 @@ async fn the_mock_refuses_a_spent_or_made_up_refresh_token() {
 
 /// A row that does not read is an error for `get` (never "no token"), and skipped and named
 /// by `list`.
-#[test]
-fn an_unreadable_row_is_an_error_for_get_and_named_by_list() {
+#[tokio::test]
+async fn an_unreadable_row_is_an_error_for_get_and_named_by_list() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("tokens.sqlite");
     let store = SqliteStore::open(&db).unwrap();
@@ -397,9 +448,9 @@ fn an_unreadable_row_is_an_error_for_get_and_named_by_list() {
     .unwrap();
     drop(c);
     let store = SqliteStore::open(&db).unwrap();
-    let e = store.get(7).unwrap_err();
+    let e = store.get(7).await.unwrap_err();
     assert!(e.to_string().contains("shop 7"), "{e}");
-    let all = store.list().unwrap();
+    let all = store.list().await.unwrap();
     assert!(all.tokens.is_empty());
     assert_eq!(all.unreadable.len(), 1);
     assert_eq!(all.unreadable[0].0, 7);

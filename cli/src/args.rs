@@ -78,8 +78,9 @@ pub(crate) enum Command {
     List,
     /// Show an API's params and response fields.
     Describe { method: String },
-    /// Shop authorization: authorize URL, code -> token, refresh, the stored shops (SQLite:
-    /// --db, else TOP_TOKEN_DB, else ./topsdk-tokens.sqlite).
+    /// Shop authorization: authorize URL, code -> token, refresh, the stored shops (the store:
+    /// --store URL or --db PATH, else TOP_TOKEN_STORE, else TOP_TOKEN_DB, else
+    /// sqlite:topsdk-tokens.sqlite).
     Auth {
         #[command(subcommand)]
         command: AuthCommand,
@@ -149,30 +150,47 @@ pub(crate) enum AuthCommand {
     Token {
         #[arg(long)]
         code: String,
-        #[arg(long)]
-        db: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
         /// Where tokens the store does not take are appended (created owner-only)
         #[arg(long)]
         rescue_file: Option<std::path::PathBuf>,
     },
-    /// Refresh the stored tokens that expire soon.
+    /// Refresh the stored tokens that expire soon, each claimed with a lease first: safe to
+    /// run on several machines at once against one store.
     Refresh {
-        #[arg(long)]
-        db: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
         /// Refresh what expires within this many seconds
         #[arg(long, default_value_t = 3600)]
         margin_secs: u64,
         #[arg(long, default_value_t = 8)]
         concurrency: usize,
+        /// How long a claimed token stays this worker's (should it die, another worker takes
+        /// the token after this)
+        #[arg(long, default_value_t = 120)]
+        lease_secs: u64,
         /// Where refreshed tokens the store does not take are appended (created owner-only)
         #[arg(long)]
         rescue_file: Option<std::path::PathBuf>,
     },
-    /// The stored shops: id, nick, expiry (secrets masked).
+    /// The stored shops: id, nick, expiry, revocation (secrets masked).
     List {
-        #[arg(long)]
-        db: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
     },
+}
+
+/// Which token store an `auth` command uses.
+#[derive(clap::Args)]
+pub(crate) struct StoreArgs {
+    /// The token store: postgres://user:password@host/db, sqlite:PATH or memory: (default:
+    /// TOP_TOKEN_STORE, else sqlite:topsdk-tokens.sqlite)
+    #[arg(long, value_name = "URL", conflicts_with = "db")]
+    pub store: Option<String>,
+    /// The SQLite store at PATH (the same as --store sqlite:PATH)
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<std::path::PathBuf>,
 }
 
 #[derive(Subcommand)]

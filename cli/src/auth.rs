@@ -1,19 +1,46 @@
-//! `topsdk auth ...`: shop authorization and the token store (SQLite).
+//! `topsdk auth ...`: shop authorization and the token store (`--store URL`: PostgreSQL,
+//! SQLite or memory).
+//!
+//! Exit codes: 0 done; 2 some shop needs attention (a refresh failed or was refused, a row did
+//! not read); 3 the store failed (unreachable, refused, a schema newer than this binary, not a
+//! database: nothing was written); 4 TOP issued a token the store did not take (written to the
+//! rescue file or stdout); 64 a bad `--store` URL or `TOP_TOKEN_KEY`.
 
+use crate::args::StoreArgs;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use topsdk::oauth::{self, Authorize, View};
-use topsdk::tokens::{SqliteStore, TokenStore};
+use topsdk::tokens::{Expect, RefreshOptions, StoreUrl, TokenStore};
 
 /// Exit code when TOP issued a token that could not be stored: it was written to the rescue
 /// file (or stdout) instead, and the shop's authorization is in it.
 const UNSAVED: u8 = 4;
+/// Exit code when the store cannot be opened or fails.
+const STORE_FAILED: u8 = 3;
 
-/// The store: `--db`, else `TOP_TOKEN_DB`, else `topsdk-tokens.sqlite` here.
-pub fn db_path(db: Option<PathBuf>) -> PathBuf {
-    db.or_else(|| std::env::var_os("TOP_TOKEN_DB").map(PathBuf::from))
-        .unwrap_or_else(|| PathBuf::from("topsdk-tokens.sqlite"))
+/// The store: `--store`, else `--db`, else `TOP_TOKEN_STORE`, else `TOP_TOKEN_DB` (a path),
+/// else `sqlite:topsdk-tokens.sqlite` here.
+fn store_url(args: StoreArgs) -> Result<StoreUrl, ExitCode> {
+    let bad = |e: topsdk::tokens::StoreError| {
+        eprintln!("topsdk: --store: {e}");
+        ExitCode::from(64)
+    };
+    if let Some(text) = args.store {
+        return StoreUrl::parse(&text).map_err(bad);
+    }
+    if let Some(db) = args.db {
+        return Ok(StoreUrl::Sqlite(db));
+    }
+    if let Some(url) = StoreUrl::from_env().map_err(bad)? {
+        return Ok(url);
+    }
+    Ok(StoreUrl::Sqlite(
+        std::env::var_os("TOP_TOKEN_DB")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("topsdk-tokens.sqlite")),
+    ))
 }
 
 pub fn url(redirect_uri: &str, state: Option<String>, view: Option<String>) -> ExitCode {
@@ -35,29 +62,31 @@ pub fn url(redirect_uri: &str, state: Option<String>, view: Option<String>) -> E
     ExitCode::SUCCESS
 }
 
-/// The store at `db`, its tokens sealed with TOP_TOKEN_KEY when that is set.
-fn open(db: &std::path::Path) -> Result<SqliteStore, ExitCode> {
+/// The store `args` name, its tokens sealed with TOP_TOKEN_KEY when that is set.
+async fn open(args: StoreArgs) -> Result<Arc<dyn TokenStore>, ExitCode> {
+    let url = store_url(args)?;
     let key = topsdk::tokens::TokenKey::from_env().map_err(|e| {
         eprintln!("topsdk: {e}");
         ExitCode::from(64)
     })?;
-    let store = SqliteStore::open(db).map_err(|e| {
+    let opened = match key {
+        Some(k) => url.open_sealed(k).await,
+        None => url.open().await,
+    };
+    opened.map_err(|e| {
         eprintln!("topsdk: {e}");
-        ExitCode::from(3)
-    })?;
-    Ok(match key {
-        Some(k) => store.with_key(k),
-        None => store,
+        ExitCode::from(STORE_FAILED)
     })
 }
 
 /// The gateway client (a built-in mock's without credentials, kept alive by the second
 /// value) and the store.
 async fn client_and_store(
-    db: &std::path::Path,
-) -> Result<(topsdk::Client, crate::Embedded, SqliteStore), ExitCode> {
+    args: StoreArgs,
+) -> Result<(topsdk::Client, crate::Embedded, Arc<dyn TokenStore>), ExitCode> {
+    let store = open(args).await?;
     let (client, mock) = crate::gateway_client().await?;
-    Ok((client, mock, open(db)?))
+    Ok((client, mock, store))
 }
 
 fn line(shop: i64, t: &oauth::Token) -> serde_json::Value {
@@ -73,9 +102,9 @@ fn line(shop: i64, t: &oauth::Token) -> serde_json::Value {
 
 /// Code -> token (taobao.top.auth.token.create), stored under the shop's user id. A token
 /// the store does not take is not lost: it goes to `rescue` (or stdout), exit 4.
-pub async fn token(code: &str, db: PathBuf, rescue: Option<PathBuf>) -> ExitCode {
+pub async fn token(code: &str, store: StoreArgs, rescue: Option<PathBuf>) -> ExitCode {
     // The store is opened before the code is spent: a store that cannot open costs nothing.
-    let (client, _mock, store) = match client_and_store(&db).await {
+    let (client, _mock, store) = match client_and_store(store).await {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -87,7 +116,7 @@ pub async fn token(code: &str, db: PathBuf, rescue: Option<PathBuf>) -> ExitCode
         eprintln!("topsdk: the token names no taobao_user_id, so it cannot be stored");
         return save_unsaved(&[(0, &token)], rescue.as_deref());
     };
-    if let Err(e) = store.put(shop, &token) {
+    if let Err(e) = store.put(shop, &token, Expect::Any).await {
         eprintln!("topsdk: shop {shop}: {e}");
         return save_unsaved(&[(shop, &token)], rescue.as_deref());
     }
@@ -144,24 +173,23 @@ fn append_private(path: &std::path::Path, lines: &[String]) -> std::io::Result<(
 }
 
 /// Refreshes the stored tokens that expire within `margin`: one JSON line with each shop's
-/// outcome; exit 2 when a refresh failed or a row did not read, 4 when a refreshed token could
-/// not be stored (it is written to `rescue` or stdout).
+/// outcome; exit 2 when a refresh failed or was refused (the shop is marked revoked) or a row
+/// did not read, 4 when a refreshed token could not be stored (it is written to `rescue` or
+/// stdout).
 pub async fn refresh(
-    db: PathBuf,
-    margin: Duration,
-    concurrency: usize,
+    store: StoreArgs,
+    options: &RefreshOptions,
     rescue: Option<PathBuf>,
 ) -> ExitCode {
-    let (client, _mock, store) = match client_and_store(&db).await {
+    let (client, _mock, store) = match client_and_store(store).await {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let report = match topsdk::tokens::refresh_expiring(&store, &client, margin, concurrency).await
-    {
+    let report = match topsdk::tokens::refresh_expiring(&*store, &client, options).await {
         Ok(r) => r,
         Err(e) => {
             eprintln!("topsdk: {e}");
-            return ExitCode::from(3);
+            return ExitCode::from(STORE_FAILED);
         }
     };
     let shops = |v: &[(i64, String)]| -> Vec<serde_json::Value> {
@@ -178,6 +206,7 @@ pub async fn refresh(
         "{}",
         serde_json::json!({
             "refreshed": report.refreshed,
+            "revoked": shops(&report.revoked),
             "failed": shops(&report.failed),
             "unsaved": unsaved,
             "unreadable": shops(&report.unreadable),
@@ -188,7 +217,7 @@ pub async fn refresh(
             report.unsaved.iter().map(|u| (u.shop, &u.token)).collect();
         return save_unsaved(&tokens, rescue.as_deref());
     }
-    if report.failed.is_empty() && report.unreadable.is_empty() {
+    if report.failed.is_empty() && report.revoked.is_empty() && report.unreadable.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(2)
@@ -196,21 +225,26 @@ pub async fn refresh(
 }
 
 /// The stored shops: id, nick, expiries; secrets masked.
-pub fn list(db: PathBuf) -> ExitCode {
-    let store = match open(&db) {
+pub async fn list(store: StoreArgs) -> ExitCode {
+    let store = match open(store).await {
         Ok(s) => s,
         Err(code) => return code,
     };
-    match store.list() {
+    match store.list().await {
         Ok(all) => {
             for (shop, why) in &all.unreadable {
                 eprintln!("topsdk: shop {shop}: {why} (skipped)");
             }
-            for (shop, t) in all.tokens {
-                let mut l = line(shop, &t);
+            for (shop, stored) in all.tokens {
+                let t = &stored.token;
+                let mut l = line(shop, t);
                 l["needs_refresh"] = t
                     .needs_refresh(Duration::from_secs(3600), SystemTime::now())
                     .into();
+                l["version"] = stored.version.into();
+                if let Some(why) = &stored.revoked {
+                    l["revoked"] = why.as_str().into();
+                }
                 println!("{l}");
             }
             if all.unreadable.is_empty() {
@@ -221,7 +255,7 @@ pub fn list(db: PathBuf) -> ExitCode {
         }
         Err(e) => {
             eprintln!("topsdk: {e}");
-            ExitCode::from(3)
+            ExitCode::from(STORE_FAILED)
         }
     }
 }

@@ -125,24 +125,24 @@ async fn run(cli: Cli) -> ExitCode {
             } => auth::url(&redirect_uri, state, view),
             AuthCommand::Token {
                 code,
-                db,
+                store,
                 rescue_file,
-            } => auth::token(&code, auth::db_path(db), rescue_file).await,
+            } => auth::token(&code, store, rescue_file).await,
             AuthCommand::Refresh {
-                db,
+                store,
                 margin_secs,
                 concurrency,
+                lease_secs,
                 rescue_file,
             } => {
-                auth::refresh(
-                    auth::db_path(db),
-                    std::time::Duration::from_secs(margin_secs),
-                    concurrency,
-                    rescue_file,
-                )
-                .await
+                let options = topsdk::tokens::RefreshOptions::new(std::time::Duration::from_secs(
+                    margin_secs,
+                ))
+                .concurrency(concurrency)
+                .lease(std::time::Duration::from_secs(lease_secs));
+                auth::refresh(store, &options, rescue_file).await
             }
-            AuthCommand::List { db } => auth::list(auth::db_path(db)),
+            AuthCommand::List { store } => auth::list(store).await,
         },
         Command::Spi {
             command:

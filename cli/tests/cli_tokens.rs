@@ -32,8 +32,12 @@ fn stdout_of(out: &Output, code: i32) -> String {
 
 fn refuse_writes(db: &Path, on: &str) {
     let c = rusqlite::Connection::open(db).unwrap();
+    let name: String = on
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
     c.execute_batch(&format!(
-        "CREATE TRIGGER no_{on} BEFORE {on} ON tmc_tokens_v1 BEGIN SELECT RAISE(FAIL, 'disk full'); END;"
+        "CREATE TRIGGER no_{name} BEFORE {on} ON tmc_tokens_v1 BEGIN SELECT RAISE(FAIL, 'disk full'); END;"
     ))
     .unwrap();
 }
@@ -142,8 +146,10 @@ fn a_batch_refresh_goes_past_failed_writes_and_unreadable_rows() {
         !err.contains("not json"),
         "the row's text is not echoed: {err}"
     );
-    // Writes refused: both due tokens are refreshed, neither lost.
-    refuse_writes(&db, "UPDATE");
+    // Token writes refused (the refresh claims, which only write the lease, go through):
+    // both due tokens are refreshed, neither lost. A store that refuses the claims too
+    // refreshes nothing, so nothing TOP issues can be lost there.
+    refuse_writes(&db, "UPDATE OF token");
     refuse_writes(&db, "INSERT");
     let rescue = dir.path().join("rescued.jsonl");
     let out = auth(

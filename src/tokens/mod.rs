@@ -1,24 +1,45 @@
-//! Tokens of many shops (feature `oauth`): a [`TokenStore`] keyed by the shop's user id, kept
-//! in memory ([`MemoryStore`]) or in a SQLite file ([`SqliteStore`], feature `sqlite`) that
-//! survives restarts and concurrent writers, and [`refresh_expiring`], which refreshes the
-//! tokens about to expire with bounded concurrency.
+//! Tokens of many shops (feature `oauth`): an async [`TokenStore`] keyed by the shop's user
+//! id, kept in memory ([`MemoryStore`]), in a SQLite file (`SqliteStore`, feature `sqlite`)
+//! or in PostgreSQL shared by several machines (`PgStore`, feature `postgres`); [`open`]
+//! picks one from a URL (`TOP_TOKEN_STORE`).
+//!
+//! Every stored token carries a version: a [`TokenStore::put`] can be conditional on the
+//! version read ([`Expect`]), so no writer overwrites a newer token. [`refresh_expiring`]
+//! claims each due token with a lease before refreshing it, so workers sharing a store refresh
+//! each token once; a worker that dies loses its leases when they lapse. Bans TOP answered
+//! (code 7) can be recorded in the store and shared by every worker ([`StoreBans`], a `quota::BanBoard`).
 
-use crate::oauth::{OAuthError, Token};
+use crate::oauth::Token;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::{Duration, SystemTime};
 
+mod bans;
+mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
+mod refresh;
+mod row;
 #[cfg(feature = "token-seal")]
 mod seal;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+mod url;
+
+pub use bans::StoreBans;
+pub use memory::MemoryStore;
+#[cfg(feature = "postgres")]
+pub use postgres::PgStore;
+pub use refresh::{RefreshOptions, RefreshReport, Unsaved, refresh_expiring};
 #[cfg(feature = "token-seal")]
 pub use seal::TokenKey;
 #[cfg(feature = "sqlite")]
-mod sqlite;
-#[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
-use std::collections::HashMap;
-use std::fmt;
-use std::sync::RwLock;
-use std::time::{Duration, SystemTime};
+pub use url::{StoreUrl, open};
 
-/// A store failed (the database, or a stored token that no longer reads).
+/// A store failed (the database, or a stored token that no longer reads). The message names
+/// what failed and never holds a token.
 #[derive(Debug)]
 pub struct StoreError(pub String);
 
@@ -30,165 +51,141 @@ impl fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
+/// What a store method returns: boxed, so `dyn TokenStore` works.
+pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
+
+/// A shop's stored token with its version (and, once TOP refused its refresh token, why: the
+/// shop must authorize again).
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub token: Token,
+    /// Raised by every write and every refresh claim.
+    pub version: u64,
+    /// Set when a refresh was refused for good; cleared by the next put (a new
+    /// authorization).
+    pub revoked: Option<String>,
+}
+
+/// The condition of a [`TokenStore::put`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// Write whatever is stored (a new authorization).
+    Any,
+    /// Write only when the shop has no token.
+    Absent,
+    /// Write only over this version (the one read or claimed).
+    Version(u64),
+}
+
+/// What a [`TokenStore::put`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Put {
+    /// Written; the token's version now.
+    Stored { version: u64 },
+    /// Not written: the stored version (None: no token) is not the one expected.
+    Conflict { current: Option<u64> },
+}
+
 /// The tokens of a store, and the rows that did not read (each skipped, never blocking the
 /// others).
 #[derive(Debug, Default)]
 pub struct Listing {
-    pub tokens: Vec<(i64, Token)>,
+    pub tokens: Vec<(i64, Stored)>,
     /// Shop and why its row does not read as a token.
     pub unreadable: Vec<(i64, String)>,
 }
 
-/// Tokens by shop (the shop's `taobao_user_id`). Implementations are shared between tasks.
+/// A ban recorded in a store: its scope's key (`app`, `api:<method>`, `session:<hash>`) and
+/// until when it lasts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredBan {
+    pub scope: String,
+    pub until: SystemTime,
+}
+
+/// Tokens by shop (the shop's `taobao_user_id`), shared between tasks and, for a database,
+/// between processes. Every method is async: none blocks the runtime's threads.
 pub trait TokenStore: Send + Sync {
-    fn get(&self, shop: i64) -> Result<Option<Token>, StoreError>;
-    /// Inserts or replaces the shop's token.
-    fn put(&self, shop: i64, token: &Token) -> Result<(), StoreError>;
+    /// The shop's token, when stored. A row that does not read is an error, not "no token".
+    fn get(&self, shop: i64) -> StoreFuture<'_, Option<Stored>>;
+    /// Writes the shop's token if `expect` holds; a write clears the shop's lease and its
+    /// revocation (a new token is a new authorization).
+    fn put<'a>(&'a self, shop: i64, token: &'a Token, expect: Expect) -> StoreFuture<'a, Put>;
     /// Whether there was one.
-    fn remove(&self, shop: i64) -> Result<bool, StoreError>;
+    fn remove(&self, shop: i64) -> StoreFuture<'_, bool>;
     /// Every shop's token, by shop id.
-    fn list(&self) -> Result<Listing, StoreError>;
+    fn list(&self) -> StoreFuture<'_, Listing>;
     /// Tokens whose access token expires before `before` (expired ones included), soonest
     /// first.
-    fn expiring(&self, before: SystemTime) -> Result<Listing, StoreError>;
+    fn expiring(&self, before: SystemTime) -> StoreFuture<'_, Listing>;
+    /// Leases to `worker`, for `lease`, up to `limit` tokens that expire before `before`, are
+    /// not revoked and are not leased to anyone (or their lease lapsed), soonest first; each
+    /// claim raises the version, so a put conditional on the claimed version fails once the
+    /// lease has lapsed and another worker claimed the token.
+    fn claim<'a>(
+        &'a self,
+        worker: &'a str,
+        before: SystemTime,
+        lease: Duration,
+        limit: usize,
+    ) -> StoreFuture<'a, Listing>;
+    /// Marks the shop's token revoked (TOP refused its refresh token), if its version is
+    /// still `version`; whether it was marked.
+    fn revoke<'a>(&'a self, shop: i64, version: u64, why: &'a str) -> StoreFuture<'a, bool>;
+    /// Records a ban (kept until it ends; a later end wins).
+    fn record_ban<'a>(&'a self, ban: &'a StoredBan) -> StoreFuture<'a, ()>;
+    /// The bans that have not ended.
+    fn bans(&self) -> StoreFuture<'_, Vec<StoredBan>>;
 }
 
-/// Tokens in memory (lost at exit).
-#[derive(Debug, Default)]
-pub struct MemoryStore {
-    tokens: RwLock<HashMap<i64, Token>>,
-}
-
-impl MemoryStore {
-    pub fn new() -> MemoryStore {
-        MemoryStore::default()
-    }
-}
-
-impl TokenStore for MemoryStore {
-    fn get(&self, shop: i64) -> Result<Option<Token>, StoreError> {
-        Ok(crate::sync::read(&self.tokens).get(&shop).cloned())
-    }
-
-    fn put(&self, shop: i64, token: &Token) -> Result<(), StoreError> {
-        crate::sync::write(&self.tokens).insert(shop, token.clone());
-        Ok(())
-    }
-
-    fn remove(&self, shop: i64) -> Result<bool, StoreError> {
-        Ok(crate::sync::write(&self.tokens).remove(&shop).is_some())
-    }
-
-    fn list(&self) -> Result<Listing, StoreError> {
-        let mut out: Vec<(i64, Token)> = crate::sync::read(&self.tokens)
-            .iter()
-            .map(|(k, v)| (*k, v.clone()))
-            .collect();
-        out.sort_by_key(|(k, _)| *k);
-        Ok(Listing {
-            tokens: out,
-            unreadable: Vec::new(),
-        })
-    }
-
-    fn expiring(&self, before: SystemTime) -> Result<Listing, StoreError> {
-        let limit = crate::time::epoch_millis(before);
-        let mut out: Vec<(i64, Token)> = crate::sync::read(&self.tokens)
-            .iter()
-            .filter(|(_, t)| t.expire_time.is_some_and(|e| e < limit))
-            .map(|(k, v)| (*k, v.clone()))
-            .collect();
-        out.sort_by_key(|(_, t)| t.expire_time);
-        Ok(Listing {
-            tokens: out,
-            unreadable: Vec::new(),
-        })
-    }
-}
-
-/// What [`refresh_expiring`] did.
-#[derive(Debug, Default)]
-pub struct RefreshReport {
-    /// Shops whose token was refreshed and stored.
-    pub refreshed: Vec<i64>,
-    /// Shops whose token could not be refreshed (no refresh token, or it expired: the shop
-    /// must authorize again), or whose refresh failed.
-    pub failed: Vec<(i64, String)>,
-    /// Tokens TOP issued that the store did not take: TOP has rotated the refresh token, so
-    /// these are the shop's only valid tokens now. Save them somewhere.
-    pub unsaved: Vec<Unsaved>,
-    /// Rows of the store that did not read (shop, why): skipped.
-    pub unreadable: Vec<(i64, String)>,
-}
-
-/// A token refreshed but not stored (see [`RefreshReport::unsaved`]).
+/// Why [`shop_client`] has no handle for a shop.
 #[derive(Debug)]
-pub struct Unsaved {
-    pub shop: i64,
-    pub token: Token,
-    pub error: StoreError,
+pub enum ShopError {
+    /// The store holds no token of the shop.
+    NotStored,
+    /// TOP refused the shop's refresh token: the shop must authorize again.
+    Revoked(String),
+    Store(StoreError),
 }
 
-/// Refreshes every token expiring within `margin` of now, at most `concurrency` calls at a
-/// time, storing each new token under its shop.
-pub async fn refresh_expiring(
-    store: &dyn TokenStore,
-    client: &crate::Client,
-    margin: Duration,
-    concurrency: usize,
-) -> Result<RefreshReport, StoreError> {
-    use futures_util::StreamExt;
-    // The client's clock: the one its calls are signed and its tokens dated by.
-    let now = client.config().clock.now();
-    let Listing {
-        tokens: due,
-        unreadable,
-    } = store.expiring(now + margin)?;
-    let results: Vec<(i64, Result<Token, String>)> = futures_util::stream::iter(due)
-        .map(|(shop, token)| async move {
-            if !token.can_refresh(now) {
-                return (
-                    shop,
-                    Err("no usable refresh token: authorize again".to_string()),
-                );
+impl fmt::Display for ShopError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ShopError::NotStored => f.write_str("the store holds no token of this shop"),
+            ShopError::Revoked(why) => {
+                write!(
+                    f,
+                    "the shop's authorization was revoked ({why}): authorize again"
+                )
             }
-            let Some(refresh) = &token.refresh_token else {
-                return (shop, Err("no refresh token".to_string()));
-            };
-            let r = crate::oauth::refresh_token(client, refresh.expose())
-                .await
-                .map_err(|e: OAuthError| e.to_string());
-            (shop, r)
-        })
-        .buffer_unordered(concurrency.max(1))
-        .collect()
-        .await;
-    let mut report = RefreshReport {
-        unreadable,
-        ..RefreshReport::default()
-    };
-    // Every write is tried: one that fails keeps its token in the report, not lost.
-    for (shop, r) in results {
-        match r {
-            Ok(token) => match store.put(shop, &token) {
-                Ok(()) => report.refreshed.push(shop),
-                Err(error) => report.unsaved.push(Unsaved { shop, token, error }),
-            },
-            Err(e) => report.failed.push((shop, e)),
+            ShopError::Store(e) => e.fmt(f),
         }
     }
-    report.refreshed.sort_unstable();
-    report.failed.sort_by_key(|(s, _)| *s);
-    Ok(report)
 }
 
-/// A client handle calling as `shop` (its stored token's session), when the store has one.
-pub fn shop_client(
+impl std::error::Error for ShopError {}
+
+/// A client handle calling as `shop` (its stored token's session).
+pub async fn shop_client(
     store: &dyn TokenStore,
     client: &crate::Client,
     shop: i64,
-) -> Result<Option<crate::Client>, StoreError> {
-    Ok(store
-        .get(shop)?
-        .map(|t| client.with_session(t.access_token.expose())))
+) -> Result<crate::Client, ShopError> {
+    match store.get(shop).await.map_err(ShopError::Store)? {
+        None => Err(ShopError::NotStored),
+        Some(Stored {
+            revoked: Some(why), ..
+        }) => Err(ShopError::Revoked(why)),
+        Some(s) => Ok(client.with_session(s.token.access_token.expose())),
+    }
+}
+
+/// Runs blocking store work off the runtime's threads (a SQLite call).
+#[cfg(feature = "sqlite")]
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| StoreError(format!("the store's worker thread failed: {e}")))?
 }

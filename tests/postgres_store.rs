@@ -1,0 +1,290 @@
+//! `PgStore` against a private PostgreSQL cluster this test binary starts (Debian's
+//! `postgresql`; as root, `initdb` and `pg_ctl` run as the `postgres` user). Versions fence
+//! writes, two workers' claims never share a shop, a lapsed lease is claimed again and the
+//! first holder's write then conflicts, bans are shared, a schema newer than the code is
+//! refused. Without PostgreSQL the tests say once that they did not run, unless
+//! `TOPSDK_REQUIRE_POSTGRES=1` (CI), which makes a missing server a failure.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::OnceLock;
+use std::time::{Duration, SystemTime};
+use topsdk::oauth::Token;
+use topsdk::tokens::{Expect, PgStore, Put, StoredBan, TokenStore};
+
+/// A running cluster (stopped by a watcher when the test process ends).
+struct Cluster {
+    url: String,
+}
+
+fn is_root() -> bool {
+    std::fs::metadata("/proc/self")
+        .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+        .unwrap_or(false)
+}
+
+/// `program` as the `postgres` user when this process is root (initdb refuses root).
+fn as_postgres(program: PathBuf) -> Command {
+    if is_root() {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(program);
+        c
+    } else {
+        Command::new(program)
+    }
+}
+
+/// The binaries of the newest PostgreSQL installed.
+fn bin_dir() -> Option<PathBuf> {
+    let mut majors: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .flatten()
+        .map(|e| e.path().join("bin"))
+        .filter(|b| b.join("initdb").exists())
+        .collect();
+    majors.sort();
+    majors.pop()
+}
+
+fn start() -> Result<Cluster, String> {
+    let bin = bin_dir().ok_or("no PostgreSQL under /usr/lib/postgresql (package postgresql)")?;
+    let dir = std::env::temp_dir().join(format!("topsdk-pg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    if is_root() {
+        let ok = Command::new("chown")
+            .args(["postgres", &dir.to_string_lossy()])
+            .status()
+            .map_err(|e| e.to_string())?;
+        if !ok.success() {
+            return Err("chown postgres failed (no postgres user?)".into());
+        }
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| e.to_string())?
+        .port();
+    let data = dir.join("data");
+    let out = as_postgres(bin.join("initdb"))
+        .args([
+            "-D",
+            &data.to_string_lossy(),
+            "-A",
+            "trust",
+            "-U",
+            "test",
+            "--no-sync",
+        ])
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!("initdb: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    let opts = format!(
+        "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+        dir.display()
+    );
+    let out = as_postgres(bin.join("pg_ctl"))
+        .args(["-D", &data.to_string_lossy(), "-l"])
+        .arg(dir.join("log"))
+        .args(["-w", "-o", &opts, "start"])
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!(
+            "pg_ctl start: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    // Statics are never dropped: a watcher stops the cluster and removes its files once this
+    // test process has ended.
+    let stop = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 0.5; done; {runuser}{pg_ctl} -D {data} -m \
+         immediate stop >/dev/null 2>&1; rm -rf {dir}",
+        pid = std::process::id(),
+        runuser = if is_root() {
+            "runuser -u postgres -- "
+        } else {
+            ""
+        },
+        pg_ctl = bin.join("pg_ctl").display(),
+        data = data.display(),
+        dir = dir.display(),
+    );
+    Command::new("sh")
+        .args(["-c", &stop])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    Ok(Cluster {
+        url: format!("postgres://test@127.0.0.1:{port}/postgres"),
+    })
+}
+
+/// The cluster of this test binary, or None (said once) where PostgreSQL is missing and not
+/// required.
+fn cluster() -> Option<&'static Cluster> {
+    static CLUSTER: OnceLock<Result<Cluster, String>> = OnceLock::new();
+    match CLUSTER.get_or_init(start) {
+        Ok(c) => Some(c),
+        Err(why) => {
+            if std::env::var("TOPSDK_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
+                panic!("TOPSDK_REQUIRE_POSTGRES=1 and no PostgreSQL cluster started: {why}");
+            }
+            static SAID: OnceLock<()> = OnceLock::new();
+            SAID.get_or_init(|| {
+                eprintln!(
+                    "NOT RUN: tests/postgres_store.rs needs PostgreSQL ({why}); install the \
+                     `postgresql` package and run `TOPSDK_REQUIRE_POSTGRES=1 cargo test --test \
+                     postgres_store`"
+                )
+            });
+            None
+        }
+    }
+}
+
+/// A fresh database of the cluster, for one test.
+async fn store(name: &str) -> Option<PgStore> {
+    let c = cluster()?;
+    let (client, conn) = tokio_postgres::connect(&c.url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    // One statement each: neither runs inside a transaction block.
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {name}"),
+        format!("CREATE DATABASE {name}"),
+    ] {
+        client.batch_execute(&sql).await.unwrap();
+    }
+    let url = c.url.replace("/postgres", &format!("/{name}"));
+    Some(PgStore::connect(&url).await.unwrap())
+}
+
+fn token(shop: i64, access: &str, expires_in: i64) -> Token {
+    let json = serde_json::json!({
+        "access_token": access, "expires_in": expires_in, "refresh_token": format!("r-{access}"),
+        "re_expires_in": 86400, "taobao_user_id": shop.to_string(), "taobao_user_nick": "shop",
+    });
+    Token::parse(&json.to_string(), SystemTime::now()).unwrap()
+}
+
+#[tokio::test]
+async fn versions_fence_writes() {
+    let Some(s) = store("fence").await else {
+        return;
+    };
+    let t1 = token(1, "a1", 600);
+    let Put::Stored { version } = s.put(1, &t1, Expect::Absent).await.unwrap() else {
+        panic!("first put")
+    };
+    assert!(matches!(
+        s.put(1, &t1, Expect::Absent).await.unwrap(),
+        Put::Conflict { current: Some(v) } if v == version
+    ));
+    let t2 = token(1, "a2", 600);
+    let Put::Stored { version: v2 } = s.put(1, &t2, Expect::Version(version)).await.unwrap() else {
+        panic!("put over the version read")
+    };
+    assert!(v2 > version);
+    // A writer holding the older version loses: the newer pair stays.
+    assert!(matches!(
+        s.put(1, &t1, Expect::Version(version)).await.unwrap(),
+        Put::Conflict { .. }
+    ));
+    let got = s.get(1).await.unwrap().unwrap();
+    assert_eq!(got.token.access_token.expose(), "a2");
+    assert_eq!(got.version, v2);
+}
+
+#[tokio::test]
+async fn two_workers_never_claim_the_same_shop_and_a_lapsed_lease_is_fenced() {
+    let Some(s) = store("claims").await else {
+        return;
+    };
+    for shop in 1..=20 {
+        s.put(shop, &token(shop, &format!("a{shop}"), 60), Expect::Any)
+            .await
+            .unwrap();
+    }
+    let soon = SystemTime::now() + Duration::from_secs(3600);
+    let a = s
+        .claim("worker-a", soon, Duration::from_secs(60), 12)
+        .await
+        .unwrap();
+    let b = s
+        .claim("worker-b", soon, Duration::from_secs(60), 12)
+        .await
+        .unwrap();
+    assert_eq!(a.tokens.len(), 12);
+    assert_eq!(b.tokens.len(), 8);
+    let mut shops: Vec<i64> = a.tokens.iter().chain(&b.tokens).map(|(s, _)| *s).collect();
+    shops.sort();
+    shops.dedup();
+    assert_eq!(shops.len(), 20, "no shop claimed twice");
+    // A short lease lapses: another worker claims the shop, and the first one's write
+    // (conditional on the version it claimed) conflicts.
+    s.put(99, &token(99, "x", 60), Expect::Any).await.unwrap();
+    let first = s
+        .claim("slow", soon, Duration::from_millis(200), 100)
+        .await
+        .unwrap();
+    let (_, claimed) = first.tokens.iter().find(|(s, _)| *s == 99).unwrap().clone();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let second = s
+        .claim("fast", soon, Duration::from_secs(60), 100)
+        .await
+        .unwrap();
+    let (_, again) = second
+        .tokens
+        .iter()
+        .find(|(s, _)| *s == 99)
+        .unwrap()
+        .clone();
+    assert!(again.version > claimed.version);
+    assert!(matches!(
+        s.put(
+            99,
+            &token(99, "late", 600),
+            Expect::Version(claimed.version)
+        )
+        .await
+        .unwrap(),
+        Put::Conflict { .. }
+    ));
+    assert!(matches!(
+        s.put(99, &token(99, "fresh", 600), Expect::Version(again.version))
+            .await
+            .unwrap(),
+        Put::Stored { .. }
+    ));
+}
+
+#[tokio::test]
+async fn bans_are_shared_and_a_newer_schema_is_refused() {
+    let Some(s) = store("bans").await else { return };
+    let until = SystemTime::now() + Duration::from_secs(60);
+    let ban = StoredBan {
+        scope: "api:taobao.trade.get".into(),
+        until,
+    };
+    s.record_ban(&ban).await.unwrap();
+    let bans = s.bans().await.unwrap();
+    assert_eq!(bans.len(), 1);
+    assert_eq!(bans[0].scope, ban.scope);
+    // A schema version this code does not know: refused, with a clear error.
+    let c = cluster().unwrap();
+    let url = c.url.replace("/postgres", "/bans");
+    let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    client
+        .batch_execute("INSERT INTO topsdk_schema (version) VALUES (999)")
+        .await
+        .unwrap();
+    let e = PgStore::connect(&url).await.unwrap_err();
+    assert!(e.to_string().contains("newer"), "{e}");
+}
