@@ -456,10 +456,13 @@ pub(crate) fn print_line(text: &str) -> Result<(), ExitCode> {
     out.write_all(text.as_bytes())
         .and_then(|()| out.write_all(b"\n"))
         .and_then(|()| out.flush())
-        .map_err(|e| {
-            eprintln!("topsdk: cannot write to stdout: {e}");
-            ExitCode::from(3)
-        })
+        .map_err(stdout_failed)
+}
+
+/// Stdout failed (a closed pipe, a full disk): the command ends, said once, exit 3.
+pub(crate) fn stdout_failed(e: std::io::Error) -> ExitCode {
+    eprintln!("topsdk: cannot write to stdout: {e}");
+    ExitCode::from(3)
 }
 
 pub(crate) fn fastrand_secret() -> String {

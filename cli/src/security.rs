@@ -5,7 +5,7 @@
 //! Without TOP_APP_KEY the keys come from the built-in mock gateway, whose keys are the same in
 //! every run (so a value encrypted by one run decrypts in the next); they are not TOP's.
 
-use crate::{gateway_builder, report, usage_error};
+use crate::{gateway_builder, report, stdout_failed, usage_error};
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 use topsdk::security::{DataType, Scope, SecurityClient, SecurityError};
@@ -304,12 +304,6 @@ fn write_results(results: Vec<Result<String, LineError>>, out: &mut impl Write) 
         Ok(()) => output.finish(out),
         Err(code) => code,
     }
-}
-
-/// Stdout failed (a closed pipe, a full disk): the command ends, said once.
-fn stdout_failed(e: std::io::Error) -> ExitCode {
-    eprintln!("topsdk: cannot write to stdout: {e}");
-    ExitCode::from(3)
 }
 
 #[cfg(test)]
