@@ -39,6 +39,10 @@ pub struct TmcConfig {
     pub(crate) gateway: Option<crate::Client>,
     pub(crate) pull_every: Duration,
     pub(crate) heartbeat_after: Duration,
+    pub(crate) pong_timeout: Duration,
+    pub(crate) pong_check: super::PongCheck,
+    pub(crate) frame_timeout: Duration,
+    pub(crate) tcp_keepalive: Option<Duration>,
     pub(crate) connect_timeout: Duration,
     pub(crate) backoff_min: Duration,
     pub(crate) backoff_max: Duration,
@@ -95,6 +99,10 @@ impl TmcBuilder {
             gateway: None,
             pull_every: Duration::from_secs(15),
             heartbeat_after: Duration::from_secs(45),
+            pong_timeout: Duration::from_secs(30),
+            pong_check: super::PongCheck::Learned,
+            frame_timeout: Duration::from_secs(60),
+            tcp_keepalive: Some(Duration::from_secs(30)),
             connect_timeout: Duration::from_secs(5),
             backoff_min: Duration::from_secs(1),
             backoff_max: Duration::from_secs(30),
@@ -176,9 +184,41 @@ impl TmcBuilder {
         self
     }
 
-    /// Idle time after which a websocket ping is sent; default 45 s, as the official SDKs.
+    /// How long the server may send nothing before a websocket ping goes out (again every
+    /// this long while it stays silent); default 45 s, the official SDKs' interval. Our own
+    /// pulls do not count: silence is measured on what arrives.
     pub fn heartbeat_after(mut self, d: Duration) -> TmcBuilder {
-        self.0.heartbeat_after = d;
+        self.0.heartbeat_after = d.max(Duration::from_millis(1));
+        self
+    }
+
+    /// How long a ping may go unanswered (by a pong or any frame) when [`TmcBuilder::pong_check`]
+    /// holds it against the connection, which is then dropped and reconnected; default 30 s.
+    pub fn pong_timeout(mut self, d: Duration) -> TmcBuilder {
+        self.0.pong_timeout = d.max(Duration::from_millis(1));
+        self
+    }
+
+    /// When an unanswered ping counts: default [`super::PongCheck::Learned`] (once the server
+    /// has answered one on this connection), since whether TOP's servers answer pings is
+    /// UNCONFIRMED; [`super::PongCheck::Required`] for servers known to answer.
+    pub fn pong_check(mut self, check: super::PongCheck) -> TmcBuilder {
+        self.0.pong_check = check;
+        self
+    }
+
+    /// How long one websocket message may take from its first byte to its last before the
+    /// connection counts as dead (a server trickling bytes); default 60 s.
+    pub fn frame_timeout(mut self, d: Duration) -> TmcBuilder {
+        self.0.frame_timeout = d.max(Duration::from_millis(1));
+        self
+    }
+
+    /// TCP keep-alive probes after this long without traffic (then every third of it, three
+    /// times), so a server whose host or network path vanished is noticed in about twice this
+    /// long rather than the kernel's hours; default 30 s, `None` for the system's setting.
+    pub fn tcp_keepalive(mut self, idle: Option<Duration>) -> TmcBuilder {
+        self.0.tcp_keepalive = idle.map(|d| d.max(Duration::from_secs(1)));
         self
     }
 

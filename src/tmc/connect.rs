@@ -3,6 +3,7 @@
 //! sign, CONNECTACK). A connected session is [`super::session`].
 
 use super::command::Command;
+use super::liveness::{Progress, Watched};
 use super::message::Message;
 use super::{ConnectToken, Frame, MessageType, TmcConfig, TmcError, Value};
 use futures_util::{SinkExt, StreamExt};
@@ -13,7 +14,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-pub(super) type Ws = WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>;
+pub(super) type Ws = WebSocketStream<MaybeTlsStream<Watched<tokio::net::TcpStream>>>;
 pub(super) type Item = Result<Message, TmcError>;
 
 /// An item on its way to the consumer, holding its bytes of the read-ahead budget until the
@@ -297,13 +298,18 @@ impl Connection {
     /// Opens the websocket and exchanges CONNECT/CONNECTACK.
     async fn connect(&mut self) -> Result<(Ws, String), TmcError> {
         let token = self.token().await?;
-        let (mut ws, _) = tokio::time::timeout(
-            self.cfg.connect_timeout,
-            tokio_tungstenite::connect_async(self.cfg.url.as_str()),
-        )
+        let (mut ws, _) = tokio::time::timeout(self.cfg.connect_timeout, async {
+            let tcp = super::liveness::tcp_connect(&self.cfg.url, self.cfg.tcp_keepalive)
+                .await
+                .map_err(TmcError::Connect)?;
+            tokio_tungstenite::client_async_tls(self.cfg.url.as_str(), tcp)
+                .await
+                .map_err(|e| TmcError::Connect(format!("{}: {e}", self.cfg.url)))
+        })
         .await
-        .map_err(|_| TmcError::Connect(format!("{}: websocket handshake timed out", self.cfg.url)))?
-        .map_err(|e| TmcError::Connect(format!("{}: {e}", self.cfg.url)))?;
+        .map_err(|_| {
+            TmcError::Connect(format!("{}: websocket handshake timed out", self.cfg.url))
+        })??;
         let ip = local_ip(&ws);
         let timestamp = crate::time::epoch_millis(self.cfg.now()).to_string();
         let sign = super::connect_sign(
@@ -365,13 +371,23 @@ impl Connection {
     }
 }
 
-fn local_ip(ws: &Ws) -> String {
-    let tcp = match ws.get_ref() {
+/// The socket under the websocket (and TLS).
+fn watched(ws: &Ws) -> Option<&Watched<tokio::net::TcpStream>> {
+    match ws.get_ref() {
         MaybeTlsStream::Plain(s) => Some(s),
         MaybeTlsStream::Rustls(s) => Some(s.get_ref().0),
         _ => None,
-    };
-    tcp.and_then(|s| s.local_addr().ok())
+    }
+}
+
+/// What the socket under the websocket saw arriving ([`super::liveness`]).
+pub(super) fn progress(ws: &Ws) -> Arc<Progress> {
+    watched(ws).map_or_else(Progress::new, |w| w.progress().clone())
+}
+
+fn local_ip(ws: &Ws) -> String {
+    watched(ws)
+        .and_then(|s| s.get_ref().local_addr().ok())
         .map(|a| a.ip().to_string())
         .unwrap_or_else(|| "127.0.0.1".to_string())
 }

@@ -2,7 +2,8 @@
 //! (orders, refunds, items...) to an app.
 //!
 //! - [`TmcClient`]: connects (CONNECT with the md5 sign), keeps the connection up (pull requests,
-//!   pings, reconnects with a fresh sign), and gives the messages as a bounded [`Messages`]
+//!   pings, a dead connection noticed by TCP keep-alive, a frame deadline and, where the
+//!   server answers pings, a pong deadline; reconnects with a fresh sign), and gives the messages as a bounded [`Messages`]
 //!   stream or to a handler ([`TmcClient::run`]) with a concurrency limit; each [`Message`] is
 //!   confirmed or failed back to TMC, never confirmed before its handler finished.
 //! - [`Message::typed`]: the content as a typed topic (`topsdk_topics::Topic`, generated from
@@ -32,6 +33,7 @@ mod config;
 mod connect;
 mod error;
 mod frame;
+mod liveness;
 mod message;
 mod session;
 
@@ -41,6 +43,7 @@ pub use config::{
 };
 pub use error::TmcError;
 pub use frame::{Frame, FrameError, MessageType, Value};
+pub use liveness::PongCheck;
 pub use message::{Message, MessageError, RawTopic, TopicError, Topics, decode_topic};
 
 /// The `sign` of a CONNECT: TOP's md5 signature over `app_key`, `group_name` and `timestamp`

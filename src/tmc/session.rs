@@ -4,6 +4,7 @@
 
 use super::command::Command;
 use super::connect::{Connection, End, Item, Slot, WRITE_BATCH, Ws};
+use super::liveness::{Liveness, Verdict};
 use super::message::{Ack, Message};
 use super::{Frame, MessageType, TmcError, Value, kind};
 use futures_util::{SinkExt, StreamExt};
@@ -17,9 +18,12 @@ use tokio_tungstenite::tungstenite::Message as WsMessage;
 impl Connection {
     /// One connected session, until it drops or the client shuts down.
     pub(super) async fn session(&mut self, ws: Ws, token: String) -> End {
+        let progress = super::connect::progress(&ws);
+        let mut live = Liveness::new(&self.cfg);
+        let mut live_timer = tokio::time::interval(live.period());
+        live_timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let (mut sink, mut stream) = ws.split();
         let mut pending: Option<Item> = None;
-        let mut last_sent = Instant::now();
         let mut first = std::mem::take(&mut self.outbox);
         for f in &mut first {
             f.token = token.clone();
@@ -53,7 +57,6 @@ impl Connection {
                 .shutdown_deadline
                 .map(tokio::time::Instant::from_std)
                 .unwrap_or_else(|| tokio::time::Instant::now() + Duration::from_secs(3600));
-            let idle = tokio::time::Instant::from_std(last_sent + self.cfg.heartbeat_after);
             let tx = self.tx.clone();
             let budget = self.budget.clone();
             let bytes = pending.as_ref().map_or(0, item_bytes);
@@ -80,10 +83,11 @@ impl Connection {
                             self.requeue(frames);
                             return End::Lost(e.to_string());
                         }
-                        last_sent = Instant::now();
                     }
                 }
                 permit = reserve(&tx, &budget, bytes, self.cfg.read_ahead_bytes), if pending.is_some() => {
+                    // Not reading while it waited: what arrived meanwhile was not late.
+                    live.resumed(&progress);
                     match (permit, pending.take()) {
                         (Some((p, held)), Some(item)) => p.send((item, held)),
                         // The stream is gone: release what was read.
@@ -92,6 +96,10 @@ impl Connection {
                     }
                 }
                 inbound = stream.next(), if pending.is_none() && !self.closing => {
+                    if let Some(Ok(m)) = &inbound {
+                        progress.clear();
+                        live.heard(matches!(m, WsMessage::Pong(_)));
+                    }
                     match inbound {
                         Some(Ok(WsMessage::Binary(b))) => {
                             match self.inbound(&b, &token) {
@@ -128,13 +136,19 @@ impl Connection {
                     if let Err(e) = sink.send(WsMessage::Binary(pull(&token).encode().into())).await {
                         return End::Lost(e.to_string());
                     }
-                    last_sent = Instant::now();
                 }
-                _ = tokio::time::sleep_until(idle) => {
-                    if let Err(e) = sink.send(WsMessage::Ping(Default::default())).await {
-                        return End::Lost(e.to_string());
+                // Judged only while reading: a session held back by its consumer hears nothing.
+                _ = live_timer.tick(), if pending.is_none() && !self.closing => {
+                    match live.verdict(&progress) {
+                        Verdict::Fine => {}
+                        Verdict::Ping => {
+                            if let Err(e) = sink.send(WsMessage::Ping(Default::default())).await {
+                                return End::Lost(e.to_string());
+                            }
+                            live.pinged();
+                        }
+                        Verdict::Dead(why) => return End::Lost(why),
                     }
-                    last_sent = Instant::now();
                 }
                 _ = tokio::time::sleep_until(deadline), if self.closing => {}
             }
