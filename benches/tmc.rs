@@ -2,7 +2,10 @@
 //! confirm. `cargo bench --bench tmc` prints:
 //! - throughput: messages per second for a backlog of 200,000 (3 runs);
 //! - memory: the consumer's peak RSS (a separate process, so the mock's backlog is not
-//!   counted) with a slow handler, for backlogs of 1,000 and 100,000.
+//!   counted) with a slow handler, for backlogs of 1,000 and 100,000;
+//! - `topsdk tmc listen` with its stdout stalled (a pipe nobody reads) and 100 gzip messages
+//!   that inflate to 15 MiB each: its peak RSS, which the read-ahead in bytes bounds (the
+//!   release CLI, `cargo build --release -p topsdk-cli`, or `TOPSDK_BIN`).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -33,7 +36,62 @@ fn main() {
         for backlog in [1_000, 100_000] {
             memory(backlog).await;
         }
+        listen_stalled().await;
     });
+}
+
+async fn listen_stalled() {
+    let bin = std::env::var_os("TOPSDK_BIN")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/topsdk")
+        });
+    if !bin.exists() {
+        println!(
+            "tmc listen, stalled stdout: NOT RUN: no {} (cargo build --release -p topsdk-cli)",
+            bin.display()
+        );
+        return;
+    }
+    let tmc = MockTmc::start(KEY, SECRET).await.expect("mock");
+    tmc.set_window(usize::MAX);
+    // 15 MiB of JSON that gzip takes down to ~15 KB.
+    let big = format!(r#"{{"tid":1,"pad":"{}"}}"#, "x".repeat(15 * 1024 * 1024));
+    for _ in 0..100 {
+        tmc.publish(Published::new("taobao_trade_TradeCreate", big.clone()).gzip(true));
+    }
+    drop(big);
+    let mut child = tokio::process::Command::new(&bin)
+        .args(["tmc", "listen"])
+        .env("TOP_APP_KEY", KEY)
+        .env("TOP_APP_SECRET", SECRET)
+        .env("TOP_TMC_URL", tmc.url())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("topsdk tmc listen");
+    // stdout is held, never read: the CLI blocks on its first writes.
+    let _stalled = child.stdout.take();
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let pid = child.id().expect("pid");
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .map(|l| l[name.len()..].trim().to_string())
+            .unwrap_or_else(|| "unknown".into())
+    };
+    println!(
+        "tmc listen, stalled stdout, 100 gzip messages of 15 MiB inflated: peak RSS {}, RSS now {} \
+         (mock pushed {}, confirmed {})",
+        field("VmHWM:"),
+        field("VmRSS:"),
+        tmc.stats().pushed,
+        tmc.stats().confirmed
+    );
+    let _ = child.kill().await;
 }
 
 fn typed_ok(msg: &Message) -> bool {

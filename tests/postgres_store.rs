@@ -288,3 +288,58 @@ async fn bans_are_shared_and_a_newer_schema_is_refused() {
     let e = PgStore::connect(&url).await.unwrap_err();
     assert!(e.to_string().contains("newer"), "{e}");
 }
+
+#[tokio::test]
+async fn a_store_remembers_its_sealing_key_and_refuses_another() {
+    use topsdk::tokens::TokenKey;
+    let Some(s) = store("sealkey").await else {
+        return;
+    };
+    let key = |b: u8| {
+        use base64::Engine as _;
+        TokenKey::from_base64(&base64::engine::general_purpose::STANDARD.encode([b; 32])).unwrap()
+    };
+    let url = cluster().unwrap().url.replace("/postgres", "/sealkey");
+    // Clear first, then sealed with key 1: the clear row still reads.
+    s.put(1, &token(1, "clear", 600), Expect::Any)
+        .await
+        .unwrap();
+    let sealed = s.with_key(key(1)).await.unwrap();
+    sealed
+        .put(2, &token(2, "sealed", 600), Expect::Any)
+        .await
+        .unwrap();
+    assert_eq!(sealed.list().await.unwrap().tokens.len(), 2);
+    // Another key: refused, naming both fingerprints.
+    let other = PgStore::connect(&url).await.unwrap().with_key(key(2)).await;
+    let e = other.unwrap_err().to_string();
+    assert!(
+        e.contains(key(1).fingerprint()) && e.contains(key(2).fingerprint()),
+        "{e}"
+    );
+    // No key: reads report the sealed row, writes are refused (nothing in clear).
+    let bare = PgStore::connect(&url).await.unwrap();
+    let listing = bare.list().await.unwrap();
+    assert_eq!((listing.tokens.len(), listing.unreadable.len()), (1, 1));
+    let e = bare
+        .put(3, &token(3, "x", 600), Expect::Any)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("without a key"), "{e}");
+    // Rotation: key 2 with key 1 as previous takes over; then key 1 alone is refused.
+    let rotated = PgStore::connect(&url)
+        .await
+        .unwrap()
+        .with_keys(key(2), Some(key(1)))
+        .await
+        .unwrap();
+    assert_eq!(rotated.list().await.unwrap().tokens.len(), 2);
+    assert!(
+        PgStore::connect(&url)
+            .await
+            .unwrap()
+            .with_key(key(1))
+            .await
+            .is_err()
+    );
+}

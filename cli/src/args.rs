@@ -179,6 +179,13 @@ pub(crate) enum AuthCommand {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Rewrite every stored token sealed with TOP_TOKEN_KEY: after a rotation
+    /// (TOP_TOKEN_KEY_PREVIOUS = the old key) or to seal a store kept in clear. Exit 2 when a
+    /// row did not read or changed meanwhile (run it again).
+    Reseal {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
 }
 
 /// Which token store an `auth` command uses.

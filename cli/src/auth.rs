@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use topsdk::oauth::{self, Authorize, View};
-use topsdk::tokens::{Expect, RefreshOptions, StoreUrl, TokenStore};
+use topsdk::tokens::{Expect, Put, RefreshOptions, StoreUrl, TokenStore};
 
 /// Exit code when TOP issued a token that could not be stored: it was written to the rescue
 /// file (or stdout) instead, and the shop's authorization is in it.
@@ -62,16 +62,34 @@ pub fn url(redirect_uri: &str, state: Option<String>, view: Option<String>) -> E
     ExitCode::SUCCESS
 }
 
-/// The store `args` name, its tokens sealed with TOP_TOKEN_KEY when that is set.
+/// The store `args` name, its tokens sealed with TOP_TOKEN_KEY when that is set
+/// (TOP_TOKEN_KEY_PREVIOUS: the key of a rotation in progress).
 async fn open(args: StoreArgs) -> Result<Arc<dyn TokenStore>, ExitCode> {
+    open_with(args, false).await
+}
+
+async fn open_with(args: StoreArgs, need_key: bool) -> Result<Arc<dyn TokenStore>, ExitCode> {
+    use topsdk::tokens::TokenKey;
     let url = store_url(args)?;
-    let key = topsdk::tokens::TokenKey::from_env().map_err(|e| {
+    let usage = |e: topsdk::tokens::StoreError| {
         eprintln!("topsdk: {e}");
         ExitCode::from(64)
-    })?;
-    let opened = match key {
-        Some(k) => url.open_sealed(k).await,
-        None => url.open().await,
+    };
+    let key = TokenKey::from_env().map_err(usage)?;
+    let previous = TokenKey::previous_from_env().map_err(usage)?;
+    let opened = match (key, previous) {
+        (Some(k), previous) => url.open_sealed(k, previous).await,
+        (None, Some(_)) => {
+            return Err(crate::usage_error(
+                "TOP_TOKEN_KEY_PREVIOUS is set without TOP_TOKEN_KEY (the new key)",
+            ));
+        }
+        (None, None) if need_key => {
+            return Err(crate::usage_error(
+                "sealing needs the key: set TOP_TOKEN_KEY (base64 of 32 bytes)",
+            ));
+        }
+        (None, None) => url.open().await,
     };
     opened.map_err(|e| {
         eprintln!("topsdk: {e}");
@@ -257,6 +275,50 @@ pub async fn list(store: StoreArgs) -> ExitCode {
             eprintln!("topsdk: {e}");
             ExitCode::from(STORE_FAILED)
         }
+    }
+}
+
+/// Rewrites every readable token under TOP_TOKEN_KEY, each conditional on the version read
+/// (a token refreshed meanwhile is left to its refresher, and reported).
+pub async fn reseal(store: StoreArgs) -> ExitCode {
+    let store = match open_with(store, true).await {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let all = match store.list().await {
+        Ok(all) => all,
+        Err(e) => {
+            eprintln!("topsdk: {e}");
+            return ExitCode::from(STORE_FAILED);
+        }
+    };
+    let (mut resealed, mut changed) = (0u64, Vec::new());
+    for (shop, stored) in &all.tokens {
+        match store
+            .put(*shop, &stored.token, Expect::Version(stored.version))
+            .await
+        {
+            Ok(Put::Stored { .. }) => resealed += 1,
+            Ok(_) => changed.push(*shop),
+            Err(e) => {
+                eprintln!("topsdk: shop {shop}: {e}");
+                return ExitCode::from(STORE_FAILED);
+            }
+        }
+    }
+    let unreadable: Vec<serde_json::Value> = all
+        .unreadable
+        .iter()
+        .map(|(shop, why)| serde_json::json!({"shop": shop, "error": why}))
+        .collect();
+    println!(
+        "{}",
+        serde_json::json!({"resealed": resealed, "changed_meanwhile": changed, "unreadable": unreadable})
+    );
+    if changed.is_empty() && unreadable.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
     }
 }
 

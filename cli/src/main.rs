@@ -143,6 +143,7 @@ async fn run(cli: Cli) -> ExitCode {
                 auth::refresh(store, &options, rescue_file).await
             }
             AuthCommand::List { store } => auth::list(store).await,
+            AuthCommand::Reseal { store } => auth::reseal(store).await,
         },
         Command::Spi {
             command:

@@ -57,7 +57,7 @@ pub(crate) async fn run(a: Args) -> ExitCode {
     let mut lines = match a.value {
         Some(v) => {
             let (tx, rx) = tokio::sync::mpsc::channel(1);
-            let _ = tx.try_send(Ok(Some(v)));
+            let _ = tx.try_send(Ok(Ok(v)));
             rx
         }
         None => stdin_lines(),
@@ -124,7 +124,7 @@ pub(crate) async fn run(a: Args) -> ExitCode {
 const BATCH: usize = 1024;
 
 /// Reads stdin on a thread of its own, line by line, into a bounded channel.
-fn stdin_lines() -> tokio::sync::mpsc::Receiver<std::io::Result<Option<String>>> {
+fn stdin_lines() -> tokio::sync::mpsc::Receiver<std::io::Result<InLine>> {
     let (tx, rx) = tokio::sync::mpsc::channel(4 * BATCH);
     std::thread::spawn(move || {
         for line in read_lines(std::io::stdin().lock()) {
@@ -143,7 +143,7 @@ async fn process(
     ty: DataType,
     op: Op,
     previous: bool,
-    lines: &[Option<String>],
+    lines: &[InLine],
 ) -> Vec<Result<String, LineError>> {
     let values: Vec<String> = lines.iter().flatten().cloned().collect();
     let results: Vec<Result<String, SecurityError>> = match (op, previous) {
@@ -171,8 +171,10 @@ async fn process(
     lines
         .iter()
         .map(|l| match l {
-            Some(_) => results.next().unwrap_or(Err(LineError::NotText)),
-            None => Err(LineError::NotText),
+            Ok(_) => results
+                .next()
+                .unwrap_or(Err(LineError::Unread(Unread::NotText))),
+            Err(u) => Err(LineError::Unread(*u)),
         })
         .collect()
 }
@@ -180,30 +182,99 @@ async fn process(
 /// Why a line has no output.
 enum LineError {
     Security(SecurityError),
-    /// The input line is not UTF-8.
-    NotText,
+    /// The input line was not read as a value.
+    Unread(Unread),
 }
+
+/// An input line that is not a value, said on its own output line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Unread {
+    /// Not UTF-8.
+    NotText,
+    /// Longer than [`MAX_LINE`]: skipped to its end without being held.
+    TooLong,
+}
+
+/// An input line: its text, or why it is not a value.
+type InLine = Result<String, Unread>;
+
+/// The longest input line read as a value (TOP's ciphertexts and the plaintexts of a buyer's
+/// fields are far shorter): a longer one is refused without being held in memory.
+const MAX_LINE: usize = 1024 * 1024;
 
 impl std::fmt::Display for LineError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             LineError::Security(e) => e.fmt(f),
-            LineError::NotText => f.write_str("not UTF-8 text"),
+            LineError::Unread(Unread::NotText) => f.write_str("not UTF-8 text"),
+            LineError::Unread(Unread::TooLong) => {
+                write!(f, "longer than {MAX_LINE} bytes: skipped unread")
+            }
         }
     }
 }
 
-/// Lines of `input` without their `\n` / `\r\n`; `None` for a line that is not UTF-8 (the
-/// others go on).
-fn read_lines(input: impl BufRead) -> impl Iterator<Item = std::io::Result<Option<String>>> {
-    input.split(b'\n').map(|l| {
-        l.map(|mut l| {
-            if l.last() == Some(&b'\r') {
-                l.pop();
+/// Lines of `input` without their `\n` / `\r\n`, each as it arrives; a line that is not
+/// UTF-8 or is longer than [`MAX_LINE`] is refused on its own (the others go on), and a long
+/// one is read past, never held whole.
+fn read_lines(input: impl BufRead) -> impl Iterator<Item = std::io::Result<InLine>> {
+    Lines { input, done: false }
+}
+
+struct Lines<R> {
+    input: R,
+    done: bool,
+}
+
+impl<R: BufRead> Iterator for Lines<R> {
+    type Item = std::io::Result<InLine>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let (mut line, mut too_long, mut any) = (Vec::new(), false, false);
+        loop {
+            let buf = match self.input.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            };
+            if buf.is_empty() {
+                self.done = true;
+                if !any {
+                    return None;
+                }
+                break;
             }
-            String::from_utf8(l).ok()
-        })
-    })
+            any = true;
+            let end = buf.iter().position(|&b| b == b'\n');
+            let chunk = &buf[..end.unwrap_or(buf.len())];
+            if !too_long {
+                if line.len() + chunk.len() > MAX_LINE {
+                    too_long = true;
+                    line = Vec::new();
+                } else {
+                    line.extend_from_slice(chunk);
+                }
+            }
+            let used = end.map_or(buf.len(), |i| i + 1);
+            self.input.consume(used);
+            if end.is_some() {
+                break;
+            }
+        }
+        if too_long {
+            return Some(Ok(Err(Unread::TooLong)));
+        }
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+        Some(Ok(String::from_utf8(line).map_err(|_| Unread::NotText)))
+    }
 }
 
 /// The exit code when a value was refused: data, not usage (sysexits' EX_DATAERR).
@@ -318,13 +389,56 @@ mod tests {
                 .collect::<std::io::Result<Vec<_>>>()
                 .unwrap(),
             [
-                Some("a".into()),
-                Some(" b ".into()),
-                Some(String::new()),
-                None,
-                Some("last".into())
+                Ok("a".into()),
+                Ok(" b ".into()),
+                Ok(String::new()),
+                Err(Unread::NotText),
+                Ok("last".into())
             ]
         );
+    }
+
+    /// Endless bytes without a line break, then "\nok\n": counts what was read.
+    struct Huge {
+        left: usize,
+        tail: &'static [u8],
+    }
+
+    impl std::io::Read for Huge {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.left > 0 {
+                let n = buf.len().min(self.left);
+                buf[..n].fill(b'A');
+                self.left -= n;
+                return Ok(n);
+            }
+            let n = buf.len().min(self.tail.len());
+            buf[..n].copy_from_slice(&self.tail[..n]);
+            self.tail = &self.tail[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_line_over_the_limit_is_refused_and_read_past_without_holding_it() {
+        // 64 MiB in one line: refused on its own line; the next line reads.
+        let input = std::io::BufReader::with_capacity(
+            64 * 1024,
+            Huge {
+                left: 64 * 1024 * 1024,
+                tail: b"\nok\n",
+            },
+        );
+        let got: Vec<InLine> = read_lines(input).map(|l| l.unwrap()).collect();
+        assert_eq!(got, [Err(Unread::TooLong), Ok("ok".into())]);
+        // Exactly at the limit still reads.
+        let at_limit = std::io::BufReader::new(Huge {
+            left: MAX_LINE,
+            tail: b"",
+        });
+        let got: Vec<InLine> = read_lines(at_limit).map(|l| l.unwrap()).collect();
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].as_ref().map(String::len), Ok(MAX_LINE));
     }
 
     #[test]
@@ -334,7 +448,7 @@ mod tests {
             vec![
                 Ok("x".into()),
                 Err(LineError::Security(SecurityError::PhoneTooShort { len: 3 })),
-                Err(LineError::NotText),
+                Err(LineError::Unread(Unread::NotText)),
                 Ok("z".into()),
             ],
             &mut out,

@@ -222,16 +222,28 @@ fn tokens_sealed_with_top_token_key_open_only_with_it() {
         "{stored}"
     );
     assert_eq!(stdout_of(&with_key(&["list"], key), 0).lines().count(), 1);
-    // Without the key, or with another: named as unreadable, never shown.
-    for other in ["-", "ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICA="] {
-        let out = with_key(&["list"], other);
-        assert_eq!(stdout_of(&out, 2), "");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            err.contains("sealed") || err.contains("does not open"),
-            "{err}"
-        );
-    }
+    // Without the key: named as unreadable, never shown.
+    let out = with_key(&["list"], "-");
+    assert_eq!(stdout_of(&out, 2), "");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sealed"));
+    // With another key: the store (which remembers its key's fingerprint) is refused.
+    let other = "ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICA=";
+    let out = with_key(&["list"], other);
+    assert_eq!(stdout_of(&out, 3), "");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("sealed with key") && err.contains("TOP_TOKEN_KEY_PREVIOUS"),
+        "{err}"
+    );
+    // Without the key, nothing is written in clear beside the sealed token: TOP's token is
+    // rescued (exit 4), the store keeps one row.
+    let out = with_key(&["token", "--code", "clear"], "-");
+    assert_eq!(out.status.code(), Some(4));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("opened without a key"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // A key that is not 32 bytes of base64 is a usage error.
     assert_eq!(with_key(&["list"], "c2hvcnQ=").status.code(), Some(64));
     // Sealing fails closed: a key set but blank (`$(cat missing-file)`) is an error before
@@ -246,4 +258,65 @@ fn tokens_sealed_with_top_token_key_open_only_with_it() {
         .query_row("SELECT count(*) FROM tmc_tokens_v1", [], |r| r.get(0))
         .unwrap();
     assert_eq!(rows, 1, "nothing written with a blank key");
+}
+
+#[test]
+fn a_sealing_key_is_rotated_with_the_previous_one_and_reseal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tokens.sqlite");
+    let old = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
+    let new = "ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICA=";
+    let run = |args: &[&str], key: Option<&str>, previous: Option<&str>| {
+        let mut c = Command::new(BIN);
+        c.arg("auth")
+            .args(args)
+            .env_remove("TOP_APP_KEY")
+            .env_remove("TOP_TOKEN_KEY")
+            .env_remove("TOP_TOKEN_KEY_PREVIOUS")
+            .env("TOP_TOKEN_DB", &db);
+        if let Some(k) = key {
+            c.env("TOP_TOKEN_KEY", k);
+        }
+        if let Some(p) = previous {
+            c.env("TOP_TOKEN_KEY_PREVIOUS", p);
+        }
+        c.output().unwrap()
+    };
+    // One token in clear, then a key: the clear row reads, and reseal seals it.
+    stdout_of(&run(&["token", "--code", "first"], None, None), 0);
+    stdout_of(&run(&["token", "--code", "second"], Some(old), None), 0);
+    let resealed = stdout_of(&run(&["reseal"], Some(old), None), 0);
+    assert!(resealed.contains("\"resealed\":2"), "{resealed}");
+    let sealed_rows = |db: &Path| -> i64 {
+        let c = rusqlite::Connection::open(db).unwrap();
+        c.query_row(
+            "SELECT count(*) FROM tmc_tokens_v1 WHERE token LIKE 'sealed:v1:%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(sealed_rows(&db), 2);
+    // Reseal without a key is a usage error; the previous key alone too.
+    assert_eq!(run(&["reseal"], None, None).status.code(), Some(64));
+    assert_eq!(run(&["list"], None, Some(old)).status.code(), Some(64));
+    // Rotation: the new key with the old one as previous takes the store over; every row
+    // reads, and reseal moves them to the new key.
+    assert_eq!(
+        stdout_of(&run(&["list"], Some(new), Some(old)), 0)
+            .lines()
+            .count(),
+        2
+    );
+    stdout_of(&run(&["reseal"], Some(new), Some(old)), 0);
+    assert_eq!(
+        stdout_of(&run(&["list"], Some(new), None), 0)
+            .lines()
+            .count(),
+        2
+    );
+    // The old key is now refused: the store is sealed with the new one.
+    let out = run(&["list"], Some(old), None);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sealed with key"));
 }

@@ -33,7 +33,7 @@ pub use memory::MemoryStore;
 pub use postgres::PgStore;
 pub use refresh::{RefreshOptions, RefreshReport, Unsaved, refresh_expiring};
 #[cfg(feature = "token-seal")]
-pub use seal::TokenKey;
+pub use seal::{KEY_ENV, PREVIOUS_KEY_ENV, TokenKey};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 pub use url::{StoreUrl, open};

@@ -15,6 +15,10 @@ use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine as _;
 
 const PREFIX: &str = "sealed:v1:";
+/// The variable holding the key tokens are sealed with.
+pub const KEY_ENV: &str = "TOP_TOKEN_KEY";
+/// The variable holding the key being rotated away from.
+pub const PREVIOUS_KEY_ENV: &str = "TOP_TOKEN_KEY_PREVIOUS";
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
 /// The key tokens are sealed with: 32 bytes, given as standard base64 (`openssl rand -base64
@@ -22,6 +26,7 @@ const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STA
 #[derive(Clone)]
 pub struct TokenKey {
     cipher: Aes256Gcm,
+    fingerprint: String,
 }
 
 impl std::fmt::Debug for TokenKey {
@@ -44,26 +49,50 @@ impl TokenKey {
         }
         let cipher = Aes256Gcm::new_from_slice(&bytes)
             .map_err(|_| StoreError("the token key does not fit AES-256".into()))?;
-        Ok(TokenKey { cipher })
+        use sha2::Digest as _;
+        let digest = sha2::Sha256::new()
+            .chain_update(b"topsdk token key fingerprint v1\0")
+            .chain_update(&bytes)
+            .finalize();
+        let fingerprint = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+        Ok(TokenKey {
+            cipher,
+            fingerprint,
+        })
+    }
+
+    /// A short name of the key (16 hex digits of a SHA-256 over it), safe to show and to
+    /// store: a store records the fingerprint of the key that seals it and refuses another.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     /// The key in `TOP_TOKEN_KEY`, when it is set. Sealing fails closed: a variable set but
     /// blank (what `$(cat missing-file)` gives) or not text is an error, never "no key",
     /// which would store tokens in clear.
     pub fn from_env() -> Result<Option<TokenKey>, StoreError> {
-        match std::env::var("TOP_TOKEN_KEY") {
+        Self::from_var(KEY_ENV)
+    }
+
+    /// The key being rotated away from, in `TOP_TOKEN_KEY_PREVIOUS` (same rules): a store
+    /// sealed with it is taken over by `TOP_TOKEN_KEY` (its rows still open, each is sealed
+    /// with the new key at its next write, or all at once by `topsdk auth reseal`).
+    pub fn previous_from_env() -> Result<Option<TokenKey>, StoreError> {
+        Self::from_var(PREVIOUS_KEY_ENV)
+    }
+
+    fn from_var(var: &str) -> Result<Option<TokenKey>, StoreError> {
+        match std::env::var(var) {
             Err(std::env::VarError::NotPresent) => Ok(None),
-            Err(std::env::VarError::NotUnicode(_)) => Err(StoreError(
-                "TOP_TOKEN_KEY is not text (a base64 key of 32 bytes)".into(),
-            )),
-            Ok(v) if v.trim().is_empty() => Err(StoreError(
-                "TOP_TOKEN_KEY is set but blank: give the key (base64 of 32 bytes), or unset \
-                 it to store tokens in clear"
-                    .into(),
-            )),
+            Err(std::env::VarError::NotUnicode(_)) => Err(StoreError(format!(
+                "{var} is not text (a base64 key of 32 bytes)"
+            ))),
+            Ok(v) if v.trim().is_empty() => Err(StoreError(format!(
+                "{var} is set but blank: give the key (base64 of 32 bytes), or unset it"
+            ))),
             Ok(v) => TokenKey::from_base64(&v)
                 .map(Some)
-                .map_err(|e| StoreError(format!("TOP_TOKEN_KEY: {}", e.0))),
+                .map_err(|e| StoreError(format!("{var}: {}", e.0))),
         }
     }
 
@@ -144,5 +173,8 @@ mod tests {
         assert!(TokenKey::from_base64("AAAA").is_err());
         assert!(TokenKey::from_base64("not base64").is_err());
         assert_eq!(format!("{k:?}"), "TokenKey(***)");
+        assert_eq!(k.fingerprint().len(), 16);
+        assert_eq!(k.fingerprint(), key(1).fingerprint());
+        assert_ne!(k.fingerprint(), key(2).fingerprint());
     }
 }

@@ -1,6 +1,6 @@
 //! The SQLite token store (feature `sqlite`): one machine, several processes.
 
-use super::row::{Codec, Raw, read_rows};
+use super::row::{Codec, Keys, Raw, SEAL_KEY, read_rows};
 use super::{Expect, Listing, Put, StoreError, StoreFuture, Stored, StoredBan, TokenStore};
 use crate::oauth::Token;
 use std::fmt;
@@ -8,9 +8,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 /// The schema's migrations, in order; `PRAGMA user_version` counts those applied.
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 3] = [
     include_str!("migrations/sqlite/0001_tokens.sql"),
     include_str!("migrations/sqlite/0002_versions_leases_bans.sql"),
+    include_str!("migrations/sqlite/0003_meta.sql"),
 ];
 
 /// Tokens in a SQLite file (bundled SQLite, WAL journal, a busy timeout so several processes
@@ -46,18 +47,41 @@ impl SqliteStore {
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(err)?;
         migrate(&mut conn).map_err(|e| StoreError(format!("{}: {}", path.display(), e.0)))?;
+        let codec = settle_keys(&mut conn, Keys::default())
+            .map_err(|e| StoreError(format!("{}: {}", path.display(), e.0)))?;
         Ok(SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
-            codec: Arc::new(Codec::default()),
+            codec: Arc::new(codec),
         })
     }
 
     /// Seals every token this store writes with `key` (and opens sealed rows with it); rows
-    /// written in clear before still read, and are sealed at their next write.
+    /// written in clear before still read, and are sealed at their next write (the count of
+    /// clear rows is logged). The store records the key's fingerprint: a store sealed with
+    /// another key is refused (see [`SqliteStore::with_keys`] to rotate).
     #[cfg(feature = "token-seal")]
-    pub fn with_key(mut self, key: super::TokenKey) -> SqliteStore {
-        self.codec = Arc::new(Codec { key: Some(key) });
-        self
+    pub fn with_key(self, key: super::TokenKey) -> Result<SqliteStore, StoreError> {
+        self.with_keys(key, None)
+    }
+
+    /// [`SqliteStore::with_key`] during a key rotation: a store sealed with `previous` is
+    /// taken over by `key` (rows sealed with `previous` still open).
+    #[cfg(feature = "token-seal")]
+    pub fn with_keys(
+        mut self,
+        key: super::TokenKey,
+        previous: Option<super::TokenKey>,
+    ) -> Result<SqliteStore, StoreError> {
+        let keys = Keys {
+            key: Some(key),
+            previous,
+        };
+        let codec = {
+            let mut c = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+            settle_keys(&mut c, keys)?
+        };
+        self.codec = Arc::new(codec);
+        Ok(self)
     }
 
     /// Runs `f` on the connection, on a blocking thread.
@@ -75,6 +99,48 @@ impl SqliteStore {
 
 fn db(e: rusqlite::Error) -> StoreError {
     StoreError(e.to_string())
+}
+
+/// The codec for `keys`, after checking them against (and recording) the store's key.
+fn settle_keys(conn: &mut rusqlite::Connection, keys: Keys) -> Result<Codec, StoreError> {
+    use rusqlite::OptionalExtension as _;
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(db)?;
+    let recorded: Option<String> = tx
+        .query_row(
+            "SELECT value FROM topsdk_meta WHERE name = ?1",
+            [SEAL_KEY],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(db)?;
+    let (codec, record) = super::row::settle(keys, recorded.as_deref())?;
+    if let Some(fp) = record {
+        tx.execute(
+            "INSERT INTO topsdk_meta (name, value) VALUES (?1, ?2) \
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            [SEAL_KEY, fp.as_str()],
+        )
+        .map_err(db)?;
+    }
+    if codec.seals() {
+        let clear: i64 = tx
+            .query_row(
+                "SELECT count(*) FROM tmc_tokens_v1 WHERE token NOT LIKE 'sealed:%'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(db)?;
+        if clear > 0 {
+            tracing::warn!(
+                clear,
+                "token store: tokens stored in clear; each is sealed at its next write (or `topsdk auth reseal`)"
+            );
+        }
+    }
+    tx.commit().map_err(db)?;
+    Ok(codec)
 }
 
 /// Applies the migrations not yet applied, each in its own transaction.

@@ -126,29 +126,37 @@ impl StoreUrl {
     }
 
     /// Opens the store sealing the tokens it writes with `key` (and opening sealed rows).
+    /// Opens the store sealing with `key` (`previous`: the key of a rotation in progress,
+    /// see [`super::SqliteStore::with_keys`]). A memory store holds nothing at rest and
+    /// ignores the keys.
     #[cfg(feature = "token-seal")]
     pub async fn open_sealed(
         &self,
         key: super::TokenKey,
+        previous: Option<super::TokenKey>,
     ) -> Result<Arc<dyn TokenStore>, StoreError> {
-        self.open_inner(Some(key)).await
+        self.open_inner(Some((key, previous))).await
     }
 
     async fn open_inner(
         &self,
-        #[cfg(feature = "token-seal")] key: Option<super::TokenKey>,
+        #[cfg(feature = "token-seal")] key: Option<(super::TokenKey, Option<super::TokenKey>)>,
     ) -> Result<Arc<dyn TokenStore>, StoreError> {
         match self {
             StoreUrl::Memory => Ok(Arc::new(super::MemoryStore::new())),
             #[cfg(feature = "sqlite")]
             StoreUrl::Sqlite(path) => {
                 let path = path.clone();
-                let store = super::blocking(move || super::SqliteStore::open(path)).await?;
-                #[cfg(feature = "token-seal")]
-                let store = match key {
-                    Some(key) => store.with_key(key),
-                    None => store,
-                };
+                let store = super::blocking(move || {
+                    let store = super::SqliteStore::open(path)?;
+                    #[cfg(feature = "token-seal")]
+                    let store = match key {
+                        Some((key, previous)) => store.with_keys(key, previous)?,
+                        None => store,
+                    };
+                    Ok(store)
+                })
+                .await?;
                 Ok(Arc::new(store))
             }
             #[cfg(not(feature = "sqlite"))]
@@ -160,7 +168,7 @@ impl StoreUrl {
                 let store = super::PgStore::connect(url).await?;
                 #[cfg(feature = "token-seal")]
                 let store = match key {
-                    Some(key) => store.with_key(key),
+                    Some((key, previous)) => store.with_keys(key, previous).await?,
                     None => store,
                 };
                 Ok(Arc::new(store))

@@ -3,7 +3,7 @@
 //! machines share one database: leases lapse by the database's clock, claims skip the rows
 //! another worker has locked (`FOR UPDATE SKIP LOCKED`).
 
-use super::row::{Codec, Raw, read_rows};
+use super::row::{Codec, Keys, Raw, SEAL_KEY, read_rows};
 use super::url::masked;
 use super::{Expect, Listing, Put, StoreError, StoreFuture, Stored, StoredBan, TokenStore};
 use crate::oauth::Token;
@@ -14,7 +14,10 @@ use std::time::{Duration, SystemTime};
 mod tls;
 
 /// The schema's migrations, in order; `topsdk_schema` holds the versions applied.
-const MIGRATIONS: [&str; 1] = [include_str!("../migrations/postgres/0001_tokens.sql")];
+const MIGRATIONS: [&str; 2] = [
+    include_str!("../migrations/postgres/0001_tokens.sql"),
+    include_str!("../migrations/postgres/0002_meta.sql"),
+];
 
 /// The advisory lock migrations are taken under (one migrating process at a time).
 const MIGRATION_LOCK: i64 = 0x746f_7073_646b_0001;
@@ -71,20 +74,85 @@ impl PgStore {
             .create_timeout(Some(Duration::from_secs(15)))
             .build()
             .map_err(|e| fail(e.to_string()))?;
-        let store = PgStore {
+        let mut store = PgStore {
             pool,
             codec: Arc::new(Codec::default()),
             shown,
         };
         store.migrate().await?;
+        store.codec = Arc::new(store.settle_keys(Keys::default()).await?);
         Ok(store)
     }
 
-    /// Seals every token this store writes with `key` (and opens sealed rows with it).
+    /// Seals every token this store writes with `key` (and opens sealed rows with it); rows
+    /// in clear are sealed at their next write. The store records the key's fingerprint: a
+    /// store sealed with another key is refused (see [`PgStore::with_keys`] to rotate).
     #[cfg(feature = "token-seal")]
-    pub fn with_key(mut self, key: super::TokenKey) -> PgStore {
-        self.codec = Arc::new(Codec { key: Some(key) });
-        self
+    pub async fn with_key(self, key: super::TokenKey) -> Result<PgStore, StoreError> {
+        self.with_keys(key, None).await
+    }
+
+    /// [`PgStore::with_key`] during a key rotation: a store sealed with `previous` is taken
+    /// over by `key` (rows sealed with `previous` still open).
+    #[cfg(feature = "token-seal")]
+    pub async fn with_keys(
+        mut self,
+        key: super::TokenKey,
+        previous: Option<super::TokenKey>,
+    ) -> Result<PgStore, StoreError> {
+        let keys = Keys {
+            key: Some(key),
+            previous,
+        };
+        self.codec = Arc::new(self.settle_keys(keys).await?);
+        Ok(self)
+    }
+
+    /// The codec for `keys`, after checking them against (and recording) the store's key.
+    async fn settle_keys(&self, keys: Keys) -> Result<Codec, StoreError> {
+        let mut c = self.conn().await?;
+        let tx = c.transaction().await.map_err(|e| self.fail(e))?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+            .await
+            .map_err(|e| self.fail(e))?;
+        let recorded: Option<String> = tx
+            .query_opt(
+                "SELECT value FROM topsdk_meta WHERE name = $1",
+                &[&SEAL_KEY],
+            )
+            .await
+            .map_err(|e| self.fail(e))?
+            .map(|r| r.try_get(0))
+            .transpose()
+            .map_err(|e| self.fail(e))?;
+        let (codec, record) = super::row::settle(keys, recorded.as_deref())?;
+        if let Some(fp) = record {
+            tx.execute(
+                "INSERT INTO topsdk_meta (name, value) VALUES ($1, $2) \
+                 ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                &[&SEAL_KEY, &fp],
+            )
+            .await
+            .map_err(|e| self.fail(e))?;
+        }
+        if codec.seals() {
+            let clear: i64 = tx
+                .query_one(
+                    "SELECT count(*) FROM topsdk_tokens WHERE token NOT LIKE 'sealed:%'",
+                    &[],
+                )
+                .await
+                .and_then(|r| r.try_get(0))
+                .map_err(|e| self.fail(e))?;
+            if clear > 0 {
+                tracing::warn!(
+                    clear,
+                    "token store: tokens stored in clear; each is sealed at its next write (or `topsdk auth reseal`)"
+                );
+            }
+        }
+        tx.commit().await.map_err(|e| self.fail(e))?;
+        Ok(codec)
     }
 
     fn fail(&self, e: impl fmt::Display) -> StoreError {
