@@ -158,6 +158,16 @@ pub(crate) enum AuthCommand {
     },
     /// Refresh the stored tokens that expire soon, each claimed with a lease first: safe to
     /// run on several machines at once against one store.
+    ///
+    /// Prints one JSON line, shops by outcome: refreshed, revoked (TOP refused the refresh
+    /// token: authorize again), failed (tried again once the lease lapses), unsaved (TOP's new
+    /// token not stored: rescued), unreadable (rows), superseded (another worker stored a newer
+    /// token first), held_elsewhere (due, leased by another worker).
+    ///
+    /// Exit codes: 0 all done; 2 a refresh failed or was refused, or a row did not read; 3 the
+    /// store failed (unreachable, password refused, schema newer than this topsdk, not a
+    /// database); 4 a token TOP issued was not stored (written to --rescue-file, else stdout);
+    /// 64 usage.
     Refresh {
         #[command(flatten)]
         store: StoreArgs,

@@ -228,6 +228,8 @@ pub async fn refresh(
             "failed": shops(&report.failed),
             "unsaved": unsaved,
             "unreadable": shops(&report.unreadable),
+            "superseded": report.superseded,
+            "held_elsewhere": report.held_elsewhere,
         })
     );
     if !report.unsaved.is_empty() {

@@ -104,16 +104,40 @@ pub(super) fn oauth_token(state: &State, form: &[(String, String)]) -> Response<
 }
 
 /// The refresh tokens of the mock, rotated as TOP rotates them: a refresh spends its token
-/// (a second use is refused), the new token replaces it. Tokens are `63<shop>-<random>-<tag>`,
-/// the tag a hash of the rest under a fixed key, so a token another run of the mock issued
-/// (the CLI's built-in mock lives one command) is accepted once here, and a made-up one is
-/// not. Bounded: the oldest of more than `REFRESH_TOKENS_KEPT` issued or spent are forgotten.
+/// (a second use is refused, unless within [`RefreshTokens::grace`]), the new token replaces
+/// it. Tokens are `63<shop>-<random>-<tag>`, the tag a hash of the rest under a fixed key, so
+/// a token another run of the mock issued (the CLI's built-in mock lives one command) is
+/// accepted once here, and a made-up one is not. Bounded: the oldest of more than
+/// `REFRESH_TOKENS_KEPT` issued or spent are forgotten, and so are the counts of shops
+/// beyond that many.
 #[derive(Default)]
 pub(super) struct RefreshTokens {
     /// Issued here and not spent: token -> shop.
     current: std::collections::HashMap<String, i64>,
-    spent: std::collections::HashSet<String>,
+    /// Spent: token -> (shop, when).
+    spent: std::collections::HashMap<String, (i64, std::time::Instant)>,
     order: std::collections::VecDeque<String>,
+    /// A spent token is accepted again this long after its first use (some OAuth servers
+    /// do so to forgive a lost answer); zero (TOP's behaviour as far as known) by default.
+    pub(super) grace: std::time::Duration,
+    pub(super) stats: RefreshStats,
+}
+
+/// What the mock's `taobao.top.auth.token.refresh` did ([`super::MockTop::refresh_stats`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RefreshStats {
+    /// Refreshes answered with a new token.
+    pub accepted: u64,
+    /// Refreshes refused (a spent, unknown or forged refresh token).
+    pub refused: u64,
+    /// Of the accepted: a spent token used again within the grace period (the token issued
+    /// for its first use is then superseded).
+    pub regranted: u64,
+    /// Accepted refreshes per shop.
+    pub per_shop: std::collections::BTreeMap<i64, u32>,
+    /// The refresh token issued last per shop: a stored token with another one holds a
+    /// superseded pair.
+    pub latest: std::collections::BTreeMap<i64, String>,
 }
 
 const REFRESH_TOKENS_KEPT: usize = 65_536;
@@ -129,13 +153,36 @@ impl RefreshTokens {
         let random = request_id();
         let token = format!("63{shop}-{random}-{}", tag(shop, &random));
         self.current.insert(token.clone(), shop);
+        if self.stats.latest.len() < REFRESH_TOKENS_KEPT || self.stats.latest.contains_key(&shop) {
+            self.stats.latest.insert(shop, token.clone());
+        }
         self.remember(token.clone());
         token
     }
 
     /// The shop of a token that may be used now; it is spent by this.
     fn spend(&mut self, token: &str) -> Result<i64, &'static str> {
-        if self.spent.contains(token) {
+        let r = self.check(token);
+        match r {
+            Ok(shop) => {
+                self.stats.accepted += 1;
+                if self.stats.per_shop.len() < REFRESH_TOKENS_KEPT
+                    || self.stats.per_shop.contains_key(&shop)
+                {
+                    *self.stats.per_shop.entry(shop).or_default() += 1;
+                }
+            }
+            Err(_) => self.stats.refused += 1,
+        }
+        r
+    }
+
+    fn check(&mut self, token: &str) -> Result<i64, &'static str> {
+        if let Some(&(shop, at)) = self.spent.get(token) {
+            if at.elapsed() < self.grace {
+                self.stats.regranted += 1;
+                return Ok(shop);
+            }
             return Err("already used (refreshing rotates the refresh token)");
         }
         let shop = match self.current.remove(token) {
@@ -154,7 +201,8 @@ impl RefreshTokens {
                 shop
             }
         };
-        self.spent.insert(token.to_string());
+        self.spent
+            .insert(token.to_string(), (shop, std::time::Instant::now()));
         self.remember(token.to_string());
         Ok(shop)
     }
@@ -187,5 +235,21 @@ mod tests {
         for forged in ["637-anything", "637-abc-00000000", "62abc", "63x-y-z", ""] {
             assert_eq!(here.spend(forged), Err("not issued"), "{forged}");
         }
+        assert_eq!((here.stats.accepted, here.stats.refused), (2, 7));
+        assert_eq!(here.stats.per_shop.get(&42), Some(&1));
+    }
+
+    #[test]
+    fn within_the_grace_period_a_spent_token_is_good_again() {
+        let mut here = RefreshTokens {
+            grace: std::time::Duration::from_secs(60),
+            ..Default::default()
+        };
+        let t = here.issue(42);
+        assert_eq!(here.spend(&t), Ok(42));
+        assert_eq!(here.spend(&t), Ok(42));
+        assert_eq!(here.stats.regranted, 1);
+        here.grace = std::time::Duration::ZERO;
+        assert!(here.spend(&t).is_err());
     }
 }

@@ -25,6 +25,7 @@ mod server;
 #[cfg(feature = "tmc")]
 mod tmc;
 
+pub use auth::RefreshStats;
 pub use gateway::TIMESTAMP_TOLERANCE_SECS;
 pub use journal::Recorded;
 #[cfg(feature = "tmc")]
@@ -190,6 +191,19 @@ impl MockGateway {
 
     pub fn addr(&self) -> SocketAddr {
         self.server.addr()
+    }
+
+    /// What `taobao.top.auth.token.refresh` did so far: accepted and refused refreshes,
+    /// per shop, and the refresh token issued last per shop.
+    pub fn refresh_stats(&self) -> RefreshStats {
+        lock(&self.state.refresh_tokens).stats.clone()
+    }
+
+    /// Accept a spent refresh token again for `grace` after its first use (default zero, as
+    /// TOP): a gateway that forgives a lost answer, where two workers refreshing one shop
+    /// both succeed and the slower one can store a superseded pair.
+    pub fn set_refresh_grace(&self, grace: Duration) {
+        lock(&self.state.refresh_tokens).grace = grace;
     }
 
     /// Answer every call of `method` with `reply` (after the gateway checks pass).

@@ -145,6 +145,14 @@ pub enum ShopError {
     NotStored,
     /// TOP refused the shop's refresh token: the shop must authorize again.
     Revoked(String),
+    /// The token has expired and refreshing it failed for now (transport, TOP's side).
+    RefreshFailed(String),
+    /// TOP issued a new token that the store did not take: it is here, and is the shop's
+    /// only valid one now (the refresh token rotated): save it.
+    Unsaved {
+        token: Box<Token>,
+        error: StoreError,
+    },
     Store(StoreError),
 }
 
@@ -158,6 +166,17 @@ impl fmt::Display for ShopError {
                     "the shop's authorization was revoked ({why}): authorize again"
                 )
             }
+            ShopError::RefreshFailed(why) => {
+                write!(
+                    f,
+                    "the shop's token expired and refreshing it failed: {why}"
+                )
+            }
+            ShopError::Unsaved { error, .. } => write!(
+                f,
+                "the shop's token was refreshed but not stored ({error}): save the token this \
+                 error holds"
+            ),
             ShopError::Store(e) => e.fmt(f),
         }
     }
@@ -165,19 +184,17 @@ impl fmt::Display for ShopError {
 
 impl std::error::Error for ShopError {}
 
-/// A client handle calling as `shop` (its stored token's session).
+/// A client handle calling as `shop` (its stored token's session). A token that expires
+/// within a minute is refreshed first, once per (app, shop) in this process however many
+/// callers ask at once, and written over the version read (a worker elsewhere that refreshed
+/// it first wins; its token is used).
 pub async fn shop_client(
     store: &dyn TokenStore,
     client: &crate::Client,
     shop: i64,
 ) -> Result<crate::Client, ShopError> {
-    match store.get(shop).await.map_err(ShopError::Store)? {
-        None => Err(ShopError::NotStored),
-        Some(Stored {
-            revoked: Some(why), ..
-        }) => Err(ShopError::Revoked(why)),
-        Some(s) => Ok(client.with_session(s.token.access_token.expose())),
-    }
+    let stored = refresh::fresh_token(store, client, shop).await?;
+    Ok(client.with_session(stored.token.access_token.expose()))
 }
 
 /// Runs blocking store work off the runtime's threads (a SQLite call).

@@ -73,6 +73,12 @@ pub struct RefreshReport {
     pub unsaved: Vec<Unsaved>,
     /// Rows of the store that did not read (shop, why): skipped.
     pub unreadable: Vec<(i64, String)>,
+    /// Shops whose token another worker replaced while this one held it (its refresh was
+    /// refused because the other had already spent the refresh token): the newer token
+    /// stands, nothing is marked revoked.
+    pub superseded: Vec<i64>,
+    /// Shops due that another worker held (its lease) when this run ended: theirs to refresh.
+    pub held_elsewhere: Vec<i64>,
 }
 
 /// A token refreshed but not stored (see [`RefreshReport::unsaved`]).
@@ -85,6 +91,7 @@ pub struct Unsaved {
 
 enum Outcome {
     Refreshed,
+    Superseded,
     Revoked(String),
     Failed(String),
     Unsaved(Box<Token>, StoreError),
@@ -147,6 +154,7 @@ pub async fn refresh_expiring(
         for (shop, o) in outcomes {
             match o {
                 Outcome::Refreshed => report.refreshed.push(shop),
+                Outcome::Superseded => report.superseded.push(shop),
                 Outcome::Revoked(why) => report.revoked.push((shop, why)),
                 Outcome::Failed(why) => report.failed.push((shop, why)),
                 Outcome::Unsaved(token, error) => report.unsaved.push(Unsaved {
@@ -157,7 +165,19 @@ pub async fn refresh_expiring(
             }
         }
     }
+    // What is still due and was never ours: another worker's lease holds it.
+    let due = store
+        .expiring(client.config().clock.now() + options.margin)
+        .await?;
+    report.held_elsewhere = due
+        .tokens
+        .iter()
+        .map(|(shop, _)| *shop)
+        .filter(|shop| !seen.contains(shop))
+        .collect();
     report.refreshed.sort_unstable();
+    report.superseded.sort_unstable();
+    report.held_elsewhere.sort_unstable();
     report.revoked.sort_by_key(|(s, _)| *s);
     report.failed.sort_by_key(|(s, _)| *s);
     report.unreadable.sort_by_key(|(s, _)| *s);
@@ -171,9 +191,12 @@ async fn refresh_one(
     stored: super::Stored,
     now: SystemTime,
 ) -> Outcome {
+    // Marked dead only over the version this worker holds: when another worker stored a
+    // newer token meanwhile (and so spent the refresh token TOP now refuses), that stands.
     let revoke = |why: String| async move {
         match store.revoke(shop, stored.version, &why).await {
-            Ok(_) => Outcome::Revoked(why),
+            Ok(true) => Outcome::Revoked(why),
+            Ok(false) => Outcome::Superseded,
             Err(e) => Outcome::Failed(format!("{why}; marking it revoked failed: {e}")),
         }
     };
@@ -202,5 +225,66 @@ async fn refresh_one(
             tracing::warn!(shop, error = %e, "token refresh failed; tried again once the lease lapses");
             Outcome::Failed(e.to_string())
         }
+    }
+}
+
+/// How close to its expiry a token [`super::shop_client`] hands out is refreshed first.
+pub(super) const REFRESH_AHEAD: Duration = Duration::from_secs(60);
+
+/// One refresh per (app, shop) in this process at a time: later callers wait for it and
+/// then find the new token stored.
+fn flight(app_key: &str, shop: i64) -> std::sync::Arc<tokio::sync::Mutex<()>> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    type Flights = Mutex<HashMap<(String, i64), Arc<tokio::sync::Mutex<()>>>>;
+    static FLIGHTS: OnceLock<Flights> = OnceLock::new();
+    let mut map = crate::sync::lock(FLIGHTS.get_or_init(Default::default));
+    // Flights nobody holds or waits for are forgotten: the map stays as large as the number
+    // of shops being refreshed right now.
+    map.retain(|_, f| Arc::strong_count(f) > 1);
+    map.entry((app_key.to_string(), shop)).or_default().clone()
+}
+
+/// The shop's token, refreshed first when it expires within [`REFRESH_AHEAD`]: one refresh
+/// per (app, shop) in this process (concurrent callers await it), written over the version
+/// read (a worker elsewhere that got there first wins, and its token is used).
+pub(super) async fn fresh_token(
+    store: &dyn TokenStore,
+    client: &crate::Client,
+    shop: i64,
+) -> Result<super::Stored, super::ShopError> {
+    use super::ShopError;
+    let get = || async {
+        match store.get(shop).await.map_err(ShopError::Store)? {
+            None => Err(ShopError::NotStored),
+            Some(super::Stored {
+                revoked: Some(why), ..
+            }) => Err(ShopError::Revoked(why)),
+            Some(s) => Ok(s),
+        }
+    };
+    let now = client.config().clock.now();
+    let stored = get().await?;
+    if !stored.token.needs_refresh(REFRESH_AHEAD, now) {
+        return Ok(stored);
+    }
+    let flight = flight(&client.config().app_key, shop);
+    let _turn = flight.lock().await;
+    // Whoever held the turn before may have refreshed it.
+    let stored = get().await?;
+    if !stored
+        .token
+        .needs_refresh(REFRESH_AHEAD, client.config().clock.now())
+    {
+        return Ok(stored);
+    }
+    let still_valid = !stored.token.needs_refresh(Duration::ZERO, now);
+    match refresh_one(store, client, shop, stored.clone(), now).await {
+        Outcome::Refreshed | Outcome::Superseded => get().await,
+        Outcome::Revoked(why) => Err(ShopError::Revoked(why)),
+        // TOP's side failed for now: the old token serves while it lasts.
+        Outcome::Failed(_) if still_valid => Ok(stored),
+        Outcome::Failed(why) => Err(ShopError::RefreshFailed(why)),
+        Outcome::Unsaved(token, error) => Err(ShopError::Unsaved { token, error }),
     }
 }
