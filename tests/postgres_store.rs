@@ -215,3 +215,17 @@ async fn a_store_remembers_its_sealing_key_and_refuses_another() {
             .is_err()
     );
 }
+
+/// No cluster needed: a database nobody answers for is a clear error naming the address,
+/// never the password.
+#[tokio::test]
+async fn an_unreachable_database_is_a_clear_error_without_the_password() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap()
+        .port();
+    let url = format!("postgres://app:s3cret-pw@127.0.0.1:{port}/tokens");
+    let e = PgStore::connect(&url).await.unwrap_err().to_string();
+    assert!(!e.contains("s3cret-pw"), "{e}");
+    assert!(e.contains("app:***@127.0.0.1"), "{e}");
+}
