@@ -279,6 +279,21 @@ impl NamedCall {
         }
     }
 
+    /// Signs and encodes it with `client` now without sending it: what one attempt sends
+    /// (each attempt of [`NamedCall::send`] signs again, with its own timestamp).
+    pub fn prepare(&self, client: &Client) -> Result<crate::PreparedRequest, Error> {
+        match &self.target {
+            Target::Known(args) => client.prepare_schema(args.schema(), &args.writer()),
+            Target::Unknown(p) => {
+                let mut w = crate::params::ParamWriter::new();
+                for (k, v) in p {
+                    w.put_text(k.clone(), v.clone());
+                }
+                Ok(client.prepare_raw(&self.method, &w))
+            }
+        }
+    }
+
     /// Adds it to `batch` (with `session`, else the batch's); its index there.
     pub fn add_to(&self, batch: &mut crate::batch::Batch<'_>, session: Option<&str>) -> usize {
         let params = self.params().into_iter();

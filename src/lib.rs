@@ -79,7 +79,7 @@ pub use client::{
 };
 pub use decode::Format;
 pub use error::{ApiError, Error, QimenError, Retry};
-pub use sign::SignMethod;
+pub use sign::{SignMethod, constant_time_eq};
 pub use time::{Clock, DateTime, FixedClock, ParseDateTimeError, SystemClock};
 pub use types::{Decimal, FileUpload, Json, Price, Reveal, Secret};
 

@@ -245,11 +245,7 @@ pub fn sign(method: SignMethod, secret: &str, params: &mut [(&str, &str)]) -> St
 /// a guess went wrong (`==` on slices may return at the first difference; some targets'
 /// `memcmp` do). Lengths are not secret (a signature's length follows from its method).
 /// `ignore_ascii_case` for hex signatures a peer may send in either case.
-#[cfg_attr(
-    not(any(feature = "spi", feature = "mock", feature = "tmc", feature = "oauth")),
-    allow(dead_code)
-)]
-pub(crate) fn constant_time_eq(expected: &[u8], got: &[u8], ignore_ascii_case: bool) -> bool {
+pub fn constant_time_eq(expected: &[u8], got: &[u8], ignore_ascii_case: bool) -> bool {
     differing_bits(
         expected.iter().copied(),
         got.iter().copied(),

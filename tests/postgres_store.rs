@@ -2,7 +2,7 @@
 //! `postgresql`; as root, `initdb` and `pg_ctl` run as the `postgres` user). Versions fence
 //! writes, two workers' claims never share a shop, a lapsed lease is claimed again and the
 //! first holder's write then conflicts, bans are shared, a schema newer than the code is
-//! refused. Without PostgreSQL the tests say once that they did not run, unless
+//! refused, a ban one worker meets pauses its API in another. Without PostgreSQL the tests say once that they did not run, unless
 //! `TOPSDK_REQUIRE_POSTGRES=1` (CI), which makes a missing server a failure.
 
 #[path = "support/postgres.rs"]
@@ -228,4 +228,80 @@ async fn an_unreachable_database_is_a_clear_error_without_the_password() {
     let e = PgStore::connect(&url).await.unwrap_err().to_string();
     assert!(!e.contains("s3cret-pw"), "{e}");
     assert!(e.contains("app:***@127.0.0.1"), "{e}");
+}
+
+/// Two workers, each with its own connection pool to the store (as two processes would): a
+/// code 7 ban of one API that worker 1 meets pauses that API in worker 2 (nothing sent),
+/// other APIs go, and the ban ends when its length has passed.
+#[tokio::test]
+async fn a_ban_one_worker_meets_pauses_that_api_in_another_sharing_the_store() {
+    use std::sync::Arc;
+    use topsdk::mock::{MockGateway, Reply};
+    use topsdk::quota::{Quotas, WhenLimited};
+    use topsdk::tokens::StoreBans;
+    const SEED: &str = "alibaba.kongur.token.getosstoken";
+    const TIME: &str = "taobao.time.get";
+    if store("sharedbans").await.is_none() {
+        return;
+    }
+    let url = cluster().unwrap().url.replace("/postgres", "/sharedbans");
+    let mock = MockGateway::start(
+        topsdk::kongur::APIS.iter().chain(topsdk_util::APIS),
+        "12345678",
+        "helloworld",
+    )
+    .await
+    .unwrap();
+    let mut workers = Vec::new();
+    for _ in 0..2 {
+        let store: Arc<dyn TokenStore> = Arc::new(PgStore::connect(&url).await.unwrap());
+        let quotas = Quotas::new()
+            .when_limited(WhenLimited::Fail)
+            .share_bans(Arc::new(StoreBans::new(store)), Duration::from_millis(50));
+        workers.push(
+            topsdk::Client::builder("12345678", "helloworld")
+                .gateway_url(mock.url())
+                .quotas(quotas)
+                .build()
+                .unwrap(),
+        );
+    }
+    let (one, two) = (&workers[0], &workers[1]);
+    two.execute_raw(TIME, []).await.unwrap();
+    mock.push_reply(
+        SEED,
+        Reply::Error(topsdk::ApiError {
+            code: 7,
+            msg: "App Call Limited".into(),
+            sub_code: Some("accesscontrol.limited-by-api-access-count".into()),
+            sub_msg: Some("This ban will last for 3 more seconds".into()),
+            request_id: None,
+        }),
+    );
+    one.execute_raw(SEED, []).await.unwrap_err();
+    let banned_at = std::time::Instant::now();
+    // Worker 2 learns it from the store: refused, nothing sent.
+    loop {
+        let sent = mock.request_count();
+        match two.execute_raw(SEED, []).await {
+            Err(topsdk::Error::Throttled { scope, .. }) => {
+                assert_eq!(scope, "API ban");
+                assert_eq!(mock.request_count(), sent, "nothing sent into the ban");
+                break;
+            }
+            other => {
+                assert!(banned_at.elapsed() < Duration::from_secs(2), "{other:?}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    }
+    // Other APIs go.
+    two.execute_raw(TIME, []).await.unwrap();
+    // Once its length has passed, the API goes again in both.
+    tokio::time::sleep(
+        Duration::from_secs(3).saturating_sub(banned_at.elapsed()) + Duration::from_millis(300),
+    )
+    .await;
+    two.execute_raw(SEED, []).await.unwrap();
+    one.execute_raw(SEED, []).await.unwrap();
 }

@@ -85,6 +85,19 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: AuthCommand,
     },
+    /// The API explorer in the browser: search every API, fill its form, call the built-in
+    /// mock (or, with TOP_APP_KEY, the sandbox or production), see the signed request and the
+    /// typed answer, copy it as Rust or curl, watch TMC messages. Prints the URL (with its
+    /// per-launch token) and serves until interrupted; opens nothing.
+    Explore {
+        /// Where to listen (a loopback address; default a free port of 127.0.0.1)
+        #[arg(long)]
+        listen: Option<SocketAddr>,
+        /// The token store for the session picker: postgres://..., sqlite:PATH (default:
+        /// TOP_TOKEN_STORE; none: no picker)
+        #[arg(long, value_name = "URL")]
+        store: Option<String>,
+    },
     /// Calls TOP sends you (SPI, QIMEN forwarded): check one as your endpoint would.
     Spi {
         #[command(subcommand)]

@@ -10,6 +10,7 @@ mod batch;
 mod builtin;
 mod catalogue;
 mod describe;
+mod explore;
 mod security;
 mod spi;
 mod tmc;
@@ -104,6 +105,7 @@ async fn run(cli: Cli) -> ExitCode {
             .collect(),
     );
     match cli.command {
+        Command::Explore { listen, store } => explore::run(listen, store).await,
         Command::List => {
             use std::io::Write;
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());

@@ -31,8 +31,11 @@ mod locate;
 pub mod model;
 mod report;
 internal!(
-    catalogue, codegen, crates, diff, heuristics, import, loader, naming, topics, validate,
+    catalogue, codegen, crates, diff, heuristics, import, loader, topics, validate,
 );
+/// Every Rust name the bindings use: in the schema crate, so the runtime's tools (the
+/// explorer's snippets) name things as the generator does.
+use topsdk_schema::naming;
 #[cfg(feature = "test-util")]
 #[doc(hidden)]
 pub mod random;
@@ -51,8 +54,9 @@ pub mod test_util {
     pub use crate::generate_paths;
     pub use crate::{
         catalogue, codegen, crates, diff, heuristics, import, is_spec_file, load_and_validate,
-        load_paths, loader, naming, random, spec_files, topics, validate,
+        load_paths, loader, random, spec_files, topics, validate,
     };
+    pub use topsdk_schema::naming;
 }
 
 use std::path::{Path, PathBuf};

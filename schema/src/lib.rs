@@ -17,6 +17,7 @@
 //! `<method>_response` key of a success body) and [`is_method_name`].
 
 pub mod doc;
+pub mod naming;
 
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;

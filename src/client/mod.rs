@@ -180,6 +180,26 @@ impl Client {
         Ok(self.prepare_attempt(&route, const { Method::new(R::METHOD) }, &w))
     }
 
+    /// A call of an API by its schema, signed and encoded now, not sent (what the explorer
+    /// shows of a call).
+    pub(crate) fn prepare_schema(
+        &self,
+        schema: &'static ApiSchema,
+        w: &crate::params::ParamWriter<'_>,
+    ) -> Result<PreparedRequest, Error> {
+        let route = self.route(schema, w)?;
+        Ok(self.prepare_attempt(&route, Method::new(&schema.method), w))
+    }
+
+    /// A call of `method` with text params, signed and encoded now, not sent.
+    pub(crate) fn prepare_raw(
+        &self,
+        method: &str,
+        w: &crate::params::ParamWriter<'_>,
+    ) -> PreparedRequest {
+        self.prepare_rest(Method::new(method), w)
+    }
+
     /// Calls the API: validated before any I/O, re-signed on each attempt, and retried per
     /// the [`RetryPolicy`]: after connect failures always, after timeouts, HTTP 5xx/429 and
     /// `isp.*` only when the API is idempotent (`R::IDEMPOTENT`); bans never (see

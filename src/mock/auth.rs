@@ -123,7 +123,7 @@ pub(super) struct RefreshTokens {
     pub(super) stats: RefreshStats,
 }
 
-/// What the mock's `taobao.top.auth.token.refresh` did ([`super::MockTop::refresh_stats`]).
+/// What the mock's `taobao.top.auth.token.refresh` did ([`super::MockGateway::refresh_stats`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RefreshStats {
     /// Refreshes answered with a new token.

@@ -10,7 +10,7 @@
 //!   response types live in separate modules (`request::`, `response::`). One doc name with
 //!   different shapes on one side: each shape is named by where it sits (parent's doc type +
 //!   field, or field + doc type at the top), never by the order of a walk; see
-//!   [`object_type_names`].
+//!   `object_type_names`.
 //! - request setters: the field identifier, except where it clashes with a method the generated
 //!   `Request` has or gets from the runtime traits; those get a `set_` prefix.
 //! - modules and client methods: the method name with `.` replaced by `_`, lowercased.
@@ -195,7 +195,7 @@ pub fn object_type_names(sites: &[ObjectSite<'_>]) -> BTreeMap<String, String> {
     object_type_names_with_last_resort(sites).0
 }
 
-/// [`object_type_names`], and the names that needed the last resort, a number.
+/// `object_type_names`, and the names that needed the last resort, a number.
 pub fn object_type_names_with_last_resort(
     sites: &[ObjectSite<'_>],
 ) -> (BTreeMap<String, String>, Vec<String>) {

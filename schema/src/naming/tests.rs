@@ -20,7 +20,6 @@ fn topic_type_names() {
     }
 }
 
-
 #[test]
 fn field_idents_table() {
     let table: &[(&str, &str)] = &[
@@ -205,7 +204,3 @@ fn module_idents_of_methods() {
         "alibaba_kongur_token_getosstoken"
     );
 }
-
-
-
-
