@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 /// Categories compiled into the runtime `topsdk` itself by its `build.rs` (the seed API's,
 /// which the project started from) rather than a package of their own.
-pub const IN_RUNTIME: &[&str] = &["kongur"];
+pub use topsdk_schema::naming::IN_RUNTIME;
 
 /// The package name of a category's crate: `tbtrade` -> `topsdk-tbtrade`.
 pub fn package_name(category: &str) -> String {

@@ -271,6 +271,24 @@ pub fn module_idents<'a>(methods: impl IntoIterator<Item = &'a str>) -> Vec<Stri
         .collect()
 }
 
+/// Categories whose bindings the runtime carries itself (`topsdk::<category>`, a feature of
+/// `topsdk`) instead of a `topsdk-<category>` package.
+pub const IN_RUNTIME: &[&str] = &["kongur"];
+
+/// Where a category's bindings live: the Rust path of its crate (`topsdk_util`, or
+/// `topsdk::kongur` for one [`IN_RUNTIME`]) and the package to depend on (`topsdk-util`, or
+/// `topsdk` itself).
+pub fn category_crate(category_pkg: &str) -> (String, String) {
+    if IN_RUNTIME.contains(&category_pkg) {
+        (format!("topsdk::{category_pkg}"), "topsdk".to_string())
+    } else {
+        (
+            format!("topsdk_{}", category_pkg.replace('-', "_")),
+            format!("topsdk-{category_pkg}"),
+        )
+    }
+}
+
 /// Names the generated file defines at its top level besides the API modules.
 const RESERVED_MODULES: &[&str] = &["Apis", "APIS"];
 

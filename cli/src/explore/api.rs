@@ -50,14 +50,11 @@ pub(super) async fn get(ex: &Explorer, path: &str, query: Option<&str>) -> Respo
             match by_name::find(crate::apis(), method) {
                 Some(schema) => {
                     let mut v = serde_json::to_value(schema).unwrap_or(Value::Null);
-                    v["package"] = json!(format!(
-                        "topsdk-{}",
-                        if schema.category_pkg.is_empty() {
-                            "util"
-                        } else {
-                            schema.category_pkg.as_str()
-                        }
-                    ));
+                    let pkg = match schema.category_pkg.as_str() {
+                        "" => "util",
+                        p => p,
+                    };
+                    v["package"] = json!(topsdk::schema::naming::category_crate(pkg).1);
                     v["doc_text"] = json!(topsdk::schema::doc::to_plain_text(&schema.description));
                     json(StatusCode::OK, &v)
                 }

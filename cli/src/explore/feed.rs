@@ -51,7 +51,10 @@ impl Feed {
         tokio::spawn(async move {
             while let Some(item) = messages.next().await {
                 let Ok(msg) = item else { continue };
-                let line = crate::tmc::message_json(&msg).to_string();
+                // The id as text: JavaScript numbers lose TMC's 64-bit ids.
+                let mut shown = crate::tmc::message_json(&msg);
+                shown["id"] = json!(msg.id.to_string());
+                let line = shown.to_string();
                 {
                     let mut held = held.lock().unwrap_or_else(|p| p.into_inner());
                     if held.len() >= MAX_PENDING
@@ -135,8 +138,16 @@ pub(super) async fn post(ex: &Explorer, path: &str, body: &Value) -> Response<Ht
             json(StatusCode::OK, &json!({"published": id}))
         }
         _ => {
-            let Some(id) = body.get("id").and_then(Value::as_i64) else {
-                return error(StatusCode::BAD_REQUEST, "`id` (a number) is required");
+            let id = match body.get("id") {
+                Some(Value::String(s)) => s.parse::<i64>().ok(),
+                Some(v) => v.as_i64(),
+                None => None,
+            };
+            let Some(id) = id else {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    "`id` (the message id, as text or a number) is required",
+                );
             };
             let msg = feed
                 .pending

@@ -45,7 +45,7 @@ pub(super) fn rust(schema: &ApiSchema, params: &[(String, String)], with_session
     } else {
         schema.category_pkg.as_str()
     };
-    let krate = format!("topsdk_{}", pkg.replace('-', "_"));
+    let (krate, package) = naming::category_crate(pkg);
     let module = naming::module_ident(&schema.method);
     let idents = naming::field_idents(schema.request.iter().map(|f| f.name.as_str()));
     let setters = naming::setter_names(&idents);
@@ -82,8 +82,13 @@ pub(super) fn rust(schema: &ApiSchema, params: &[(String, String)], with_session
         }
     }
     let mut out = String::new();
+    let deps = if package == "topsdk" {
+        "topsdk = \"0.1\"".to_string()
+    } else {
+        format!("topsdk = \"0.1\", {package} = \"0.1\"")
+    };
     out.push_str(&format!(
-        "// Cargo.toml: topsdk = \"0.1\", topsdk-{pkg} = \"0.1\", tokio = {{ version = \"1\", features = [\"full\"] }}\n"
+        "// Cargo.toml: {deps}, tokio = {{ version = \"1\", features = [\"full\"] }}\n"
     ));
     out.push_str(&format!("use {krate}::{module};\n\n"));
     out.push_str("#[tokio::main]\nasync fn main() -> Result<(), Box<dyn std::error::Error>> {\n");

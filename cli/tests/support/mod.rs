@@ -54,3 +54,9 @@ impl Drop for MockProcess {
         let _ = self.child.wait();
     }
 }
+
+/// A `topsdk explore` process and raw requests to it.
+pub mod explore;
+
+/// Headless Chromium over WebDriver.
+pub mod webdriver;

@@ -13,7 +13,7 @@ const post = (path, body) =>
 
 const state = { api: null, searchSeq: 0, feed: null, sessions: [] };
 // For the browser test: how long the last keystroke took to show its results.
-window.__explore = { lastSearchMs: null, searches: 0 };
+window.__explore = { lastSearchMs: null, searches: 0, times: [] };
 
 async function init() {
   const envs = await (await fetch("/api/environments")).json();
@@ -49,6 +49,7 @@ async function search(q) {
   }
   $("count").textContent = r.total + " API(s)" + (r.total > r.rows.length ? ", first " + r.rows.length + " shown" : "");
   window.__explore.lastSearchMs = performance.now() - t0;
+  window.__explore.times.push(window.__explore.lastSearchMs);
   window.__explore.searches++;
 }
 
@@ -299,7 +300,8 @@ function openFeed() {
     const li = el("li");
     li.dataset.id = String(m.id);
     li.append(el("strong", "method", m.topic), " ", el("span", "muted", "id " + m.id + " · " + (m.outgoing_time || "")));
-    const typed = el("pre", null, JSON.stringify(m.typed !== undefined ? m.typed : m.content, null, 2));
+    li.append(" ", el("span", "muted", m.typed ? "typed" : "untyped"));
+    const typed = el("pre", null, JSON.stringify(m.content, null, 2));
     const b = el("button", "secondary", "Confirm");
     b.type = "button";
     b.addEventListener("click", async () => {
