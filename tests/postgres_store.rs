@@ -305,3 +305,12 @@ async fn a_ban_one_worker_meets_pauses_that_api_in_another_sharing_the_store() {
     two.execute_raw(SEED, []).await.unwrap();
     one.execute_raw(SEED, []).await.unwrap();
 }
+
+#[tokio::test]
+async fn a_wrong_password_is_a_clear_error_that_does_not_show_it() {
+    let Some(c) = cluster() else { return };
+    let url = c.url.replace(postgres::PASSWORD, "wrong-pw-123");
+    let e = PgStore::connect(&url).await.unwrap_err().to_string();
+    assert!(!e.contains("wrong-pw-123"), "{e}");
+    assert!(e.contains("password"), "{e}");
+}

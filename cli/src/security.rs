@@ -441,6 +441,38 @@ mod tests {
         assert_eq!(got[0].as_ref().map(String::len), Ok(MAX_LINE));
     }
 
+    /// Random inputs (short lines, lines at and just over the limit, text or not, any buffer
+    /// size): one item per line, each what its line is.
+    #[test]
+    fn random_lines_around_the_limit_read_one_item_each() {
+        let mut rng = fastrand::Rng::with_seed(43);
+        for _ in 0..40 {
+            let (mut input, mut expect) = (Vec::new(), Vec::new());
+            for _ in 0..rng.usize(0..5) {
+                let len = match rng.u8(..6) {
+                    0 => MAX_LINE + rng.usize(0..3),
+                    1 => MAX_LINE - rng.usize(0..3),
+                    _ => rng.usize(0..40),
+                };
+                let byte = if rng.bool() { b'a' } else { 0xff };
+                input.extend(std::iter::repeat_n(byte, len));
+                input.push(b'\n');
+                expect.push(if len > MAX_LINE {
+                    Err(Unread::TooLong)
+                } else if byte == 0xff && len > 0 {
+                    Err(Unread::NotText)
+                } else {
+                    Ok(len)
+                });
+            }
+            let reader = std::io::BufReader::with_capacity(rng.usize(1..70_000), &input[..]);
+            let got: Vec<Result<usize, Unread>> = read_lines(reader)
+                .map(|l| l.unwrap().map(|t| t.len()))
+                .collect();
+            assert_eq!(got, expect);
+        }
+    }
+
     #[test]
     fn a_refused_value_keeps_the_lines_aligned() {
         let mut out = Vec::new();

@@ -258,3 +258,43 @@ fn fuzzed_bodies_never_crash_the_server() {
     assert!(ex.alive());
     assert!(!ex.stderr().contains("panicked"), "{}", ex.stderr());
 }
+
+/// With credentials the explorer offers the sandbox and production (here production is a
+/// `topsdk mock` process, through TOP_GATEWAY_URL): a production call of an API that may
+/// change data waits for a confirm (409), one that only reads goes at once.
+#[test]
+fn production_writes_need_a_confirm() {
+    let mock = support::MockProcess::start(&[]);
+    let ex = Explorer::start_with(&[
+        ("TOP_APP_KEY", support::KEY),
+        ("TOP_APP_SECRET", support::SECRET),
+        ("TOP_GATEWAY_URL", &mock.url),
+    ]);
+    let envs = ex.get("/api/environments").json();
+    assert_eq!(
+        envs["environments"],
+        serde_json::json!(["sandbox", "production"])
+    );
+    let write = r#"{"method":"taobao.tmc.user.permit","env":"production"}"#;
+    let r = ex.post("/api/call", write);
+    assert_eq!(r.status, 409, "{r:?}");
+    assert_eq!(r.json()["confirm_needed"], true);
+    let r = ex.post(
+        "/api/call",
+        r#"{"method":"taobao.tmc.user.permit","env":"production","confirm":true}"#,
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(r.json()["ok"], true, "{}", r.body);
+    let r = ex.post(
+        "/api/call",
+        r#"{"method":"taobao.time.get","env":"production"}"#,
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    // The mock is not on offer with credentials; the messages tab neither.
+    assert_eq!(
+        ex.post("/api/call", r#"{"method":"taobao.time.get","env":"mock"}"#)
+            .status,
+        400
+    );
+    assert_eq!(ex.get("/api/messages/feed").status, 404);
+}

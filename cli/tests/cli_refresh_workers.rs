@@ -240,3 +240,40 @@ fn ms(t: SystemTime) -> i64 {
         .unwrap()
         .as_millis() as i64
 }
+
+/// A store that cannot be used is exit 3 with a clear line: a refused password (never shown),
+/// a file that is not a SQLite database (left as it was).
+#[test]
+fn a_refused_password_or_a_file_that_is_no_database_exits_3() {
+    if let Some(cluster) = postgres::cluster("cli/tests/cli_refresh_workers.rs") {
+        let url = cluster.url.replace(postgres::PASSWORD, "wrong-pw-123");
+        let out = std::process::Command::new(BIN)
+            .args(["auth", "list", "--store", &url])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{err}");
+        assert!(
+            err.contains("password") && !err.contains("wrong-pw-123"),
+            "{err}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tokens.sqlite");
+    let garbage = b"this is not a SQLite database, just bytes\n".repeat(200);
+    std::fs::write(&file, &garbage).unwrap();
+    let out = std::process::Command::new(BIN)
+        .args(["auth", "refresh", "--db"])
+        .arg(&file)
+        .env_remove("TOP_APP_KEY")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains("not a database"), "{err}");
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        garbage,
+        "the file was changed"
+    );
+}

@@ -11,6 +11,9 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 /// A running cluster (stopped by a watcher when the test process ends).
+/// The cluster's superuser password (a test cluster's, on loopback).
+pub const PASSWORD: &str = "topsdk-test-pw";
+
 pub struct Cluster {
     pub url: String,
 }
@@ -62,16 +65,20 @@ fn start() -> Result<Cluster, String> {
         .map_err(|e| e.to_string())?
         .port();
     let data = dir.join("data");
+    // Passwords checked over TCP (a test gives a wrong one), trust on the private socket.
+    let pwfile = dir.join("pw");
+    std::fs::write(&pwfile, PASSWORD).map_err(|e| e.to_string())?;
     let out = as_postgres(bin.join("initdb"))
         .args([
             "-D",
             &data.to_string_lossy(),
-            "-A",
-            "trust",
+            "--auth-host=scram-sha-256",
+            "--auth-local=trust",
             "-U",
             "test",
             "--no-sync",
         ])
+        .arg(format!("--pwfile={}", pwfile.display()))
         .output()
         .map_err(|e| e.to_string())?;
     if !out.status.success() {
@@ -116,7 +123,7 @@ fn start() -> Result<Cluster, String> {
         .spawn()
         .map_err(|e| e.to_string())?;
     Ok(Cluster {
-        url: format!("postgres://test@127.0.0.1:{port}/postgres"),
+        url: format!("postgres://test:{PASSWORD}@127.0.0.1:{port}/postgres"),
     })
 }
 

@@ -17,10 +17,16 @@ pub struct Explorer {
 
 impl Explorer {
     pub fn start() -> Explorer {
+        Explorer::start_with(&[])
+    }
+
+    /// With these environment variables (`TOP_APP_KEY` and `TOP_TOKEN_STORE` unset otherwise).
+    pub fn start_with(env: &[(&str, &str)]) -> Explorer {
         let mut child = Command::new(super::BIN)
             .arg("explore")
             .env_remove("TOP_APP_KEY")
             .env_remove("TOP_TOKEN_STORE")
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

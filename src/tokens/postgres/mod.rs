@@ -111,20 +111,20 @@ impl PgStore {
     /// The codec for `keys`, after checking them against (and recording) the store's key.
     async fn settle_keys(&self, keys: Keys) -> Result<Codec, StoreError> {
         let mut c = self.conn().await?;
-        let tx = c.transaction().await.map_err(|e| self.fail(e))?;
+        let tx = c.transaction().await.map_err(|e| self.db(e))?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
             .await
-            .map_err(|e| self.fail(e))?;
+            .map_err(|e| self.db(e))?;
         let recorded: Option<String> = tx
             .query_opt(
                 "SELECT value FROM topsdk_meta WHERE name = $1",
                 &[&SEAL_KEY],
             )
             .await
-            .map_err(|e| self.fail(e))?
+            .map_err(|e| self.db(e))?
             .map(|r| r.try_get(0))
             .transpose()
-            .map_err(|e| self.fail(e))?;
+            .map_err(|e| self.db(e))?;
         let (codec, record) = super::row::settle(keys, recorded.as_deref())?;
         if let Some(fp) = record {
             tx.execute(
@@ -133,7 +133,7 @@ impl PgStore {
                 &[&SEAL_KEY, &fp],
             )
             .await
-            .map_err(|e| self.fail(e))?;
+            .map_err(|e| self.db(e))?;
         }
         if codec.seals() {
             let clear: i64 = tx
@@ -143,7 +143,7 @@ impl PgStore {
                 )
                 .await
                 .and_then(|r| r.try_get(0))
-                .map_err(|e| self.fail(e))?;
+                .map_err(|e| self.db(e))?;
             if clear > 0 {
                 tracing::warn!(
                     clear,
@@ -151,12 +151,18 @@ impl PgStore {
                 );
             }
         }
-        tx.commit().await.map_err(|e| self.fail(e))?;
+        tx.commit().await.map_err(|e| self.db(e))?;
         Ok(codec)
     }
 
     fn fail(&self, e: impl fmt::Display) -> StoreError {
         StoreError(format!("{}: {e}", self.shown))
+    }
+
+    /// A database error with its causes: tokio-postgres says only "db error" and keeps the
+    /// server's words (`password authentication failed ...`) in its source.
+    fn db(&self, e: impl std::error::Error) -> StoreError {
+        self.fail(chain(&e))
     }
 
     async fn conn(&self) -> Result<deadpool_postgres::Object, StoreError> {
@@ -165,18 +171,18 @@ impl PgStore {
 
     async fn migrate(&self) -> Result<(), StoreError> {
         let mut c = self.conn().await?;
-        let tx = c.transaction().await.map_err(|e| self.fail(e))?;
+        let tx = c.transaction().await.map_err(|e| self.db(e))?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
             .await
-            .map_err(|e| self.fail(e))?;
+            .map_err(|e| self.db(e))?;
         tx.batch_execute("CREATE TABLE IF NOT EXISTS topsdk_schema (version INTEGER NOT NULL)")
             .await
-            .map_err(|e| self.fail(e))?;
+            .map_err(|e| self.db(e))?;
         let have: i32 = tx
             .query_one("SELECT coalesce(max(version), 0) FROM topsdk_schema", &[])
             .await
             .and_then(|r| r.try_get(0))
-            .map_err(|e| self.fail(e))?;
+            .map_err(|e| self.db(e))?;
         let known = MIGRATIONS.len() as i32;
         if have > known {
             return Err(self.fail(format!(
@@ -187,15 +193,15 @@ impl PgStore {
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(have.max(0) as usize) {
             tx.batch_execute(sql)
                 .await
-                .map_err(|e| self.fail(format!("migration {}: {e}", i + 1)))?;
+                .map_err(|e| self.fail(format!("migration {}: {}", i + 1, chain(&e))))?;
             tx.execute(
                 "INSERT INTO topsdk_schema (version) VALUES ($1)",
                 &[&(i as i32 + 1)],
             )
             .await
-            .map_err(|e| self.fail(e))?;
+            .map_err(|e| self.db(e))?;
         }
-        tx.commit().await.map_err(|e| self.fail(e))
+        tx.commit().await.map_err(|e| self.db(e))
     }
 
     async fn rows(
@@ -204,13 +210,13 @@ impl PgStore {
         params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
     ) -> Result<Listing, StoreError> {
         let c = self.conn().await?;
-        let stmt = c.prepare_cached(sql).await.map_err(|e| self.fail(e))?;
-        let rows = c.query(&stmt, params).await.map_err(|e| self.fail(e))?;
+        let stmt = c.prepare_cached(sql).await.map_err(|e| self.db(e))?;
+        let rows = c.query(&stmt, params).await.map_err(|e| self.db(e))?;
         let raw = rows
             .iter()
             .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
             .collect::<Result<Vec<Raw>, tokio_postgres::Error>>()
-            .map_err(|e| self.fail(e))?;
+            .map_err(|e| self.db(e))?;
         Ok(read_rows(&self.codec, raw))
     }
 
@@ -221,18 +227,33 @@ impl PgStore {
         params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
     ) -> Result<Vec<T>, StoreError> {
         let c = self.conn().await?;
-        let stmt = c.prepare_cached(sql).await.map_err(|e| self.fail(e))?;
-        let rows = c.query(&stmt, params).await.map_err(|e| self.fail(e))?;
+        let stmt = c.prepare_cached(sql).await.map_err(|e| self.db(e))?;
+        let rows = c.query(&stmt, params).await.map_err(|e| self.db(e))?;
         rows.iter()
             .map(|r| r.try_get(0))
             .collect::<Result<_, _>>()
-            .map_err(|e| self.fail(e))
+            .map_err(|e| self.db(e))
     }
+}
+
+/// An error and its sources, `: `-separated.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let more = s.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = s.source();
+    }
+    text
 }
 
 fn pool_error(e: deadpool_postgres::PoolError) -> String {
     match e {
-        deadpool_postgres::PoolError::Backend(e) => e.to_string(),
+        deadpool_postgres::PoolError::Backend(e) => chain(&e),
         deadpool_postgres::PoolError::Timeout(_) => {
             "no connection within the pool's timeout (the database is unreachable or busy)".into()
         }
@@ -382,14 +403,14 @@ impl TokenStore for PgStore {
             let c = self.conn().await?;
             c.execute("DELETE FROM topsdk_bans WHERE until_ms <= $1", &[&now])
                 .await
-                .map_err(|e| self.fail(e))?;
+                .map_err(|e| self.db(e))?;
             c.execute(
                 "INSERT INTO topsdk_bans (scope, until_ms) VALUES ($1, $2) ON CONFLICT (scope) \
                  DO UPDATE SET until_ms = GREATEST(topsdk_bans.until_ms, EXCLUDED.until_ms)",
                 &[&ban.scope, &until],
             )
             .await
-            .map_err(|e| self.fail(e))?;
+            .map_err(|e| self.db(e))?;
             Ok(())
         })
     }
@@ -403,8 +424,8 @@ impl TokenStore for PgStore {
                     "SELECT scope, until_ms FROM topsdk_bans WHERE until_ms > $1 ORDER BY scope",
                 )
                 .await
-                .map_err(|e| self.fail(e))?;
-            let rows = c.query(&stmt, &[&now]).await.map_err(|e| self.fail(e))?;
+                .map_err(|e| self.db(e))?;
+            let rows = c.query(&stmt, &[&now]).await.map_err(|e| self.db(e))?;
             rows.iter()
                 .map(|r| {
                     Ok(StoredBan {
@@ -413,7 +434,7 @@ impl TokenStore for PgStore {
                     })
                 })
                 .collect::<Result<_, tokio_postgres::Error>>()
-                .map_err(|e| self.fail(e))
+                .map_err(|e| self.db(e))
         })
     }
 }

@@ -114,6 +114,13 @@ async function openApi(method) {
   box.append(el("p", "muted", meta.filter(Boolean).join(" · ")));
   if (api.deprecated) box.append(el("p", "error", "Deprecated: " + (api.deprecated.note || api.deprecated.replacement || "")));
   if (api.doc_text) box.append(el("div", "doc", api.doc_text));
+  const ex = api.examples || {};
+  const errorSample = ex.error_json || ex.error_xml;
+  if (errorSample) {
+    const d = el("details");
+    d.append(el("summary", "muted", "Documented error answer"), el("pre", null, errorSample));
+    box.append(d);
+  }
   const form = el("form");
   form.id = "call-form";
   const grid = el("div", "params");
