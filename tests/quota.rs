@@ -66,6 +66,14 @@ async fn an_api_ban_pauses_that_api_for_every_handle_and_no_other() {
     c.execute_raw(TIME, []).await.unwrap();
     assert_eq!(mock.request_count(), sent + 1);
     assert_eq!(c.quota_stats().refused, 2);
+    // What a tool shows of it: this API paused about a minute, the app and the shop not.
+    let state = c.ban_state(SEED);
+    assert!(
+        state.api.is_some_and(|d| d > Duration::from_secs(55)),
+        "{state:?}"
+    );
+    assert_eq!((state.app, state.session), (None, None));
+    assert_eq!(c.ban_state(TIME), topsdk::quota::BanState::default());
 }
 
 #[tokio::test]

@@ -57,7 +57,8 @@ fn the_token_becomes_a_strict_cookie_and_every_api_request_needs_it() {
         b"",
     );
     assert_eq!(r.status, 303, "{r:?}");
-    assert!(r.head.contains("set-cookie: topsdk_explore="), "{}", r.head);
+    let set = format!("set-cookie: topsdk_explore_{}=", ex.port);
+    assert!(r.head.contains(&set), "{}", r.head);
     assert!(r.head.contains("httponly") && r.head.contains("samesite=strict"));
     assert!(
         r.head
@@ -74,7 +75,8 @@ fn the_token_becomes_a_strict_cookie_and_every_api_request_needs_it() {
             .status,
         403
     );
-    let wrong = [("Host", host.as_str()), ("Cookie", "topsdk_explore=guess")];
+    let guess = format!("topsdk_explore_{}=guess", ex.port);
+    let wrong = [("Host", host.as_str()), ("Cookie", guess.as_str())];
     assert_eq!(ex.raw("GET", "/api/search?q=a", &wrong, b"").status, 403);
     let origin = ex.origin();
     let no_cookie = ex.raw(

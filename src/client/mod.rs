@@ -401,6 +401,12 @@ impl Client {
         self.inner.limiter.stats()
     }
 
+    /// The bans in force now for a call of `method` on this handle (app, API, its session),
+    /// each with how long it lasts yet.
+    pub fn ban_state(&self, method: &str) -> quota::BanState {
+        self.inner.limiter.ban_state(method, self.session_key())
+    }
+
     pub(crate) fn limiter(&self) -> &quota::Limiter {
         &self.inner.limiter
     }

@@ -227,10 +227,13 @@ async fn call(ex: &Explorer, body: &Value, curl: bool) -> Response<HttpBody> {
     let result = named.send(&client, reveal).await;
     let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
     let stats = client.quota_stats();
+    let bans = client.ban_state(&method);
+    let secs = |d: Option<std::time::Duration>| d.map(|d| d.as_secs_f64().ceil() as u64);
     let mut out = json!({
         "request": request,
         "elapsed_ms": (elapsed_ms * 10.0).round() / 10.0,
         "quota": {"waits": stats.waits, "waited_ms": stats.waited.as_millis() as u64, "refused": stats.refused},
+        "bans": {"app_secs": secs(bans.app), "api_secs": secs(bans.api), "session_secs": secs(bans.session)},
         "masked": !reveal,
     });
     match result {
@@ -240,6 +243,15 @@ async fn call(ex: &Explorer, body: &Value, curl: bool) -> Response<HttpBody> {
             out["response"] = v;
         }
         Err(e) => {
+            // TOP answered (with an error, or a body that is not the API's), or HTTP did.
+            out["http_status"] = match &e {
+                topsdk::Error::Http { status, .. } => json!(status),
+                topsdk::Error::Api(_)
+                | topsdk::Error::RateLimited { .. }
+                | topsdk::Error::Decode { .. }
+                | topsdk::Error::Qimen(_) => json!(200),
+                _ => Value::Null,
+            };
             out["ok"] = json!(false);
             out["error"] = error_json(&e);
         }

@@ -11,7 +11,11 @@ use http_body_util::BodyExt;
 use hyper::{Method, Request, Response, StatusCode, header};
 use topsdk::mock::HttpBody;
 
-const COOKIE: &str = "topsdk_explore";
+/// The cookie's name, with the port: cookies are not kept apart by port, and two explorers
+/// on one machine must not overwrite each other's.
+fn cookie_name(port: u16) -> String {
+    format!("topsdk_explore_{port}")
+}
 /// The largest request body read (a call's params).
 const MAX_BODY: usize = 1024 * 1024;
 
@@ -43,14 +47,15 @@ fn header<B>(req: &Request<B>, name: header::HeaderName) -> Option<&str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
-fn cookie_token<B>(req: &Request<B>) -> Option<String> {
+fn cookie_token<B>(req: &Request<B>, port: u16) -> Option<String> {
+    let name = cookie_name(port);
     req.headers()
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_string())
 }
 
@@ -77,7 +82,10 @@ pub(super) async fn handle(
             return forbidden("wrong token: open the URL `topsdk explore` printed");
         }
         let mut r = respond(StatusCode::SEE_OTHER, "text/plain; charset=utf-8", "");
-        let cookie = format!("{COOKIE}={t}; HttpOnly; SameSite=Strict; Path=/");
+        let cookie = format!(
+            "{}={t}; HttpOnly; SameSite=Strict; Path=/",
+            cookie_name(port)
+        );
         if let Ok(v) = header::HeaderValue::from_str(&cookie) {
             r.headers_mut().insert(header::SET_COOKIE, v);
         }
@@ -85,7 +93,7 @@ pub(super) async fn handle(
             .insert(header::LOCATION, header::HeaderValue::from_static("/"));
         return r;
     }
-    if !token_ok(ex, cookie_token(&req).as_deref()) {
+    if !token_ok(ex, cookie_token(&req, port).as_deref()) {
         return forbidden("no session: open the URL `topsdk explore` printed (it holds the token)");
     }
     let origin = header(&req, header::ORIGIN).map(str::to_string);

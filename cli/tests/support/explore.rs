@@ -71,7 +71,7 @@ impl Explorer {
     }
 
     pub fn cookie(&self) -> String {
-        format!("topsdk_explore={}", self.token)
+        format!("topsdk_explore_{}={}", self.port, self.token)
     }
 
     /// What the process wrote on stderr so far.

@@ -7,8 +7,10 @@
 //! learns how long to wait, sleeps without the lock and tries again.
 
 mod shared;
+mod state;
 
 pub use shared::{BanBoard, BanTarget, BoardFuture, BoardResult, MemoryBans};
+pub use state::BanState;
 
 use crate::error::Error;
 use crate::fnv::FnvMap;

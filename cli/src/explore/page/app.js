@@ -232,6 +232,14 @@ function tree(value, key) {
   return div;
 }
 
+function banText(b) {
+  const parts = [];
+  if (b.app_secs) parts.push("app banned " + b.app_secs + " s more");
+  if (b.api_secs) parts.push("this API banned " + b.api_secs + " s more");
+  if (b.session_secs) parts.push("this shop banned " + b.session_secs + " s more");
+  return parts.length ? " · " + parts.join(", ") : " · no ban";
+}
+
 async function doCall(confirm) {
   const out = $("result");
   out.replaceChildren(el("p", "muted", "Calling…"));
@@ -251,8 +259,9 @@ async function doCall(confirm) {
   }
   out.dataset.state = res.ok ? "ok" : "error";
   const head = el("p", res.ok ? "ok" : "error",
-    (res.ok ? "HTTP " + res.http_status + " · answered" : "failed") + " in " + res.elapsed_ms + " ms" +
-    " · quota: " + res.quota.waits + " waits, " + res.quota.refused + " refused");
+    (res.http_status ? "HTTP " + res.http_status + " · " : "") + (res.ok ? "answered" : "failed") +
+    " in " + res.elapsed_ms + " ms · quota: " + res.quota.waits + " waits, " + res.quota.refused + " refused" +
+    banText(res.bans));
   head.id = "status";
   out.append(head);
   out.append(el("h3", null, "Signed request"));
