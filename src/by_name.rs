@@ -95,6 +95,25 @@ impl Args {
         Ok(args)
     }
 
+    /// Adds a file param's content (a tool that has the bytes, not a path: the explorer's
+    /// page); a name that is not a file param of the API, or one already given, is refused.
+    pub fn with_file(mut self, name: &str, file: FileUpload) -> Result<Args, Error> {
+        let Some(f) = self.schema.param(name) else {
+            return Err(invalid(
+                name,
+                format!("is not a param of {}", self.schema.method),
+            ));
+        };
+        if f.kind != Kind::File {
+            return Err(invalid(name, "is not a file param".into()));
+        }
+        if self.files.iter().any(|(k, _)| *k == f.name) {
+            return Err(invalid(name, "is given twice".into()));
+        }
+        self.files.push((f.name.as_str(), file));
+        Ok(self)
+    }
+
     /// The API these values are for.
     pub fn schema(&self) -> &'static ApiSchema {
         self.schema
@@ -242,6 +261,23 @@ impl NamedCall {
             method: method.to_string(),
             target,
         })
+    }
+
+    /// [`NamedCall::new`] with file params given as their content (a known API only).
+    pub fn with_files(
+        schema: &'static ApiSchema,
+        method: &str,
+        params: Vec<(String, String)>,
+        files: Vec<(String, FileUpload)>,
+    ) -> Result<NamedCall, Error> {
+        let mut call = NamedCall::new(None, method, Vec::new())?;
+        let mut args = Args::new(schema, params)?;
+        for (name, file) in files {
+            args = args.with_file(&name, file)?;
+        }
+        args.check()?;
+        call.target = Target::Known(args);
+        Ok(call)
     }
 
     pub fn method(&self) -> &str {

@@ -173,11 +173,37 @@ fn bad_input_gets_located_errors_like_the_cli() {
         .unwrap();
     let cli_err = String::from_utf8_lossy(&cli.stderr);
     assert!(cli_err.contains(&page), "page: {page}\ncli: {cli_err}");
+    // A file param's text is never taken for a path to read.
+    let r = ex.post(
+        "/api/call",
+        r#"{"method":"taobao.baike.import.zhubao.picture","params":{"picture":"/etc/passwd"}}"#,
+    );
+    assert_eq!(r.status, 400, "{r:?}");
+    assert!(
+        r.json()["error"].as_str().unwrap().contains("file param"),
+        "{r:?}"
+    );
+    // Its content from the page's file input goes as a file (multipart), shown, not echoed.
+    let r = ex.post(
+        "/api/call",
+        r#"{"method":"taobao.baike.import.zhubao.picture","files":{"picture":{"name":"a.png","base64":"iVBORw0KGgo="}}}"#,
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    let v = r.json();
+    assert!(
+        v["request"]["form"]
+            .to_string()
+            .contains(r#"["picture","(file)"]"#),
+        "{v}"
+    );
+    let bad64 =
+        r#"{"method":"taobao.baike.import.zhubao.picture","files":{"picture":{"base64":"%%%"}}}"#;
+    assert_eq!(ex.post("/api/call", bad64).status, 400);
     // A method name that is not one, and a huge body.
     assert_eq!(ex.post("/api/call", r#"{"method":"a b"}"#).status, 400);
     let huge = format!(
         r#"{{"method":"taobao.time.get","params":{{"x":"{}"}}}}"#,
-        "a".repeat(2 << 20)
+        "a".repeat(11 << 20)
     );
     assert_eq!(ex.post("/api/call", &huge).status, 413);
     // Production is not on offer without credentials.

@@ -107,6 +107,26 @@ fn search_open_call_copy_and_messages_in_a_browser() {
         "{rust}"
     );
     compile_snippet(&rust);
+    // A request object's fields as a nested form, sent as the JSON the param takes.
+    b.script("document.querySelector('#search').value = '';");
+    b.type_into("#search", "taobao.ads.data.query");
+    b.wait_for(
+        "the API in the results",
+        "document.querySelector('#results li button') && document.querySelector('#results li button').dataset.method === 'taobao.ads.data.query'",
+    );
+    b.click("#results li button");
+    b.type_into("#param-param0 [data-field=task_id]", "42");
+    b.type_into("#param-param0 [data-field=operator]", "ops");
+    b.click("#call");
+    b.wait_for(
+        "the answer",
+        "document.querySelector('#result[data-state]') && document.querySelector('#status')",
+    );
+    let sent = b.text("#result");
+    assert!(
+        sent.contains(r#"{"task_id":42,"operator":"ops"}"#),
+        "{sent}"
+    );
     // Messages: publish one, see it arrive typed, confirm it.
     b.click("#tab-messages");
     b.wait_for(

@@ -139,6 +139,30 @@ fn params(body: &Value) -> Result<Vec<(String, String)>, String> {
         .collect()
 }
 
+/// The page's uploads: `files: {param: {name, base64}}`, each the content of a file input.
+fn uploads(body: &Value) -> Result<Vec<(String, topsdk::FileUpload)>, String> {
+    use base64::Engine as _;
+    let Some(files) = body.get("files") else {
+        return Ok(Vec::new());
+    };
+    let Value::Object(map) = files else {
+        return Err("`files` must be an object".into());
+    };
+    map.iter()
+        .map(|(param, f)| {
+            let name = f.get("name").and_then(Value::as_str).unwrap_or("upload");
+            let data = f
+                .get("base64")
+                .and_then(Value::as_str)
+                .ok_or_else(|| format!("`files.{param}.base64` is required"))?;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(data)
+                .map_err(|e| format!("`files.{param}.base64`: {e}"))?;
+            Ok((param.clone(), topsdk::FileUpload::new(name, bytes)))
+        })
+        .collect()
+}
+
 /// `POST /api/call` (or, with `curl`, `/api/curl`: signed now, not sent).
 async fn call(ex: &Explorer, body: &Value, curl: bool) -> Response<HttpBody> {
     let bad = |m: String| error(StatusCode::BAD_REQUEST, m);
@@ -177,7 +201,29 @@ async fn call(ex: &Explorer, body: &Value, curl: bool) -> Response<HttpBody> {
         Err(e) => return bad(e),
     };
     let schema = by_name::find(crate::apis(), &method);
-    let named = match NamedCall::new(schema, &method, params) {
+    // A file param's text is a path the CLI reads; from a page it must never be: the server
+    // reads no local file on a page's word.
+    if let Some(file) = schema.and_then(|s| {
+        s.request.iter().find(|f| {
+            f.kind == topsdk::schema::Kind::File && params.iter().any(|(k, _)| *k == f.name)
+        })
+    }) {
+        return bad(format!(
+            "`{}` is a file param: send its content with the page's file input (`files`), not \
+             text (the server reads no local file on a page's word)",
+            file.name
+        ));
+    }
+    let files = match uploads(body) {
+        Ok(f) => f,
+        Err(e) => return bad(e),
+    };
+    let named = match (schema, files.is_empty()) {
+        (_, true) => NamedCall::new(schema, &method, params),
+        (Some(schema), false) => NamedCall::with_files(schema, &method, params, files),
+        (None, false) => return bad(format!("{method} is not in the catalogue: no file params")),
+    };
+    let named = match named {
         Ok(c) => c,
         Err(e) => return error(StatusCode::BAD_REQUEST, e),
     };

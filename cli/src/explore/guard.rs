@@ -16,7 +16,8 @@ use topsdk::mock::HttpBody;
 fn cookie_name(port: u16) -> String {
     format!("topsdk_explore_{port}")
 }
-/// The largest request body read (a call's params).
+/// The largest request body read: a call's (its file params as base64 too), anything else's.
+const MAX_CALL_BODY: usize = 10 * 1024 * 1024;
 const MAX_BODY: usize = 1024 * 1024;
 
 fn forbidden(why: &str) -> Response<HttpBody> {
@@ -134,7 +135,12 @@ pub(super) async fn handle(
                 );
             }
             let p = p.to_string();
-            let body = match http_body_util::Limited::new(req.into_body(), MAX_BODY)
+            let limit = if p == "/api/call" {
+                MAX_CALL_BODY
+            } else {
+                MAX_BODY
+            };
+            let body = match http_body_util::Limited::new(req.into_body(), limit)
                 .collect()
                 .await
             {
@@ -142,7 +148,7 @@ pub(super) async fn handle(
                 Err(e) => {
                     return error(
                         StatusCode::PAYLOAD_TOO_LARGE,
-                        format!("the body could not be read (at most {MAX_BODY} bytes): {e}"),
+                        format!("the body could not be read (at most {limit} bytes): {e}"),
                     );
                 }
             };

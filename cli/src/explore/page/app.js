@@ -81,8 +81,6 @@ function input(f) {
   } else if (kind === "File") {
     i = el("input");
     i.type = "file";
-    i.disabled = true;
-    i.title = "files: use `topsdk call NAME=@path` (the explorer sends text params)";
   } else if (kind === "Object" || kind === "Json") {
     i = el("textarea");
     i.rows = 3;
@@ -95,6 +93,56 @@ function input(f) {
   i.id = "param-" + f.name;
   if (f.example) i.placeholder = f.example;
   return i;
+}
+
+// A request object's fields as a nested form; sent as the JSON the param takes.
+function objectForm(f) {
+  const set = el("fieldset", "object");
+  set.dataset.object = f.name;
+  set.id = "param-" + f.name;
+  for (const sub of f.fields) {
+    const row = el("div", "params");
+    const l = el("label", sub.required ? "req" : null, sub.name);
+    let i;
+    if (sub.kind === "Object" && !sub.list && (sub.fields || []).length) {
+      i = objectForm(sub);
+    } else {
+      i = input(sub);
+      i.removeAttribute("name");
+      i.id = "";
+      i.dataset.field = sub.name;
+      i.dataset.kind = sub.kind || "String";
+      if (sub.list) i.dataset.list = "1";
+      if (sub.decimal) i.dataset.decimal = "1";
+    }
+    i.dataset.field = sub.name;
+    row.append(l, i);
+    set.append(row);
+  }
+  return set;
+}
+
+// The JSON value of an object form; null when nothing in it is filled.
+function objectValue(set) {
+  const out = {};
+  for (const row of set.children) {
+    const i = row.children[1];
+    if (!i) continue;
+    let v;
+    if (i.tagName === "FIELDSET") {
+      v = objectValue(i);
+      if (v === null) continue;
+    } else {
+      if (i.value === "") continue;
+      const kind = i.dataset.kind;
+      const one = (t) =>
+        kind === "Number" && !i.dataset.decimal && /^-?\d+$/.test(t.trim()) ? Number(t) :
+        kind === "Boolean" ? t === "true" : t;
+      v = i.dataset.list ? i.value.split(",").map((t) => one(t.trim())) : one(i.value);
+    }
+    out[i.dataset.field] = v;
+  }
+  return Object.keys(out).length ? out : null;
 }
 
 async function openApi(method) {
@@ -128,7 +176,8 @@ async function openApi(method) {
   for (const f of fields) {
     const l = el("label", f.required ? "req" : null, f.name);
     l.htmlFor = "param-" + f.name;
-    grid.append(l, input(f));
+    const nested = f.kind === "Object" && !f.list && (f.fields || []).length;
+    grid.append(l, nested ? objectForm(f) : input(f));
     const hint = [f.ty || f.kind, constraintText(f), f.description].filter(Boolean).join(" — ");
     grid.append(el("span"), el("span", "hint muted", hint));
   }
@@ -185,10 +234,25 @@ async function openApi(method) {
   box.append(out);
 }
 
-function callBody(confirm) {
+async function base64Of(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
+}
+
+async function callBody(confirm) {
   const params = {};
+  const files = {};
+  for (const set of document.querySelectorAll("#call-form fieldset.object")) {
+    if (set.parentElement.closest("fieldset.object")) continue; // a nested one: its parent's
+    const v = objectValue(set);
+    if (v !== null) params[set.dataset.object] = JSON.stringify(v);
+  }
   for (const i of document.querySelectorAll("#call-form .params [name]")) {
-    if (i.type !== "file" && i.value !== "") params[i.name] = i.value;
+    if (i.type === "file") {
+      if (i.files.length) files[i.name] = { name: i.files[0].name, base64: await base64Of(i.files[0]) };
+    } else if (i.value !== "") params[i.name] = i.value;
   }
   const body = {
     method: state.api.method,
@@ -200,6 +264,7 @@ function callBody(confirm) {
     reveal: $("reveal").checked,
     confirm,
   };
+  if (Object.keys(files).length) body.files = files;
   if ($("session").value) body.shop = Number($("session").value);
   return body;
 }
@@ -243,7 +308,7 @@ function banText(b) {
 async function doCall(confirm) {
   const out = $("result");
   out.replaceChildren(el("p", "muted", "Calling…"));
-  const r = await post("/api/call", callBody(confirm));
+  const r = await post("/api/call", await callBody(confirm));
   const res = await r.json();
   if (r.status === 409 && res.confirm_needed) {
     out.replaceChildren(el("p", "error", res.error));
@@ -291,7 +356,7 @@ async function doCall(confirm) {
 }
 
 async function copyCurl() {
-  const r = await post("/api/curl", callBody(false));
+  const r = await post("/api/curl", await callBody(false));
   const res = await r.json();
   let pre = $("curl");
   if (!pre) {
