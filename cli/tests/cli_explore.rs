@@ -326,3 +326,60 @@ fn production_writes_need_a_confirm() {
     );
     assert_eq!(ex.get("/api/messages/feed").status, 404);
 }
+
+/// The session picker: the token store's shops (never a token) and a call as a shop, its
+/// session masked in the request shown.
+#[test]
+fn sessions_come_from_the_token_store_and_never_reach_the_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tokens.sqlite");
+    let out = std::process::Command::new(support::BIN)
+        .args(["auth", "token", "--code", "explore-shop", "--db"])
+        .arg(&db)
+        .env_remove("TOP_APP_KEY")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let store = format!("sqlite:{}", db.display());
+    let ex = Explorer::start_with(&[("TOP_TOKEN_STORE", &store)]);
+    let r = ex.get("/api/sessions");
+    assert_eq!(r.status, 200);
+    let v = r.json();
+    let rows = v["sessions"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{v}");
+    assert_eq!(rows[0]["expired"], false);
+    let shop = rows[0]["shop"].as_i64().unwrap();
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let token: String = c
+        .query_row("SELECT token FROM tmc_tokens_v1", [], |r| r.get(0))
+        .unwrap();
+    let access = serde_json::from_str::<serde_json::Value>(&token).unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(!r.body.contains(&access), "a token reached the page");
+    let r = ex.post(
+        "/api/call",
+        &format!(r#"{{"method":"taobao.time.get","shop":{shop}}}"#),
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    assert!(
+        !r.body.contains(&access),
+        "a session reached the page: {}",
+        r.body
+    );
+    assert!(
+        r.json()["request"]["query"]
+            .to_string()
+            .contains(r#"["session","***"]"#),
+        "{}",
+        r.body
+    );
+    // A shop the store does not hold.
+    let r = ex.post("/api/call", r#"{"method":"taobao.time.get","shop":1}"#);
+    assert_eq!(r.status, 400);
+}
