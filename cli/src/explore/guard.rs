@@ -19,6 +19,8 @@ fn cookie_name(port: u16) -> String {
 /// The largest request body read: a call's (its file params as base64 too), anything else's.
 const MAX_CALL_BODY: usize = 10 * 1024 * 1024;
 const MAX_BODY: usize = 1024 * 1024;
+/// How long a request body may take to arrive.
+const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 fn forbidden(why: &str) -> Response<HttpBody> {
     respond(
@@ -140,15 +142,23 @@ pub(super) async fn handle(
             } else {
                 MAX_BODY
             };
-            let body = match http_body_util::Limited::new(req.into_body(), limit)
-                .collect()
-                .await
-            {
-                Ok(b) => b.to_bytes(),
-                Err(e) => {
+            // A body that stalls is cut off: every read a peer controls has a deadline.
+            let read = http_body_util::Limited::new(req.into_body(), limit).collect();
+            let body = match tokio::time::timeout(BODY_TIMEOUT, read).await {
+                Ok(Ok(b)) => b.to_bytes(),
+                Ok(Err(e)) => {
                     return error(
                         StatusCode::PAYLOAD_TOO_LARGE,
                         format!("the body could not be read (at most {limit} bytes): {e}"),
+                    );
+                }
+                Err(_) => {
+                    return error(
+                        StatusCode::REQUEST_TIMEOUT,
+                        format!(
+                            "the body did not arrive within {} s",
+                            BODY_TIMEOUT.as_secs()
+                        ),
                     );
                 }
             };
