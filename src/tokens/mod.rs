@@ -20,8 +20,11 @@ mod memory;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod refresh;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod row;
 #[cfg(feature = "token-seal")]
+// Without a database store, a key seals nothing at rest: only `TokenKey` itself is used.
+#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
 mod seal;
 #[cfg(feature = "sqlite")]
 mod sqlite;

@@ -19,6 +19,8 @@ pub(super) struct Keys {
 /// Reads and writes the token text of rows.
 #[derive(Clone, Default)]
 pub(super) struct Codec {
+    // Read when sealing (feature `token-seal`); empty otherwise.
+    #[cfg_attr(not(feature = "token-seal"), allow(dead_code))]
     keys: Keys,
     /// Why this store must not write (sealed, but opened without its key).
     refusal: Option<String>,
@@ -136,6 +138,16 @@ pub(super) fn read_rows(codec: &Codec, raw: Vec<Raw>) -> Listing {
         }
     }
     out
+}
+
+/// Said when a store is opened with a key over rows it holds in clear (any store's count).
+pub(super) fn warn_clear_rows(clear: i64) {
+    if clear > 0 {
+        tracing::warn!(
+            clear,
+            "token store: tokens stored in clear; each is sealed at its next write (or `topsdk auth reseal`)"
+        );
+    }
 }
 
 impl Codec {

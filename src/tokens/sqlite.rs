@@ -132,12 +132,7 @@ fn settle_keys(conn: &mut rusqlite::Connection, keys: Keys) -> Result<Codec, Sto
                 |r| r.get(0),
             )
             .map_err(db)?;
-        if clear > 0 {
-            tracing::warn!(
-                clear,
-                "token store: tokens stored in clear; each is sealed at its next write (or `topsdk auth reseal`)"
-            );
-        }
+        super::row::warn_clear_rows(clear);
     }
     tx.commit().map_err(db)?;
     Ok(codec)

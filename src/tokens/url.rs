@@ -142,6 +142,12 @@ impl StoreUrl {
         &self,
         #[cfg(feature = "token-seal")] key: Option<(super::TokenKey, Option<super::TokenKey>)>,
     ) -> Result<Arc<dyn TokenStore>, StoreError> {
+        // A memory store holds nothing at rest: without a database store the keys go unused.
+        #[cfg(all(
+            feature = "token-seal",
+            not(any(feature = "sqlite", feature = "postgres"))
+        ))]
+        let _ = &key;
         match self {
             StoreUrl::Memory => Ok(Arc::new(super::MemoryStore::new())),
             #[cfg(feature = "sqlite")]

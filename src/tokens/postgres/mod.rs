@@ -144,12 +144,7 @@ impl PgStore {
                 .await
                 .and_then(|r| r.try_get(0))
                 .map_err(|e| self.db(e))?;
-            if clear > 0 {
-                tracing::warn!(
-                    clear,
-                    "token store: tokens stored in clear; each is sealed at its next write (or `topsdk auth reseal`)"
-                );
-            }
+            super::row::warn_clear_rows(clear);
         }
         tx.commit().await.map_err(|e| self.db(e))?;
         Ok(codec)
