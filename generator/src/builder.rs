@@ -2,6 +2,7 @@
 //! bindings, [`build_topics`] for typed TMC topics.
 
 use crate::error::{Errors, SpecError};
+pub use crate::import::sdk::{Language, SdkOptions};
 use crate::{LoadedSpec, Options};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 pub struct Builder {
     paths: Vec<PathBuf>,
     imports: Vec<PathBuf>,
+    sdks: Vec<(PathBuf, crate::import::sdk::SdkOptions)>,
     methods: Option<BTreeSet<String>>,
     categories: Option<BTreeSet<String>>,
     narrow: Option<BTreeSet<String>>,
@@ -32,6 +34,21 @@ impl Builder {
     /// or directories of them (searched recursively; `catelog.json` names the category).
     pub fn import(mut self, path: impl Into<PathBuf>) -> Self {
         self.imports.push(path.into());
+        self
+    }
+
+    /// The SDK download the TOP console made for your app (its zip or jar, or the unpacked
+    /// folder of Java, .NET, PHP or Python sources), imported at build time: bindings for
+    /// every API your app is granted, including those in no public documentation. Each API's
+    /// category is the second part of its method name.
+    pub fn import_sdk(self, path: impl Into<PathBuf>) -> Self {
+        self.import_sdk_with(path, Default::default())
+    }
+
+    /// [`Builder::import_sdk`] with a category for every API, or the language to read when
+    /// the download holds several (`topgen import-sdk --category --lang`).
+    pub fn import_sdk_with(mut self, path: impl Into<PathBuf>, options: SdkOptions) -> Self {
+        self.sdks.push((path.into(), options));
         self
     }
 
@@ -129,6 +146,13 @@ impl Builder {
     pub fn input_files(&self) -> Result<Vec<PathBuf>, Errors> {
         let mut files = crate::spec_files(&self.paths)?;
         files.extend(crate::import::input_files(&self.imports)?);
+        for (sdk, _) in &self.sdks {
+            if sdk.is_dir() {
+                crate::files::walk_files(sdk, &|_| true, &mut files)?;
+            } else {
+                files.push(sdk.clone());
+            }
+        }
         Ok(files)
     }
 
@@ -147,11 +171,17 @@ impl Builder {
         let spec_files = crate::spec_files(&self.paths)?;
         let doc_files = crate::import::input_files(&self.imports)?;
         let mut warnings = Vec::new();
-        let imported: Vec<_> = doc_files.iter().map(|f| crate::import_one(f)).collect();
+        let mut imported: Vec<_> = doc_files.iter().map(|f| crate::import_one(f)).collect();
         for r in &imported {
             if let Err(e @ SpecError::NotAnApi { .. }) = r {
                 warnings.push(e.to_string());
             }
+        }
+        for (path, options) in &self.sdks {
+            let sdk = crate::import::sdk::import_sdk(path, options)?;
+            warnings.extend(sdk.skipped.iter().map(|s| format!("skipped: {s}")));
+            warnings.extend(sdk.apis.iter().flat_map(|a| a.warnings.iter().cloned()));
+            imported.extend(sdk.loaded()?.into_iter().map(Ok));
         }
         let specs = crate::validate_all(
             spec_files
@@ -211,7 +241,12 @@ impl Builder {
     /// Writes the bindings to `$OUT_DIR/<file_name>` and tells cargo to rerun only when an
     /// input changes. Returns the path written. Call from `build.rs`.
     pub fn generate_to_out_dir(&self, file_name: &str) -> Result<PathBuf, Errors> {
-        for p in self.paths.iter().chain(&self.imports) {
+        for p in self
+            .paths
+            .iter()
+            .chain(&self.imports)
+            .chain(self.sdks.iter().map(|(p, _)| p))
+        {
             println!("cargo:rerun-if-changed={}", p.display());
         }
         for f in self.input_files()? {

@@ -9,8 +9,13 @@ const USAGE: &str = "usage:
   topgen check SPEC_PATH...                 validate specs; one located error per line
   topgen import FILE_OR_DIR... --out DIR    TOP doc metadata JSON / doc pages -> DIR/<category>/<method>.yaml
          [--quiet]                          (warnings on stderr unless --quiet)
-  topgen diff OLD NEW [--format json]      what changed between two spec sets (files or folders),
-                                            breaking or compatible; exit 1 when something breaks
+  topgen import-sdk SDK [--out DIR]         the SDK download of the TOP console (zip, jar or folder
+         [--category PKG] [--lang L]        of Java, .NET, PHP or Python sources) -> DIR/<category>/
+         [--compare SPEC_DIR] [--quiet]     <method>.yaml, with a report; --compare: how the APIs
+                                            also in SPEC_DIR differ from it, field by field
+  topgen diff OLD NEW [--format json]      what changed between two spec sets (files, folders or
+                                            SDK downloads), breaking or compatible; exit 1 when
+                                            something breaks
   topgen diff --git REV1..REV2 [PATH]       the same between two git revisions of PATH (spec)
   topgen decimals SPEC_PATH...              the Number fields marked decimal, and why (TSV)
   topgen crates SPEC_DIR APIS_DIR [--check] write (or check) one crate per category:
@@ -44,6 +49,8 @@ fn run_args(args: &[String]) -> Result<ExitCode, String> {
     let mut check = false;
     let mut json = false;
     let mut git: Option<String> = None;
+    let mut sdk = crate::import::sdk::SdkOptions::default();
+    let mut compare: Option<PathBuf> = None;
     let mut it = rest.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -51,6 +58,18 @@ fn run_args(args: &[String]) -> Result<ExitCode, String> {
                 out = Some(it.next().ok_or("--out needs a file")?.into());
             }
             "--quiet" | "-q" => quiet = true,
+            "--category" => {
+                sdk.category = Some(it.next().ok_or("--category needs a name")?.clone());
+            }
+            "--lang" => {
+                let l = it
+                    .next()
+                    .ok_or("--lang needs java, dotnet, php or python")?;
+                sdk.language = Some(crate::import::sdk::Language::parse(l).ok_or(format!(
+                    "--lang takes java, dotnet, php or python, not `{l}`"
+                ))?);
+            }
+            "--compare" => compare = Some(it.next().ok_or("--compare needs a spec folder")?.into()),
             "--check" => check = true,
             "--git" => git = Some(it.next().ok_or("--git needs REV1..REV2")?.clone()),
             "--format" => match it.next().map(String::as_str) {
@@ -118,6 +137,26 @@ fn run_args(args: &[String]) -> Result<ExitCode, String> {
     if cmd == "import" {
         let out = out.ok_or("import needs --out DIR")?;
         return Ok(import(&paths, &out, quiet));
+    }
+    if cmd == "import-sdk" {
+        let [path] = paths.as_slice() else {
+            return Err("import-sdk needs one SDK (a zip, jar or folder)".into());
+        };
+        if out.is_none() && compare.is_none() {
+            return Err("import-sdk needs --out DIR, --compare SPEC_DIR or both".into());
+        }
+        return Ok(import_sdk(
+            path,
+            &sdk,
+            out.as_deref(),
+            compare.as_deref(),
+            quiet,
+        ));
+    }
+    if (sdk.category.is_some() || sdk.language.is_some() || compare.is_some())
+        && cmd != "import-sdk"
+    {
+        return Err("--category, --lang and --compare are for import-sdk".into());
     }
     if cmd == "import-topics" {
         let out = out.ok_or("import-topics needs --out DIR")?;
@@ -239,6 +278,90 @@ fn import(paths: &[PathBuf], out: &std::path::Path, quiet: bool) -> ExitCode {
     }
 }
 
+fn import_sdk(
+    path: &std::path::Path,
+    opts: &crate::import::sdk::SdkOptions,
+    out: Option<&std::path::Path>,
+    compare: Option<&std::path::Path>,
+    quiet: bool,
+) -> ExitCode {
+    let imp = match crate::import::sdk::import_sdk(path, opts) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    eprintln!(
+        "{} SDK at {}: {} source file(s) read, {} API(s) found",
+        imp.language.name(),
+        path.display(),
+        imp.files_read,
+        imp.apis.len()
+    );
+    for s in &imp.skipped {
+        eprintln!("skipped: {s}");
+    }
+    for n in &imp.notes {
+        eprintln!("note: {n}");
+    }
+    let mut code = ExitCode::SUCCESS;
+    if let Some(out) = out {
+        let report = imp.write(out);
+        if !quiet {
+            for w in &report.warnings {
+                eprintln!("warning: {w}");
+            }
+        }
+        for e in &report.failed {
+            eprintln!("{e}");
+        }
+        eprintln!(
+            "{} imported to {}, {} warnings, {} skipped, {} failed",
+            report.written.len(),
+            out.display(),
+            report.warnings.len(),
+            imp.skipped.len(),
+            report.failed.len()
+        );
+        if !report.failed.is_empty() || imp.apis.is_empty() {
+            code = ExitCode::FAILURE;
+        }
+    }
+    if let Some(spec) = compare {
+        let (old, new) = match (crate::load_paths(&[spec.to_path_buf()]), imp.loaded()) {
+            (Ok(o), Ok(n)) => (o, n),
+            (o, n) => {
+                if let Err(e) = o {
+                    eprintln!("{e}");
+                }
+                if let Err(e) = n {
+                    eprintln!("{e}");
+                }
+                return ExitCode::FAILURE;
+            }
+        };
+        let c = crate::diff::compare(&old, &new);
+        print!("{}", crate::diff::human(&c.changes));
+        eprintln!(
+            "compared with {}: {} API(s) in both, {} the same, {} differ ({} difference(s)); \
+             {} only in the SDK{}",
+            spec.display(),
+            c.both,
+            c.both - c.differing,
+            c.differing,
+            c.changes.len(),
+            c.only_in_new.len(),
+            if c.only_in_new.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", c.only_in_new.join(", "))
+            }
+        );
+    }
+    code
+}
+
 fn crates(spec: &std::path::Path, apis: &std::path::Path, check: bool) -> ExitCode {
     if check {
         return match crate::crates::check(spec, apis) {
@@ -274,7 +397,7 @@ fn crates(spec: &std::path::Path, apis: &std::path::Path, check: bool) -> ExitCo
 /// Exit 0: nothing breaks; 1: something breaks; 2: an input does not load.
 fn diff(old: &std::path::Path, new: &std::path::Path, json: bool) -> ExitCode {
     // An empty side would read as "every API removed": a wrong path, not a diff.
-    let load = |p: &std::path::Path| match crate::load_paths(&[p.to_path_buf()]) {
+    let load = |p: &std::path::Path| match load_specs_or_sdk(p) {
         Ok(specs) if specs.is_empty() => Err(crate::Errors::from(crate::SpecError::Io {
             path: p.to_path_buf(),
             message: "no spec files here".into(),
@@ -310,6 +433,18 @@ fn diff(old: &std::path::Path, new: &std::path::Path, json: bool) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The specs under `p`, or those of the SDK download at `p` (zip, jar, or folder of sources).
+fn load_specs_or_sdk(p: &std::path::Path) -> Result<Vec<crate::LoadedSpec>, crate::Errors> {
+    if !crate::import::sdk::looks_like_sdk(p) {
+        return crate::load_paths(&[p.to_path_buf()]);
+    }
+    let imp = crate::import::sdk::import_sdk(p, &Default::default())?;
+    for s in &imp.skipped {
+        eprintln!("{}: skipped: {s}", p.display());
+    }
+    crate::validate_all(imp.loaded()?.into_iter().map(Ok))
 }
 
 /// `topgen diff --git REV1..REV2 PATH`: both revisions of PATH exported (`git archive`) to a

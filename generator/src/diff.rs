@@ -68,6 +68,49 @@ pub fn diff(old: &[LoadedSpec], new: &[LoadedSpec]) -> Vec<Change> {
     out
 }
 
+/// How imported specs (`new`) differ from the same APIs in a spec set (`old`), for
+/// `topgen import-sdk --compare`.
+pub struct Comparison {
+    /// APIs in both.
+    pub both: usize,
+    /// APIs in both that differ.
+    pub differing: usize,
+    /// Field by field; API-level changes an SDK cannot know of (idempotency, deprecation) are
+    /// left out.
+    pub changes: Vec<Change>,
+    /// Methods only in `new`.
+    pub only_in_new: Vec<String>,
+}
+
+pub fn compare(old: &[LoadedSpec], new: &[LoadedSpec]) -> Comparison {
+    let in_old: std::collections::BTreeSet<&str> =
+        old.iter().map(|s| s.spec.method.as_str()).collect();
+    let in_new: std::collections::BTreeSet<&str> =
+        new.iter().map(|s| s.spec.method.as_str()).collect();
+    let keep = |specs: &[LoadedSpec], other: &std::collections::BTreeSet<&str>| {
+        specs
+            .iter()
+            .filter(|s| other.contains(s.spec.method.as_str()))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let changes: Vec<Change> = diff(&keep(old, &in_new), &keep(new, &in_old))
+        .into_iter()
+        .filter(|c| !c.path.is_empty())
+        .collect();
+    let differing = changes
+        .iter()
+        .map(|c| c.method.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    Comparison {
+        both: in_new.intersection(&in_old).count(),
+        differing,
+        changes,
+        only_in_new: in_new.difference(&in_old).map(|m| m.to_string()).collect(),
+    }
+}
+
 fn category(s: &ApiSpec) -> String {
     s.category_pkg.clone().unwrap_or_default()
 }

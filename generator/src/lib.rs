@@ -40,7 +40,7 @@ use topsdk_schema::naming;
 #[doc(hidden)]
 pub mod random;
 
-pub use builder::{Builder, build_topics};
+pub use builder::{Builder, Language, SdkOptions, build_topics};
 pub use codegen::Options;
 pub use error::{Errors, SpecError};
 pub use loader::LoadedSpec;

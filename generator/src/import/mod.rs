@@ -1,12 +1,14 @@
 //! Importers: TOP documentation in the forms users have it -> specs.
 //!
 //! - doc metadata JSON (the catalogue's format), [`metadata`];
-//! - documentation pages as text (what users copy from the doc center), [`page`].
+//! - documentation pages as text (what users copy from the doc center), [`page`];
+//! - the SDK download of the TOP console (Java, .NET, PHP, Python sources), [`sdk`].
 //!
 //! `import_file` picks the importer by content.
 
 pub mod metadata;
 pub mod page;
+pub mod sdk;
 mod xml;
 
 use crate::error::SpecError;
@@ -125,13 +127,6 @@ pub fn write_specs(files: &[PathBuf], out: &Path) -> Report {
     let mut seen: std::collections::BTreeMap<String, PathBuf> = Default::default();
     for file in files {
         let result = import_file(file).and_then(|imp| {
-            let yaml = to_yaml(&imp.spec, file)?;
-            let dest = spec_path(out, &imp.spec);
-            let loaded = crate::loader::load_str(&dest, yaml.clone())
-                .map_err(|e| invalid(file, &e.to_string()))?;
-            if let Some(e) = crate::validate::validate(&loaded).first() {
-                return Err(invalid(file, &e.to_string()));
-            }
             if let Some(first) = seen.insert(imp.spec.method.clone(), file.clone()) {
                 return Err(SpecError::Duplicate {
                     method: imp.spec.method.clone(),
@@ -139,13 +134,7 @@ pub fn write_specs(files: &[PathBuf], out: &Path) -> Report {
                     second: file.clone(),
                 });
             }
-            if let Some(dir) = dest.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| SpecError::Io {
-                    path: dir.to_path_buf(),
-                    message: e.to_string(),
-                })?;
-            }
-            crate::files::write_if_changed(&dest, &yaml)?;
+            let dest = write_checked(&imp.spec, file, out)?;
             Ok((dest, imp.warnings))
         });
         match result {
@@ -162,6 +151,26 @@ pub fn write_specs(files: &[PathBuf], out: &Path) -> Report {
         }
     }
     report
+}
+
+/// Writes `spec` (imported from `source`) to its place under `out`, only when its YAML loads
+/// back and validates like any spec under `spec/`.
+pub(crate) fn write_checked(spec: &ApiSpec, source: &Path, out: &Path) -> Result<PathBuf, SpecError> {
+    let yaml = to_yaml(spec, source)?;
+    let dest = spec_path(out, spec);
+    let loaded =
+        crate::loader::load_str(&dest, yaml.clone()).map_err(|e| invalid(source, &e.to_string()))?;
+    if let Some(e) = crate::validate::validate(&loaded).first() {
+        return Err(invalid(source, &e.to_string()));
+    }
+    if let Some(dir) = dest.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| SpecError::Io {
+            path: dir.to_path_buf(),
+            message: e.to_string(),
+        })?;
+    }
+    crate::files::write_if_changed(&dest, &yaml)?;
+    Ok(dest)
 }
 
 /// The importer made a spec that fails validation: a bug to report, never a file to write.
