@@ -59,7 +59,8 @@ pub fn lex(src: &str, flavor: Flavor) -> Result<Vec<Token>, LexError> {
         }
         let start = line;
         // Comments.
-        if c == '/' && next == Some('/') || (flavor == Flavor::Php && c == '#') {
+        // PHP's `#` comments; C#'s `#region` and other directives, a line each.
+        if c == '/' && next == Some('/') || (flavor != Flavor::Java && c == '#') {
             let doc = flavor == Flavor::CSharp
                 && next == Some('/')
                 && chars.get(i + 2) == Some(&'/')
