@@ -38,6 +38,9 @@ internal!(
 use topsdk_schema::naming;
 #[cfg(feature = "test-util")]
 #[doc(hidden)]
+pub mod java_sdk;
+#[cfg(feature = "test-util")]
+#[doc(hidden)]
 pub mod random;
 
 pub use builder::{Builder, Language, SdkOptions, build_topics};
@@ -53,8 +56,8 @@ pub mod test_util {
     pub use crate::files::write_if_changed;
     pub use crate::generate_paths;
     pub use crate::{
-        catalogue, codegen, crates, diff, heuristics, import, is_spec_file, load_and_validate,
-        load_paths, loader, random, spec_files, topics, validate,
+        catalogue, codegen, crates, diff, heuristics, import, is_spec_file, java_sdk,
+        load_and_validate, load_paths, loader, random, spec_files, topics, validate,
     };
     pub use topsdk_schema::naming;
 }

@@ -241,7 +241,6 @@ fn javadoc_text(raw: &str) -> String {
         .map(|l| {
             let t = l.trim();
             let t = t.strip_prefix('*').unwrap_or(t);
-            let t = t.strip_suffix("**").unwrap_or(t);
             t.strip_prefix(' ').unwrap_or(t).trim_end()
         })
         .collect();

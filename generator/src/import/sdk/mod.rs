@@ -109,6 +109,18 @@ pub fn looks_like_sdk(path: &Path) -> bool {
     !files.is_empty() && !files.iter().any(|p| crate::is_spec_file(p))
 }
 
+/// Whether a class name is one of the types the SDK languages have built in (`Integer`,
+/// `List`, `FileItem`): a domain class of that name could not be told from it.
+pub fn is_builtin_type(name: &str) -> bool {
+    let t = syntax::TypeExpr {
+        name: name.to_string(),
+        path: vec![name.to_string()],
+        args: vec![syntax::TypeExpr::default()],
+        array: false,
+    };
+    model::scalar_of(name).is_some() || model::is_list_type(&t).is_some() || model::is_file_type(&t)
+}
+
 /// Reads the SDK at `path` (zip, jar, folder or one source file) into specs.
 pub fn import_sdk(path: &Path, opts: &SdkOptions) -> Result<SdkImport, SpecError> {
     if let Some(c) = &opts.category

@@ -106,7 +106,7 @@ pub fn scalar_of(name: &str) -> Option<(Scalar, bool)> {
     })
 }
 
-fn is_list_type(t: &TypeExpr) -> Option<&TypeExpr> {
+pub fn is_list_type(t: &TypeExpr) -> Option<&TypeExpr> {
     match t.name.as_str() {
         "List" | "ArrayList" | "IList" | "Collection" | "Set" | "ICollection" | "IEnumerable"
         | "LinkedList" | "HashSet"
@@ -273,9 +273,6 @@ impl<'a> Resolver<'a> {
                     p.min_value, p.max_value, f.ty
                 ));
             }
-        }
-        if f.ty == TypeRef::File && p.max_length.is_some() {
-            c.max_length = None;
         }
         f.constraints = c;
         f
