@@ -8,8 +8,9 @@
 //! Inside: `loader` (YAML -> [`model::ApiSpec`], located errors) -> `validate` -> `codegen`
 //! (`quote!` -> `syn::File` -> prettyplease); `naming` decides every Rust name, `heuristics`
 //! what the docs' text says (sensitive, read-only, decimal, deprecated, QIMEN); `import` reads
-//! the TOP documentation, `topics` the message topics, `diff` compares spec sets, `crates`
-//! and `catalogue` write the category packages and the CLI's catalogue.
+//! the TOP documentation and the console's SDK downloads (`import::sdk`), `topics` the message
+//! topics, `diff` compares spec sets, `crates` and `catalogue` write the category packages and
+//! the CLI's catalogue.
 
 /// Modules that are the generator's internals: public (hidden) only with feature `test-util`,
 /// for this repository's tests.

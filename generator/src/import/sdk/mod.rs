@@ -4,10 +4,11 @@
 //! format's defaults, and the report says so.
 //!
 //! `archive` reads the files (zip, jar, folder) with limits; `lex` and `syntax` read Java and
-//! C# into classes, `oo` finds their requests and wire-named types, `script` reads PHP and
+//! C# into classes, `body` what their method bodies call and return, `oo` finds their requests and wire-named types, `script` reads PHP and
 //! Python requests; `model` resolves types into spec fields.
 
 mod archive;
+mod body;
 mod lex;
 mod model;
 mod oo;
@@ -109,6 +110,7 @@ pub fn looks_like_sdk(path: &Path) -> bool {
     !files.is_empty() && !files.iter().any(|p| crate::is_spec_file(p))
 }
 
+#[cfg(feature = "test-util")]
 /// Whether a class name is one of the types the SDK languages have built in (`Integer`,
 /// `List`, `FileItem`): a domain class of that name could not be told from it.
 pub fn is_builtin_type(name: &str) -> bool {

@@ -287,15 +287,6 @@ fn join(path: &str, wire: &str) -> String {
     }
 }
 
-/// A number literal as a limit (`99999`, `-1`, `0x10`); `None` when it is not an integer.
-pub fn integer(text: &str, negative: bool) -> Option<i64> {
-    let v = match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
-        Some(hex) => i64::from_str_radix(hex, 16).ok()?,
-        None => text.replace('_', "").parse::<i64>().ok()?,
-    };
-    Some(if negative { v.checked_neg()? } else { v })
-}
-
 /// Doc comment text as a description: XML doc tags (`<summary>`) and Javadoc tags (`@author`)
 /// removed, `TOP API: x request` lines too.
 pub fn description(doc: &str) -> String {

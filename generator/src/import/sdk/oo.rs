@@ -5,7 +5,8 @@
 
 use super::lex::{Tok, Token};
 use super::model::{ApiDecl, ParamDecl, TypeDecl, Types, WireField, description};
-use super::syntax::{Class, TypeExpr, Var, calls, integer_arg, returned_string, string_arg};
+use super::body::{calls, integer_arg, returned_string, string_arg};
+use super::syntax::{Class, TypeExpr, Var};
 use std::collections::BTreeMap;
 
 /// One language's names for the same things.

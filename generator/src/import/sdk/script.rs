@@ -4,7 +4,7 @@
 
 use super::lex::{Flavor, Tok, Token, lex};
 use super::model::{ApiDecl, ParamDecl, description};
-use super::syntax::{calls, integer_arg, returned_string, string_arg};
+use super::body::{calls, integer_arg, returned_string, string_arg};
 
 /// The request a PHP file declares, `Ok(None)` when it declares none.
 pub fn php(file: &str, src: &str) -> Result<Option<ApiDecl>, String> {
