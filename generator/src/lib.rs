@@ -71,7 +71,7 @@ pub fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, SpecError> {
     files::files_under(paths, &is_spec_file)
 }
 
-/// An API spec file: `*.yaml`/`*.yml`, but not a topic spec (`*.topic.yaml`, see [`topics`]).
+/// An API spec file: `*.yaml`/`*.yml`, but not a topic spec (`*.topic.yaml`, see the `topics` module).
 pub fn is_spec_file(path: &Path) -> bool {
     matches!(
         path.extension().and_then(|e| e.to_str()),

@@ -47,7 +47,7 @@ pub struct ApiSpec {
     pub error_codes: Vec<ErrorCode>,
 }
 
-/// The gateway the docs' shape names (see [`crate::heuristics::is_qimen_api`]), for importers.
+/// The gateway the docs' shape names (see `heuristics::is_qimen_api`), for importers.
 pub fn gateway_by_shape(method: &str, request: &[Field], response: &[Field]) -> Option<Gateway> {
     fn single_object(fields: &[Field]) -> Option<&str> {
         match fields {
