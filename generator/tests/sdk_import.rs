@@ -205,11 +205,28 @@ fn java_sources_give_exact_specs() {
 fn dotnet_sources_give_the_java_specs_but_for_what_the_sdks_really_differ_in() {
     let net = import(&fixture("dotnet"));
     assert_eq!(net.language, Language::DotNet);
-    assert!(net.skipped.is_empty(), "{:?}", net.skipped);
+    // The class with a syntax error, skipped with file:line and why.
+    assert_eq!(net.skipped.len(), 1, "{:?}", net.skipped);
+    assert!(
+        net.skipped[0]
+            .contains("DemoBrokenGetRequest.cs:15: not read: a line break inside a string literal"),
+        "{:?}",
+        net.skipped
+    );
+    // The cycle and the unknown type, as in Java.
+    let warnings = &net
+        .apis
+        .iter()
+        .find(|a| a.spec.method == "taobao.demo.category.get")
+        .unwrap()
+        .warnings;
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(warnings[0].contains("contains itself (Category -> Category)"));
+    assert!(warnings[1].contains("`MissingType` is not in these sources"));
     let java = import(&fixture("java"));
     let loaded = |imp: &SdkImport| imp.loaded().unwrap();
     let c = topgen::test_util::diff::compare(&loaded(&java), &loaded(&net));
-    assert_eq!(c.both, 2);
+    assert_eq!(c.both, 3);
     // The .NET SDK types dates in domain classes as `string`.
     let changes: Vec<String> = c
         .changes
@@ -218,7 +235,10 @@ fn dotnet_sources_give_the_java_specs_but_for_what_the_sdks_really_differ_in() {
         .collect();
     assert_eq!(
         changes,
-        ["taobao.picture.upload response.picture.created type Date -> String"]
+        [
+            "taobao.demo.category.get response.icon.created type Date -> String",
+            "taobao.picture.upload response.picture.created type Date -> String"
+        ]
     );
     let order = api(&net, "taobao.demo.order.create");
     // `OrderDtoDomain` nested in the request is the domain type `OrderDto`.
@@ -257,6 +277,12 @@ fn php_and_python_give_typed_requests_and_say_responses_are_untyped() {
             .iter()
             .any(|n| n.contains("no types and no responses"))
     );
+    assert_eq!(php.skipped.len(), 1, "{:?}", php.skipped);
+    assert!(
+        php.skipped[0].contains("DemoBrokenGetRequest.php:12: a comment that never ends"),
+        "{:?}",
+        php.skipped
+    );
 
     let py = import(&fixture("python"));
     let up = api(&py, "taobao.picture.upload");
@@ -270,6 +296,12 @@ fn php_and_python_give_typed_requests_and_say_responses_are_untyped() {
         py.notes
             .iter()
             .any(|n| n.contains("`response:` is empty (untyped)"))
+    );
+    assert_eq!(py.skipped.len(), 1, "{:?}", py.skipped);
+    assert!(
+        py.skipped[0].contains("DemoBrokenGetRequest.py:11: getapiname returns no string literal"),
+        "{:?}",
+        py.skipped
     );
     // Their requests agree with the Java SDK's wire names.
     let java = import(&fixture("java"));
@@ -405,6 +437,12 @@ fn bad_downloads_are_clear_errors_and_nothing_is_written_outside_out() {
     let evil_src =
         std::fs::read(fixture("java").join("com/taobao/api/request/DemoCategoryGetRequest.java"))
             .unwrap();
+    // Type arguments nested 100,000 deep: refused, not a stack overflow.
+    let deep = format!(
+        "class DeepRequest {{ private {}X{} x; }}",
+        "List<".repeat(100_000),
+        ">".repeat(100_000)
+    );
     let hostile = tmp.path().join("hostile.zip");
     std::fs::write(
         &hostile,
@@ -415,6 +453,7 @@ fn bad_downloads_are_clear_errors_and_nothing_is_written_outside_out() {
                 ("/etc/AbsRequest.java", &evil_src),
                 ("bin/BinRequest.java", b"class A {\0\0\0}"),
                 ("bin/Latin1Request.java", b"class A { /* \xe9 */ }"),
+                ("deep/DeepRequest.java", deep.as_bytes()),
             ],
         ),
     )
@@ -427,6 +466,7 @@ fn bad_downloads_are_clear_errors_and_nothing_is_written_outside_out() {
         "/etc/AbsRequest.java: not read: an unsafe path",
         "bin/BinRequest.java: not read: binary content",
         "bin/Latin1Request.java: not read: not UTF-8",
+        "deep/DeepRequest.java:1: not read: type arguments nested deeper than 32 levels",
     ] {
         assert!(skipped.contains(want), "{want} in {skipped}");
     }
@@ -515,7 +555,7 @@ fn the_command_imports_compares_and_diffs_two_downloads() {
         "{stdout}"
     );
     assert!(
-        err.contains("2 API(s) in both, 1 the same, 1 differ (1 difference(s))"),
+        err.contains("3 API(s) in both, 1 the same, 2 differ (2 difference(s))"),
         "{err}"
     );
 

@@ -22,6 +22,12 @@ pub struct Sources {
     pub skipped: Vec<String>,
     /// Entries that are not sources (class files, docs), not read.
     pub others: usize,
+    /// Source bytes read so far (at most [`MAX_TOTAL`]).
+    bytes: u64,
+}
+
+fn too_much() -> String {
+    format!("more than {MAX_TOTAL} bytes of sources: refused (not an SDK download?)")
 }
 
 /// Largest source file read.
@@ -30,8 +36,9 @@ pub const MAX_SOURCE_BYTES: u64 = 8 * 1024 * 1024;
 const MAX_INNER_ARCHIVE: u64 = 256 * 1024 * 1024;
 /// Most entries one archive may list.
 const MAX_ENTRIES: usize = 500_000;
-/// Most source bytes one import reads in all.
-const MAX_TOTAL: u64 = 2 * 1024 * 1024 * 1024;
+/// Most source bytes one import reads in all (all are held at once; the whole TOP Java SDK's
+/// sources are some tens of MB).
+const MAX_TOTAL: u64 = 512 * 1024 * 1024;
 
 pub const SOURCE_EXTENSIONS: &[&str] = &["java", "cs", "php", "py"];
 
@@ -117,12 +124,16 @@ fn source_file(path: &Path, label: &str, out: &mut Sources) -> Result<(), SpecEr
         ));
         return Ok(());
     }
+    if out.bytes + len > MAX_TOTAL {
+        return Err(io(path, too_much()));
+    }
     let bytes = std::fs::read(path).map_err(|e| io(path, e))?;
     push_text(label, bytes, out);
     Ok(())
 }
 
 fn push_text(label: &str, bytes: Vec<u8>, out: &mut Sources) {
+    out.bytes += bytes.len() as u64;
     if bytes.contains(&0) {
         out.skipped
             .push(format!("{label}: not read: binary content (a NUL byte)"));
@@ -191,7 +202,6 @@ fn zip<R: Read + Seek>(
         .and_then(|_| r.read_exact(&mut cd))
         .map_err(|x| x.to_string())?;
     let mut at = 0usize;
-    let mut total = 0u64;
     for _ in 0..count {
         if at + 46 > cd.len() || cd[at..at + 4] != *b"PK\x01\x02" {
             return Err(e("a damaged zip: a central directory entry is cut short"));
@@ -244,11 +254,8 @@ fn zip<R: Read + Seek>(
             ));
             continue;
         }
-        total += usize_;
-        if total > MAX_TOTAL {
-            return Err(format!(
-                "more than {MAX_TOTAL} bytes of sources: refused (not an SDK download?)"
-            ));
+        if out.bytes + usize_ > MAX_TOTAL {
+            return Err(too_much());
         }
         let data = match entry(r, len, local, csize, usize_, method, crc) {
             Ok(d) => d,

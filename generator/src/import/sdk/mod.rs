@@ -220,6 +220,13 @@ pub fn import_sdk(path: &Path, opts: &SdkOptions) -> Result<SdkImport, SpecError
     let mut apis = Vec::new();
     let mut seen = std::collections::BTreeMap::new();
     for d in decls {
+        if d.method.starts_with("dingtalk.oapi.") {
+            skipped.push(format!(
+                "{}: `{}` is a DingTalk oapi API (another gateway, JSON bodies): out of scope",
+                d.at, d.method
+            ));
+            continue;
+        }
         if let Some(first) = seen.get(&d.method) {
             skipped.push(format!(
                 "{}: `{}` is already declared at {first}: not read",

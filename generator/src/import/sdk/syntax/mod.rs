@@ -42,7 +42,8 @@ const MODIFIERS: &[&str] = &[
     "async",
 ];
 
-/// Nesting of classes deeper than this is refused (a source made to exhaust the stack).
+/// Nesting of classes (or of type arguments) deeper than this is refused: a source made to
+/// exhaust the stack.
 const MAX_CLASS_DEPTH: usize = 32;
 
 /// The top-level classes of one source file.
@@ -479,6 +480,16 @@ impl Parser<'_> {
     }
 
     fn type_expr(&mut self) -> Result<TypeExpr, SyntaxError> {
+        self.type_expr_at(0)
+    }
+
+    fn type_expr_at(&mut self, depth: usize) -> Result<TypeExpr, SyntaxError> {
+        if depth > MAX_CLASS_DEPTH {
+            return Err(SyntaxError {
+                line: self.line(),
+                message: format!("type arguments nested deeper than {MAX_CLASS_DEPTH} levels"),
+            });
+        }
         let path = self.qualified_name()?;
         let mut t = TypeExpr {
             name: path.last().cloned().unwrap_or_default(),
@@ -504,7 +515,7 @@ impl Parser<'_> {
                         continue;
                     }
                 }
-                t.args.push(self.type_expr()?);
+                t.args.push(self.type_expr_at(depth + 1)?);
                 if self.eat('>') {
                     break;
                 }
