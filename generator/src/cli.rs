@@ -12,7 +12,8 @@ const USAGE: &str = "usage:
   topgen import-sdk SDK [--out DIR]         the SDK download of the TOP console (zip, jar or folder
          [--category PKG] [--lang L]        of Java, .NET, PHP or Python sources) -> DIR/<category>/
          [--compare SPEC_DIR] [--quiet]     <method>.yaml, with a report; --compare: how the APIs
-                                            also in SPEC_DIR differ from it, field by field
+         [--report FILE]                    also in SPEC_DIR differ from it, field by field;
+                                            --report: the whole report as JSON
   topgen diff OLD NEW [--format json]      what changed between two spec sets (files, folders or
                                             SDK downloads), breaking or compatible; exit 1 when
                                             something breaks
@@ -51,6 +52,7 @@ fn run_args(args: &[String]) -> Result<ExitCode, String> {
     let mut git: Option<String> = None;
     let mut sdk = crate::import::sdk::SdkOptions::default();
     let mut compare: Option<PathBuf> = None;
+    let mut report_file: Option<PathBuf> = None;
     let mut it = rest.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -70,6 +72,7 @@ fn run_args(args: &[String]) -> Result<ExitCode, String> {
                 ))?);
             }
             "--compare" => compare = Some(it.next().ok_or("--compare needs a spec folder")?.into()),
+            "--report" => report_file = Some(it.next().ok_or("--report needs a file")?.into()),
             "--check" => check = true,
             "--git" => git = Some(it.next().ok_or("--git needs REV1..REV2")?.clone()),
             "--format" => match it.next().map(String::as_str) {
@@ -148,15 +151,21 @@ fn run_args(args: &[String]) -> Result<ExitCode, String> {
         return Ok(import_sdk(
             path,
             &sdk,
-            out.as_deref(),
-            compare.as_deref(),
+            SdkOutputs {
+                out: out.as_deref(),
+                compare: compare.as_deref(),
+                report: report_file.as_deref(),
+            },
             quiet,
         ));
     }
-    if (sdk.category.is_some() || sdk.language.is_some() || compare.is_some())
+    if (sdk.category.is_some()
+        || sdk.language.is_some()
+        || compare.is_some()
+        || report_file.is_some())
         && cmd != "import-sdk"
     {
-        return Err("--category, --lang and --compare are for import-sdk".into());
+        return Err("--category, --lang, --compare and --report are for import-sdk".into());
     }
     if cmd == "import-topics" {
         let out = out.ok_or("import-topics needs --out DIR")?;
@@ -278,13 +287,24 @@ fn import(paths: &[PathBuf], out: &std::path::Path, quiet: bool) -> ExitCode {
     }
 }
 
+/// Where `import-sdk` puts what it made: specs, a comparison, a JSON report.
+struct SdkOutputs<'a> {
+    out: Option<&'a std::path::Path>,
+    compare: Option<&'a std::path::Path>,
+    report: Option<&'a std::path::Path>,
+}
+
 fn import_sdk(
     path: &std::path::Path,
     opts: &crate::import::sdk::SdkOptions,
-    out: Option<&std::path::Path>,
-    compare: Option<&std::path::Path>,
+    to: SdkOutputs<'_>,
     quiet: bool,
 ) -> ExitCode {
+    let SdkOutputs {
+        out,
+        compare,
+        report: report_file,
+    } = to;
     let imp = match crate::import::sdk::import_sdk(path, opts) {
         Ok(i) => i,
         Err(e) => {
@@ -306,8 +326,27 @@ fn import_sdk(
         eprintln!("note: {n}");
     }
     let mut code = ExitCode::SUCCESS;
+    let mut json = serde_json::json!({
+        "sdk": path.display().to_string(),
+        "language": imp.language.name(),
+        "files_read": imp.files_read,
+        "apis": imp.apis.iter().map(|a| serde_json::json!({
+            "method": a.spec.method,
+            "category": a.spec.category_pkg,
+            "source": a.source,
+            "warnings": a.warnings,
+        })).collect::<Vec<_>>(),
+        "skipped": imp.skipped,
+        "notes": imp.notes,
+    });
     if let Some(out) = out {
         let report = imp.write(out);
+        json["written"] = report
+            .written
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        json["failed"] = report.failed.iter().map(|e| e.to_string()).collect();
         if !quiet {
             for w in &report.warnings {
                 eprintln!("warning: {w}");
@@ -343,6 +382,13 @@ fn import_sdk(
         };
         let c = crate::diff::compare(&old, &new);
         print!("{}", crate::diff::human(&c.changes));
+        json["compare"] = serde_json::json!({
+            "spec": spec.display().to_string(),
+            "both": c.both,
+            "differing": c.differing,
+            "changes": c.changes,
+            "only_in_sdk": c.only_in_new,
+        });
         eprintln!(
             "compared with {}: {} API(s) in both, {} the same, {} differ ({} difference(s)); \
              {} only in the SDK{}",
@@ -358,6 +404,13 @@ fn import_sdk(
                 format!(": {}", c.only_in_new.join(", "))
             }
         );
+    }
+    if let Some(file) = report_file {
+        let text = serde_json::to_string_pretty(&json).unwrap_or_default();
+        if let Err(e) = std::fs::write(file, text + "\n") {
+            eprintln!("{}: {e}", file.display());
+            return ExitCode::FAILURE;
+        }
     }
     code
 }

@@ -412,6 +412,26 @@ fn bad_downloads_are_clear_errors_and_nothing_is_written_outside_out() {
         err(&empty)
     );
 
+    // A 1 GB source file in a folder: not read, the rest is.
+    let big = tmp.path().join("big");
+    std::fs::create_dir_all(big.join("request")).unwrap();
+    std::fs::copy(
+        fixture("java").join("com/taobao/api/request/DemoCategoryGetRequest.java"),
+        big.join("request/DemoCategoryGetRequest.java"),
+    )
+    .unwrap();
+    std::fs::File::create(big.join("request/HugeRequest.java"))
+        .unwrap()
+        .set_len(1 << 30)
+        .unwrap();
+    let imp = import(&big);
+    assert_eq!(imp.apis.len(), 1);
+    assert!(
+        imp.skipped[0].contains("HugeRequest.java: not read: 1073741824 bytes, more than"),
+        "{:?}",
+        imp.skipped
+    );
+
     // A truncated download.
     let whole = zip_of(&fixture("java"), &[]);
     let cut = tmp.path().join("cut.zip");
@@ -529,6 +549,8 @@ fn the_command_imports_compares_and_diffs_two_downloads() {
         out.as_os_str(),
         "--category".as_ref(),
         "mine".as_ref(),
+        "--report".as_ref(),
+        tmp.path().join("report.json").as_os_str(),
     ]);
     assert_eq!(code, Some(0), "{err}");
     assert!(err.contains("Java SDK at"), "{err}");
@@ -538,6 +560,21 @@ fn the_command_imports_compares_and_diffs_two_downloads() {
         "{err}"
     );
     assert!(out.join("mine/taobao.tbk.order.details.get.yaml").is_file());
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["language"], "Java");
+    assert_eq!(report["apis"].as_array().unwrap().len(), 4);
+    assert_eq!(report["written"].as_array().unwrap().len(), 4);
+    assert_eq!(report["failed"].as_array().unwrap().len(), 0);
+    assert_eq!(report["skipped"].as_array().unwrap().len(), 1);
+    let cat = report["apis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["method"] == "taobao.demo.category.get")
+        .unwrap();
+    assert_eq!(cat["category"], "mine");
+    assert_eq!(cat["warnings"].as_array().unwrap().len(), 2);
     // Written specs are specs: `topgen check` takes them.
     let (code, _, err) = run(&["check".as_ref(), out.as_os_str()]);
     assert_eq!(code, Some(0), "{err}");
