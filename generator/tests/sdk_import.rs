@@ -240,6 +240,44 @@ fn dotnet_sources_give_the_java_specs_but_for_what_the_sdks_really_differ_in() {
             "taobao.picture.upload response.picture.created type Date -> String"
         ]
     );
+    // An object list from its `X_` setter; an object list whose type is not named is Json.
+    let acc = api(&net, "taobao.demo.account.create");
+    let list = field(&acc.request, "param_list");
+    assert_eq!(
+        (
+            list.ty.clone(),
+            list.required,
+            list.constraints.max_list_size
+        ),
+        (TypeRef::ObjectList("Account".into()), true, Some(20))
+    );
+    assert_eq!(
+        topgen::model::outline(&acc.request),
+        "param_list[]{login_id,gmt_create,tags[]},extra_list"
+    );
+    assert_eq!(
+        field(&acc.request, "param_list.gmt_create").ty,
+        TypeRef::Scalar(Scalar::Date)
+    );
+    assert_eq!(
+        field(&acc.request, "extra_list").ty,
+        TypeRef::Scalar(Scalar::Json)
+    );
+    assert_eq!(
+        field(&acc.response, "account_ids").ty,
+        TypeRef::List(Scalar::Number)
+    );
+    let acc_warnings = &net
+        .apis
+        .iter()
+        .find(|a| a.spec.method == "taobao.demo.account.create")
+        .unwrap()
+        .warnings;
+    assert_eq!(acc_warnings.len(), 1, "{acc_warnings:?}");
+    assert!(
+        acc_warnings[0]
+            .contains("request.extra_list: a list of objects whose type the sources do not name")
+    );
     let order = api(&net, "taobao.demo.order.create");
     // `OrderDtoDomain` nested in the request is the domain type `OrderDto`.
     assert_eq!(

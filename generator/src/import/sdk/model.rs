@@ -33,6 +33,8 @@ pub struct ParamDecl {
     pub file: bool,
     pub max_length: Option<u64>,
     pub max_list_size: Option<u64>,
+    /// The list rule was `checkObjectMaxListSize`: a JSON list of objects.
+    pub object_list: bool,
     pub min_value: Option<i64>,
     pub max_value: Option<i64>,
 }
@@ -244,9 +246,20 @@ impl<'a> Resolver<'a> {
             }
             None => Field::new(&p.wire, TypeRef::Scalar(Scalar::String)),
         };
-        // The Java SDK sends comma-joined lists as a String with a list-size rule.
+        // The SDKs send comma-joined lists as a String with a list-size rule; a String with an
+        // object-list rule and no setter naming its type is JSON of objects the sources do
+        // not describe.
+        let mut untyped_list = false;
         if p.max_list_size.is_some() && f.ty == TypeRef::Scalar(Scalar::String) {
-            f.ty = TypeRef::List(Scalar::String);
+            if p.object_list {
+                untyped_list = true;
+                self.warnings.push(format!(
+                    "{at}: a list of objects whose type the sources do not name: typed Json"
+                ));
+                f.ty = TypeRef::Scalar(Scalar::Json);
+            } else {
+                f.ty = TypeRef::List(Scalar::String);
+            }
         }
         f.required = p.required;
         f.description = p.doc.clone();
@@ -258,7 +271,7 @@ impl<'a> Resolver<'a> {
         if p.max_list_size.is_some() {
             if f.ty.is_list() {
                 c.max_list_size = p.max_list_size;
-            } else {
+            } else if !untyped_list {
                 self.warnings
                     .push(format!("{at}: a list-size rule on a {}: dropped", f.ty));
             }

@@ -217,6 +217,7 @@ fn request(d: &Dialect, file: &str, c: &Class) -> Result<ApiDecl, String> {
                 "MaxLength" => p.max_length = limit.and_then(|l| u64::try_from(l).ok()),
                 "MaxListSize" | "ObjectMaxListSize" => {
                     p.max_list_size = limit.and_then(|l| u64::try_from(l).ok());
+                    p.object_list = rule.starts_with("Object");
                 }
                 "MaxValue" => p.max_value = limit,
                 "MinValue" => p.min_value = limit,
