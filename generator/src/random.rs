@@ -2,20 +2,21 @@
 
 use crate::model::{ApiSpec, Constraints, Examples, Field, Scalar, TypeRef};
 
-/// A small deterministic PRNG (xorshift64*), so a seed always gives the same spec.
-struct Rng(u64);
+/// A small deterministic PRNG (xorshift64*), so a seed always gives the same spec (and a
+/// test's failure names its iteration).
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
     }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
 }

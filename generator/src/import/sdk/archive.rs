@@ -34,8 +34,9 @@ fn too_much() -> String {
 pub const MAX_SOURCE_BYTES: u64 = 8 * 1024 * 1024;
 /// Largest archive inside the archive.
 const MAX_INNER_ARCHIVE: u64 = 256 * 1024 * 1024;
-/// Most entries one archive may list.
+/// Most entries one archive may list, and the largest directory that lists them.
 const MAX_ENTRIES: usize = 500_000;
+const MAX_DIRECTORY: u64 = 128 * 1024 * 1024;
 /// Most source bytes one import reads in all (all are held at once; the whole TOP Java SDK's
 /// sources are some tens of MB).
 const MAX_TOTAL: u64 = 512 * 1024 * 1024;
@@ -195,6 +196,11 @@ fn zip<R: Read + Seek>(
     if cd_offset.checked_add(cd_size).is_none_or(|end| end > eocd_at) || count > MAX_ENTRIES {
         return Err(e(
             "a damaged zip: its central directory lies outside the file (truncated?)",
+        ));
+    }
+    if cd_size > MAX_DIRECTORY {
+        return Err(format!(
+            "a central directory of {cd_size} bytes, more than the limit of {MAX_DIRECTORY}"
         ));
     }
     let mut cd = vec![0u8; cd_size as usize];

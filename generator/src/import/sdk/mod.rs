@@ -235,7 +235,13 @@ pub fn import_sdk(path: &Path, opts: &SdkOptions) -> Result<SdkImport, SpecError
             continue;
         }
         seen.insert(d.method.clone(), d.at.clone());
-        apis.push(to_spec(&d, &types, opts));
+        let api = to_spec(&d, &types, opts);
+        // What the sources declare can still break a rule of the format (a wire name with a
+        // space, a param named like a system param): such an API is skipped with the reason.
+        match invalid_because(&api) {
+            Some(why) => skipped.push(format!("{}: `{}` not imported: {why}", d.at, d.method)),
+            None => apis.push(api),
+        }
     }
     notes.extend(lacks(language));
     Ok(SdkImport {
@@ -301,6 +307,21 @@ fn to_spec(d: &ApiDecl, types: &Types, opts: &SdkOptions) -> SdkApi {
         spec,
         source: d.at.clone(),
         warnings: r.warnings,
+    }
+}
+
+/// The first rule of the spec format the API breaks, if any.
+fn invalid_because(api: &SdkApi) -> Option<String> {
+    let file = source_file(&api.source);
+    let loaded = super::to_yaml(&api.spec, &file)
+        .and_then(|text| crate::loader::load_str(&file, text))
+        .map_err(|e| e.to_string());
+    match loaded {
+        Err(e) => Some(e),
+        Ok(l) => crate::validate::validate(&l).first().map(|e| match e {
+            SpecError::Spec(l) => format!("{} (at `{}`)", l.message, l.yaml_path),
+            other => other.to_string(),
+        }),
     }
 }
 
