@@ -349,7 +349,14 @@ fn the_command_imports_compares_and_diffs_two_downloads() {
         err.contains("skipped:") && err.contains("DemoBrokenGetRequest.java:8"),
         "{err}"
     );
-    assert!(out.join("mine/taobao.tbk.order.details.get.yaml").is_file());
+    let written =
+        std::fs::read_to_string(out.join("mine/taobao.tbk.order.details.get.yaml")).unwrap();
+    assert!(
+        written.starts_with(
+            "# Imported by topgen from TbkOrderDetailsGetRequest.java. Edit freely; `topgen import-sdk` overwrites.\n"
+        ),
+        "{written}"
+    );
     let report: serde_json::Value =
         serde_json::from_slice(&std::fs::read(tmp.path().join("report.json")).unwrap()).unwrap();
     assert_eq!(report["language"], "Java");

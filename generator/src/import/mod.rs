@@ -100,8 +100,13 @@ pub fn to_yaml(spec: &ApiSpec, source: &Path) -> Result<String, SpecError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let command = if sdk::is_sdk_source(source) {
+        "topgen import-sdk"
+    } else {
+        "topgen import"
+    };
     Ok(format!(
-        "# Imported by topgen from {name}. Edit freely; `topgen import` overwrites.\n{body}"
+        "# Imported by topgen from {name}. Edit freely; `{command}` overwrites.\n{body}"
     ))
 }
 

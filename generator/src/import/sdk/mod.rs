@@ -93,6 +93,11 @@ pub struct SdkImport {
     pub files_read: usize,
 }
 
+/// Whether `path` names an SDK source file (`.java`, `.cs`, `.php`, `.py`).
+pub fn is_sdk_source(path: &Path) -> bool {
+    Language::of(&path.to_string_lossy()).is_some()
+}
+
 /// Whether `path` looks like an SDK download rather than a folder of specs: a zip or jar, or
 /// a folder holding SDK sources and no spec.
 pub fn looks_like_sdk(path: &Path) -> bool {
