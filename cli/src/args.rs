@@ -22,6 +22,11 @@ pub(crate) struct Cli {
     /// (env TOP_MAX_WAIT_SECS; default 60)
     #[arg(long, global = true, value_name = "SECS")]
     pub(crate) max_wait_secs: Option<u64>,
+    /// More APIs, from a file `topgen catalogue SPEC_DIR FILE` wrote (e.g. of the specs
+    /// `topgen import-sdk` made of your SDK download); its APIs replace the built-in ones of
+    /// the same name (repeatable; env TOPSDK_CATALOGUE, files separated by `:`)
+    #[arg(long = "catalogue", global = true, value_name = "FILE")]
+    pub(crate) catalogues: Vec<std::path::PathBuf>,
 }
 
 #[derive(Subcommand)]

@@ -11,17 +11,91 @@ use topsdk::schema::{LazySchema, TopicSchema};
 /// The catalogue: API schemas (sorted by method), then topic schemas (sorted by topic).
 pub(crate) static CATALOGUE: &str = include_str!("../catalogue.jsonl");
 
-/// Every API of the catalogue, in method order.
+/// APIs from catalogue files the user named (`--catalogue`, `TOPSDK_CATALOGUE`), set once
+/// at start by [`load_extra`].
+static EXTRA: OnceLock<Vec<&'static LazySchema>> = OnceLock::new();
+
+/// The file each API of the user's catalogues came from, by method.
+static EXTRA_FILES: OnceLock<std::collections::HashMap<String, String>> = OnceLock::new();
+
+/// The catalogue file `method` came from, when it is not a built-in API.
+pub(crate) fn extra_source(method: &str) -> Option<&'static str> {
+    EXTRA_FILES.get()?.get(method).map(String::as_str)
+}
+
+/// The largest catalogue file read (the built-in one, of 5,109 APIs, is ~20 MB).
+const MAX_EXTRA_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads the catalogue files `paths` names, and those of `TOPSDK_CATALOGUE` (separated by
+/// `:`): every API line is checked as a schema now, so a bad file is one located error at
+/// start, never a failure in the middle of a command.
+pub(crate) fn load_extra(paths: &[std::path::PathBuf]) -> Result<usize, String> {
+    let mut files: Vec<std::path::PathBuf> = paths.to_vec();
+    if let Ok(v) = std::env::var("TOPSDK_CATALOGUE") {
+        files.extend(
+            v.split(':')
+                .filter(|p| !p.is_empty())
+                .map(std::path::PathBuf::from),
+        );
+    }
+    let mut extra: Vec<&'static LazySchema> = Vec::new();
+    let mut sources = std::collections::HashMap::new();
+    for file in &files {
+        let shown = file.display();
+        let len = std::fs::metadata(file)
+            .map_err(|e| format!("catalogue {shown}: {e}"))?
+            .len();
+        if len > MAX_EXTRA_BYTES {
+            return Err(format!(
+                "catalogue {shown}: {len} bytes, more than the limit of {MAX_EXTRA_BYTES}"
+            ));
+        }
+        let text = std::fs::read_to_string(file).map_err(|e| format!("catalogue {shown}: {e}"))?;
+        for (n, line) in text.lines().enumerate() {
+            if line.trim().is_empty() || line.starts_with("{\"topic\":") {
+                continue;
+            }
+            if let Err(e) = serde_json::from_str::<topsdk::schema::ApiSchema>(line) {
+                return Err(format!(
+                    "{shown}:{}: not an API line as `topgen catalogue` writes them: {e}",
+                    n + 1
+                ));
+            }
+            // Leaked like the built-in lines: they live as long as the command.
+            let line: &'static str = Box::leak(line.to_string().into_boxed_str());
+            let schema: &'static LazySchema = Box::leak(Box::new(LazySchema::new(line)));
+            sources
+                .entry(schema.method().to_string())
+                .or_insert_with(|| file.display().to_string());
+            extra.push(schema);
+        }
+    }
+    let n = extra.len();
+    let _ = EXTRA.set(extra);
+    let _ = EXTRA_FILES.set(sources);
+    Ok(n)
+}
+
+/// Every API of the catalogue, in method order: the built-in ones, and those of the user's
+/// catalogue files, which replace built-in ones of the same method.
 pub(crate) fn apis() -> &'static [&'static LazySchema] {
     static ALL: OnceLock<Vec<&'static LazySchema>> = OnceLock::new();
     ALL.get_or_init(|| {
+        let extra = EXTRA.get().map(Vec::as_slice).unwrap_or_default();
+        let replaced: std::collections::HashSet<&str> = extra.iter().map(|s| s.method()).collect();
         // Leaked once per process: the entries live as long as the command, like the tables
         // of compiled bindings.
-        CATALOGUE
+        let mut all: Vec<&'static LazySchema> = CATALOGUE
             .lines()
             .filter(|l| l.starts_with("{\"method\":"))
             .map(|l| &*Box::leak(Box::new(LazySchema::new(l))))
-            .collect()
+            .filter(|s| !replaced.contains(s.method()))
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        // The first file naming a method wins over later ones.
+        all.extend(extra.iter().copied().filter(|s| seen.insert(s.method())));
+        all.sort_by(|a, b| a.method().cmp(b.method()));
+        all
     })
 }
 

@@ -17,6 +17,10 @@ pub(crate) fn describe(method: &str) -> ExitCode {
         "called: by its schema (params checked by type and rule, the answer typed and masked)"
     );
     match s.category_pkg.as_str() {
+        _ if crate::catalogue::extra_source(&s.method).is_some() => println!(
+            "from: {} (your catalogue; typed bindings: topgen::Builder in your build.rs)",
+            crate::catalogue::extra_source(&s.method).unwrap_or_default()
+        ),
         "" => {}
         // The seed category is compiled into the runtime (topgen's `crates::IN_RUNTIME`).
         "kongur" => println!("crate: topsdk (module topsdk::kongur)"),

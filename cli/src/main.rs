@@ -104,6 +104,10 @@ async fn run(cli: Cli) -> ExitCode {
             .filter_map(|(k, v)| Some((k, v?.to_string())))
             .collect(),
     );
+    if let Err(e) = catalogue::load_extra(&cli.catalogues) {
+        eprintln!("topsdk: {e}");
+        return ExitCode::from(64);
+    }
     match cli.command {
         Command::Explore { listen, store } => explore::run(listen, store).await,
         Command::List => {
@@ -327,7 +331,9 @@ async fn call(a: CallArgs) -> ExitCode {
         }
         // Not in the catalogue (newer than this build?): sent unchecked, so it can be tried.
         None => eprintln!(
-            "warning: {} is not in this build's catalogue: sent unchecked, shown unmasked",
+            "warning: {} is not in this build's catalogue: sent unchecked, shown unmasked (its \
+             schema from your SDK download: `topgen import-sdk SDK --out DIR`, `topgen \
+             catalogue DIR FILE`, then --catalogue FILE)",
             a.method
         ),
     }
