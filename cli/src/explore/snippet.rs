@@ -38,8 +38,19 @@ fn value(kind: Kind, list: bool, decimal: bool, text: &str) -> Option<String> {
     })
 }
 
-/// The Rust program making this call with the typed bindings.
+/// The Rust program making this call with the typed bindings: a category package's, or,
+/// for an API of the user's catalogue file, the user's own (made by topgen in build.rs).
 pub(super) fn rust(schema: &ApiSchema, params: &[(String, String)], with_session: bool) -> String {
+    let own = crate::catalogue::extra_source(&schema.method).is_some();
+    rust_with(schema, params, with_session, own)
+}
+
+fn rust_with(
+    schema: &ApiSchema,
+    params: &[(String, String)],
+    with_session: bool,
+    own: bool,
+) -> String {
     let pkg = if schema.category_pkg.is_empty() {
         "util"
     } else {
@@ -82,7 +93,7 @@ pub(super) fn rust(schema: &ApiSchema, params: &[(String, String)], with_session
         }
     }
     let mut out = String::new();
-    let deps = if package == "topsdk" {
+    let deps = if package == "topsdk" || own {
         "topsdk = \"0.1\"".to_string()
     } else {
         format!("topsdk = \"0.1\", {package} = \"0.1\"")
@@ -90,7 +101,18 @@ pub(super) fn rust(schema: &ApiSchema, params: &[(String, String)], with_session
     out.push_str(&format!(
         "// Cargo.toml: {deps}, tokio = {{ version = \"1\", features = [\"full\"] }}\n"
     ));
-    out.push_str(&format!("use {krate}::{module};\n\n"));
+    if own {
+        // Not in any published package: the user's build.rs generates it.
+        out.push_str(
+            "// [build-dependencies] topgen = \"0.1\"; build.rs, with your SDK download in sdk/:\n\
+             //     topgen::Builder::new().import_sdk(\"sdk\").build(\"sdk_apis.rs\");\n\
+             mod apis {\n    #![allow(dead_code)] // a program uses some of the APIs\n    \
+             include!(concat!(env!(\"OUT_DIR\"), \"/sdk_apis.rs\"));\n}\n",
+        );
+        out.push_str(&format!("use apis::{module};\n\n"));
+    } else {
+        out.push_str(&format!("use {krate}::{module};\n\n"));
+    }
     out.push_str("#[tokio::main]\nasync fn main() -> Result<(), Box<dyn std::error::Error>> {\n");
     out.push_str(&format!(
         "    // TOP_APP_KEY and TOP_APP_SECRET{} from the environment.\n",
@@ -171,5 +193,36 @@ mod tests {
         assert_eq!(value(Kind::Number, true, false, "1,2").unwrap(), "[1, 2]");
         assert!(value(Kind::Object, false, false, "{}").is_none());
         assert_eq!(quoted("it's"), r"'it'\''s'");
+    }
+
+    #[test]
+    fn an_api_of_the_users_catalogue_uses_the_users_own_bindings() {
+        let schema: ApiSchema = serde_json::from_str(
+            r#"{"method":"taobao.tbk.order.details.get","category_pkg":"tbk","response_key":"tbk_order_details_get_response","request":[{"name":"page_size","ty":"Number","kind":"Number"}]}"#,
+        )
+        .unwrap();
+        let given = [("page_size".to_string(), "20".to_string())];
+        let own = rust_with(&schema, &given, false, true);
+        assert!(
+            own.contains("// Cargo.toml: topsdk = \"0.1\", tokio"),
+            "{own}"
+        );
+        assert!(
+            own.contains("import_sdk(\"sdk\")") && own.contains("mod apis {"),
+            "{own}"
+        );
+        assert!(
+            own.contains("use apis::taobao_tbk_order_details_get;"),
+            "{own}"
+        );
+        assert!(
+            !own.contains("topsdk-tbk") && !own.contains("topsdk_tbk"),
+            "{own}"
+        );
+        let packaged = rust_with(&schema, &given, false, false);
+        assert!(
+            packaged.contains("use topsdk_tbk::taobao_tbk_order_details_get;"),
+            "{packaged}"
+        );
     }
 }
