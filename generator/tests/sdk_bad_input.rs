@@ -169,6 +169,21 @@ fn bad_downloads_are_clear_errors_and_nothing_is_written_outside_out() {
     );
     assert!(!tmp.path().join("evil").exists());
 
+    // A language the download does not hold.
+    let e = import_sdk(
+        &fixture("php"),
+        &SdkOptions {
+            language: Some(topgen::test_util::import::sdk::Language::Java),
+            ..SdkOptions::default()
+        },
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("--lang java: no Java sources here (found: PHP)"),
+        "{e}"
+    );
+
     // A category flag that would leave --out is refused.
     let e = import_sdk(
         &fixture("java"),

@@ -162,6 +162,17 @@ pub fn import_sdk(path: &Path, opts: &SdkOptions) -> Result<SdkImport, SpecError
             ),
         });
     };
+    if !present.contains(&language) {
+        return Err(SpecError::Io {
+            path: path.to_path_buf(),
+            message: format!(
+                "--lang {}: no {} sources here (found: {})",
+                language.name().to_ascii_lowercase(),
+                language.name(),
+                present.iter().map(|l| l.name()).collect::<Vec<_>>().join(", ")
+            ),
+        });
+    }
     let mut skipped = sources.skipped;
     let mut notes = Vec::new();
     let others: Vec<&str> = present
