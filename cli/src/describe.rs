@@ -16,15 +16,15 @@ pub(crate) fn describe(method: &str) -> ExitCode {
     println!(
         "called: by its schema (params checked by type and rule, the answer typed and masked)"
     );
-    match s.category_pkg.as_str() {
-        _ if crate::catalogue::extra_source(&s.method).is_some() => println!(
-            "from: {} (your catalogue; typed bindings: topgen::Builder in your build.rs)",
-            crate::catalogue::extra_source(&s.method).unwrap_or_default()
-        ),
-        "" => {}
-        // The seed category is compiled into the runtime (topgen's `crates::IN_RUNTIME`).
-        "kongur" => println!("crate: topsdk (module topsdk::kongur)"),
-        pkg => println!("crate: topsdk-{pkg}"),
+    if let Some(file) = crate::catalogue::extra_source(&s.method) {
+        println!("from: {file} (your catalogue; typed bindings: topgen::Builder in your build.rs)");
+    } else {
+        match s.category_pkg.as_str() {
+            "" => {}
+            // The seed category is compiled into the runtime (topgen's `crates::IN_RUNTIME`).
+            "kongur" => println!("crate: topsdk (module topsdk::kongur)"),
+            pkg => println!("crate: topsdk-{pkg}"),
+        }
     }
     if s.gateway == topsdk::schema::Gateway::Qimen {
         println!("gateway: QIMEN (give --customer-id or TOP_QIMEN_CUSTOMER_ID)");

@@ -368,19 +368,14 @@ fn import_sdk(
         }
     }
     if let Some(spec) = compare {
-        let (old, new) = match (crate::load_paths(&[spec.to_path_buf()]), imp.loaded()) {
-            (Ok(o), Ok(n)) => (o, n),
-            (o, n) => {
-                if let Err(e) = o {
-                    eprintln!("{e}");
-                }
-                if let Err(e) = n {
-                    eprintln!("{e}");
-                }
+        let old = match crate::load_paths(&[spec.to_path_buf()]) {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("{e}");
                 return ExitCode::FAILURE;
             }
         };
-        let c = crate::diff::compare(&old, &new);
+        let c = crate::diff::compare(&old, &imp.loaded());
         print!("{}", crate::diff::human(&c.changes));
         json["compare"] = serde_json::json!({
             "spec": spec.display().to_string(),
@@ -497,7 +492,7 @@ fn load_specs_or_sdk(p: &std::path::Path) -> Result<Vec<crate::LoadedSpec>, crat
     for s in &imp.skipped {
         eprintln!("{}: skipped: {s}", p.display());
     }
-    crate::validate_all(imp.loaded()?.into_iter().map(Ok))
+    crate::validate_all(imp.loaded().into_iter().map(Ok))
 }
 
 /// `topgen diff --git REV1..REV2 PATH`: both revisions of PATH exported (`git archive`) to a

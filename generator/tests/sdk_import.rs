@@ -7,7 +7,7 @@
 mod support;
 
 use std::process::Command;
-use support::{api, field, fixture, import, walk, zip_of};
+use support::{api, field, fixture, import, sdk_api, walk, zip_of};
 use topgen::model::{ApiSpec, Scalar, TypeRef};
 use topgen::test_util::import::sdk::{Language, SdkImport};
 
@@ -126,12 +126,7 @@ fn java_sources_give_exact_specs() {
         field(&cat.response, "categories.extra").ty,
         TypeRef::Scalar(Scalar::Json)
     );
-    let warnings = &imp
-        .apis
-        .iter()
-        .find(|a| a.spec.method == "taobao.demo.category.get")
-        .unwrap()
-        .warnings;
+    let warnings = &sdk_api(&imp, "taobao.demo.category.get").warnings;
     assert_eq!(warnings.len(), 2, "{warnings:?}");
     assert!(
         warnings[0].contains("contains itself (Category -> Category)"),
@@ -184,17 +179,12 @@ fn dotnet_sources_give_the_java_specs_but_for_what_the_sdks_really_differ_in() {
         net.skipped
     );
     // The cycle and the unknown type, as in Java.
-    let warnings = &net
-        .apis
-        .iter()
-        .find(|a| a.spec.method == "taobao.demo.category.get")
-        .unwrap()
-        .warnings;
+    let warnings = &sdk_api(&net, "taobao.demo.category.get").warnings;
     assert_eq!(warnings.len(), 2, "{warnings:?}");
     assert!(warnings[0].contains("contains itself (Category -> Category)"));
     assert!(warnings[1].contains("`MissingType` is not in these sources"));
     let java = import(&fixture("java"));
-    let loaded = |imp: &SdkImport| imp.loaded().unwrap();
+    let loaded = |imp: &SdkImport| imp.loaded();
     let c = topgen::test_util::diff::compare(&loaded(&java), &loaded(&net));
     assert_eq!(c.both, 3);
     // The .NET SDK types dates in domain classes as `string`.
@@ -237,12 +227,7 @@ fn dotnet_sources_give_the_java_specs_but_for_what_the_sdks_really_differ_in() {
         field(&acc.response, "account_ids").ty,
         TypeRef::List(Scalar::Number)
     );
-    let acc_warnings = &net
-        .apis
-        .iter()
-        .find(|a| a.spec.method == "taobao.demo.account.create")
-        .unwrap()
-        .warnings;
+    let acc_warnings = &sdk_api(&net, "taobao.demo.account.create").warnings;
     assert_eq!(acc_warnings.len(), 1, "{acc_warnings:?}");
     assert!(
         acc_warnings[0]

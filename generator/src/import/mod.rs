@@ -168,14 +168,19 @@ pub(crate) fn write_checked(spec: &ApiSpec, source: &Path, out: &Path) -> Result
     if let Some(e) = crate::validate::validate(&loaded).first() {
         return Err(invalid(source, &e.to_string()));
     }
+    write_spec_file(&dest, &yaml)?;
+    Ok(dest)
+}
+
+/// Writes a checked spec's YAML at `dest`, making its folder.
+pub(crate) fn write_spec_file(dest: &Path, yaml: &str) -> Result<(), SpecError> {
     if let Some(dir) = dest.parent() {
         std::fs::create_dir_all(dir).map_err(|e| SpecError::Io {
             path: dir.to_path_buf(),
             message: e.to_string(),
         })?;
     }
-    crate::files::write_if_changed(&dest, &yaml)?;
-    Ok(dest)
+    crate::files::write_if_changed(dest, yaml)
 }
 
 /// The importer made a spec that fails validation: a bug to report, never a file to write.

@@ -5,7 +5,7 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use topgen::model::{ApiSpec, Field};
-use topgen::test_util::import::sdk::{SdkImport, SdkOptions, import_sdk};
+use topgen::test_util::import::sdk::{SdkApi, SdkImport, SdkOptions, import_sdk};
 
 pub fn fixture(lang: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -17,12 +17,17 @@ pub fn import(path: &Path) -> SdkImport {
     import_sdk(path, &SdkOptions::default()).unwrap()
 }
 
-pub fn api<'a>(imp: &'a SdkImport, method: &str) -> &'a ApiSpec {
-    &imp.apis
+/// The API `method` of an import, with its source and warnings.
+pub fn sdk_api<'a>(imp: &'a SdkImport, method: &str) -> &'a SdkApi {
+    imp.apis
         .iter()
         .find(|a| a.spec.method == method)
         .unwrap_or_else(|| panic!("{method} not imported: {imp:?}"))
-        .spec
+}
+
+/// The spec of the API `method` of an import.
+pub fn api<'a>(imp: &'a SdkImport, method: &str) -> &'a ApiSpec {
+    &sdk_api(imp, method).spec
 }
 
 pub fn field<'a>(fields: &'a [Field], path: &str) -> &'a Field {

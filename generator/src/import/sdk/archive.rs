@@ -41,11 +41,8 @@ const MAX_DIRECTORY: u64 = 128 * 1024 * 1024;
 /// sources are some tens of MB).
 const MAX_TOTAL: u64 = 512 * 1024 * 1024;
 
-pub const SOURCE_EXTENSIONS: &[&str] = &["java", "cs", "php", "py"];
-
 fn is_source(name: &str) -> bool {
-    name.rsplit_once('.')
-        .is_some_and(|(_, ext)| SOURCE_EXTENSIONS.contains(&ext))
+    super::language::Language::of(name).is_some()
 }
 
 fn is_archive(name: &str) -> bool {

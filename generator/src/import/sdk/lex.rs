@@ -114,45 +114,24 @@ pub fn lex(src: &str, flavor: Flavor) -> Result<Vec<Token>, LexError> {
             i += 2;
             continue;
         }
-        // C# verbatim strings: @"..." with "" for a quote.
-        if flavor == Flavor::CSharp && c == '@' && next == Some('"') {
-            i += 2;
+        // Strings and chars; C#'s verbatim strings `@"..."` (`""` for a quote, no escapes,
+        // line breaks allowed).
+        let verbatim = flavor == Flavor::CSharp && c == '@' && next == Some('"');
+        if verbatim || c == '"' || c == '\'' {
+            let quote = if verbatim { '"' } else { c };
+            i += if verbatim { 2 } else { 1 };
             let mut s = String::new();
             loop {
                 match chars.get(i) {
                     None => return Err(err(start, "a string that never ends")),
-                    Some('"') if chars.get(i + 1) == Some(&'"') => {
+                    Some('"') if verbatim && chars.get(i + 1) == Some(&'"') => {
                         s.push('"');
                         i += 2;
                     }
-                    Some('"') => break,
-                    Some(&ch) => {
-                        if ch == '\n' {
-                            line += 1;
-                        }
-                        s.push(ch);
-                        i += 1;
-                    }
-                }
-            }
-            i += 1;
-            out.push(Token {
-                tok: Tok::Str(s),
-                line: start,
-            });
-            continue;
-        }
-        if c == '"' || c == '\'' {
-            let quote = c;
-            i += 1;
-            let mut s = String::new();
-            loop {
-                match chars.get(i) {
-                    None => return Err(err(start, "a string that never ends")),
-                    Some('\n') if flavor != Flavor::Php => {
+                    Some('\n') if !verbatim && flavor != Flavor::Php => {
                         return Err(err(start, "a line break inside a string literal"));
                     }
-                    Some('\\') => {
+                    Some('\\') if !verbatim => {
                         let e = chars.get(i + 1).copied().unwrap_or('\\');
                         match e {
                             'n' => s.push('\n'),

@@ -9,6 +9,7 @@
 
 mod archive;
 mod body;
+mod language;
 mod lex;
 mod model;
 mod oo;
@@ -20,47 +21,8 @@ use crate::model::{ApiSpec, Examples};
 use model::{ApiDecl, Resolver, Types};
 use std::path::{Path, PathBuf};
 
+pub use language::Language;
 
-/// An SDK's language, richest first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Language {
-    Java,
-    DotNet,
-    Php,
-    Python,
-}
-
-impl Language {
-    fn of(file: &str) -> Option<Language> {
-        Some(match file.rsplit_once('.')?.1 {
-            "java" => Language::Java,
-            "cs" => Language::DotNet,
-            "php" => Language::Php,
-            "py" => Language::Python,
-            _ => return None,
-        })
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Language::Java => "Java",
-            Language::DotNet => ".NET",
-            Language::Php => "PHP",
-            Language::Python => "Python",
-        }
-    }
-
-    /// `java`, `dotnet` (or `net`, `csharp`), `php`, `python`.
-    pub fn parse(s: &str) -> Option<Language> {
-        Some(match s.to_ascii_lowercase().as_str() {
-            "java" => Language::Java,
-            "dotnet" | "net" | ".net" | "csharp" | "cs" => Language::DotNet,
-            "php" => Language::Php,
-            "python" | "py" => Language::Python,
-            _ => return None,
-        })
-    }
-}
 
 /// How to import.
 #[derive(Clone, Debug, Default)]
@@ -79,6 +41,8 @@ pub struct SdkApi {
     /// `file:line` of its request class.
     pub source: String,
     pub warnings: Vec<String>,
+    /// The spec as YAML, checked against the format's rules on import.
+    pub yaml: String,
 }
 
 /// What an import made, and what it did not and why.
@@ -251,12 +215,17 @@ pub fn import_sdk(path: &Path, opts: &SdkOptions) -> Result<SdkImport, SpecError
             continue;
         }
         seen.insert(d.method.clone(), d.at.clone());
-        let api = to_spec(&d, &types, opts);
+        let (spec, warnings) = to_spec(&d, &types, opts);
         // What the sources declare can still break a rule of the format (a wire name with a
         // space, a param named like a system param): such an API is skipped with the reason.
-        match invalid_because(&api) {
-            Some(why) => skipped.push(format!("{}: `{}` not imported: {why}", d.at, d.method)),
-            None => apis.push(api),
+        match checked_yaml(&spec, &source_file(&d.at)) {
+            Ok(yaml) => apis.push(SdkApi {
+                spec,
+                source: d.at,
+                warnings,
+                yaml,
+            }),
+            Err(why) => skipped.push(format!("{}: `{}` not imported: {why}", d.at, d.method)),
         }
     }
     notes.extend(lacks(language));
@@ -280,7 +249,8 @@ fn is_api_source(name: &str) -> bool {
             .any(|p| matches!(p.to_ascii_lowercase().as_str(), "request" | "response" | "domain"))
 }
 
-fn to_spec(d: &ApiDecl, types: &Types, opts: &SdkOptions) -> SdkApi {
+/// The spec of one declaration, and what resolving its types had to give up on.
+fn to_spec(d: &ApiDecl, types: &Types, opts: &SdkOptions) -> (ApiSpec, Vec<String>) {
     let mut r = Resolver::new(types);
     let request = d
         .params
@@ -319,25 +289,18 @@ fn to_spec(d: &ApiDecl, types: &Types, opts: &SdkOptions) -> SdkApi {
         examples: Examples::default(),
         error_codes: Vec::new(),
     };
-    SdkApi {
-        spec,
-        source: d.at.clone(),
-        warnings: r.warnings,
-    }
+    (spec, r.warnings)
 }
 
 /// The first rule of the spec format the API breaks, if any.
-fn invalid_because(api: &SdkApi) -> Option<String> {
-    let file = source_file(&api.source);
-    let loaded = super::to_yaml(&api.spec, &file)
-        .and_then(|text| crate::loader::load_str(&file, text))
-        .map_err(|e| e.to_string());
-    match loaded {
-        Err(e) => Some(e),
-        Ok(l) => crate::validate::validate(&l).first().map(|e| match e {
-            SpecError::Spec(l) => format!("{} (at `{}`)", l.message, l.yaml_path),
-            other => other.to_string(),
-        }),
+fn checked_yaml(spec: &ApiSpec, file: &Path) -> Result<String, String> {
+    let loaded = super::to_yaml(spec, file)
+        .and_then(|text| crate::loader::load_str(file, text))
+        .map_err(|e| e.to_string())?;
+    match crate::validate::validate(&loaded).first() {
+        None => Ok(loaded.text),
+        Some(SpecError::Spec(l)) => Err(format!("{} (at `{}`)", l.message, l.yaml_path)),
+        Some(other) => Err(other.to_string()),
     }
 }
 
@@ -369,28 +332,24 @@ fn lacks(language: Language) -> Vec<String> {
 
 impl SdkImport {
     /// The specs as loaded specs (their YAML text for located errors), for a build or a diff.
-    pub fn loaded(&self) -> Result<Vec<crate::LoadedSpec>, SpecError> {
+    pub fn loaded(&self) -> Vec<crate::LoadedSpec> {
         self.apis
             .iter()
-            .map(|a| {
-                let file = source_file(&a.source);
-                let text = super::to_yaml(&a.spec, &file)?;
-                Ok(crate::LoadedSpec {
-                    file,
-                    text,
-                    spec: a.spec.clone(),
-                })
+            .map(|a| crate::LoadedSpec {
+                file: source_file(&a.source),
+                text: a.yaml.clone(),
+                spec: a.spec.clone(),
             })
             .collect()
     }
 
-    /// Writes one spec per API under `out` (`<category>/<method>.yaml`), each only when it
-    /// loads back and validates.
+    /// Writes one spec per API under `out` (`<category>/<method>.yaml`), as checked on import.
     pub fn write(&self, out: &Path) -> super::Report {
         let mut report = super::Report::default();
         for a in &self.apis {
-            match super::write_checked(&a.spec, &source_file(&a.source), out) {
-                Ok(dest) => {
+            let dest = super::spec_path(out, &a.spec);
+            match super::write_spec_file(&dest, &a.yaml) {
+                Ok(()) => {
                     report.written.push(dest);
                     report.warnings.extend(a.warnings.iter().cloned());
                 }

@@ -39,6 +39,25 @@ pub struct ParamDecl {
     pub max_value: Option<i64>,
 }
 
+impl ParamDecl {
+    /// One rule of `check()`/`Validate()`, by its name without the `check`/`Validate` prefix
+    /// (`NotEmpty`, `MaxLength`, ...), with its limit; other rules say nothing a spec holds.
+    pub fn apply_rule(&mut self, rule: &str, limit: Option<i64>) {
+        let size = limit.and_then(|l| u64::try_from(l).ok());
+        match rule {
+            "NotEmpty" | "Required" | "NotNull" => self.required = true,
+            "MaxLength" => self.max_length = size,
+            "MaxListSize" | "ObjectMaxListSize" => {
+                self.max_list_size = size;
+                self.object_list = rule.starts_with("Object");
+            }
+            "MaxValue" => self.max_value = limit,
+            "MinValue" => self.min_value = limit,
+            _ => {}
+        }
+    }
+}
+
 /// A class whose fields have wire names: a response, a domain type, a request object.
 #[derive(Clone, Debug, Default)]
 pub struct TypeDecl {

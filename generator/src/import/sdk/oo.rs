@@ -210,19 +210,9 @@ fn request(d: &Dialect, file: &str, c: &Class) -> Result<ApiDecl, String> {
             let Some(i) = target else {
                 continue; // a rule on something that is not a param
             };
-            let p = &mut params[i].1;
-            let limit = limit.and_then(|a| integer_arg(a));
-            match rule {
-                "NotEmpty" | "Required" | "NotNull" => p.required = true,
-                "MaxLength" => p.max_length = limit.and_then(|l| u64::try_from(l).ok()),
-                "MaxListSize" | "ObjectMaxListSize" => {
-                    p.max_list_size = limit.and_then(|l| u64::try_from(l).ok());
-                    p.object_list = rule.starts_with("Object");
-                }
-                "MaxValue" => p.max_value = limit,
-                "MinValue" => p.min_value = limit,
-                _ => {}
-            }
+            params[i]
+                .1
+                .apply_rule(rule, limit.and_then(|a| integer_arg(a)));
         }
     }
     params.sort_by_key(|(order, _)| *order);

@@ -94,18 +94,7 @@ pub fn php(file: &str, src: &str) -> Result<Option<ApiDecl>, String> {
                 continue;
             };
             let limit = call.args.get(1).and_then(|a| integer_arg(a));
-            let rule = &call.name["check".len()..];
-            match rule {
-                "NotNull" | "NotEmpty" => p.required = true,
-                "MaxLength" => p.max_length = limit.and_then(|l| u64::try_from(l).ok()),
-                "MaxListSize" | "ObjectMaxListSize" => {
-                    p.max_list_size = limit.and_then(|l| u64::try_from(l).ok());
-                    p.object_list = rule.starts_with("Object");
-                }
-                "MaxValue" => p.max_value = limit,
-                "MinValue" => p.min_value = limit,
-                _ => {}
-            }
+            p.apply_rule(&call.name["check".len()..], limit);
         }
     }
     let class = toks[class_at + 1].tok.ident().unwrap_or_default().to_string();
